@@ -1,0 +1,198 @@
+//! [`Array`]: a cheap-to-clone handle on a graph node that is either
+//! pending (a primitive and its inputs) or evaluated (data and strides).
+
+use crate::primitive::Primitive;
+use crate::{Device, Dtype, Error, Result, Storage};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// A lazily evaluated n-dimensional array (MLX's `mx.array`).
+///
+/// Ops record a node and compute only the output shape and dtype; data is
+/// computed by [`eval`](crate::eval), [`Array::eval`], [`Array::item`],
+/// [`Array::to_vec`] or printing. Once evaluated, an array keeps its data
+/// and drops its graph. Cloning is cheap and shares the node.
+///
+/// # Examples
+/// ```
+/// use mlx_core::Array;
+/// let a = Array::from_slice(&[1.0f32, 2.0, 3.0], &[3])?;
+/// let b = (&a * &a)?; // nothing computed yet
+/// assert_eq!(b.to_vec::<f32>()?, vec![1.0, 4.0, 9.0]);
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Array(pub(crate) Arc<Node>);
+
+pub(crate) struct Node {
+    pub(crate) shape: Vec<usize>,
+    pub(crate) dtype: Dtype,
+    pub(crate) device: Device,
+    pub(crate) state: Mutex<State>,
+}
+
+/// Evaluated data: a buffer and how this array reads it.
+#[derive(Clone, Debug)]
+pub(crate) struct ArrayData {
+    pub(crate) storage: Storage,
+    pub(crate) strides: Vec<isize>,
+    pub(crate) offset: usize,
+}
+
+pub(crate) enum State {
+    Pending {
+        primitive: Primitive,
+        inputs: Vec<Array>,
+    },
+    Ready(ArrayData),
+    /// Only seen while a node is being dropped.
+    Dropped,
+}
+
+impl Array {
+    /// A pending node. Callers have validated everything.
+    pub(crate) fn from_op(
+        primitive: Primitive,
+        inputs: Vec<Array>,
+        shape: Vec<usize>,
+        dtype: Dtype,
+    ) -> Array {
+        let device = inputs
+            .first()
+            .map(|a| a.device())
+            .unwrap_or_else(crate::default_device);
+        Self::from_op_on(primitive, inputs, shape, dtype, device)
+    }
+
+    pub(crate) fn from_op_on(
+        primitive: Primitive,
+        inputs: Vec<Array>,
+        shape: Vec<usize>,
+        dtype: Dtype,
+        device: Device,
+    ) -> Array {
+        Array(Arc::new(Node {
+            shape,
+            dtype,
+            device,
+            state: Mutex::new(State::Pending { primitive, inputs }),
+        }))
+    }
+
+    /// An evaluated array.
+    pub(crate) fn from_data(shape: Vec<usize>, dtype: Dtype, data: ArrayData) -> Array {
+        let device = data.storage.device();
+        Array(Arc::new(Node {
+            shape,
+            dtype,
+            device,
+            state: Mutex::new(State::Ready(data)),
+        }))
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        self.0.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The shape.
+    pub fn shape(&self) -> &[usize] {
+        &self.0.shape
+    }
+
+    /// Number of dimensions.
+    pub fn ndim(&self) -> usize {
+        self.0.shape.len()
+    }
+
+    /// Number of elements.
+    pub fn size(&self) -> usize {
+        self.0.shape.iter().product()
+    }
+
+    /// The element type.
+    pub fn dtype(&self) -> Dtype {
+        self.0.dtype
+    }
+
+    /// Size of one element in bytes.
+    pub fn itemsize(&self) -> usize {
+        self.0.dtype.size()
+    }
+
+    /// Bytes the elements take (`size * itemsize`).
+    pub fn nbytes(&self) -> usize {
+        self.size() * self.itemsize()
+    }
+
+    /// The device the array is computed on.
+    pub fn device(&self) -> Device {
+        self.0.device
+    }
+
+    /// Size of dimension `axis` (negative counts from the end).
+    ///
+    /// # Errors
+    /// `[dim] axis 2 is out of bounds for array of 2 dimensions`.
+    pub fn dim(&self, axis: i64) -> Result<usize> {
+        let ax = crate::shape::normalize_axis("dim", axis, self.ndim())?;
+        Ok(self.0.shape[ax])
+    }
+
+    /// True once the array holds data (no graph left).
+    pub fn is_evaluated(&self) -> bool {
+        matches!(*self.lock(), State::Ready(_))
+    }
+
+    /// True when two handles share one node.
+    pub fn ptr_eq(&self, other: &Array) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// The evaluated data (an internal error if not evaluated).
+    pub(crate) fn data(&self) -> Result<ArrayData> {
+        match &*self.lock() {
+            State::Ready(d) => Ok(d.clone()),
+            _ => Err(Error::invalid("eval", "internal: input not evaluated")),
+        }
+    }
+}
+
+impl Drop for Node {
+    // Drop long chains of pending nodes iteratively so a graph of 100,000
+    // ops does not overflow the stack.
+    fn drop(&mut self) {
+        let state = std::mem::replace(
+            self.state.get_mut().unwrap_or_else(|e| e.into_inner()),
+            State::Dropped,
+        );
+        let State::Pending { inputs, .. } = state else {
+            return;
+        };
+        let mut stack = inputs;
+        while let Some(a) = stack.pop() {
+            if let Ok(mut node) = Arc::try_unwrap(a.0) {
+                let st = node.state.get_mut().unwrap_or_else(|e| e.into_inner());
+                if let State::Pending { inputs, .. } = std::mem::replace(st, State::Dropped) {
+                    stack.extend(inputs);
+                }
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for Array {
+    /// Shape, dtype, device and status; does not evaluate.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let status = if self.is_evaluated() {
+            "evaluated"
+        } else {
+            "pending"
+        };
+        write!(
+            f,
+            "Array(shape={}, dtype={}, {}, {status})",
+            crate::shape::format_shape(self.shape()),
+            self.dtype(),
+            self.device()
+        )
+    }
+}

@@ -1,0 +1,237 @@
+//! The [`Backend`] trait that device crates implement, device buffers
+//! ([`Storage`]), strided views of them ([`View`]), and registration.
+
+use crate::primitive::{ArgReduceOp, BinaryOp, OutSpec, ReduceOp, ScanOp, UnaryOp};
+use crate::{Device, DeviceType, Dtype, Error, HostData, Result};
+use std::any::Any;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
+/// A buffer owned by a backend. The core never looks inside; backends
+/// downcast with [`Storage::downcast_ref`].
+///
+/// # Examples
+/// ```
+/// use mlx_core::{Device, Storage};
+/// let s = Storage::new(vec![1u8, 2, 3], Device::cpu(), 3);
+/// assert_eq!(s.downcast_ref::<Vec<u8>>().map(|v| v.len()), Some(3));
+/// ```
+#[derive(Clone)]
+pub struct Storage {
+    inner: Arc<dyn Any + Send + Sync>,
+    device: Device,
+    nbytes: usize,
+}
+
+impl Storage {
+    /// Wrap a backend buffer living on `device`, `nbytes` large.
+    pub fn new<T: Any + Send + Sync>(buffer: T, device: Device, nbytes: usize) -> Storage {
+        Storage {
+            inner: Arc::new(buffer),
+            device,
+            nbytes,
+        }
+    }
+
+    /// The device the buffer lives on.
+    pub fn device(&self) -> Device {
+        self.device
+    }
+
+    /// Size in bytes.
+    pub fn nbytes(&self) -> usize {
+        self.nbytes
+    }
+
+    /// The backend's buffer, if it has type `T`.
+    pub fn downcast_ref<T: Any>(&self) -> Option<&T> {
+        self.inner.downcast_ref::<T>()
+    }
+
+    /// True when both handles share one buffer.
+    pub fn ptr_eq(&self, other: &Storage) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+impl fmt::Debug for Storage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Storage({} bytes on {})", self.nbytes, self.device)
+    }
+}
+
+/// A strided view of a [`Storage`]: element `(i0, i1, ..)` lives at
+/// `offset + sum(ik * strides[k])`, in elements of `dtype`.
+#[derive(Clone, Copy, Debug)]
+pub struct View<'a> {
+    /// The buffer.
+    pub storage: &'a Storage,
+    /// Logical shape.
+    pub shape: &'a [usize],
+    /// Strides in elements (0 for broadcast dimensions, may be negative).
+    pub strides: &'a [isize],
+    /// Offset of element `(0, .., 0)` in elements.
+    pub offset: usize,
+    /// Element type.
+    pub dtype: Dtype,
+}
+
+impl View<'_> {
+    /// Number of elements.
+    pub fn numel(&self) -> usize {
+        self.shape.iter().product()
+    }
+
+    /// True when the view is dense and row-major (offset may be nonzero).
+    pub fn is_row_major(&self) -> bool {
+        crate::shape::is_row_major(self.shape, self.strides)
+    }
+}
+
+/// A device backend: allocation, host transfers, and one kernel entry per
+/// primitive family. Inputs arrive as strided [`View`]s; every kernel
+/// returns a new row-major buffer described by its [`OutSpec`].
+///
+/// Kernels may assume the core validated shapes and dtypes as documented
+/// on each [`Primitive`](crate::primitive::Primitive) variant. A backend
+/// without a kernel for some case returns [`Error::Unsupported`].
+pub trait Backend: Send + Sync + fmt::Debug {
+    /// Short name (`"cpu"`, `"wgpu"`), used in errors.
+    fn name(&self) -> &'static str;
+    /// The device this backend serves.
+    fn device(&self) -> Device;
+    /// Upload host data.
+    fn from_host(&self, data: HostData) -> Result<Storage>;
+    /// Read a view back as row-major host data (waits for pending work).
+    fn to_host(&self, view: &View) -> Result<HostData>;
+    /// Row-major copy of a view.
+    fn copy(&self, input: &View, out: OutSpec) -> Result<Storage>;
+    /// Cast a view to `out.dtype`.
+    fn as_type(&self, input: &View, out: OutSpec) -> Result<Storage>;
+    /// Elementwise unary op.
+    fn unary(&self, op: UnaryOp, input: &View, out: OutSpec) -> Result<Storage>;
+    /// Elementwise binary op; `a` and `b` have `out.shape`.
+    fn binary(&self, op: BinaryOp, a: &View, b: &View, out: OutSpec) -> Result<Storage>;
+    /// `where(cond, x, y)`; all three have `out.shape`.
+    fn select(&self, cond: &View, x: &View, y: &View, out: OutSpec) -> Result<Storage>;
+    /// Reduce over sorted `axes`; `out.shape` is the input shape without them.
+    fn reduce(&self, op: ReduceOp, input: &View, axes: &[usize], out: OutSpec) -> Result<Storage>;
+    /// Arg-reduce along `axis`; `out.shape` drops it, `out.dtype` is uint32.
+    fn arg_reduce(
+        &self,
+        op: ArgReduceOp,
+        input: &View,
+        axis: usize,
+        out: OutSpec,
+    ) -> Result<Storage>;
+    /// Softmax over the last axis.
+    fn softmax(&self, input: &View, out: OutSpec) -> Result<Storage>;
+    /// Cumulative op along `axis`.
+    fn scan(
+        &self,
+        op: ScanOp,
+        input: &View,
+        axis: usize,
+        reverse: bool,
+        inclusive: bool,
+        out: OutSpec,
+    ) -> Result<Storage>;
+    /// Batched matrix product (see [`Primitive::Matmul`](crate::primitive::Primitive::Matmul)).
+    fn matmul(&self, a: &View, b: &View, out: OutSpec) -> Result<Storage>;
+    /// `take` along `axis` (see [`Primitive::Gather`](crate::primitive::Primitive::Gather)).
+    /// Negative indices count from the end; out-of-range ones are an error.
+    fn gather(&self, input: &View, indices: &View, axis: usize, out: OutSpec) -> Result<Storage>;
+    /// `take_along_axis` (see [`Primitive::GatherAxis`](crate::primitive::Primitive::GatherAxis)).
+    fn gather_axis(
+        &self,
+        input: &View,
+        indices: &View,
+        axis: usize,
+        out: OutSpec,
+    ) -> Result<Storage>;
+    /// Join views along `axis`.
+    fn concatenate(&self, inputs: &[View], axis: usize, out: OutSpec) -> Result<Storage>;
+    /// Fill with `start + i * step`.
+    fn arange(&self, start: f64, step: f64, out: OutSpec) -> Result<Storage>;
+    /// Called once at the end of every `eval`: submit queued work.
+    fn flush(&self) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// How a backend crate makes itself known: `inventory::submit!` one of
+/// these, and the core finds it without naming the crate.
+///
+/// # Examples
+/// ```ignore
+/// inventory::submit! {
+///     mlx_core::BackendRegistration {
+///         kind: mlx_core::DeviceType::Cpu,
+///         name: "cpu",
+///         create: || Ok(std::sync::Arc::new(MyBackend::new())),
+///     }
+/// }
+/// ```
+#[derive(Debug)]
+pub struct BackendRegistration {
+    /// The device kind served.
+    pub kind: DeviceType,
+    /// The backend's name.
+    pub name: &'static str,
+    /// Create the backend (may fail, e.g. no GPU adapter).
+    pub create: fn() -> Result<Arc<dyn Backend>>,
+}
+
+inventory::collect!(BackendRegistration);
+
+type Slot = std::result::Result<Arc<dyn Backend>, Error>;
+
+fn slot(kind: DeviceType) -> &'static Slot {
+    static CPU: OnceLock<Slot> = OnceLock::new();
+    static GPU: OnceLock<Slot> = OnceLock::new();
+    let cell = match kind {
+        DeviceType::Cpu => &CPU,
+        DeviceType::Gpu => &GPU,
+    };
+    cell.get_or_init(|| {
+        let mut last_err = None;
+        for reg in inventory::iter::<BackendRegistration> {
+            if reg.kind == kind {
+                match (reg.create)() {
+                    Ok(b) => return Ok(b),
+                    Err(e) => last_err = Some(e),
+                }
+            }
+        }
+        Err(last_err.unwrap_or(Error::NoBackend {
+            op: "backend",
+            device: match kind {
+                DeviceType::Cpu => "cpu".into(),
+                DeviceType::Gpu => "gpu".into(),
+            },
+            hint: match kind {
+                DeviceType::Cpu => {
+                    "depend on the `mlx` crate (feature `cpu`, on by default) or on `mlx-cpu`"
+                }
+                DeviceType::Gpu => "enable the `metal` feature of the `mlx` crate",
+            },
+        }))
+    })
+}
+
+/// The backend serving `device`, created on first use.
+///
+/// # Errors
+/// [`Error::NoBackend`] when no registered backend serves the device, or
+/// the backend's own error when it failed to start (e.g. no adapter).
+pub fn backend_for(device: Device) -> Result<Arc<dyn Backend>> {
+    slot(device.kind).clone()
+}
+
+/// [`backend_for`], with `op` named in the error.
+pub(crate) fn backend_for_op(op: &'static str, device: Device) -> Result<Arc<dyn Backend>> {
+    backend_for(device).map_err(|e| match e {
+        Error::NoBackend { device, hint, .. } => Error::NoBackend { op, device, hint },
+        other => other,
+    })
+}

@@ -1,0 +1,121 @@
+//! The one error type of the project. Every message starts with the op.
+
+use crate::Dtype;
+
+/// Result alias used by every fallible function.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong, each message prefixed with `[op]`.
+///
+/// # Examples
+/// ```
+/// use mlx_core::Array;
+/// let a = Array::from_slice(&[1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0], &[6])?;
+/// let err = a.reshape(&[4]).unwrap_err();
+/// assert_eq!(err.to_string(), "[reshape] cannot reshape array of size 6 into shape (4,)");
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An argument is invalid; `msg` says which and why.
+    #[error("[{op}] {msg}")]
+    InvalidArgument {
+        /// The op that rejected the argument.
+        op: &'static str,
+        /// What is wrong, lowercase, no trailing period.
+        msg: String,
+    },
+    /// Shapes cannot be broadcast together.
+    #[error("[{op}] shapes {a} and {b} cannot be broadcast")]
+    Broadcast {
+        /// The op.
+        op: &'static str,
+        /// First shape, formatted as a tuple.
+        a: String,
+        /// Second shape, formatted as a tuple.
+        b: String,
+    },
+    /// An axis is out of range.
+    #[error("[{op}] axis {axis} is out of bounds for array of {ndim} dimensions")]
+    AxisOutOfBounds {
+        /// The op.
+        op: &'static str,
+        /// The axis the caller gave.
+        axis: i64,
+        /// Number of dimensions of the array.
+        ndim: usize,
+    },
+    /// A dtype is not accepted by an op.
+    #[error("[{op}] {msg} (got {dtype})")]
+    Dtype {
+        /// The op.
+        op: &'static str,
+        /// The offending dtype.
+        dtype: Dtype,
+        /// What the op needs.
+        msg: String,
+    },
+    /// A backend has no kernel for an op or dtype.
+    #[error("[{op}] not supported by the {backend} backend{detail}")]
+    Unsupported {
+        /// The op.
+        op: &'static str,
+        /// The backend's name.
+        backend: &'static str,
+        /// Extra detail, starting with `: ` when present.
+        detail: String,
+    },
+    /// No backend is available for a device.
+    #[error("[{op}] no backend is registered for device {device}: {hint}")]
+    NoBackend {
+        /// The op that needed the backend.
+        op: &'static str,
+        /// The device name.
+        device: String,
+        /// How to get one.
+        hint: &'static str,
+    },
+    /// A device or resource failure (out of memory, device lost).
+    #[error("[{op}] {msg}")]
+    Device {
+        /// The op.
+        op: &'static str,
+        /// What the device reported.
+        msg: String,
+    },
+}
+
+impl Error {
+    /// Shorthand for [`Error::InvalidArgument`].
+    pub fn invalid(op: &'static str, msg: impl Into<String>) -> Error {
+        Error::InvalidArgument {
+            op,
+            msg: msg.into(),
+        }
+    }
+
+    /// Shorthand for [`Error::Dtype`].
+    pub fn dtype(op: &'static str, dtype: Dtype, msg: impl Into<String>) -> Error {
+        Error::Dtype {
+            op,
+            dtype,
+            msg: msg.into(),
+        }
+    }
+
+    /// Shorthand for [`Error::Unsupported`] without detail.
+    pub fn unsupported(
+        op: &'static str,
+        backend: &'static str,
+        detail: impl Into<String>,
+    ) -> Error {
+        let d: String = detail.into();
+        let detail = if d.is_empty() { d } else { format!(": {d}") };
+        Error::Unsupported {
+            op,
+            backend,
+            detail,
+        }
+    }
+}

@@ -1,0 +1,38 @@
+//! # mlx-core
+//!
+//! The heart of a pure-Rust MLX: the lazy [`Array`], its [`Dtype`]s, the
+//! compute graph of [`primitive`]s, every op in [`ops`], and the
+//! [`Backend`] trait that device crates (`mlx-cpu`, `mlx-metal`) implement.
+//!
+//! Most users depend on the `mlx` umbrella crate, which registers backends.
+//!
+//! ```
+//! use mlx_core::{Array, ops};
+//! let a = Array::from_slice(&[1.0f32, 2.0, 3.0, 4.0], &[2, 2])?;
+//! let b = ops::sum_axes(&a, &[1], false)?; // lazy: nothing computed yet
+//! assert_eq!(b.to_vec::<f32>()?, vec![3.0, 7.0]);
+//! Ok::<(), mlx_core::Error>(())
+//! ```
+#![deny(missing_docs)]
+
+pub mod array;
+pub mod backend;
+mod device;
+mod dtype;
+mod element;
+mod error;
+pub mod ops;
+pub mod primitive;
+pub mod shape;
+
+pub use array::{eval, Array, Nested};
+pub use backend::{backend_for, Backend, BackendRegistration, Storage, View};
+pub use device::{default_device, set_default_device, Device, DeviceType};
+pub use dtype::{Dtype, DtypeKind};
+pub use element::{Complex64, Element, HostData};
+pub use error::{Error, Result};
+
+#[doc(hidden)]
+pub use half;
+#[doc(hidden)]
+pub use inventory;

@@ -1,0 +1,310 @@
+//! Broadcasting elementwise ops of two inputs, `where`, and `clip`.
+
+use super::operators::{scalar_like, Scalar};
+use super::shape::astype;
+use crate::primitive::{BinaryOp, Primitive};
+use crate::shape::broadcast_shapes;
+use crate::{Array, Dtype, Result};
+
+/// Record a broadcasting binary op: promote, cast, compute the shape.
+fn binary(op: BinaryOp, a: &Array, b: &Array) -> Result<Array> {
+    let promoted = Dtype::promote(a.dtype(), b.dtype());
+    let compute = op.compute_dtype(promoted)?;
+    let shape = broadcast_shapes(op.name(), a.shape(), b.shape())?;
+    let inputs = vec![astype(a, compute)?, astype(b, compute)?];
+    Ok(Array::from_op(
+        Primitive::Binary(op),
+        inputs,
+        shape,
+        op.out_dtype(compute),
+    ))
+}
+
+macro_rules! binary_fns {
+    ($($(#[$doc:meta])* $name:ident => $op:ident;)*) => {$(
+        $(#[$doc])*
+        ///
+        /// Broadcasts by NumPy rules and promotes dtypes as MLX does.
+        ///
+        /// # Errors
+        #[doc = concat!("`[", stringify!($name), "] shapes (2,) and (3,) cannot be broadcast`, or a dtype the op rejects.")]
+        pub fn $name(a: &Array, b: &Array) -> Result<Array> {
+            binary(BinaryOp::$op, a, b)
+        }
+
+        impl Array {
+            #[doc = concat!("Method form of [`", stringify!($name), "`].")]
+            ///
+            /// # Errors
+            #[doc = concat!("As [`", stringify!($name), "`].")]
+            pub fn $name(&self, other: &Array) -> Result<Array> {
+                binary(BinaryOp::$op, self, other)
+            }
+        }
+    )*};
+}
+
+binary_fns! {
+    /// Elementwise `a + b`.
+    ///
+    /// # Examples
+    /// ```
+    /// let a = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
+    /// assert_eq!(mlx_core::ops::add(&a, &a)?.to_vec::<i32>()?, vec![2, 4]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    add => Add;
+    /// Elementwise `a - b`.
+    ///
+    /// # Examples
+    /// ```
+    /// let a = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
+    /// assert_eq!(mlx_core::ops::subtract(&a, &a)?.to_vec::<i32>()?, vec![0, 0]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    subtract => Subtract;
+    /// Elementwise `a * b`.
+    ///
+    /// # Examples
+    /// ```
+    /// let a = mlx_core::Array::from_slice(&[3i32], &[1])?;
+    /// assert_eq!(mlx_core::ops::multiply(&a, &a)?.to_vec::<i32>()?, vec![9]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    multiply => Multiply;
+    /// Elementwise true division; integers give `float32`.
+    ///
+    /// # Examples
+    /// ```
+    /// let a = mlx_core::Array::from_slice(&[1i32], &[1])?;
+    /// let b = mlx_core::Array::from_slice(&[2i32], &[1])?;
+    /// assert_eq!(mlx_core::ops::divide(&a, &b)?.to_vec::<f32>()?, vec![0.5]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    divide => Divide;
+    /// Elementwise floor of `a / b` (integer division rounding down for integers).
+    ///
+    /// # Examples
+    /// ```
+    /// let a = mlx_core::Array::from_slice(&[-7i32], &[1])?;
+    /// let b = mlx_core::Array::from_slice(&[2i32], &[1])?;
+    /// assert_eq!(mlx_core::ops::floor_divide(&a, &b)?.to_vec::<i32>()?, vec![-4]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    floor_divide => FloorDivide;
+    /// Elementwise remainder with the sign of `b` (Python's `%`).
+    ///
+    /// # Examples
+    /// ```
+    /// let a = mlx_core::Array::from_slice(&[-7i32], &[1])?;
+    /// let b = mlx_core::Array::from_slice(&[2i32], &[1])?;
+    /// assert_eq!(mlx_core::ops::remainder(&a, &b)?.to_vec::<i32>()?, vec![1]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    remainder => Remainder;
+    /// Elementwise `a ** b`.
+    ///
+    /// # Examples
+    /// ```
+    /// let a = mlx_core::Array::from_slice(&[2i32], &[1])?;
+    /// let b = mlx_core::Array::from_slice(&[10i32], &[1])?;
+    /// assert_eq!(mlx_core::ops::power(&a, &b)?.to_vec::<i32>()?, vec![1024]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    power => Power;
+    /// Elementwise maximum; NaN wins.
+    ///
+    /// # Examples
+    /// ```
+    /// let a = mlx_core::Array::from_slice(&[1.0f32, 5.0], &[2])?;
+    /// let b = mlx_core::Array::from_slice(&[3.0f32, 2.0], &[2])?;
+    /// assert_eq!(mlx_core::ops::maximum(&a, &b)?.to_vec::<f32>()?, vec![3.0, 5.0]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    maximum => Maximum;
+    /// Elementwise minimum; NaN wins.
+    ///
+    /// # Examples
+    /// ```
+    /// let a = mlx_core::Array::from_slice(&[1.0f32, 5.0], &[2])?;
+    /// let b = mlx_core::Array::from_slice(&[3.0f32, 2.0], &[2])?;
+    /// assert_eq!(mlx_core::ops::minimum(&a, &b)?.to_vec::<f32>()?, vec![1.0, 2.0]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    minimum => Minimum;
+    /// Elementwise `atan2(a, b)`.
+    ///
+    /// # Examples
+    /// ```
+    /// let a = mlx_core::Array::from_slice(&[1.0f32], &[1])?;
+    /// let v = mlx_core::ops::arctan2(&a, &a)?.to_vec::<f32>()?;
+    /// assert!((v[0] - std::f32::consts::FRAC_PI_4).abs() < 1e-6);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    arctan2 => ArcTan2;
+    /// Elementwise `log(exp(a) + exp(b))`, computed stably.
+    ///
+    /// # Examples
+    /// ```
+    /// let a = mlx_core::Array::from_slice(&[0.0f32], &[1])?;
+    /// let v = mlx_core::ops::logaddexp(&a, &a)?.to_vec::<f32>()?;
+    /// assert!((v[0] - std::f32::consts::LN_2).abs() < 1e-6);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    logaddexp => LogAddExp;
+    /// Elementwise `a == b` (bool).
+    ///
+    /// # Examples
+    /// ```
+    /// let a = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
+    /// let b = mlx_core::Array::from_slice(&[1.0f32], &[1])?;
+    /// assert_eq!(mlx_core::ops::equal(&a, &b)?.to_vec::<bool>()?, vec![true, false]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    equal => Equal;
+    /// Elementwise `a != b` (bool).
+    ///
+    /// # Examples
+    /// ```
+    /// let a = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
+    /// assert_eq!(mlx_core::ops::not_equal(&a, &a)?.to_vec::<bool>()?, vec![false, false]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    not_equal => NotEqual;
+    /// Elementwise `a < b` (bool).
+    ///
+    /// # Examples
+    /// ```
+    /// let a = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
+    /// let b = mlx_core::Array::from_slice(&[2i32], &[1])?;
+    /// assert_eq!(mlx_core::ops::less(&a, &b)?.to_vec::<bool>()?, vec![true, false]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    less => Less;
+    /// Elementwise `a <= b` (bool).
+    ///
+    /// # Examples
+    /// ```
+    /// let a = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
+    /// let b = mlx_core::Array::from_slice(&[1i32], &[1])?;
+    /// assert_eq!(mlx_core::ops::less_equal(&a, &b)?.to_vec::<bool>()?, vec![true, false]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    less_equal => LessEqual;
+    /// Elementwise `a > b` (bool).
+    ///
+    /// # Examples
+    /// ```
+    /// let a = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
+    /// let b = mlx_core::Array::from_slice(&[1i32], &[1])?;
+    /// assert_eq!(mlx_core::ops::greater(&a, &b)?.to_vec::<bool>()?, vec![false, true]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    greater => Greater;
+    /// Elementwise `a >= b` (bool).
+    ///
+    /// # Examples
+    /// ```
+    /// let a = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
+    /// let b = mlx_core::Array::from_slice(&[2i32], &[1])?;
+    /// assert_eq!(mlx_core::ops::greater_equal(&a, &b)?.to_vec::<bool>()?, vec![false, true]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    greater_equal => GreaterEqual;
+    /// Elementwise logical and; inputs are cast to bool.
+    ///
+    /// # Examples
+    /// ```
+    /// let a = mlx_core::Array::from_slice(&[true, false], &[2])?;
+    /// let b = mlx_core::Array::from_slice(&[true, true], &[2])?;
+    /// assert_eq!(mlx_core::ops::logical_and(&a, &b)?.to_vec::<bool>()?, vec![true, false]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    logical_and => LogicalAnd;
+    /// Elementwise logical or; inputs are cast to bool.
+    ///
+    /// # Examples
+    /// ```
+    /// let a = mlx_core::Array::from_slice(&[true, false], &[2])?;
+    /// let b = mlx_core::Array::from_slice(&[false, false], &[2])?;
+    /// assert_eq!(mlx_core::ops::logical_or(&a, &b)?.to_vec::<bool>()?, vec![true, false]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    logical_or => LogicalOr;
+}
+
+/// Pick from `x` where `condition` is true, else from `y` (MLX's `where`;
+/// `where` is a Rust keyword). All three broadcast; `x` and `y` promote.
+///
+/// # Errors
+/// `[where] shapes ... cannot be broadcast`.
+///
+/// # Examples
+/// ```
+/// use mlx_core::Array;
+/// let c = Array::from_slice(&[true, false], &[2])?;
+/// let x = Array::from_slice(&[1i32, 2], &[2])?;
+/// let y = Array::from_slice(&[10i32], &[1])?;
+/// assert_eq!(mlx_core::ops::where_(&c, &x, &y)?.to_vec::<i32>()?, vec![1, 10]);
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub fn where_(condition: &Array, x: &Array, y: &Array) -> Result<Array> {
+    let dtype = Dtype::promote(x.dtype(), y.dtype());
+    let shape = broadcast_shapes("where", condition.shape(), x.shape())?;
+    let shape = broadcast_shapes("where", &shape, y.shape())?;
+    let inputs = vec![
+        astype(condition, Dtype::Bool)?,
+        astype(x, dtype)?,
+        astype(y, dtype)?,
+    ];
+    Ok(Array::from_op(Primitive::Select, inputs, shape, dtype))
+}
+
+/// Clip values to `[a_min, a_max]`; either bound may be `None` (not both).
+///
+/// # Errors
+/// `[clip] at most one of a_min and a_max may be None`.
+///
+/// # Examples
+/// ```
+/// let a = mlx_core::Array::from_slice(&[1i32, 5, 10], &[3])?;
+/// let c = mlx_core::ops::clip(&a, Some(2), Some(8))?;
+/// assert_eq!(c.to_vec::<i32>()?, vec![2, 5, 8]);
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub fn clip<S: Scalar>(a: &Array, a_min: Option<S>, a_max: Option<S>) -> Result<Array> {
+    let lo = a_min.map(|v| scalar_like(v, a)).transpose()?;
+    let hi = a_max.map(|v| scalar_like(v, a)).transpose()?;
+    clip_arrays(a, lo.as_ref(), hi.as_ref())
+}
+
+/// [`clip`] with array bounds (broadcasting).
+///
+/// # Errors
+/// As [`clip`], or broadcast errors.
+pub fn clip_arrays(a: &Array, a_min: Option<&Array>, a_max: Option<&Array>) -> Result<Array> {
+    if a_min.is_none() && a_max.is_none() {
+        return Err(crate::Error::invalid(
+            "clip",
+            "at most one of a_min and a_max may be None",
+        ));
+    }
+    let mut out = a.clone();
+    if let Some(lo) = a_min {
+        out = maximum(&out, lo)?;
+    }
+    if let Some(hi) = a_max {
+        out = minimum(&out, hi)?;
+    }
+    Ok(out)
+}
+
+impl Array {
+    /// Method form of [`clip`].
+    ///
+    /// # Errors
+    /// As [`clip`].
+    pub fn clip<S: Scalar>(&self, a_min: Option<S>, a_max: Option<S>) -> Result<Array> {
+        clip(self, a_min, a_max)
+    }
+}

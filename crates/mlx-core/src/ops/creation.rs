@@ -1,0 +1,263 @@
+//! Array creation: `zeros`, `ones`, `full`, `arange`, `linspace`, `eye`,
+//! `identity`, `tri`. Constant fills are broadcast views of one element.
+
+use super::operators::Scalar;
+use super::shape::{astype, broadcast_to, check_size_fits, expand_dims};
+use crate::primitive::Primitive;
+use crate::{default_device, Array, Dtype, Element, Error, HostData, Result};
+
+/// A 0-d array holding `value` converted to `dtype`.
+fn constant(value: f64, dtype: Dtype) -> Result<Array> {
+    let data =
+        crate::with_dtype!(dtype, T => HostData::from(vec![<T as Element>::from_f64_lossy(value)]));
+    Array::from_host_data(data, &[])
+}
+
+/// An array of `shape` filled with `value` (MLX's `full`). A broadcast view
+/// of one element: no memory is spent on the fill.
+///
+/// # Errors
+/// `[full] shape (..) is too large`.
+///
+/// # Examples
+/// ```
+/// let a = mlx_core::ops::full(&[2], 7, mlx_core::Dtype::Int32)?;
+/// assert_eq!(a.to_vec::<i32>()?, vec![7, 7]);
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub fn full<S: Scalar>(shape: &[usize], value: S, dtype: Dtype) -> Result<Array> {
+    check_size_fits("full", shape)?;
+    broadcast_to(&constant(value.to_f64(), dtype)?, shape)
+}
+
+/// [`full`] with an array value that broadcasts to `shape`.
+///
+/// # Errors
+/// Broadcast errors.
+///
+/// # Examples
+/// ```
+/// let v = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
+/// assert_eq!(mlx_core::ops::full_array(&[2, 2], &v)?.to_vec::<i32>()?, vec![1, 2, 1, 2]);
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub fn full_array(shape: &[usize], value: &Array) -> Result<Array> {
+    check_size_fits("full", shape)?;
+    broadcast_to(value, shape)
+}
+
+/// Zeros of `shape` and `dtype`.
+///
+/// # Errors
+/// As [`full`].
+///
+/// # Examples
+/// ```
+/// let a = mlx_core::ops::zeros(&[2, 2], mlx_core::Dtype::Float32)?;
+/// assert_eq!(a.to_vec::<f32>()?, vec![0.0; 4]);
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub fn zeros(shape: &[usize], dtype: Dtype) -> Result<Array> {
+    full(shape, 0.0, dtype)
+}
+
+/// Ones of `shape` and `dtype`.
+///
+/// # Errors
+/// As [`full`].
+///
+/// # Examples
+/// ```
+/// let a = mlx_core::ops::ones(&[3], mlx_core::Dtype::Int8)?;
+/// assert_eq!(a.to_vec::<i8>()?, vec![1, 1, 1]);
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub fn ones(shape: &[usize], dtype: Dtype) -> Result<Array> {
+    full(shape, 1.0, dtype)
+}
+
+/// Zeros with the shape and dtype of `a`.
+///
+/// # Errors
+/// None in practice.
+///
+/// # Examples
+/// ```
+/// let a = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
+/// assert_eq!(mlx_core::ops::zeros_like(&a)?.to_vec::<i32>()?, vec![0, 0]);
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub fn zeros_like(a: &Array) -> Result<Array> {
+    zeros(a.shape(), a.dtype())
+}
+
+/// Ones with the shape and dtype of `a`.
+///
+/// # Errors
+/// None in practice.
+///
+/// # Examples
+/// ```
+/// let a = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
+/// assert_eq!(mlx_core::ops::ones_like(&a)?.to_vec::<i32>()?, vec![1, 1]);
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub fn ones_like(a: &Array) -> Result<Array> {
+    ones(a.shape(), a.dtype())
+}
+
+pub(crate) fn full_like_bool(a: &Array, value: bool) -> Result<Array> {
+    full(a.shape(), value, Dtype::Bool)
+}
+
+/// Values from `start` up to (not including) `stop` by `step`. The dtype
+/// defaults to `int32` for integer arguments and `float32` for floats, as
+/// in MLX.
+///
+/// # Errors
+/// `[arange] step must be nonzero`, or non-finite arguments.
+///
+/// # Examples
+/// ```
+/// let a = mlx_core::ops::arange(0, 5, 2, None)?;
+/// assert_eq!(a.to_vec::<i32>()?, vec![0, 2, 4]);
+/// let f = mlx_core::ops::arange(0.0, 1.0, 0.25, None)?;
+/// assert_eq!(f.to_vec::<f32>()?, vec![0.0, 0.25, 0.5, 0.75]);
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub fn arange<S: Scalar>(start: S, stop: S, step: S, dtype: Option<Dtype>) -> Result<Array> {
+    let dtype = dtype.unwrap_or(if S::IS_FLOAT {
+        Dtype::Float32
+    } else {
+        Dtype::Int32
+    });
+    arange_f64(start.to_f64(), stop.to_f64(), step.to_f64(), dtype)
+}
+
+/// [`arange`] with `f64` arguments and an explicit dtype.
+///
+/// # Errors
+/// As [`arange`]; also `[arange] cannot compute length` for huge ranges.
+pub fn arange_f64(start: f64, stop: f64, step: f64, dtype: Dtype) -> Result<Array> {
+    if step == 0.0 {
+        return Err(Error::invalid("arange", "step must be nonzero"));
+    }
+    if !(start.is_finite() && stop.is_finite() && step.is_finite()) {
+        return Err(Error::invalid(
+            "arange",
+            "start, stop and step must be finite",
+        ));
+    }
+    if dtype == Dtype::Bool {
+        return Err(Error::dtype(
+            "arange",
+            dtype,
+            "cannot make a range of bools",
+        ));
+    }
+    let len = ((stop - start) / step).ceil();
+    if len > (i32::MAX as f64) {
+        return Err(Error::invalid("arange", "maximum size exceeded"));
+    }
+    let n = len.max(0.0) as usize;
+    Ok(Array::from_op_on(
+        Primitive::Arange { start, step },
+        vec![],
+        vec![n],
+        dtype,
+        default_device(),
+    ))
+}
+
+/// `num` evenly spaced values from `start` to `stop` inclusive (default
+/// dtype `float32`).
+///
+/// # Errors
+/// `[linspace] number of samples, -1, must be non-negative`.
+///
+/// # Examples
+/// ```
+/// let a = mlx_core::ops::linspace(0.0, 1.0, 5, None)?;
+/// assert_eq!(a.to_vec::<f32>()?, vec![0.0, 0.25, 0.5, 0.75, 1.0]);
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub fn linspace(start: f64, stop: f64, num: i64, dtype: Option<Dtype>) -> Result<Array> {
+    let dtype = dtype.unwrap_or(Dtype::Float32);
+    if num < 0 {
+        return Err(Error::invalid(
+            "linspace",
+            format!("number of samples, {num}, must be non-negative"),
+        ));
+    }
+    if num == 1 {
+        return astype(&constant(start, Dtype::Float32)?.reshape(&[1])?, dtype);
+    }
+    let step = if num > 1 {
+        (stop - start) / (num - 1) as f64
+    } else {
+        0.0
+    };
+    let idx = arange_f64(0.0, num as f64, 1.0, Dtype::Float32)?;
+    let v = ((&idx * step)? + start)?;
+    astype(&v, dtype)
+}
+
+/// An `n x m` matrix with ones on diagonal `k` (MLX's `eye`; `m` defaults
+/// to `n`, dtype to `float32`).
+///
+/// # Errors
+/// `[eye] shape (..) is too large`.
+///
+/// # Examples
+/// ```
+/// let a = mlx_core::ops::eye(2, None, 0, None)?;
+/// assert_eq!(a.to_vec::<f32>()?, vec![1.0, 0.0, 0.0, 1.0]);
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub fn eye(n: usize, m: Option<usize>, k: i64, dtype: Option<Dtype>) -> Result<Array> {
+    let m = m.unwrap_or(n);
+    check_size_fits("eye", &[n, m])?;
+    let rows = (expand_dims(&arange_f64(0.0, n as f64, 1.0, Dtype::Int64)?, &[1])? + k)?;
+    let cols = arange_f64(0.0, m as f64, 1.0, Dtype::Int64)?;
+    astype(
+        &super::binary::equal(&rows, &cols)?,
+        dtype.unwrap_or(Dtype::Float32),
+    )
+}
+
+/// The `n x n` identity matrix.
+///
+/// # Errors
+/// As [`eye`].
+///
+/// # Examples
+/// ```
+/// let a = mlx_core::ops::identity(2, Some(mlx_core::Dtype::Int32))?;
+/// assert_eq!(a.to_vec::<i32>()?, vec![1, 0, 0, 1]);
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub fn identity(n: usize, dtype: Option<Dtype>) -> Result<Array> {
+    eye(n, None, 0, dtype)
+}
+
+/// An `n x m` matrix with ones at and below diagonal `k`, zeros above.
+///
+/// # Errors
+/// As [`eye`].
+///
+/// # Examples
+/// ```
+/// let a = mlx_core::ops::tri(2, None, 0, None)?;
+/// assert_eq!(a.to_vec::<f32>()?, vec![1.0, 0.0, 1.0, 1.0]);
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub fn tri(n: usize, m: Option<usize>, k: i64, dtype: Option<Dtype>) -> Result<Array> {
+    let m = m.unwrap_or(n);
+    check_size_fits("tri", &[n, m])?;
+    let rows = (expand_dims(&arange_f64(0.0, n as f64, 1.0, Dtype::Int64)?, &[1])? + k)?;
+    let cols = arange_f64(0.0, m as f64, 1.0, Dtype::Int64)?;
+    astype(
+        &super::binary::less_equal(&cols, &rows)?,
+        dtype.unwrap_or(Dtype::Float32),
+    )
+}

@@ -1,0 +1,194 @@
+//! Operator overloads (`&a + &b`, `&a * 2.0`, `-&a`) and MLX's weak typing
+//! of Rust scalars. Operators return `Result<Array>`, and are also
+//! implemented on `Result<Array>` so expressions chain: `(&a * &b + &c)?`.
+
+use super::binary::{add, divide, multiply, remainder, subtract};
+use super::unary::negative;
+use crate::{Array, Dtype, Element, Error, HostData, Result};
+use std::ops::{Add, Div, Mul, Neg, Rem, Sub};
+
+/// A Rust scalar usable next to an array. Like Python scalars in MLX it is
+/// weakly typed: it takes the array's dtype when that dtype can hold it
+/// (`float16_array * 2.0` stays `float16`; `int32_array * 2.5` is `float32`).
+///
+/// # Examples
+/// ```
+/// use mlx_core::{Array, Dtype};
+/// let a = Array::from_slice(&[1i8, 2], &[2])?;
+/// assert_eq!((&a * 2)?.dtype(), Dtype::Int8);
+/// assert_eq!((&a * 2.5)?.dtype(), Dtype::Float32);
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub trait Scalar: Copy + Send + Sync + 'static {
+    /// True for floating-point scalars.
+    const IS_FLOAT: bool;
+    /// True for `bool`.
+    const IS_BOOL: bool = false;
+    /// The value as `f64`.
+    fn to_f64(self) -> f64;
+    /// The dtype this scalar takes next to an array of dtype `other`.
+    fn weak_dtype(other: Dtype) -> Dtype {
+        if Self::IS_BOOL {
+            other
+        } else if Self::IS_FLOAT {
+            other.to_inexact()
+        } else if other == Dtype::Bool {
+            Dtype::Int32
+        } else {
+            other
+        }
+    }
+    /// A 0-d array of this value with dtype `dtype`.
+    ///
+    /// # Errors
+    /// `[array] converting 300 to uint8 would result in overflow`.
+    fn to_array(self, dtype: Dtype, device: crate::Device) -> Result<Array> {
+        let v = self.to_f64();
+        if dtype.is_integer() && !Self::IS_FLOAT {
+            let (lo, hi) = int_range(dtype);
+            if v < lo || v > hi {
+                return Err(Error::invalid(
+                    "array",
+                    format!("converting {v} to {dtype} would result in overflow"),
+                ));
+            }
+        }
+        let data =
+            crate::with_dtype!(dtype, T => HostData::from(vec![<T as Element>::from_f64_lossy(v)]));
+        Array::from_host_data_on(data, &[], device)
+    }
+}
+
+fn int_range(d: Dtype) -> (f64, f64) {
+    match d {
+        Dtype::Uint8 => (0.0, u8::MAX as f64),
+        Dtype::Uint16 => (0.0, u16::MAX as f64),
+        Dtype::Uint32 => (0.0, u32::MAX as f64),
+        Dtype::Uint64 => (0.0, u64::MAX as f64),
+        Dtype::Int8 => (i8::MIN as f64, i8::MAX as f64),
+        Dtype::Int16 => (i16::MIN as f64, i16::MAX as f64),
+        Dtype::Int32 => (i32::MIN as f64, i32::MAX as f64),
+        _ => (i64::MIN as f64, i64::MAX as f64),
+    }
+}
+
+macro_rules! scalar {
+    ($($t:ty => $float:expr),*) => {$(
+        impl Scalar for $t {
+            const IS_FLOAT: bool = $float;
+            fn to_f64(self) -> f64 { self as f64 }
+        }
+    )*};
+}
+scalar!(f32 => true, f64 => true, i8 => false, i16 => false, i32 => false, i64 => false,
+        u8 => false, u16 => false, u32 => false, u64 => false, usize => false, isize => false);
+
+impl Scalar for bool {
+    const IS_FLOAT: bool = false;
+    const IS_BOOL: bool = true;
+    fn to_f64(self) -> f64 {
+        if self {
+            1.0
+        } else {
+            0.0
+        }
+    }
+}
+
+/// The array form of scalar `s` placed next to `a`.
+pub(crate) fn scalar_like<S: Scalar>(s: S, a: &Array) -> Result<Array> {
+    s.to_array(S::weak_dtype(a.dtype()), a.device())
+}
+
+macro_rules! binop {
+    ($Trait:ident, $method:ident, $func:ident) => {
+        impl $Trait<&Array> for &Array {
+            type Output = Result<Array>;
+            fn $method(self, rhs: &Array) -> Result<Array> {
+                $func(self, rhs)
+            }
+        }
+        impl $Trait<Array> for Array {
+            type Output = Result<Array>;
+            fn $method(self, rhs: Array) -> Result<Array> {
+                $func(&self, &rhs)
+            }
+        }
+        impl $Trait<&Array> for Array {
+            type Output = Result<Array>;
+            fn $method(self, rhs: &Array) -> Result<Array> {
+                $func(&self, rhs)
+            }
+        }
+        impl $Trait<Array> for &Array {
+            type Output = Result<Array>;
+            fn $method(self, rhs: Array) -> Result<Array> {
+                $func(self, &rhs)
+            }
+        }
+        impl $Trait<&Array> for Result<Array> {
+            type Output = Result<Array>;
+            fn $method(self, rhs: &Array) -> Result<Array> {
+                $func(&self?, rhs)
+            }
+        }
+        impl $Trait<Array> for Result<Array> {
+            type Output = Result<Array>;
+            fn $method(self, rhs: Array) -> Result<Array> {
+                $func(&self?, &rhs)
+            }
+        }
+        impl $Trait<Result<Array>> for &Array {
+            type Output = Result<Array>;
+            fn $method(self, rhs: Result<Array>) -> Result<Array> {
+                $func(self, &rhs?)
+            }
+        }
+        impl<S: Scalar> $Trait<S> for &Array {
+            type Output = Result<Array>;
+            fn $method(self, rhs: S) -> Result<Array> {
+                $func(self, &scalar_like(rhs, self)?)
+            }
+        }
+        impl<S: Scalar> $Trait<S> for Array {
+            type Output = Result<Array>;
+            fn $method(self, rhs: S) -> Result<Array> {
+                $func(&self, &scalar_like(rhs, &self)?)
+            }
+        }
+        scalar_lhs!($Trait, $method, $func, f32, f64, i32, i64, u32, u8);
+    };
+}
+
+macro_rules! scalar_lhs {
+    ($Trait:ident, $method:ident, $func:ident, $($t:ty),*) => {$(
+        impl $Trait<&Array> for $t {
+            type Output = Result<Array>;
+            fn $method(self, rhs: &Array) -> Result<Array> { $func(&scalar_like(self, rhs)?, rhs) }
+        }
+        impl $Trait<Array> for $t {
+            type Output = Result<Array>;
+            fn $method(self, rhs: Array) -> Result<Array> { $func(&scalar_like(self, &rhs)?, &rhs) }
+        }
+    )*};
+}
+
+binop!(Add, add, add);
+binop!(Sub, sub, subtract);
+binop!(Mul, mul, multiply);
+binop!(Div, div, divide);
+binop!(Rem, rem, remainder);
+
+impl Neg for &Array {
+    type Output = Result<Array>;
+    fn neg(self) -> Result<Array> {
+        negative(self)
+    }
+}
+
+impl Neg for Array {
+    type Output = Result<Array>;
+    fn neg(self) -> Result<Array> {
+        negative(&self)
+    }
+}

@@ -1,0 +1,505 @@
+//! Reductions (`sum`, `max`, `mean`, `var`, `logsumexp`, `argmax`...),
+//! `softmax` and `cumsum`.
+
+use super::binary::subtract;
+use super::shape::{astype, flatten, moveaxis, reshape};
+use super::unary::{exp, isinf, log, square, stop_gradient};
+use crate::primitive::{ArgReduceOp, Primitive, ReduceOp, ScanOp};
+use crate::shape::{normalize_axes, normalize_axis};
+use crate::{Array, Dtype, Error, Result};
+
+/// The axes to reduce: all when `axes` is `None`.
+fn reduce_axes(op: &'static str, a: &Array, axes: Option<&[i64]>) -> Result<Vec<usize>> {
+    match axes {
+        None => Ok((0..a.ndim()).collect()),
+        Some(ax) => normalize_axes(op, ax, a.ndim()),
+    }
+}
+
+fn reduced_shape(a: &Array, axes: &[usize], keepdims: bool) -> Vec<usize> {
+    (0..a.ndim())
+        .filter_map(|i| match (axes.contains(&i), keepdims) {
+            (true, true) => Some(1),
+            (true, false) => None,
+            (false, _) => Some(a.shape()[i]),
+        })
+        .collect()
+}
+
+fn keep(out: Array, shape: Vec<usize>) -> Result<Array> {
+    let s: Vec<i64> = shape.iter().map(|&d| d as i64).collect();
+    reshape(&out, &s)
+}
+
+/// Record a reduction with MLX's dtype rules.
+fn reduce(op: ReduceOp, a: &Array, axes: Option<&[i64]>, keepdims: bool) -> Result<Array> {
+    let name = op.name();
+    let ax = reduce_axes(name, a, axes)?;
+    let in_dtype = match op {
+        ReduceOp::Sum | ReduceOp::Prod => a.dtype().sum_dtype(),
+        ReduceOp::Max | ReduceOp::Min => a.dtype(),
+        ReduceOp::All | ReduceOp::Any => Dtype::Bool,
+    };
+    if matches!(op, ReduceOp::Max | ReduceOp::Min) {
+        if a.dtype().is_complex() {
+            return Err(Error::dtype(name, a.dtype(), "not supported for complex64"));
+        }
+        if a.size() == 0 && ax.iter().any(|&i| a.shape()[i] == 0) {
+            return Err(Error::invalid(name, "cannot reduce over an empty axis"));
+        }
+    }
+    let input = astype(a, in_dtype)?;
+    if ax.is_empty() {
+        return Ok(input);
+    }
+    let flat_shape = reduced_shape(a, &ax, false);
+    let out = Array::from_op(
+        Primitive::Reduce {
+            op,
+            axes: ax.clone(),
+        },
+        vec![input],
+        flat_shape,
+        in_dtype,
+    );
+    if keepdims {
+        keep(out, reduced_shape(a, &ax, true))
+    } else {
+        Ok(out)
+    }
+}
+
+macro_rules! reduce_fns {
+    ($($(#[$doc:meta])* $name:ident, $axis:ident, $axes:ident => $op:ident;)*) => {$(
+        $(#[$doc])*
+        ///
+        /// Reduces over every axis; see the `_axis`/`_axes` forms.
+        ///
+        /// # Errors
+        #[doc = concat!("`[", stringify!($name), "] ...` for a dtype or shape the op rejects.")]
+        pub fn $name(a: &Array, keepdims: bool) -> Result<Array> {
+            reduce(ReduceOp::$op, a, None, keepdims)
+        }
+
+        #[doc = concat!("[`", stringify!($name), "`] over one axis (negative counts from the end).")]
+        ///
+        /// # Errors
+        #[doc = concat!("`[", stringify!($name), "] axis 3 is out of bounds for array of 2 dimensions`.")]
+        pub fn $axis(a: &Array, axis: i64, keepdims: bool) -> Result<Array> {
+            reduce(ReduceOp::$op, a, Some(&[axis]), keepdims)
+        }
+
+        #[doc = concat!("[`", stringify!($name), "`] over several axes.")]
+        ///
+        /// # Errors
+        #[doc = concat!("Out-of-range or duplicate axes, named `[", stringify!($name), "]`.")]
+        pub fn $axes(a: &Array, axes: &[i64], keepdims: bool) -> Result<Array> {
+            reduce(ReduceOp::$op, a, Some(axes), keepdims)
+        }
+
+        impl Array {
+            #[doc = concat!("Method form of [`", stringify!($name), "`].")]
+            ///
+            /// # Errors
+            #[doc = concat!("As [`", stringify!($name), "`].")]
+            pub fn $name(&self, keepdims: bool) -> Result<Array> {
+                $name(self, keepdims)
+            }
+            #[doc = concat!("Method form of [`", stringify!($axis), "`].")]
+            ///
+            /// # Errors
+            #[doc = concat!("As [`", stringify!($axis), "`].")]
+            pub fn $axis(&self, axis: i64, keepdims: bool) -> Result<Array> {
+                $axis(self, axis, keepdims)
+            }
+            #[doc = concat!("Method form of [`", stringify!($axes), "`].")]
+            ///
+            /// # Errors
+            #[doc = concat!("As [`", stringify!($axes), "`].")]
+            pub fn $axes(&self, axes: &[i64], keepdims: bool) -> Result<Array> {
+                $axes(self, axes, keepdims)
+            }
+        }
+    )*};
+}
+
+reduce_fns! {
+    /// Sum of elements; bool and small integers widen to 32 bits.
+    ///
+    /// # Examples
+    /// ```
+    /// let a = mlx_core::Array::from_slice(&[1i32, 2, 3, 4], &[2, 2])?;
+    /// assert_eq!(mlx_core::ops::sum(&a, false)?.item::<i32>()?, 10);
+    /// assert_eq!(mlx_core::ops::sum_axis(&a, -1, false)?.to_vec::<i32>()?, vec![3, 7]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    sum, sum_axis, sum_axes => Sum;
+    /// Product of elements; bool and small integers widen to 32 bits.
+    ///
+    /// # Examples
+    /// ```
+    /// let a = mlx_core::Array::from_slice(&[1i32, 2, 3, 4], &[4])?;
+    /// assert_eq!(mlx_core::ops::prod(&a, false)?.item::<i32>()?, 24);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    prod, prod_axis, prod_axes => Prod;
+    /// Maximum (NaN propagates). Reducing an empty axis is an error.
+    ///
+    /// # Examples
+    /// ```
+    /// let a = mlx_core::Array::from_slice(&[1i32, 7, 3], &[3])?;
+    /// assert_eq!(mlx_core::ops::max(&a, false)?.item::<i32>()?, 7);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    max, max_axis, max_axes => Max;
+    /// Minimum (NaN propagates). Reducing an empty axis is an error.
+    ///
+    /// # Examples
+    /// ```
+    /// let a = mlx_core::Array::from_slice(&[1i32, 7, 3], &[3])?;
+    /// assert_eq!(mlx_core::ops::min(&a, false)?.item::<i32>()?, 1);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    min, min_axis, min_axes => Min;
+    /// True when every element is nonzero (true for empty input).
+    ///
+    /// # Examples
+    /// ```
+    /// let a = mlx_core::Array::from_slice(&[1i32, 0], &[2])?;
+    /// assert_eq!(mlx_core::ops::all(&a, false)?.item::<bool>()?, false);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    all, all_axis, all_axes => All;
+    /// True when any element is nonzero (false for empty input).
+    ///
+    /// # Examples
+    /// ```
+    /// let a = mlx_core::Array::from_slice(&[1i32, 0], &[2])?;
+    /// assert_eq!(mlx_core::ops::any(&a, false)?.item::<bool>()?, true);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    any, any_axis, any_axes => Any;
+}
+
+/// Mean over `axes` (all when `None`); integers give `float32`.
+///
+/// # Errors
+/// `[mean] axis 2 is out of bounds for array of 2 dimensions`.
+///
+/// # Examples
+/// ```
+/// let a = mlx_core::Array::from_slice(&[1i32, 2, 3, 4], &[2, 2])?;
+/// assert_eq!(mlx_core::ops::mean(&a, Some(&[0]), false)?.to_vec::<f32>()?, vec![2.0, 3.0]);
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub fn mean(a: &Array, axes: Option<&[i64]>, keepdims: bool) -> Result<Array> {
+    let ax = reduce_axes("mean", a, axes)?;
+    let n: usize = ax.iter().map(|&i| a.shape()[i]).product();
+    let dtype = a.dtype().to_inexact();
+    let ax_i: Vec<i64> = ax.iter().map(|&i| i as i64).collect();
+    let s = reduce(ReduceOp::Sum, &astype(a, dtype)?, Some(&ax_i), keepdims)?;
+    &s / n as f64
+}
+
+/// Variance over `axes` with `ddof` delta degrees of freedom.
+///
+/// # Errors
+/// As [`mean`].
+///
+/// # Examples
+/// ```
+/// let a = mlx_core::Array::from_slice(&[1.0f32, 2.0, 3.0, 4.0], &[4])?;
+/// assert_eq!(mlx_core::ops::var(&a, None, false, 0)?.item::<f32>()?, 1.25);
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub fn var(a: &Array, axes: Option<&[i64]>, keepdims: bool, ddof: i64) -> Result<Array> {
+    let ax = reduce_axes("var", a, axes)?;
+    let ax_i: Vec<i64> = ax.iter().map(|&i| i as i64).collect();
+    let n: usize = ax.iter().map(|&i| a.shape()[i]).product();
+    let a = astype(a, a.dtype().to_inexact())?;
+    let mu = mean(&a, Some(&ax_i), true)?;
+    let v = mean(&square(&subtract(&a, &mu)?)?, Some(&ax_i), keepdims)?;
+    if ddof == 0 {
+        return Ok(v);
+    }
+    let scale = n as f64 / (n as f64 - ddof as f64);
+    &v * scale
+}
+
+/// Standard deviation: `sqrt(var(..))`.
+///
+/// # Errors
+/// As [`var`].
+///
+/// # Examples
+/// ```
+/// let a = mlx_core::Array::from_slice(&[1.0f32, 3.0], &[2])?;
+/// assert_eq!(mlx_core::ops::std(&a, None, false, 0)?.item::<f32>()?, 1.0);
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub fn std(a: &Array, axes: Option<&[i64]>, keepdims: bool, ddof: i64) -> Result<Array> {
+    super::unary::sqrt(&var(a, axes, keepdims, ddof)?)
+}
+
+/// `log(sum(exp(a)))` over `axes`, computed stably.
+///
+/// # Errors
+/// As [`mean`]; complex input is rejected.
+///
+/// # Examples
+/// ```
+/// let a = mlx_core::Array::from_slice(&[0.0f32, 0.0], &[2])?;
+/// let v = mlx_core::ops::logsumexp(&a, None, false)?.item::<f32>()?;
+/// assert!((v - std::f32::consts::LN_2).abs() < 1e-6);
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub fn logsumexp(a: &Array, axes: Option<&[i64]>, keepdims: bool) -> Result<Array> {
+    if a.dtype().is_complex() {
+        return Err(Error::dtype(
+            "logsumexp",
+            a.dtype(),
+            "not supported for complex64",
+        ));
+    }
+    let ax = reduce_axes("logsumexp", a, axes)?;
+    let ax_i: Vec<i64> = ax.iter().map(|&i| i as i64).collect();
+    let a = astype(a, a.dtype().to_inexact())?;
+    if a.size() == 0 {
+        let s = sum_axes(&exp(&a)?, &ax_i, keepdims)?;
+        return log(&s);
+    }
+    let m = stop_gradient(&max_axes(&a, &ax_i, true)?)?;
+    let zero = super::creation::zeros(&[], m.dtype())?;
+    let m = super::binary::where_(&isinf(&m)?, &zero, &m)?;
+    let s = sum_axes(&exp(&subtract(&a, &m)?)?, &ax_i, keepdims)?;
+    let m = if keepdims { m } else { squeeze_axes(&m, &ax)? };
+    log(&s)? + &m
+}
+
+fn squeeze_axes(a: &Array, axes: &[usize]) -> Result<Array> {
+    let ax: Vec<i64> = axes.iter().map(|&i| i as i64).collect();
+    super::shape::squeeze(a, Some(&ax))
+}
+
+/// Softmax over `axes` (the last axis when `None`): `exp(a - max) / sum`.
+/// Half-precision input is computed in `float32`, like MLX's `precise`.
+///
+/// # Errors
+/// Bad axes, or complex input.
+///
+/// # Examples
+/// ```
+/// let a = mlx_core::Array::from_slice(&[1.0f32, 1.0], &[2])?;
+/// assert_eq!(mlx_core::ops::softmax(&a, None)?.to_vec::<f32>()?, vec![0.5, 0.5]);
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub fn softmax(a: &Array, axes: Option<&[i64]>) -> Result<Array> {
+    if a.dtype().is_complex() {
+        return Err(Error::dtype(
+            "softmax",
+            a.dtype(),
+            "not supported for complex64",
+        ));
+    }
+    let a = astype(a, a.dtype().to_inexact())?;
+    if a.ndim() == 0 {
+        return super::creation::ones(&[], a.dtype());
+    }
+    let last = a.ndim() - 1;
+    let ax = match axes {
+        None => vec![last],
+        Some(x) => normalize_axes("softmax", x, a.ndim())?,
+    };
+    match ax.as_slice() {
+        [] => Ok(a),
+        [x] if *x == last => Ok(Array::from_op(
+            Primitive::Softmax,
+            vec![a.clone()],
+            a.shape().to_vec(),
+            a.dtype(),
+        )),
+        [x] => {
+            let moved = moveaxis(&a, *x as i64, -1)?;
+            let s = Array::from_op(
+                Primitive::Softmax,
+                vec![moved.clone()],
+                moved.shape().to_vec(),
+                a.dtype(),
+            );
+            moveaxis(&s, -1, *x as i64)
+        }
+        _ => {
+            let ax_i: Vec<i64> = ax.iter().map(|&i| i as i64).collect();
+            let m = stop_gradient(&max_axes(&a, &ax_i, true)?)?;
+            let e = exp(&subtract(&a, &m)?)?;
+            super::binary::divide(&e, &sum_axes(&e, &ax_i, true)?)
+        }
+    }
+}
+
+fn arg_reduce(op: ArgReduceOp, a: &Array, axis: Option<i64>, keepdims: bool) -> Result<Array> {
+    let name = op.name();
+    if a.dtype().is_complex() {
+        return Err(Error::dtype(name, a.dtype(), "not supported for complex64"));
+    }
+    let (input, ax) = match axis {
+        None => (flatten(a, 0, -1)?, 0),
+        Some(x) => (a.clone(), normalize_axis(name, x, a.ndim())?),
+    };
+    if input.shape()[ax] == 0 {
+        return Err(Error::invalid(name, "cannot reduce over an empty axis"));
+    }
+    let mut shape = input.shape().to_vec();
+    shape.remove(ax);
+    let out = Array::from_op(
+        Primitive::ArgReduce { op, axis: ax },
+        vec![input.clone()],
+        shape,
+        Dtype::Uint32,
+    );
+    if !keepdims {
+        return Ok(out);
+    }
+    let kept: Vec<usize> = match axis {
+        None => vec![1; a.ndim()],
+        Some(_) => {
+            let mut s = input.shape().to_vec();
+            s[ax] = 1;
+            s
+        }
+    };
+    keep(out, kept)
+}
+
+/// Index (`uint32`) of the first maximum along `axis` (of the flattened
+/// array when `None`).
+///
+/// # Errors
+/// `[argmax] cannot reduce over an empty axis`, bad axis, complex input.
+///
+/// # Examples
+/// ```
+/// let a = mlx_core::Array::from_slice(&[1i32, 7, 7], &[3])?;
+/// assert_eq!(mlx_core::ops::argmax(&a, None, false)?.item::<u32>()?, 1);
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub fn argmax(a: &Array, axis: Option<i64>, keepdims: bool) -> Result<Array> {
+    arg_reduce(ArgReduceOp::ArgMax, a, axis, keepdims)
+}
+
+/// Index (`uint32`) of the first minimum along `axis`.
+///
+/// # Errors
+/// As [`argmax`].
+///
+/// # Examples
+/// ```
+/// let a = mlx_core::Array::from_slice(&[3i32, 1, 1], &[3])?;
+/// assert_eq!(mlx_core::ops::argmin(&a, None, false)?.item::<u32>()?, 1);
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub fn argmin(a: &Array, axis: Option<i64>, keepdims: bool) -> Result<Array> {
+    arg_reduce(ArgReduceOp::ArgMin, a, axis, keepdims)
+}
+
+/// Cumulative sum along `axis` (of the flattened array when `None`);
+/// `reverse` scans from the end, `inclusive = false` shifts by one.
+///
+/// # Errors
+/// Bad axis.
+///
+/// # Examples
+/// ```
+/// let a = mlx_core::Array::from_slice(&[1i32, 2, 3], &[3])?;
+/// assert_eq!(mlx_core::ops::cumsum(&a, None, false, true)?.to_vec::<i32>()?, vec![1, 3, 6]);
+/// assert_eq!(mlx_core::ops::cumsum(&a, None, true, false)?.to_vec::<i32>()?, vec![5, 3, 0]);
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub fn cumsum(a: &Array, axis: Option<i64>, reverse: bool, inclusive: bool) -> Result<Array> {
+    let (input, ax) = match axis {
+        None => (flatten(a, 0, -1)?, 0),
+        Some(x) => {
+            if a.ndim() == 0 {
+                return Err(Error::AxisOutOfBounds {
+                    op: "cumsum",
+                    axis: x,
+                    ndim: 0,
+                });
+            }
+            (a.clone(), normalize_axis("cumsum", x, a.ndim())?)
+        }
+    };
+    let dtype = a.dtype().sum_dtype();
+    let input = astype(&input, dtype)?;
+    let prim = Primitive::Scan {
+        op: ScanOp::Sum,
+        axis: ax,
+        reverse,
+        inclusive,
+    };
+    Ok(Array::from_op(
+        prim,
+        vec![input.clone()],
+        input.shape().to_vec(),
+        dtype,
+    ))
+}
+
+impl Array {
+    /// Method form of [`mean`].
+    ///
+    /// # Errors
+    /// As [`mean`].
+    pub fn mean(&self, axes: Option<&[i64]>, keepdims: bool) -> Result<Array> {
+        mean(self, axes, keepdims)
+    }
+    /// Method form of [`var`].
+    ///
+    /// # Errors
+    /// As [`var`].
+    pub fn var(&self, axes: Option<&[i64]>, keepdims: bool, ddof: i64) -> Result<Array> {
+        var(self, axes, keepdims, ddof)
+    }
+    /// Method form of [`std`](fn@std).
+    ///
+    /// # Errors
+    /// As [`std`](fn@std).
+    pub fn std(&self, axes: Option<&[i64]>, keepdims: bool, ddof: i64) -> Result<Array> {
+        std(self, axes, keepdims, ddof)
+    }
+    /// Method form of [`logsumexp`].
+    ///
+    /// # Errors
+    /// As [`logsumexp`].
+    pub fn logsumexp(&self, axes: Option<&[i64]>, keepdims: bool) -> Result<Array> {
+        logsumexp(self, axes, keepdims)
+    }
+    /// Method form of [`softmax`].
+    ///
+    /// # Errors
+    /// As [`softmax`].
+    pub fn softmax(&self, axes: Option<&[i64]>) -> Result<Array> {
+        softmax(self, axes)
+    }
+    /// Method form of [`argmax`].
+    ///
+    /// # Errors
+    /// As [`argmax`].
+    pub fn argmax(&self, axis: Option<i64>, keepdims: bool) -> Result<Array> {
+        argmax(self, axis, keepdims)
+    }
+    /// Method form of [`argmin`].
+    ///
+    /// # Errors
+    /// As [`argmin`].
+    pub fn argmin(&self, axis: Option<i64>, keepdims: bool) -> Result<Array> {
+        argmin(self, axis, keepdims)
+    }
+    /// Method form of [`cumsum`].
+    ///
+    /// # Errors
+    /// As [`cumsum`].
+    pub fn cumsum(&self, axis: Option<i64>, reverse: bool, inclusive: bool) -> Result<Array> {
+        cumsum(self, axis, reverse, inclusive)
+    }
+}

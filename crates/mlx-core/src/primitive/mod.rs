@@ -1,0 +1,165 @@
+//! Primitives: the nodes of the lazy graph. Each family's enum owns its
+//! name and dtype rules; backends supply kernels through
+//! [`Backend`](crate::Backend), and view primitives run in the core.
+
+mod binary;
+mod reduce;
+mod unary;
+
+pub use binary::BinaryOp;
+pub use reduce::{ArgReduceOp, ReduceOp, ScanOp};
+pub use unary::UnaryOp;
+
+use crate::Dtype;
+
+/// One node of the compute graph.
+///
+/// # Examples
+/// ```
+/// use mlx_core::primitive::{Primitive, UnaryOp};
+/// assert_eq!(Primitive::Unary(UnaryOp::Exp).name(), "exp");
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub enum Primitive {
+    /// Elementwise op of one input.
+    Unary(UnaryOp),
+    /// Elementwise op of two inputs (broadcast, same dtype).
+    Binary(BinaryOp),
+    /// `where(cond, x, y)`: inputs `[cond (bool), x, y]`, broadcast.
+    Select,
+    /// Cast to the node's dtype.
+    AsType,
+    /// Reduce over sorted `axes`; the node's shape drops them.
+    Reduce {
+        /// Which reduction.
+        op: ReduceOp,
+        /// Sorted, normalised axes of the input.
+        axes: Vec<usize>,
+    },
+    /// Index of the extreme value along `axis`; the node's shape drops it.
+    ArgReduce {
+        /// Which one.
+        op: ArgReduceOp,
+        /// Normalised axis.
+        axis: usize,
+    },
+    /// Softmax over the last axis (computed in `float32` for half types).
+    Softmax,
+    /// Cumulative op along `axis`.
+    Scan {
+        /// Which scan.
+        op: ScanOp,
+        /// Normalised axis.
+        axis: usize,
+        /// Scan from the end.
+        reverse: bool,
+        /// Include the current element.
+        inclusive: bool,
+    },
+    /// Batched matrix product of `[.., M, K]` and `[.., K, N]` with equal
+    /// (already broadcast) batch shapes.
+    Matmul,
+    /// `take` along `axis`: inputs `[a, indices]`; output shape is
+    /// `a.shape[..axis] + indices.shape + a.shape[axis+1..]`.
+    Gather {
+        /// Normalised axis.
+        axis: usize,
+    },
+    /// `take_along_axis`: inputs `[a, indices]` with equal shapes except on
+    /// `axis`; output has the indices' shape.
+    GatherAxis {
+        /// Normalised axis.
+        axis: usize,
+    },
+    /// Join inputs (same dtype) along `axis`.
+    Concatenate {
+        /// Normalised axis.
+        axis: usize,
+    },
+    /// `start + i * step` for each index `i`, in the node's dtype.
+    Arange {
+        /// First value.
+        start: f64,
+        /// Increment.
+        step: f64,
+    },
+    /// Row-major copy (the view's data made dense).
+    Copy,
+    /// View: same data, new shape (copies first if not row-major).
+    Reshape,
+    /// View: permuted axes.
+    Transpose {
+        /// `out axis i` = `input axis perm[i]`.
+        perm: Vec<usize>,
+    },
+    /// View: broadcast to the node's shape.
+    Broadcast,
+    /// View: strided slice.
+    Slice {
+        /// Start index per axis (already clamped).
+        start: Vec<usize>,
+        /// Step per axis (nonzero, may be negative).
+        step: Vec<i64>,
+    },
+}
+
+impl Primitive {
+    /// The op name used in errors and kernel names.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Primitive::Unary(op) => op.name(),
+            Primitive::Binary(op) => op.name(),
+            Primitive::Select => "where",
+            Primitive::AsType => "astype",
+            Primitive::Reduce { op, .. } => op.name(),
+            Primitive::ArgReduce { op, .. } => op.name(),
+            Primitive::Softmax => "softmax",
+            Primitive::Scan { op, .. } => op.name(),
+            Primitive::Matmul => "matmul",
+            Primitive::Gather { .. } => "take",
+            Primitive::GatherAxis { .. } => "take_along_axis",
+            Primitive::Concatenate { .. } => "concatenate",
+            Primitive::Arange { .. } => "arange",
+            Primitive::Copy => "copy",
+            Primitive::Reshape => "reshape",
+            Primitive::Transpose { .. } => "transpose",
+            Primitive::Broadcast => "broadcast_to",
+            Primitive::Slice { .. } => "slice",
+        }
+    }
+
+    /// True for primitives that only re-describe their input's data.
+    pub fn is_view(&self) -> bool {
+        matches!(
+            self,
+            Primitive::Reshape
+                | Primitive::Transpose { .. }
+                | Primitive::Broadcast
+                | Primitive::Slice { .. }
+        )
+    }
+
+    /// True for elementwise primitives (candidates for fusion in `compile`).
+    pub fn is_elementwise(&self) -> bool {
+        matches!(
+            self,
+            Primitive::Unary(_) | Primitive::Binary(_) | Primitive::Select | Primitive::AsType
+        )
+    }
+}
+
+/// Shape and dtype of the buffer a kernel writes (always row-major).
+#[derive(Clone, Copy, Debug)]
+pub struct OutSpec<'a> {
+    /// Output shape.
+    pub shape: &'a [usize],
+    /// Output dtype.
+    pub dtype: Dtype,
+}
+
+impl OutSpec<'_> {
+    /// Number of elements to write.
+    pub fn numel(&self) -> usize {
+        self.shape.iter().product()
+    }
+}

@@ -1,0 +1,165 @@
+//! Elementwise one-input primitives ([`UnaryOp`]) and their dtype rules.
+
+use crate::{Dtype, Error, Result};
+
+/// An elementwise op of one input. The kernel receives its input already
+/// cast to [`UnaryOp::compute_dtype`] and writes [`UnaryOp::out_dtype`].
+///
+/// # Examples
+/// ```
+/// use mlx_core::{Dtype, primitive::UnaryOp};
+/// assert_eq!(UnaryOp::Exp.name(), "exp");
+/// assert_eq!(UnaryOp::Exp.compute_dtype(Dtype::Int32)?, Dtype::Float32);
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[allow(missing_docs)]
+pub enum UnaryOp {
+    Abs,
+    Negative,
+    Sign,
+    Square,
+    Sqrt,
+    Rsqrt,
+    Reciprocal,
+    Exp,
+    Expm1,
+    Log,
+    Log1p,
+    Log2,
+    Log10,
+    Sin,
+    Cos,
+    Tan,
+    ArcSin,
+    ArcCos,
+    ArcTan,
+    Sinh,
+    Cosh,
+    Tanh,
+    ArcSinh,
+    ArcCosh,
+    ArcTanh,
+    Sigmoid,
+    Erf,
+    ErfInv,
+    Floor,
+    Ceil,
+    /// Round half to even.
+    Round,
+    LogicalNot,
+    /// Identity in the forward pass; blocks gradients.
+    StopGradient,
+}
+
+impl UnaryOp {
+    /// Every unary op (for tests that must cover them all).
+    pub const ALL: [UnaryOp; 33] = [
+        UnaryOp::Abs,
+        UnaryOp::Negative,
+        UnaryOp::Sign,
+        UnaryOp::Square,
+        UnaryOp::Sqrt,
+        UnaryOp::Rsqrt,
+        UnaryOp::Reciprocal,
+        UnaryOp::Exp,
+        UnaryOp::Expm1,
+        UnaryOp::Log,
+        UnaryOp::Log1p,
+        UnaryOp::Log2,
+        UnaryOp::Log10,
+        UnaryOp::Sin,
+        UnaryOp::Cos,
+        UnaryOp::Tan,
+        UnaryOp::ArcSin,
+        UnaryOp::ArcCos,
+        UnaryOp::ArcTan,
+        UnaryOp::Sinh,
+        UnaryOp::Cosh,
+        UnaryOp::Tanh,
+        UnaryOp::ArcSinh,
+        UnaryOp::ArcCosh,
+        UnaryOp::ArcTanh,
+        UnaryOp::Sigmoid,
+        UnaryOp::Erf,
+        UnaryOp::ErfInv,
+        UnaryOp::Floor,
+        UnaryOp::Ceil,
+        UnaryOp::Round,
+        UnaryOp::LogicalNot,
+        UnaryOp::StopGradient,
+    ];
+
+    /// MLX's op name (`"arcsin"`), also the prefix of kernel names.
+    pub const fn name(self) -> &'static str {
+        match self {
+            UnaryOp::Abs => "abs",
+            UnaryOp::Negative => "negative",
+            UnaryOp::Sign => "sign",
+            UnaryOp::Square => "square",
+            UnaryOp::Sqrt => "sqrt",
+            UnaryOp::Rsqrt => "rsqrt",
+            UnaryOp::Reciprocal => "reciprocal",
+            UnaryOp::Exp => "exp",
+            UnaryOp::Expm1 => "expm1",
+            UnaryOp::Log => "log",
+            UnaryOp::Log1p => "log1p",
+            UnaryOp::Log2 => "log2",
+            UnaryOp::Log10 => "log10",
+            UnaryOp::Sin => "sin",
+            UnaryOp::Cos => "cos",
+            UnaryOp::Tan => "tan",
+            UnaryOp::ArcSin => "arcsin",
+            UnaryOp::ArcCos => "arccos",
+            UnaryOp::ArcTan => "arctan",
+            UnaryOp::Sinh => "sinh",
+            UnaryOp::Cosh => "cosh",
+            UnaryOp::Tanh => "tanh",
+            UnaryOp::ArcSinh => "arcsinh",
+            UnaryOp::ArcCosh => "arccosh",
+            UnaryOp::ArcTanh => "arctanh",
+            UnaryOp::Sigmoid => "sigmoid",
+            UnaryOp::Erf => "erf",
+            UnaryOp::ErfInv => "erfinv",
+            UnaryOp::Floor => "floor",
+            UnaryOp::Ceil => "ceil",
+            UnaryOp::Round => "round",
+            UnaryOp::LogicalNot => "logical_not",
+            UnaryOp::StopGradient => "stop_gradient",
+        }
+    }
+
+    /// The dtype the kernel computes in, given the input dtype. Ops that
+    /// need floats promote integers and bool to `float32`, as MLX does.
+    ///
+    /// # Errors
+    /// `[floor] not supported for complex64` and similar.
+    pub fn compute_dtype(self, input: Dtype) -> Result<Dtype> {
+        use UnaryOp::*;
+        let no_complex = |d: Dtype| {
+            if d.is_complex() {
+                Err(Error::dtype(self.name(), d, "not supported for complex64"))
+            } else {
+                Ok(d)
+            }
+        };
+        match self {
+            Abs | Negative | Sign | Square | StopGradient => Ok(input),
+            Floor | Ceil | Round => no_complex(input),
+            LogicalNot => Ok(Dtype::Bool),
+            Sigmoid | Erf | ErfInv => no_complex(input.to_inexact()),
+            Sqrt | Rsqrt | Reciprocal | Exp | Expm1 | Log | Log1p | Log2 | Log10 | Sin | Cos
+            | Tan | ArcSin | ArcCos | ArcTan | Sinh | Cosh | Tanh | ArcSinh | ArcCosh | ArcTanh => {
+                Ok(input.to_inexact())
+            }
+        }
+    }
+
+    /// The output dtype given the compute dtype (`abs` of complex is real).
+    pub fn out_dtype(self, compute: Dtype) -> Dtype {
+        match self {
+            UnaryOp::Abs if compute.is_complex() => Dtype::Float32,
+            _ => compute,
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! Shape arithmetic shared by every op: broadcasting, axes, strides.
+
+use crate::{Error, Result};
+
+/// Format a shape as MLX prints it: `(2, 3)`, `(4,)`, `()`.
+///
+/// # Examples
+/// ```
+/// assert_eq!(mlx_core::shape::format_shape(&[4]), "(4,)");
+/// assert_eq!(mlx_core::shape::format_shape(&[2, 3]), "(2, 3)");
+/// ```
+pub fn format_shape<T: std::fmt::Display>(shape: &[T]) -> String {
+    match shape {
+        [] => "()".to_string(),
+        [d] => format!("({d},)"),
+        _ => {
+            let parts: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
+            format!("({})", parts.join(", "))
+        }
+    }
+}
+
+/// Number of elements of a shape (1 for `()`).
+pub fn numel(shape: &[usize]) -> usize {
+    shape.iter().product()
+}
+
+/// NumPy broadcasting of two shapes.
+///
+/// # Errors
+/// `[op] shapes (2,) and (3,) cannot be broadcast` when a pair of
+/// dimensions differs and neither is 1.
+///
+/// # Examples
+/// ```
+/// use mlx_core::shape::broadcast_shapes;
+/// assert_eq!(broadcast_shapes("add", &[2, 1, 3], &[4, 1])?, vec![2, 4, 3]);
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub fn broadcast_shapes(op: &'static str, a: &[usize], b: &[usize]) -> Result<Vec<usize>> {
+    let n = a.len().max(b.len());
+    let mut out = vec![0; n];
+    for i in 0..n {
+        let da = if i + a.len() >= n {
+            a[i + a.len() - n]
+        } else {
+            1
+        };
+        let db = if i + b.len() >= n {
+            b[i + b.len() - n]
+        } else {
+            1
+        };
+        out[i] = if da == db || db == 1 {
+            da
+        } else if da == 1 {
+            db
+        } else {
+            return Err(Error::Broadcast {
+                op,
+                a: format_shape(a),
+                b: format_shape(b),
+            });
+        };
+    }
+    Ok(out)
+}
+
+/// Turn a possibly negative axis into an index below `ndim`.
+///
+/// # Errors
+/// `[op] axis 3 is out of bounds for array of 2 dimensions`.
+pub fn normalize_axis(op: &'static str, axis: i64, ndim: usize) -> Result<usize> {
+    let n = ndim as i64;
+    if axis < -n || axis >= n {
+        return Err(Error::AxisOutOfBounds { op, axis, ndim });
+    }
+    Ok(if axis < 0 {
+        (axis + n) as usize
+    } else {
+        axis as usize
+    })
+}
+
+/// Normalise a list of axes, rejecting duplicates; the result is sorted.
+///
+/// # Errors
+/// Out-of-range axes, or `[op] duplicate axis 1` when an axis repeats.
+pub fn normalize_axes(op: &'static str, axes: &[i64], ndim: usize) -> Result<Vec<usize>> {
+    let mut out = Vec::with_capacity(axes.len());
+    for &a in axes {
+        let ax = normalize_axis(op, a, ndim)?;
+        if out.contains(&ax) {
+            return Err(Error::invalid(
+                op,
+                format!("duplicate axis {a} in {axes:?}"),
+            ));
+        }
+        out.push(ax);
+    }
+    out.sort_unstable();
+    Ok(out)
+}
+
+/// Row-major (C order) strides, in elements.
+pub fn row_major_strides(shape: &[usize]) -> Vec<isize> {
+    let mut strides = vec![0isize; shape.len()];
+    let mut acc = 1isize;
+    for i in (0..shape.len()).rev() {
+        strides[i] = acc;
+        acc *= shape[i].max(1) as isize;
+    }
+    strides
+}
+
+/// True when `strides` describe a dense row-major layout of `shape`
+/// (dimensions of size 1 may have any stride).
+pub fn is_row_major(shape: &[usize], strides: &[isize]) -> bool {
+    let mut expect = 1isize;
+    for i in (0..shape.len()).rev() {
+        if shape[i] == 1 {
+            continue;
+        }
+        if strides[i] != expect {
+            return false;
+        }
+        expect *= shape[i] as isize;
+    }
+    true
+}
+
+/// Strides that broadcast an array of `shape`/`strides` to `target`
+/// (stride 0 on new and stretched dimensions). `target` must be a valid
+/// broadcast of `shape`.
+pub fn broadcast_strides(shape: &[usize], strides: &[isize], target: &[usize]) -> Vec<isize> {
+    let off = target.len() - shape.len();
+    (0..target.len())
+        .map(|i| {
+            if i < off || (shape[i - off] == 1 && target[i] != 1) {
+                0
+            } else {
+                strides[i - off]
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,104 @@
+//! [`CpuBackend`]: the `Backend` impl, routing each family to its module.
+
+use mlx_core::primitive::{ArgReduceOp, BinaryOp, OutSpec, ReduceOp, ScanOp, UnaryOp};
+use mlx_core::{Backend, Device, HostData, Result, Storage, View};
+
+/// The CPU backend. Buffers are [`HostData`]; kernels run on the rayon pool.
+///
+/// # Examples
+/// ```
+/// use mlx_core::Backend;
+/// assert_eq!(mlx_cpu::CpuBackend::new().name(), "cpu");
+/// ```
+#[derive(Debug, Default)]
+pub struct CpuBackend;
+
+impl CpuBackend {
+    /// A CPU backend (stateless; the core keeps one).
+    pub fn new() -> CpuBackend {
+        CpuBackend
+    }
+}
+
+/// Wrap host data as CPU storage.
+pub(crate) fn store(data: HostData) -> Storage {
+    let nbytes = data.len() * data.dtype().size();
+    Storage::new(data, Device::cpu(), nbytes)
+}
+
+impl Backend for CpuBackend {
+    fn name(&self) -> &'static str {
+        "cpu"
+    }
+    fn device(&self) -> Device {
+        Device::cpu()
+    }
+    fn from_host(&self, data: HostData) -> Result<Storage> {
+        Ok(store(data))
+    }
+    fn to_host(&self, view: &View) -> Result<HostData> {
+        crate::cast::to_host(view)
+    }
+    fn copy(&self, input: &View, out: OutSpec) -> Result<Storage> {
+        crate::cast::copy(input, out).map(store)
+    }
+    fn as_type(&self, input: &View, out: OutSpec) -> Result<Storage> {
+        crate::cast::as_type(input, out).map(store)
+    }
+    fn unary(&self, op: UnaryOp, input: &View, out: OutSpec) -> Result<Storage> {
+        crate::unary::unary(op, input, out).map(store)
+    }
+    fn binary(&self, op: BinaryOp, a: &View, b: &View, out: OutSpec) -> Result<Storage> {
+        crate::binary::binary(op, a, b, out).map(store)
+    }
+    fn select(&self, cond: &View, x: &View, y: &View, out: OutSpec) -> Result<Storage> {
+        crate::binary::select(cond, x, y, out).map(store)
+    }
+    fn reduce(&self, op: ReduceOp, input: &View, axes: &[usize], out: OutSpec) -> Result<Storage> {
+        crate::reduce::reduce(op, input, axes, out).map(store)
+    }
+    fn arg_reduce(
+        &self,
+        op: ArgReduceOp,
+        input: &View,
+        axis: usize,
+        out: OutSpec,
+    ) -> Result<Storage> {
+        crate::reduce::arg_reduce(op, input, axis, out).map(store)
+    }
+    fn softmax(&self, input: &View, out: OutSpec) -> Result<Storage> {
+        crate::softmax::softmax(input, out).map(store)
+    }
+    fn scan(
+        &self,
+        op: ScanOp,
+        input: &View,
+        axis: usize,
+        reverse: bool,
+        inclusive: bool,
+        out: OutSpec,
+    ) -> Result<Storage> {
+        crate::scan::scan(op, input, axis, reverse, inclusive, out).map(store)
+    }
+    fn matmul(&self, a: &View, b: &View, out: OutSpec) -> Result<Storage> {
+        crate::matmul::matmul(a, b, out).map(store)
+    }
+    fn gather(&self, input: &View, indices: &View, axis: usize, out: OutSpec) -> Result<Storage> {
+        crate::indexing::gather(input, indices, axis, out).map(store)
+    }
+    fn gather_axis(
+        &self,
+        input: &View,
+        indices: &View,
+        axis: usize,
+        out: OutSpec,
+    ) -> Result<Storage> {
+        crate::indexing::gather_axis(input, indices, axis, out).map(store)
+    }
+    fn concatenate(&self, inputs: &[View], axis: usize, out: OutSpec) -> Result<Storage> {
+        crate::indexing::concatenate(inputs, axis, out).map(store)
+    }
+    fn arange(&self, start: f64, step: f64, out: OutSpec) -> Result<Storage> {
+        crate::creation::arange(start, step, out).map(store)
+    }
+}

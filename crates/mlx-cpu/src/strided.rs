@@ -1,0 +1,107 @@
+//! Reading strided views: borrow dense data directly, gather the rest.
+
+use mlx_core::{Element, Error, HostData, Result, View};
+use rayon::prelude::*;
+use std::borrow::Cow;
+
+/// Elements at or above this count are processed in parallel.
+pub(crate) const PAR_THRESHOLD: usize = 1 << 15;
+
+/// The host buffer behind a CPU view.
+pub(crate) fn host<'a>(v: &View<'a>) -> Result<&'a HostData> {
+    v.storage.downcast_ref::<HostData>().ok_or_else(|| {
+        Error::invalid(
+            "cpu",
+            "internal: storage does not belong to the cpu backend",
+        )
+    })
+}
+
+/// The whole typed buffer behind a view.
+pub(crate) fn buffer<'a, T: Element>(v: &View<'a>) -> Result<&'a [T]> {
+    T::slice(host(v)?).ok_or_else(|| {
+        Error::invalid(
+            "cpu",
+            format!("internal: expected {} storage, found {}", T::DTYPE, v.dtype),
+        )
+    })
+}
+
+/// Element offset (from the view's base) of row-major index `i`.
+#[inline]
+pub(crate) fn strided_offset(mut i: usize, shape: &[usize], strides: &[isize]) -> isize {
+    let mut off = 0isize;
+    for k in (0..shape.len()).rev() {
+        let d = shape[k];
+        if d == 0 {
+            return 0;
+        }
+        off += (i % d) as isize * strides[k];
+        i /= d;
+    }
+    off
+}
+
+/// The view's elements in row-major order: borrowed when the view is
+/// dense, gathered otherwise.
+pub(crate) fn contiguous<'a, T: Element>(v: &View<'a>) -> Result<Cow<'a, [T]>> {
+    let buf = buffer::<T>(v)?;
+    let n = v.numel();
+    if n == 0 {
+        return Ok(Cow::Borrowed(&[]));
+    }
+    if v.is_row_major() {
+        return Ok(Cow::Borrowed(&buf[v.offset..v.offset + n]));
+    }
+    Ok(Cow::Owned(gather_strided(buf, v)))
+}
+
+/// Copy a strided view into a new row-major vector.
+pub(crate) fn gather_strided<T: Element>(buf: &[T], v: &View) -> Vec<T> {
+    let n = v.numel();
+    let base = v.offset as isize;
+    let (shape, strides) = (v.shape, v.strides);
+    let inner = shape.last().copied().unwrap_or(1).max(1);
+    let inner_stride = strides.last().copied().unwrap_or(0);
+    let fill_rows = |row0: usize, out: &mut [T]| {
+        for (r, chunk) in out.chunks_mut(inner).enumerate() {
+            let start = base + strided_offset((row0 + r) * inner, shape, strides);
+            for (j, o) in chunk.iter_mut().enumerate() {
+                *o = buf[(start + j as isize * inner_stride) as usize];
+            }
+        }
+    };
+    let mut out = vec![buf[v.offset]; n];
+    if n >= PAR_THRESHOLD {
+        let rows_per = (PAR_THRESHOLD / inner).max(1);
+        out.par_chunks_mut(rows_per * inner)
+            .enumerate()
+            .for_each(|(c, chunk)| fill_rows(c * rows_per, chunk));
+    } else {
+        fill_rows(0, &mut out);
+    }
+    out
+}
+
+/// Fill a new vector of `n` elements with `f(i)`, in parallel when large.
+pub(crate) fn fill_indexed<T: Element + Default, F>(n: usize, f: F) -> Vec<T>
+where
+    F: Fn(usize) -> T + Sync,
+{
+    let mut out = vec![T::default(); n];
+    if n >= PAR_THRESHOLD {
+        out.par_chunks_mut(PAR_THRESHOLD)
+            .enumerate()
+            .for_each(|(c, chunk)| {
+                let base = c * PAR_THRESHOLD;
+                for (j, o) in chunk.iter_mut().enumerate() {
+                    *o = f(base + j);
+                }
+            });
+    } else {
+        for (i, o) in out.iter_mut().enumerate() {
+            *o = f(i);
+        }
+    }
+    out
+}

@@ -1,0 +1,20 @@
+//! # mlx
+//!
+//! A pure-Rust MLX. This umbrella crate re-exports [`mlx_core`] and links
+//! the backends chosen with cargo features (`cpu`, on by default), which
+//! register themselves with the core.
+//!
+//! ```
+//! use mlx::{Array, ops};
+//! let a = Array::from_slice(&[1.0f32, 2.0, 3.0], &[3])?;
+//! let b = ops::exp(&a)?; // lazy
+//! println!("{b}");       // evaluates and prints
+//! Ok::<(), mlx::Error>(())
+//! ```
+#![deny(missing_docs)]
+
+pub use mlx_core::*;
+
+/// The CPU backend crate, when the `cpu` feature is on.
+#[cfg(feature = "cpu")]
+pub use mlx_cpu;
