@@ -1,0 +1,1 @@
+//! Op tests, one module per family.

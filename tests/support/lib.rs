@@ -1,0 +1,2 @@
+//! Helpers shared by the test suite: golden files, comparisons, devices.
+#![allow(missing_docs)]
