@@ -1,6 +1,256 @@
-//! Matrix products.
+//! Matrix products through the `gemm` crate.
+//!
+//! Strided views go to gemm as they are (row and column strides passed
+//! through, so transposed, sliced and broadcast operands need no copy);
+//! only views with negative strides are made dense first. `bfloat16` is
+//! multiplied in `float32` and rounded back. Large products use gemm's own
+//! threads; batches of small products run in parallel over the batch.
+
+use crate::strided::{buffer, gather_strided, strided_offset, PAR_THRESHOLD};
+use gemm::Parallelism;
+use half::{bf16, f16};
 use mlx_core::primitive::OutSpec;
-use mlx_core::{Error, HostData, Result, View};
-pub(crate) fn matmul(_a: &View, _b: &View, _out: OutSpec) -> Result<HostData> {
-    Err(Error::unsupported("matmul", "cpu", "not yet"))
+use mlx_core::{Complex64, Dtype, Element, Error, HostData, Result, View};
+use rayon::prelude::*;
+use std::borrow::Cow;
+
+/// Products with at least this many multiply-adds (`m * n * k`) let gemm
+/// use the rayon pool.
+const THREAD_WORK: usize = 1 << 18;
+
+/// Batched products below this many multiply-adds each are spread over the
+/// batch with rayon instead of threading inside gemm.
+const BATCH_PAR_WORK: usize = 1 << 21;
+
+/// Batched matrix product: `a` is `[batch.., M, K]`, `b` is `[batch.., K, N]`
+/// (equal batch shapes, broadcast ones with stride 0), output
+/// `[batch.., M, N]` row-major.
+pub(crate) fn matmul(a: &View, b: &View, out: OutSpec) -> Result<HostData> {
+    let nd = out.shape.len();
+    if nd < 2 || a.shape.len() != nd || b.shape.len() != nd {
+        return Err(Error::invalid(
+            "matmul",
+            "internal: operands must have the output's rank, at least 2",
+        ));
+    }
+    let k = a.shape[nd - 1];
+    match out.dtype {
+        Dtype::Float16 => Ok(HostData::Float16(typed::<f16>(a, b, &out.shape, k)?)),
+        Dtype::Float32 => Ok(HostData::Float32(typed::<f32>(a, b, &out.shape, k)?)),
+        Dtype::Float64 => Ok(HostData::Float64(typed::<f64>(a, b, &out.shape, k)?)),
+        Dtype::Complex64 => Ok(HostData::Complex64(typed::<Complex64>(
+            a, b, &out.shape, k,
+        )?)),
+        Dtype::Bfloat16 => {
+            let to_f32 = |v: &View| -> Result<Operand<'static, f32>> {
+                let (data, strides) = densify(buffer::<bf16>(v)?, v);
+                Ok(Operand {
+                    data: Cow::Owned(data.into_iter().map(f32::from).collect()),
+                    offset: 0,
+                    strides,
+                })
+            };
+            let (a32, b32) = (to_f32(a)?, to_f32(b)?);
+            let prod = batched(&a32, &b32, &out.shape, k);
+            Ok(HostData::Bfloat16(
+                prod.into_iter().map(bf16::from_f32).collect(),
+            ))
+        }
+        Dtype::Bool
+        | Dtype::Uint8
+        | Dtype::Uint16
+        | Dtype::Uint32
+        | Dtype::Uint64
+        | Dtype::Int8
+        | Dtype::Int16
+        | Dtype::Int32
+        | Dtype::Int64 => Err(Error::unsupported(
+            "matmul",
+            "cpu",
+            format!("dtype {}", out.dtype),
+        )),
+    }
+}
+
+/// One operand: its elements and the strided layout of `[batch.., rows, cols]`
+/// within them (all strides non-negative).
+struct Operand<'a, T> {
+    data: Cow<'a, [T]>,
+    offset: usize,
+    strides: Vec<isize>,
+}
+
+/// Product of views whose element type gemm supports directly.
+fn typed<T: Element>(a: &View, b: &View, out_shape: &[usize], k: usize) -> Result<Vec<T>> {
+    let (a, b) = (operand::<T>(a)?, operand::<T>(b)?);
+    Ok(batched(&a, &b, out_shape, k))
+}
+
+/// Borrow a view as an operand, making it dense only if a stride is negative.
+fn operand<'a, T: Element>(v: &View<'a>) -> Result<Operand<'a, T>> {
+    let buf = buffer::<T>(v)?;
+    if v.numel() == 0 {
+        return Ok(Operand {
+            data: Cow::Borrowed(&[]),
+            offset: 0,
+            strides: vec![0; v.shape.len()],
+        });
+    }
+    if v.strides.iter().any(|&s| s < 0) {
+        let (data, strides) = densify(buf, v);
+        return Ok(Operand {
+            data: Cow::Owned(data),
+            offset: 0,
+            strides,
+        });
+    }
+    if !in_bounds(buf.len(), v.offset, v.shape, v.strides) {
+        return Err(Error::invalid(
+            "matmul",
+            "internal: view extends past its buffer",
+        ));
+    }
+    Ok(Operand {
+        data: Cow::Borrowed(buf),
+        offset: v.offset,
+        strides: v.strides.to_vec(),
+    })
+}
+
+/// Gather a view into a dense buffer, keeping stride-0 (broadcast)
+/// dimensions unmaterialised; returns the buffer and the view's strides in it.
+fn densify<T: Element>(buf: &[T], v: &View) -> (Vec<T>, Vec<isize>) {
+    if v.numel() == 0 {
+        return (Vec::new(), vec![0; v.shape.len()]);
+    }
+    let reduced: Vec<usize> = v
+        .shape
+        .iter()
+        .zip(v.strides)
+        .map(|(&d, &s)| if s == 0 { 1 } else { d })
+        .collect();
+    let data = gather_strided(
+        buf,
+        &View {
+            shape: &reduced,
+            ..*v
+        },
+    );
+    let mut strides = vec![0isize; reduced.len()];
+    let mut acc = 1isize;
+    for i in (0..reduced.len()).rev() {
+        strides[i] = if reduced[i] == 1 { 0 } else { acc };
+        acc *= reduced[i] as isize;
+    }
+    (data, strides)
+}
+
+/// True when every element of the (non-empty) layout lies in `0..len`.
+fn in_bounds(len: usize, offset: usize, shape: &[usize], strides: &[isize]) -> bool {
+    if shape.len() != strides.len() {
+        return false;
+    }
+    if shape.contains(&0) {
+        return true;
+    }
+    let (mut lo, mut hi) = (offset as isize, offset as isize);
+    for (&d, &s) in shape.iter().zip(strides) {
+        let span = (d as isize - 1) * s;
+        if span < 0 {
+            lo += span;
+        } else {
+            hi += span;
+        }
+    }
+    lo >= 0 && (hi as usize) < len
+}
+
+/// Run the batch of products into a new row-major `[batch.., m, n]` buffer.
+///
+/// `T` must be one of gemm's types (`f16`, `f32`, `f64`, `Complex32`), and
+/// both operands must have passed [`in_bounds`] for their full shapes
+/// `[batch.., m, k]` and `[batch.., k, n]` with non-negative strides.
+fn batched<T: Element>(a: &Operand<T>, b: &Operand<T>, out_shape: &[usize], k: usize) -> Vec<T> {
+    let nd = out_shape.len();
+    let (m, n) = (out_shape[nd - 2], out_shape[nd - 1]);
+    let batch_shape = &out_shape[..nd - 2];
+    let batch: usize = batch_shape.iter().product();
+    let zero = T::from_f64_lossy(0.0);
+    let one = T::from_f64_lossy(1.0);
+    let mut out = vec![zero; batch * m * n];
+    if out.is_empty() || k == 0 {
+        return out;
+    }
+    let (a_rs, a_cs) = (a.strides[nd - 2], a.strides[nd - 1]);
+    let (b_rs, b_cs) = (b.strides[nd - 2], b.strides[nd - 1]);
+    let work = m * n * k;
+    let run = |bi: usize, dst: &mut [T], par: Parallelism| {
+        let a_off = a.offset as isize + strided_offset(bi, batch_shape, &a.strides[..nd - 2]);
+        let b_off = b.offset as isize + strided_offset(bi, batch_shape, &b.strides[..nd - 2]);
+        debug_assert_eq!(dst.len(), m * n);
+        // SAFETY: `dst` is an exclusive m*n slice written row-major (column
+        // stride 1, row stride n). `a_off`/`b_off` are the offsets of element
+        // (bi, 0, 0) of each operand; `in_bounds` (or densify) guaranteed
+        // that every element reachable with the non-negative strides over
+        // [m, k] and [k, n] lies inside `data`, so all reads gemm makes are
+        // in bounds. `T` is one of the types gemm dispatches on.
+        unsafe {
+            gemm::gemm(
+                m,
+                n,
+                k,
+                dst.as_mut_ptr(),
+                1,
+                n as isize,
+                false,
+                a.data.as_ptr().offset(a_off),
+                a_cs,
+                a_rs,
+                b.data.as_ptr().offset(b_off),
+                b_cs,
+                b_rs,
+                zero,
+                one,
+                false,
+                false,
+                false,
+                par,
+            );
+        }
+    };
+    if batch > 1 && work < BATCH_PAR_WORK && batch * work >= PAR_THRESHOLD {
+        let min_len = PAR_THRESHOLD.div_ceil(work).max(1);
+        out.par_chunks_mut(m * n)
+            .enumerate()
+            .with_min_len(min_len)
+            .for_each(|(bi, dst)| run(bi, dst, Parallelism::None));
+    } else {
+        let par = if work >= THREAD_WORK {
+            Parallelism::Rayon(0)
+        } else {
+            Parallelism::None
+        };
+        for (bi, dst) in out.chunks_mut(m * n).enumerate() {
+            run(bi, dst, par);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_bounds;
+
+    #[test]
+    fn in_bounds_negative_and_broadcast_strides() {
+        // [2, 3] transposed view of a 6-element buffer.
+        assert!(in_bounds(6, 0, &[3, 2], &[1, 3]));
+        // Reversed rows: starts at element 3, stride -3.
+        assert!(in_bounds(6, 3, &[2, 3], &[-3, 1]));
+        assert!(!in_bounds(6, 2, &[2, 3], &[-3, 1]));
+        // Broadcast dimension never moves.
+        assert!(in_bounds(3, 0, &[100, 3], &[0, 1]));
+        assert!(!in_bounds(5, 0, &[2, 3], &[3, 1]));
+        assert!(in_bounds(0, 7, &[0, 3], &[3, 1]));
+    }
 }

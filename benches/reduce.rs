@@ -1,0 +1,37 @@
+//! W3: sum over the last axis of 4096x4096 f32; W4: softmax over the last
+//! axis of 1024x4096 f32.
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use mlx_benches::random_array;
+
+fn w3(c: &mut Criterion) {
+    let x = random_array(&[4096, 4096], 6).unwrap();
+    let mut g = c.benchmark_group("W3");
+    g.sample_size(20);
+    g.throughput(Throughput::Bytes((4096 * 4096 * 4) as u64));
+    g.bench_function("sum last 4096x4096", |bench| {
+        bench.iter(|| {
+            let out = x.sum_axis(-1, false).unwrap();
+            out.eval().unwrap();
+            out
+        })
+    });
+    g.finish();
+}
+
+fn w4(c: &mut Criterion) {
+    let x = random_array(&[1024, 4096], 7).unwrap();
+    let mut g = c.benchmark_group("W4");
+    g.sample_size(20);
+    g.throughput(Throughput::Bytes((1024 * 4096 * 4) as u64));
+    g.bench_function("softmax 1024x4096", |bench| {
+        bench.iter(|| {
+            let out = x.softmax(Some(&[-1])).unwrap();
+            out.eval().unwrap();
+            out
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, w3, w4);
+criterion_main!(benches);

@@ -1,0 +1,153 @@
+//! Walking one to three strided inputs in row-major output order.
+//!
+//! Elementwise kernels (unary, binary, `where`, casts) share this driver:
+//! dimensions that are contiguous for every input are merged first, then
+//! the output is split into chunks of [`CHUNK`] elements (in parallel when
+//! large), and each chunk is handed to the kernel as runs along the last
+//! axis: an output slice, the start offset of each input and its stride.
+
+use mlx_core::{Element, Result, View};
+use rayon::prelude::*;
+
+/// Elements per parallel task.
+pub(crate) const CHUNK: usize = 1 << 16;
+
+/// Shape and per-input strides/offsets after merging contiguous dimensions.
+#[derive(Debug)]
+pub(crate) struct Layout<const K: usize> {
+    /// Merged shape (at least one dimension).
+    shape: Vec<usize>,
+    /// Merged strides of each input.
+    strides: [Vec<isize>; K],
+    /// Element offset of each input's first element.
+    offsets: [isize; K],
+}
+
+impl<const K: usize> Layout<K> {
+    /// Merge the dimensions of `views` (all of the output's shape).
+    pub(crate) fn new(views: [&View; K]) -> Self {
+        let shape0 = views[0].shape;
+        let mut shape: Vec<usize> = Vec::with_capacity(shape0.len().max(1));
+        let mut strides: [Vec<isize>; K] = std::array::from_fn(|_| Vec::new());
+        for d in 0..shape0.len() {
+            let n = shape0[d];
+            if n == 1 {
+                continue; // size-1 dims never move the offset
+            }
+            let mergeable = !shape.is_empty()
+                && (0..K).all(|k| {
+                    let prev = *strides[k].last().expect("nonempty");
+                    prev == views[k].strides[d] * n as isize
+                });
+            if mergeable {
+                *shape.last_mut().expect("nonempty") *= n;
+                for (k, s) in strides.iter_mut().enumerate() {
+                    *s.last_mut().expect("nonempty") = views[k].strides[d];
+                }
+            } else {
+                shape.push(n);
+                for (k, s) in strides.iter_mut().enumerate() {
+                    s.push(views[k].strides[d]);
+                }
+            }
+        }
+        if shape0.contains(&0) {
+            shape = vec![0];
+            strides = std::array::from_fn(|_| vec![0]);
+        } else if shape.is_empty() {
+            shape.push(1);
+            strides = std::array::from_fn(|_| vec![0]);
+        }
+        Layout {
+            shape,
+            strides,
+            offsets: std::array::from_fn(|k| views[k].offset as isize),
+        }
+    }
+
+    /// Total number of elements.
+    fn numel(&self) -> usize {
+        self.shape.iter().product()
+    }
+
+    /// Offsets of row-major element `i` in each input.
+    #[inline]
+    fn offsets_of(&self, i: usize) -> [isize; K] {
+        let mut offs = self.offsets;
+        let mut rem = i;
+        for d in (0..self.shape.len()).rev() {
+            let n = self.shape[d];
+            let idx = (rem % n) as isize;
+            rem /= n;
+            for (k, o) in offs.iter_mut().enumerate() {
+                *o += idx * self.strides[k][d];
+            }
+        }
+        offs
+    }
+
+    /// Call `seg(out_run, starts, inner_strides)` for every run of `out`
+    /// (which begins at flat index `start`) along the last merged axis.
+    fn walk_range<U, F>(&self, start: usize, out: &mut [U], seg: &F)
+    where
+        F: Fn(&mut [U], [isize; K], [isize; K]),
+    {
+        let inner = *self.shape.last().expect("nonempty");
+        let inner_strides: [isize; K] =
+            std::array::from_fn(|k| *self.strides[k].last().expect("nonempty"));
+        let mut pos = 0;
+        while pos < out.len() {
+            let i = start + pos;
+            let len = (inner - i % inner).min(out.len() - pos);
+            seg(&mut out[pos..pos + len], self.offsets_of(i), inner_strides);
+            pos += len;
+        }
+    }
+
+    /// Fill a new output vector run by run, in parallel when large.
+    pub(crate) fn fill<U, F>(&self, seg: F) -> Vec<U>
+    where
+        U: Element + Default,
+        F: Fn(&mut [U], [isize; K], [isize; K]) + Sync,
+    {
+        let n = self.numel();
+        let mut out = vec![U::default(); n];
+        if n >= 2 * CHUNK {
+            out.par_chunks_mut(CHUNK)
+                .enumerate()
+                .for_each(|(c, chunk)| self.walk_range(c * CHUNK, chunk, &seg));
+        } else if n > 0 {
+            self.walk_range(0, &mut out, &seg);
+        }
+        out
+    }
+}
+
+/// The run `[start, start + len*stride)` of `buf` with stride 1, if it is.
+#[inline]
+pub(crate) fn dense<T>(buf: &[T], start: isize, stride: isize, len: usize) -> Option<&[T]> {
+    (stride == 1).then(|| &buf[start as usize..start as usize + len])
+}
+
+/// Apply `f` elementwise to one strided input.
+#[inline]
+pub(crate) fn map1<T, U, F>(v: &View, f: F) -> Result<Vec<U>>
+where
+    T: Element,
+    U: Element + Default,
+    F: Fn(T) -> U + Sync,
+{
+    let buf = crate::strided::buffer::<T>(v)?;
+    let layout = Layout::new([v]);
+    Ok(layout.fill(|out: &mut [U], [s]: [isize; 1], [st]: [isize; 1]| {
+        if let Some(x) = dense(buf, s, st, out.len()) {
+            for (o, &x) in out.iter_mut().zip(x) {
+                *o = f(x);
+            }
+        } else {
+            for (j, o) in out.iter_mut().enumerate() {
+                *o = f(buf[(s + j as isize * st) as usize]);
+            }
+        }
+    }))
+}
