@@ -18,3 +18,8 @@ pub use mlx_core::*;
 /// The CPU backend crate, when the `cpu` feature is on.
 #[cfg(feature = "cpu")]
 pub use mlx_cpu;
+
+/// The README's Rust examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
