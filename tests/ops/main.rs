@@ -1,1 +1,16 @@
-//! Op tests, one module per family.
+//! Op tests, one module per family. Golden data come from MLX 0.32.4 via
+//! `tests/golden/gen_golden.py`; every test body takes `&mlx::Device` and
+//! `mlx_tests::device_tests!` expands it per device (style rule 12).
+
+mod binary;
+mod creation;
+mod errors;
+mod graph;
+mod indexing;
+mod laws;
+mod matmul;
+mod printing;
+mod promotion;
+mod reduce;
+mod shape;
+mod unary;

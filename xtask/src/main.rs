@@ -29,12 +29,18 @@ fn main() -> ExitCode {
 }
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits in the workspace")
+        .to_path_buf()
 }
 
 fn run(cmd: &mut Command) -> Result<(), String> {
     eprintln!("+ {cmd:?}");
-    let status = cmd.current_dir(root()).status().map_err(|e| format!("{cmd:?}: {e}"))?;
+    let status = cmd
+        .current_dir(root())
+        .status()
+        .map_err(|e| format!("{cmd:?}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -53,18 +59,29 @@ fn test() -> Result<(), String> {
 
 fn ci() -> Result<(), String> {
     run(cargo().args(["fmt", "--all", "--", "--check"]))?;
-    run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    run(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
     test()
 }
 
 /// Median time in ms of every criterion benchmark under `target/criterion`,
 /// keyed `group/function`.
 fn criterion_results() -> Result<Vec<(String, f64)>, String> {
-    let dir = std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| root().join("target"));
+    let dir = std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| root().join("target"));
     let mut out = Vec::new();
     let mut stack = vec![dir.join("criterion")];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in entries.flatten() {
             let p = e.path();
             if p.is_dir() {
@@ -97,12 +114,18 @@ fn bench_cpu(filter: &[String]) -> Result<(), String> {
         .output()
         .map_err(|e| format!("python3: {e} (install python3 and numpy)"))?;
     if !out.status.success() {
-        return Err(format!("numpy baseline failed: {}", String::from_utf8_lossy(&out.stderr)));
+        return Err(format!(
+            "numpy baseline failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
     let mut numpy = Vec::new();
     for line in String::from_utf8_lossy(&out.stdout).lines() {
         let v: serde_json::Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
-        numpy.push((v["bench"].as_str().unwrap_or("?").to_string(), v["numpy_ms"].as_f64().unwrap_or(f64::NAN)));
+        numpy.push((
+            v["bench"].as_str().unwrap_or("?").to_string(),
+            v["numpy_ms"].as_f64().unwrap_or(f64::NAN),
+        ));
     }
     let mut cmd = cargo();
     cmd.args(["bench", "-p", "mlx-benches", "--"]);

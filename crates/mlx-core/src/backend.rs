@@ -12,6 +12,7 @@ use std::sync::{Arc, OnceLock};
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// use mlx_core::{Device, Storage};
 /// let s = Storage::new(vec![1u8, 2, 3], Device::cpu(), 3);
 /// assert_eq!(s.downcast_ref::<Vec<u8>>().map(|v| v.len()), Some(3));
@@ -100,10 +101,10 @@ pub trait Backend: Send + Sync + fmt::Debug {
     fn name(&self) -> &'static str;
     /// The device this backend serves.
     fn device(&self) -> Device;
-    /// Upload host data.
-    fn from_host(&self, data: HostData) -> Result<Storage>;
+    /// Copy host data to the device.
+    fn upload(&self, data: HostData) -> Result<Storage>;
     /// Read a view back as row-major host data (waits for pending work).
-    fn to_host(&self, view: &View) -> Result<HostData>;
+    fn download(&self, view: &View) -> Result<HostData>;
     /// Row-major copy of a view.
     fn copy(&self, input: &View, out: OutSpec) -> Result<Storage>;
     /// Cast a view to `out.dtype`.

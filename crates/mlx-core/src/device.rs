@@ -16,6 +16,7 @@ pub enum DeviceType {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// use mlx_core::Device;
 /// assert_eq!(Device::cpu().to_string(), "Device(cpu, 0)");
 /// ```
@@ -63,6 +64,7 @@ static DEFAULT: RwLock<Option<Device>> = RwLock::new(None);
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let d = mlx_core::default_device();
 /// assert!(matches!(d.kind, mlx_core::DeviceType::Cpu | mlx_core::DeviceType::Gpu));
 /// ```
@@ -88,6 +90,7 @@ pub fn default_device() -> Device {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// mlx_core::set_default_device(mlx_core::Device::cpu()).ok();
 /// ```
 pub fn set_default_device(device: Device) -> crate::Result<()> {

@@ -6,6 +6,7 @@ use std::fmt;
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// use mlx_core::Dtype;
 /// assert_eq!(Dtype::Float16.size(), 2);
 /// assert_eq!(Dtype::promote(Dtype::Int8, Dtype::Uint8), Dtype::Int16);
@@ -244,5 +245,34 @@ impl Dtype {
 impl fmt::Display for Dtype {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Dtype::*;
+    use super::*;
+
+    #[test]
+    fn promotion_matches_mlx_spot_checks() {
+        // Values read off MLX 0.32.4 (`(mx.zeros(1, a) + mx.zeros(1, b)).dtype`);
+        // the full 14x14 table is checked in tests/ops/promotion.rs.
+        assert_eq!(Dtype::promote(Uint8, Int8), Int16);
+        assert_eq!(Dtype::promote(Uint32, Int8), Int64);
+        assert_eq!(Dtype::promote(Uint64, Int64), Float32);
+        assert_eq!(Dtype::promote(Float16, Bfloat16), Float32);
+        assert_eq!(Dtype::promote(Int64, Float16), Float16);
+        assert_eq!(Dtype::promote(Bool, Uint16), Uint16);
+        assert_eq!(Dtype::promote(Float64, Complex64), Complex64);
+    }
+
+    #[test]
+    fn sizes_and_names() {
+        assert_eq!(Bfloat16.size(), 2);
+        assert_eq!(Complex64.size(), 8);
+        assert_eq!(Uint16.name(), "uint16");
+        assert_eq!(Int8.sum_dtype(), Int32);
+        assert_eq!(Uint16.sum_dtype(), Uint32);
+        assert_eq!(Int64.to_inexact(), Float32);
     }
 }

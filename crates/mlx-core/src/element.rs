@@ -11,6 +11,7 @@ pub type Complex64 = Complex32;
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// use mlx_core::{Dtype, Element};
 /// assert_eq!(<f32 as Element>::DTYPE, Dtype::Float32);
 /// assert_eq!(<half::f16 as Element>::from_f64_lossy(1.5), half::f16::from_f32(1.5));
@@ -36,6 +37,7 @@ pub trait Element: Copy + Send + Sync + PartialEq + std::fmt::Debug + 'static {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// use mlx_core::{Dtype, HostData};
 /// let h = HostData::from(vec![1.0f32, 2.0]);
 /// assert_eq!(h.dtype(), Dtype::Float32);

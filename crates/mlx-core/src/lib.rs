@@ -7,6 +7,7 @@
 //! Most users depend on the `mlx` umbrella crate, which registers backends.
 //!
 //! ```
+//! # use mlx_cpu as _;
 //! use mlx_core::{Array, ops};
 //! let a = Array::from_slice(&[1.0f32, 2.0, 3.0, 4.0], &[2, 2])?;
 //! let b = ops::sum_axes(&a, &[1], false)?; // lazy: nothing computed yet

@@ -6,6 +6,7 @@ use crate::{Error, Result};
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// assert_eq!(mlx_core::shape::format_shape(&[4]), "(4,)");
 /// assert_eq!(mlx_core::shape::format_shape(&[2, 3]), "(2, 3)");
 /// ```
@@ -33,6 +34,7 @@ pub fn numel(shape: &[usize]) -> usize {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// use mlx_core::shape::broadcast_shapes;
 /// assert_eq!(broadcast_shapes("add", &[2, 1, 3], &[4, 1])?, vec![2, 4, 3]);
 /// Ok::<(), mlx_core::Error>(())
@@ -143,4 +145,46 @@ pub fn broadcast_strides(shape: &[usize], strides: &[isize], target: &[usize]) -
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn broadcast_shapes_numpy_rules() {
+        // Hand-derived from NumPy's rules.
+        assert_eq!(broadcast_shapes("t", &[], &[3]).unwrap(), vec![3]);
+        assert_eq!(
+            broadcast_shapes("t", &[5, 1, 4], &[3, 1]).unwrap(),
+            vec![5, 3, 4]
+        );
+        assert_eq!(broadcast_shapes("t", &[0, 1], &[1, 7]).unwrap(), vec![0, 7]);
+        let e = broadcast_shapes("add", &[2], &[3]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "[add] shapes (2,) and (3,) cannot be broadcast"
+        );
+    }
+
+    #[test]
+    fn normalize_axes_rejects_duplicates_and_out_of_range() {
+        assert_eq!(normalize_axes("sum", &[-1, 0], 3).unwrap(), vec![0, 2]);
+        assert_eq!(
+            normalize_axes("sum", &[3], 2).unwrap_err().to_string(),
+            "[sum] axis 3 is out of bounds for array of 2 dimensions"
+        );
+        assert!(normalize_axes("sum", &[1, -2], 3).is_err());
+    }
+
+    #[test]
+    fn row_major_and_broadcast_strides() {
+        assert_eq!(row_major_strides(&[2, 3, 4]), vec![12, 4, 1]);
+        assert!(is_row_major(&[2, 1, 3], &[3, 99, 1]));
+        assert!(!is_row_major(&[2, 3], &[1, 2]));
+        assert_eq!(
+            broadcast_strides(&[3, 1], &[1, 1], &[2, 3, 4]),
+            vec![0, 1, 0]
+        );
+    }
 }

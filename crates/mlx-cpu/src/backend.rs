@@ -33,10 +33,10 @@ impl Backend for CpuBackend {
     fn device(&self) -> Device {
         Device::cpu()
     }
-    fn from_host(&self, data: HostData) -> Result<Storage> {
+    fn upload(&self, data: HostData) -> Result<Storage> {
         Ok(store(data))
     }
-    fn to_host(&self, view: &View) -> Result<HostData> {
+    fn download(&self, view: &View) -> Result<HostData> {
         crate::cast::to_host(view)
     }
     fn copy(&self, input: &View, out: OutSpec) -> Result<Storage> {

@@ -1,9 +1,408 @@
 //! Elementwise binary kernels and `where`.
+//!
+//! Both inputs arrive broadcast to the output shape (stride 0) and cast to
+//! [`BinaryOp::compute_dtype`]. Each (op, dtype) pair is a monomorphised
+//! closure run by [`map2`], which has tight loops for dense and
+//! scalar-broadcast runs. Semantics follow MLX 0.32:
+//! - integer `add`/`subtract`/`multiply`/`power` wrap;
+//! - `floor_divide` rounds toward -inf, `remainder` takes the divisor's
+//!   sign (Python's `%`), for integers and floats;
+//! - integer division or remainder by zero gives 0 (undefined in MLX);
+//!   `MIN / -1` wraps to `MIN`;
+//! - integer `power` with a negative exponent gives 0, as MLX;
+//! - `maximum`/`minimum` propagate NaN; complex order is lexicographic;
+//! - bool arithmetic is C++'s `bool(a op b)`: `add` is or, `subtract` xor,
+//!   `multiply`/`floor_divide`/`minimum` and, `remainder` false.
+
+use crate::elementwise_walk::{dense, Layout, OutElem};
+use crate::unary::{complex_div, FloatStore, Int, Real};
+use half::{bf16, f16};
 use mlx_core::primitive::{BinaryOp, OutSpec};
-use mlx_core::{Error, HostData, Result, View};
-pub(crate) fn binary(op: BinaryOp, _a: &View, _b: &View, _out: OutSpec) -> Result<HostData> {
-    Err(Error::unsupported(op.name(), "cpu", "not yet"))
+use mlx_core::{Complex64, Dtype, Element, Error, HostData, Result, View};
+use num_traits::Float;
+
+/// Apply `f` elementwise to two strided inputs of the same shape.
+#[inline]
+fn map2<T, U, F>(a: &View, b: &View, f: F) -> Result<Vec<U>>
+where
+    T: Element,
+    U: OutElem,
+    F: Fn(T, T) -> U + Sync,
+{
+    let (ba, bb) = (
+        crate::strided::buffer::<T>(a)?,
+        crate::strided::buffer::<T>(b)?,
+    );
+    let layout = Layout::new([a, b]);
+    Ok(layout.fill(
+        |out: &mut [U], [sa, sb]: [isize; 2], [ta, tb]: [isize; 2]| {
+            let n = out.len();
+            match (dense(ba, sa, ta, n), dense(bb, sb, tb, n)) {
+                (Some(xa), Some(xb)) => {
+                    for ((o, &x), &y) in out.iter_mut().zip(xa).zip(xb) {
+                        *o = f(x, y);
+                    }
+                }
+                (None, Some(xb)) if ta == 0 => {
+                    let x = ba[sa as usize];
+                    for (o, &y) in out.iter_mut().zip(xb) {
+                        *o = f(x, y);
+                    }
+                }
+                (Some(xa), None) if tb == 0 => {
+                    let y = bb[sb as usize];
+                    for (o, &x) in out.iter_mut().zip(xa) {
+                        *o = f(x, y);
+                    }
+                }
+                _ => {
+                    for (j, o) in out.iter_mut().enumerate() {
+                        let j = j as isize;
+                        *o = f(ba[(sa + j * ta) as usize], bb[(sb + j * tb) as usize]);
+                    }
+                }
+            }
+        },
+    ))
 }
-pub(crate) fn select(_c: &View, _x: &View, _y: &View, _out: OutSpec) -> Result<HostData> {
-    Err(Error::unsupported("where", "cpu", "not yet"))
+
+/// Map `a`, `b` through `f` and wrap the result.
+#[inline]
+fn run<T: Element, U: OutElem>(
+    a: &View,
+    b: &View,
+    f: impl Fn(T, T) -> U + Sync,
+) -> Result<HostData> {
+    map2(a, b, f).map(HostData::from)
+}
+
+/// The error for an (op, dtype) pair the core should have rejected.
+fn not_for(op: BinaryOp, d: Dtype) -> Error {
+    Error::unsupported(
+        op.name(),
+        "cpu",
+        format!("internal: no kernel for input dtype {d}"),
+    )
+}
+
+/// Apply `op` to `a` and `b`, writing `out.dtype`.
+pub(crate) fn binary(op: BinaryOp, a: &View, b: &View, out: OutSpec) -> Result<HostData> {
+    debug_assert_eq!(out.dtype, op.out_dtype(a.dtype));
+    match a.dtype {
+        Dtype::Bool => bool_binary(op, a, b),
+        Dtype::Uint8 => int_binary::<u8>(op, a, b),
+        Dtype::Uint16 => int_binary::<u16>(op, a, b),
+        Dtype::Uint32 => int_binary::<u32>(op, a, b),
+        Dtype::Uint64 => int_binary::<u64>(op, a, b),
+        Dtype::Int8 => int_binary::<i8>(op, a, b),
+        Dtype::Int16 => int_binary::<i16>(op, a, b),
+        Dtype::Int32 => int_binary::<i32>(op, a, b),
+        Dtype::Int64 => int_binary::<i64>(op, a, b),
+        Dtype::Float16 => float_binary::<f16>(op, a, b),
+        Dtype::Bfloat16 => float_binary::<bf16>(op, a, b),
+        Dtype::Float32 => float_binary::<f32>(op, a, b),
+        Dtype::Float64 => float_binary::<f64>(op, a, b),
+        Dtype::Complex64 => complex_binary(op, a, b),
+    }
+}
+
+/// Comparisons of any totally or partially ordered element type.
+fn compare<T: Element + PartialOrd>(op: BinaryOp, a: &View, b: &View) -> Result<HostData> {
+    use BinaryOp::*;
+    match op {
+        Equal => run(a, b, |x: T, y: T| x == y),
+        NotEqual => run(a, b, |x: T, y: T| x != y),
+        Less => run(a, b, |x: T, y: T| x < y),
+        LessEqual => run(a, b, |x: T, y: T| x <= y),
+        Greater => run(a, b, |x: T, y: T| x > y),
+        GreaterEqual => run(a, b, |x: T, y: T| x >= y),
+        Add | Subtract | Multiply | Divide | FloorDivide | Remainder | Power | Maximum
+        | Minimum | ArcTan2 | LogAddExp | LogicalAnd | LogicalOr => Err(not_for(op, T::DTYPE)),
+    }
+}
+
+/// Binary ops on bool, as C++ computes `bool(int(a) op int(b))`.
+fn bool_binary(op: BinaryOp, a: &View, b: &View) -> Result<HostData> {
+    use BinaryOp::*;
+    match op {
+        Add | Maximum | LogicalOr => run(a, b, |x: bool, y: bool| x | y),
+        Subtract => run(a, b, |x: bool, y: bool| x ^ y),
+        Multiply | FloorDivide | Minimum | LogicalAnd => run(a, b, |x: bool, y: bool| x & y),
+        Remainder => run(a, b, |_: bool, _: bool| false),
+        Power => run(a, b, |x: bool, y: bool| x | !y),
+        Equal | NotEqual | Less | LessEqual | Greater | GreaterEqual => compare::<bool>(op, a, b),
+        Divide | ArcTan2 | LogAddExp => Err(not_for(op, Dtype::Bool)),
+    }
+}
+
+/// Quotient rounded toward -inf; 0 when dividing by zero.
+#[inline]
+pub(crate) fn int_floor_div<T: Int>(x: T, y: T) -> T {
+    if y == T::ZERO {
+        return T::ZERO;
+    }
+    let q = x.wdiv(y);
+    if x.wrem(y) != T::ZERO && (x.is_neg() != y.is_neg()) {
+        q.wsub(T::ONE)
+    } else {
+        q
+    }
+}
+
+/// Remainder with the sign of the divisor; 0 when dividing by zero.
+#[inline]
+pub(crate) fn int_remainder<T: Int>(x: T, y: T) -> T {
+    if y == T::ZERO {
+        return T::ZERO;
+    }
+    let r = x.wrem(y);
+    if r != T::ZERO && (r.is_neg() != y.is_neg()) {
+        r.wadd(y)
+    } else {
+        r
+    }
+}
+
+/// `x^e` by squaring with wrapping; 0 for negative `e` (as MLX).
+#[inline]
+pub(crate) fn int_power<T: Int>(mut x: T, mut e: T) -> T {
+    if e.is_neg() {
+        return T::ZERO;
+    }
+    let mut acc = T::ONE;
+    while e != T::ZERO {
+        let (bit, rest) = e.pop_bit();
+        if bit {
+            acc = acc.wmul(x);
+        }
+        e = rest;
+        if e != T::ZERO {
+            x = x.wmul(x);
+        }
+    }
+    acc
+}
+
+/// Binary ops on integers.
+fn int_binary<T: Int>(op: BinaryOp, a: &View, b: &View) -> Result<HostData> {
+    use BinaryOp::*;
+    match op {
+        Add => run(a, b, T::wadd),
+        Subtract => run(a, b, T::wsub),
+        Multiply => run(a, b, T::wmul),
+        FloorDivide => run(a, b, int_floor_div::<T>),
+        Remainder => run(a, b, int_remainder::<T>),
+        Power => run(a, b, int_power::<T>),
+        Maximum => run(a, b, |x: T, y: T| x.max(y)),
+        Minimum => run(a, b, |x: T, y: T| x.min(y)),
+        LogicalAnd => run(a, b, |x: T, y: T| x != T::ZERO && y != T::ZERO),
+        LogicalOr => run(a, b, |x: T, y: T| x != T::ZERO || y != T::ZERO),
+        Equal | NotEqual | Less | LessEqual | Greater | GreaterEqual => compare::<T>(op, a, b),
+        Divide | ArcTan2 | LogAddExp => Err(not_for(op, T::DTYPE)),
+    }
+}
+
+/// Remainder with the sign of the divisor: `fmod`, moved by `y` when the
+/// signs differ.
+#[inline]
+pub(crate) fn float_remainder<C: Real>(x: C, y: C) -> C {
+    let r = x % y;
+    if r != C::zero() && ((r < C::zero()) != (y < C::zero())) {
+        r + y
+    } else {
+        r
+    }
+}
+
+/// `log(exp(x) + exp(y))` without overflow; `-inf` for two `-inf`.
+#[inline]
+pub(crate) fn log_add_exp<C: Real>(x: C, y: C) -> C {
+    if x.is_nan() || y.is_nan() {
+        return C::nan();
+    }
+    let m = if x > y { x } else { y };
+    if m.is_infinite() {
+        return m;
+    }
+    m + (-(x - y).abs()).exp().ln_1p()
+}
+
+/// Binary ops on a float dtype, computed in its [`FloatStore::C`].
+fn float_binary<S: FloatStore>(op: BinaryOp, a: &View, b: &View) -> Result<HostData> {
+    use BinaryOp::*;
+    /// Lift `f` on the compute type to the stored type.
+    macro_rules! lift {
+        (|$x:ident, $y:ident| $e:expr) => {
+            run(a, b, |p: S, q: S| {
+                let ($x, $y) = (p.up(), q.up());
+                S::down($e)
+            })
+        };
+    }
+    /// Lift a predicate on the compute type.
+    macro_rules! pred {
+        (|$x:ident, $y:ident| $e:expr) => {
+            run(a, b, |p: S, q: S| {
+                let ($x, $y) = (p.up(), q.up());
+                $e
+            })
+        };
+    }
+    let zero = <S::C as num_traits::Zero>::zero();
+    match op {
+        Add => lift!(|x, y| x + y),
+        Subtract => lift!(|x, y| x - y),
+        Multiply => lift!(|x, y| x * y),
+        Divide => lift!(|x, y| x / y),
+        FloorDivide => lift!(|x, y| (x / y).floor()),
+        Remainder => lift!(|x, y| float_remainder(x, y)),
+        Power => lift!(|x, y| x.powf(y)),
+        Maximum => lift!(|x, y| if x > y || x.is_nan() { x } else { y }),
+        Minimum => lift!(|x, y| if x < y || x.is_nan() { x } else { y }),
+        ArcTan2 => lift!(|x, y| x.atan2(y)),
+        LogAddExp => lift!(|x, y| log_add_exp(x, y)),
+        Equal => pred!(|x, y| x == y),
+        NotEqual => pred!(|x, y| x != y),
+        Less => pred!(|x, y| x < y),
+        LessEqual => pred!(|x, y| x <= y),
+        Greater => pred!(|x, y| x > y),
+        GreaterEqual => pred!(|x, y| x >= y),
+        LogicalAnd => pred!(|x, y| x != zero && y != zero),
+        LogicalOr => pred!(|x, y| x != zero || y != zero),
+    }
+}
+
+/// Lexicographic order of complex numbers (real part, then imaginary), as
+/// MLX orders them.
+#[inline]
+fn complex_lt(x: Complex64, y: Complex64) -> bool {
+    x.re < y.re || (x.re == y.re && x.im < y.im)
+}
+
+/// Binary ops on `complex64`.
+fn complex_binary(op: BinaryOp, a: &View, b: &View) -> Result<HostData> {
+    use BinaryOp::*;
+    type C = Complex64;
+    let nz = |z: C| z.re != 0.0 || z.im != 0.0;
+    match op {
+        Add => run(a, b, |x: C, y: C| x + y),
+        Subtract => run(a, b, |x: C, y: C| x - y),
+        Multiply => run(a, b, |x: C, y: C| x * y),
+        Divide => run(a, b, complex_div),
+        Power => run(a, b, |x: C, y: C| x.powc(y)),
+        Maximum => run(a, b, |x: C, y: C| if complex_lt(x, y) { y } else { x }),
+        Minimum => run(a, b, |x: C, y: C| if complex_lt(y, x) { y } else { x }),
+        Equal => run(a, b, |x: C, y: C| x == y),
+        NotEqual => run(a, b, |x: C, y: C| x != y),
+        Less => run(a, b, complex_lt),
+        LessEqual => run(a, b, |x: C, y: C| !complex_lt(y, x)),
+        Greater => run(a, b, |x: C, y: C| complex_lt(y, x)),
+        GreaterEqual => run(a, b, |x: C, y: C| !complex_lt(x, y)),
+        LogicalAnd => run(a, b, move |x: C, y: C| nz(x) && nz(y)),
+        LogicalOr => run(a, b, move |x: C, y: C| nz(x) || nz(y)),
+        FloorDivide | Remainder | ArcTan2 | LogAddExp => Err(not_for(op, Dtype::Complex64)),
+    }
+}
+
+/// `where(cond, x, y)`: `x` where `cond` is true, else `y`.
+pub(crate) fn select(c: &View, x: &View, y: &View, out: OutSpec) -> Result<HostData> {
+    mlx_core::with_dtype!(out.dtype, T => select_typed::<T>(c, x, y).map(HostData::from))
+}
+
+/// [`select`] for one element type.
+fn select_typed<T: OutElem>(c: &View, x: &View, y: &View) -> Result<Vec<T>> {
+    let bc = crate::strided::buffer::<bool>(c)?;
+    let (bx, by) = (
+        crate::strided::buffer::<T>(x)?,
+        crate::strided::buffer::<T>(y)?,
+    );
+    let layout = Layout::new([c, x, y]);
+    Ok(layout.fill(
+        |out: &mut [T], [sc, sx, sy]: [isize; 3], [tc, tx, ty]: [isize; 3]| {
+            let n = out.len();
+            match (
+                dense(bc, sc, tc, n),
+                dense(bx, sx, tx, n),
+                dense(by, sy, ty, n),
+            ) {
+                (Some(vc), Some(vx), Some(vy)) => {
+                    for (((o, &k), &p), &q) in out.iter_mut().zip(vc).zip(vx).zip(vy) {
+                        *o = if k { p } else { q };
+                    }
+                }
+                _ => {
+                    for (j, o) in out.iter_mut().enumerate() {
+                        let j = j as isize;
+                        *o = if bc[(sc + j * tc) as usize] {
+                            bx[(sx + j * tx) as usize]
+                        } else {
+                            by[(sy + j * ty) as usize]
+                        };
+                    }
+                }
+            }
+        },
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn int_floor_div_rounds_down() {
+        // Python: [7 // 2, -7 // 2, 7 // -2, -7 // -2] == [3, -4, -4, 3]
+        let got: Vec<i32> = [(7, 2), (-7, 2), (7, -2), (-7, -2)]
+            .iter()
+            .map(|&(x, y)| int_floor_div(x, y))
+            .collect();
+        assert_eq!(got, [3, -4, -4, 3]);
+        assert_eq!(int_floor_div(7u8, 2), 3);
+        assert_eq!(int_floor_div(5i32, 0), 0);
+        assert_eq!(int_floor_div(i32::MIN, -1), i32::MIN);
+    }
+
+    #[test]
+    fn int_remainder_takes_divisor_sign() {
+        // Python: [7 % 2, -7 % 2, 7 % -2, -7 % -2] == [1, 1, -1, -1]
+        let got: Vec<i64> = [(7, 2), (-7, 2), (7, -2), (-7, -2)]
+            .iter()
+            .map(|&(x, y)| int_remainder(x, y))
+            .collect();
+        assert_eq!(got, [1, 1, -1, -1]);
+        assert_eq!(int_remainder(5i8, 0), 0);
+        assert_eq!(int_remainder(i8::MIN, -1), 0);
+    }
+
+    #[test]
+    fn float_remainder_takes_divisor_sign() {
+        // Python: [7.5 % 2, -7.5 % 2, 7.5 % -2, -7.5 % -2] == [1.5, 0.5, -0.5, -1.5]
+        let got: Vec<f32> = [(7.5, 2.0), (-7.5, 2.0), (7.5, -2.0), (-7.5, -2.0)]
+            .iter()
+            .map(|&(x, y)| float_remainder(x, y))
+            .collect();
+        assert_eq!(got, [1.5, 0.5, -0.5, -1.5]);
+    }
+
+    #[test]
+    fn int_power_wraps_and_zeroes_negative_exponents() {
+        // mx.power(mx.array([3], mx.int8), mx.array([5], mx.int8)) == -13
+        assert_eq!(int_power(3i8, 5), -13);
+        assert_eq!(int_power(2u8, 9), 0);
+        assert_eq!(int_power(0i32, 0), 1);
+        assert_eq!(int_power(-3i64, 3), -27);
+        // mx.power(mx.array([2, 1, -1]), mx.array([-1, -3, -2])) == [0, 0, 0]
+        assert_eq!(int_power(2i32, -1), 0);
+        assert_eq!(int_power(1i32, -3), 0);
+    }
+
+    #[test]
+    fn log_add_exp_edges() {
+        let inf = f32::INFINITY;
+        assert_eq!(log_add_exp(-inf, -inf), -inf);
+        assert_eq!(log_add_exp(inf, inf), inf);
+        assert!(log_add_exp(f32::NAN, 1.0).is_nan());
+        // log(e^1 + e^2) = 2.3132617
+        assert!((log_add_exp(1.0f32, 2.0) - 2.313_261_7).abs() < 1e-6);
+    }
 }

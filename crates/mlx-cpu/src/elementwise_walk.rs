@@ -6,11 +6,49 @@
 //! large), and each chunk is handed to the kernel as runs along the last
 //! axis: an output slice, the start offset of each input and its stride.
 
+use bytemuck::Zeroable;
 use mlx_core::{Element, Result, View};
 use rayon::prelude::*;
 
 /// Elements per parallel task.
 pub(crate) const CHUNK: usize = 1 << 16;
+
+/// An element type kernels can write (every dtype's element is one).
+pub(crate) trait OutElem: Element + Default + Zeroable {}
+impl<T: Element + Default + Zeroable> OutElem for T {}
+
+/// A zeroed output vector of `n` elements. The zeroing is free (the
+/// allocator hands out fresh pages), and on Linux large buffers are
+/// advised to use transparent huge pages, as NumPy does: first-touch page
+/// faults otherwise cost more than the arithmetic of a bandwidth-bound op.
+pub(crate) fn alloc_out<U: OutElem>(n: usize) -> Vec<U> {
+    let mut v = bytemuck::zeroed_vec::<U>(n);
+    advise_huge(&mut v);
+    v
+}
+
+/// Ask the kernel to back `v` with huge pages (advisory; errors ignored).
+#[cfg(target_os = "linux")]
+fn advise_huge<U>(v: &mut [U]) {
+    const PAGE: usize = 4096;
+    let bytes = std::mem::size_of_val(v);
+    if bytes < 4 << 20 {
+        return;
+    }
+    let p = v.as_mut_ptr() as usize;
+    let start = p.next_multiple_of(PAGE);
+    let len = (p + bytes - start) / PAGE * PAGE;
+    // SAFETY: `[start, start + len)` is page-aligned and inside `v`'s live
+    // allocation; MADV_HUGEPAGE only changes how the kernel backs those
+    // pages, never their contents, so no memory Rust can observe changes.
+    unsafe {
+        libc::madvise(start as *mut libc::c_void, len, libc::MADV_HUGEPAGE);
+    }
+}
+
+/// Huge-page advice is Linux-only.
+#[cfg(not(target_os = "linux"))]
+fn advise_huge<U>(_v: &mut [U]) {}
 
 /// Shape and per-input strides/offsets after merging contiguous dimensions.
 #[derive(Debug)]
@@ -29,8 +67,7 @@ impl<const K: usize> Layout<K> {
         let shape0 = views[0].shape;
         let mut shape: Vec<usize> = Vec::with_capacity(shape0.len().max(1));
         let mut strides: [Vec<isize>; K] = std::array::from_fn(|_| Vec::new());
-        for d in 0..shape0.len() {
-            let n = shape0[d];
+        for (d, &n) in shape0.iter().enumerate() {
             if n == 1 {
                 continue; // size-1 dims never move the offset
             }
@@ -107,11 +144,11 @@ impl<const K: usize> Layout<K> {
     /// Fill a new output vector run by run, in parallel when large.
     pub(crate) fn fill<U, F>(&self, seg: F) -> Vec<U>
     where
-        U: Element + Default,
+        U: OutElem,
         F: Fn(&mut [U], [isize; K], [isize; K]) + Sync,
     {
         let n = self.numel();
-        let mut out = vec![U::default(); n];
+        let mut out = alloc_out::<U>(n);
         if n >= 2 * CHUNK {
             out.par_chunks_mut(CHUNK)
                 .enumerate()
@@ -134,20 +171,22 @@ pub(crate) fn dense<T>(buf: &[T], start: isize, stride: isize, len: usize) -> Op
 pub(crate) fn map1<T, U, F>(v: &View, f: F) -> Result<Vec<U>>
 where
     T: Element,
-    U: Element + Default,
+    U: OutElem,
     F: Fn(T) -> U + Sync,
 {
     let buf = crate::strided::buffer::<T>(v)?;
     let layout = Layout::new([v]);
-    Ok(layout.fill(|out: &mut [U], [s]: [isize; 1], [st]: [isize; 1]| {
-        if let Some(x) = dense(buf, s, st, out.len()) {
-            for (o, &x) in out.iter_mut().zip(x) {
-                *o = f(x);
+    Ok(
+        layout.fill(|out: &mut [U], [s]: [isize; 1], [st]: [isize; 1]| {
+            if let Some(x) = dense(buf, s, st, out.len()) {
+                for (o, &x) in out.iter_mut().zip(x) {
+                    *o = f(x);
+                }
+            } else {
+                for (j, o) in out.iter_mut().enumerate() {
+                    *o = f(buf[(s + j as isize * st) as usize]);
+                }
             }
-        } else {
-            for (j, o) in out.iter_mut().enumerate() {
-                *o = f(buf[(s + j as isize * st) as usize]);
-            }
-        }
-    }))
+        }),
+    )
 }

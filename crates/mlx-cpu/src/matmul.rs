@@ -35,12 +35,10 @@ pub(crate) fn matmul(a: &View, b: &View, out: OutSpec) -> Result<HostData> {
     }
     let k = a.shape[nd - 1];
     match out.dtype {
-        Dtype::Float16 => Ok(HostData::Float16(typed::<f16>(a, b, &out.shape, k)?)),
-        Dtype::Float32 => Ok(HostData::Float32(typed::<f32>(a, b, &out.shape, k)?)),
-        Dtype::Float64 => Ok(HostData::Float64(typed::<f64>(a, b, &out.shape, k)?)),
-        Dtype::Complex64 => Ok(HostData::Complex64(typed::<Complex64>(
-            a, b, &out.shape, k,
-        )?)),
+        Dtype::Float16 => Ok(HostData::Float16(typed::<f16>(a, b, out.shape, k)?)),
+        Dtype::Float32 => Ok(HostData::Float32(typed::<f32>(a, b, out.shape, k)?)),
+        Dtype::Float64 => Ok(HostData::Float64(typed::<f64>(a, b, out.shape, k)?)),
+        Dtype::Complex64 => Ok(HostData::Complex64(typed::<Complex64>(a, b, out.shape, k)?)),
         Dtype::Bfloat16 => {
             let to_f32 = |v: &View| -> Result<Operand<'static, f32>> {
                 let (data, strides) = densify(buffer::<bf16>(v)?, v);
@@ -51,7 +49,7 @@ pub(crate) fn matmul(a: &View, b: &View, out: OutSpec) -> Result<HostData> {
                 })
             };
             let (a32, b32) = (to_f32(a)?, to_f32(b)?);
-            let prod = batched(&a32, &b32, &out.shape, k);
+            let prod = batched(&a32, &b32, out.shape, k);
             Ok(HostData::Bfloat16(
                 prod.into_iter().map(bf16::from_f32).collect(),
             ))
@@ -74,7 +72,7 @@ pub(crate) fn matmul(a: &View, b: &View, out: OutSpec) -> Result<HostData> {
 
 /// One operand: its elements and the strided layout of `[batch.., rows, cols]`
 /// within them (all strides non-negative).
-struct Operand<'a, T> {
+struct Operand<'a, T: Clone> {
     data: Cow<'a, [T]>,
     offset: usize,
     strides: Vec<isize>,
@@ -175,71 +173,139 @@ fn batched<T: Element>(a: &Operand<T>, b: &Operand<T>, out_shape: &[usize], k: u
     let (m, n) = (out_shape[nd - 2], out_shape[nd - 1]);
     let batch_shape = &out_shape[..nd - 2];
     let batch: usize = batch_shape.iter().product();
-    let zero = T::from_f64_lossy(0.0);
-    let one = T::from_f64_lossy(1.0);
-    let mut out = vec![zero; batch * m * n];
+    let mut out = vec![T::from_f64_lossy(0.0); batch * m * n];
     if out.is_empty() || k == 0 {
         return out;
     }
     let (a_rs, a_cs) = (a.strides[nd - 2], a.strides[nd - 1]);
     let (b_rs, b_cs) = (b.strides[nd - 2], b.strides[nd - 1]);
+    // One right operand for the whole batch and left rows that form one
+    // strided run: a single (batch * m) x k by k x n product.
+    if batch > 1 && b.strides[..nd - 2].iter().all(|&s| s == 0) {
+        if let Some(rs) = fold_rows(&out_shape[..nd - 1], &a.strides[..nd - 1]) {
+            let lhs = (a.offset as isize, a_cs, rs);
+            let rhs = (b.offset as isize, b_cs, b_rs);
+            gemm_into(&mut out, batch * m, n, k, a, lhs, b, rhs, true);
+            return out;
+        }
+    }
     let work = m * n * k;
-    let run = |bi: usize, dst: &mut [T], par: Parallelism| {
+    let run = |bi: usize, dst: &mut [T], threads: bool| {
         let a_off = a.offset as isize + strided_offset(bi, batch_shape, &a.strides[..nd - 2]);
         let b_off = b.offset as isize + strided_offset(bi, batch_shape, &b.strides[..nd - 2]);
-        debug_assert_eq!(dst.len(), m * n);
-        // SAFETY: `dst` is an exclusive m*n slice written row-major (column
-        // stride 1, row stride n). `a_off`/`b_off` are the offsets of element
-        // (bi, 0, 0) of each operand; `in_bounds` (or densify) guaranteed
-        // that every element reachable with the non-negative strides over
-        // [m, k] and [k, n] lies inside `data`, so all reads gemm makes are
-        // in bounds. `T` is one of the types gemm dispatches on.
-        unsafe {
-            gemm::gemm(
-                m,
-                n,
-                k,
-                dst.as_mut_ptr(),
-                1,
-                n as isize,
-                false,
-                a.data.as_ptr().offset(a_off),
-                a_cs,
-                a_rs,
-                b.data.as_ptr().offset(b_off),
-                b_cs,
-                b_rs,
-                zero,
-                one,
-                false,
-                false,
-                false,
-                par,
-            );
-        }
+        gemm_into(
+            dst,
+            m,
+            n,
+            k,
+            a,
+            (a_off, a_cs, a_rs),
+            b,
+            (b_off, b_cs, b_rs),
+            threads,
+        );
     };
     if batch > 1 && work < BATCH_PAR_WORK && batch * work >= PAR_THRESHOLD {
         let min_len = PAR_THRESHOLD.div_ceil(work).max(1);
         out.par_chunks_mut(m * n)
             .enumerate()
             .with_min_len(min_len)
-            .for_each(|(bi, dst)| run(bi, dst, Parallelism::None));
+            .for_each(|(bi, dst)| run(bi, dst, false));
     } else {
-        let par = if work >= THREAD_WORK {
-            Parallelism::Rayon(0)
-        } else {
-            Parallelism::None
-        };
         for (bi, dst) in out.chunks_mut(m * n).enumerate() {
-            run(bi, dst, par);
+            run(bi, dst, true);
         }
     }
     out
 }
 
+/// The row stride that walks dimensions `shape` (`[batch.., m]`) as one run
+/// of rows, if their strides allow it (size-1 dimensions are skipped).
+fn fold_rows(shape: &[usize], strides: &[isize]) -> Option<isize> {
+    let mut dims = shape.iter().zip(strides).filter(|(&d, _)| d != 1).rev();
+    let Some((&d0, &rs)) = dims.next() else {
+        return Some(0);
+    };
+    let mut expect = rs * d0 as isize;
+    for (&d, &s) in dims {
+        if s != expect {
+            return None;
+        }
+        expect *= d as isize;
+    }
+    Some(rs)
+}
+
+/// `dst = lhs @ rhs` for one m x k by k x n product written row-major into
+/// `dst` (`m * n` elements). `lhs`/`rhs` are (offset, column stride, row
+/// stride) in their operand's data; the caller guarantees that every
+/// element they reach lies inside it (see [`batched`]). With `threads`,
+/// large products use gemm's rayon threads.
+#[allow(clippy::too_many_arguments)]
+fn gemm_into<T: Element>(
+    dst: &mut [T],
+    m: usize,
+    n: usize,
+    k: usize,
+    a: &Operand<T>,
+    (a_off, a_cs, a_rs): (isize, isize, isize),
+    b: &Operand<T>,
+    (b_off, b_cs, b_rs): (isize, isize, isize),
+    threads: bool,
+) {
+    assert_eq!(dst.len(), m * n, "internal: gemm destination size");
+    let par = if threads && m * n * k >= THREAD_WORK {
+        Parallelism::Rayon(0)
+    } else {
+        Parallelism::None
+    };
+    // SAFETY: `dst` is an exclusive slice of exactly m*n elements written
+    // row-major (column stride 1, row stride n). The caller derived the
+    // offsets and non-negative strides from views that passed `in_bounds`
+    // (or were densified), so every element gemm reads over [m, k] and
+    // [k, n] lies inside `a.data` / `b.data`. `T` is f16, f32, f64 or
+    // Complex32, the types gemm dispatches on.
+    unsafe {
+        gemm::gemm(
+            m,
+            n,
+            k,
+            dst.as_mut_ptr(),
+            1,
+            n as isize,
+            false,
+            a.data.as_ptr().offset(a_off),
+            a_cs,
+            a_rs,
+            b.data.as_ptr().offset(b_off),
+            b_cs,
+            b_rs,
+            T::from_f64_lossy(0.0),
+            T::from_f64_lossy(1.0),
+            false,
+            false,
+            false,
+            par,
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::in_bounds;
+    use super::{fold_rows, in_bounds};
+
+    #[test]
+    fn fold_rows_contiguous_batches() {
+        // [2, 3] rows of a dense [2, 3, 4]: one run of 6 rows, stride 4.
+        assert_eq!(fold_rows(&[2, 3], &[12, 4]), Some(4));
+        // Sliced batch (stride 24 instead of 12) cannot fold.
+        assert_eq!(fold_rows(&[2, 3], &[24, 4]), None);
+        // Transposed matrices (row stride 1, batch stride 12) cannot fold.
+        assert_eq!(fold_rows(&[2, 3], &[12, 1]), None);
+        // Size-1 dimensions are ignored.
+        assert_eq!(fold_rows(&[1, 3], &[99, 4]), Some(4));
+        assert_eq!(fold_rows(&[2, 1], &[5, 7]), Some(5));
+    }
 
     #[test]
     fn in_bounds_negative_and_broadcast_strides() {

@@ -1,6 +1,498 @@
 //! Elementwise unary kernels.
+//!
+//! The core has already cast the input to [`UnaryOp::compute_dtype`].
+//! `float16`/`bfloat16` are computed in `f32` and rounded once, as MLX
+//! does. Integer ops wrap (`abs(i8::MIN) == i8::MIN`, as in MLX), and
+//! `floor`/`ceil`/`round` are the identity on integers and bool.
+
+use crate::elementwise_walk::{map1, OutElem};
+use half::{bf16, f16};
 use mlx_core::primitive::{OutSpec, UnaryOp};
-use mlx_core::{Error, HostData, Result, View};
-pub(crate) fn unary(op: UnaryOp, _v: &View, _out: OutSpec) -> Result<HostData> {
-    Err(Error::unsupported(op.name(), "cpu", "not yet"))
+use mlx_core::{Complex64, Dtype, Element, Error, HostData, Result, View};
+use num_traits::Float;
+
+/// A float type kernels compute in (`f32` or `f64`), with the functions
+/// `num-traits` lacks.
+pub(crate) trait Real: Float + Send + Sync + 'static {
+    /// The error function.
+    fn erf(self) -> Self;
+    /// The inverse error function.
+    fn erfinv(self) -> Self;
+    /// Round half to even.
+    fn round_even(self) -> Self;
+}
+
+impl Real for f32 {
+    #[inline]
+    fn erf(self) -> f32 {
+        libm::erff(self)
+    }
+    #[inline]
+    fn erfinv(self) -> f32 {
+        // The f64 result is accurate to a few ulps of f64, so this rounds
+        // to the nearest f32 in all but rare double-rounding ties.
+        erfinv_f64(self as f64) as f32
+    }
+    #[inline]
+    fn round_even(self) -> f32 {
+        self.round_ties_even()
+    }
+}
+
+impl Real for f64 {
+    #[inline]
+    fn erf(self) -> f64 {
+        libm::erf(self)
+    }
+    #[inline]
+    fn erfinv(self) -> f64 {
+        erfinv_f64(self)
+    }
+    #[inline]
+    fn round_even(self) -> f64 {
+        self.round_ties_even()
+    }
+}
+
+/// A stored float element and the [`Real`] type it is computed in.
+pub(crate) trait FloatStore: OutElem {
+    /// The compute type.
+    type C: Real;
+    /// Widen to the compute type.
+    fn up(self) -> Self::C;
+    /// Round back from the compute type.
+    fn down(c: Self::C) -> Self;
+}
+
+/// Implement [`FloatStore`] for a stored type through a compute type.
+macro_rules! float_store {
+    ($t:ty, $c:ty, |$x:ident| $up:expr, |$y:ident| $down:expr) => {
+        impl FloatStore for $t {
+            type C = $c;
+            #[inline(always)]
+            fn up(self) -> $c {
+                let $x = self;
+                $up
+            }
+            #[inline(always)]
+            fn down($y: $c) -> $t {
+                $down
+            }
+        }
+    };
+}
+float_store!(f32, f32, |x| x, |y| y);
+float_store!(f64, f64, |x| x, |y| y);
+float_store!(f16, f32, |x| x.to_f32(), |y| f16::from_f32(y));
+float_store!(bf16, f32, |x| x.to_f32(), |y| bf16::from_f32(y));
+
+/// Integer element types and the wrapping operations the kernels need.
+pub(crate) trait Int: OutElem + Ord + Eq {
+    /// Zero.
+    const ZERO: Self;
+    /// One.
+    const ONE: Self;
+    /// Wrapping `-x`.
+    fn wneg(self) -> Self;
+    /// Wrapping `|x|` (`MIN` stays `MIN`).
+    fn wabs(self) -> Self;
+    /// -1, 0 or 1 (0 or 1 when unsigned).
+    fn sign(self) -> Self;
+    /// Wrapping sum.
+    fn wadd(self, o: Self) -> Self;
+    /// Wrapping difference.
+    fn wsub(self, o: Self) -> Self;
+    /// Wrapping product.
+    fn wmul(self, o: Self) -> Self;
+    /// Wrapping truncated quotient (`MIN / -1 == MIN`); `o` must be nonzero.
+    fn wdiv(self, o: Self) -> Self;
+    /// Wrapping truncated remainder (`MIN % -1 == 0`); `o` must be nonzero.
+    fn wrem(self, o: Self) -> Self;
+    /// True when negative.
+    fn is_neg(self) -> bool;
+    /// The lowest bit of the exponent and the exponent shifted right once.
+    fn pop_bit(self) -> (bool, Self);
+}
+
+/// Implement [`Int`] for primitive integers.
+macro_rules! impl_int {
+    ($($t:ty),*) => {$(
+        impl Int for $t {
+            const ZERO: $t = 0;
+            const ONE: $t = 1;
+            #[inline(always)]
+            fn wneg(self) -> $t { self.wrapping_neg() }
+            #[inline(always)]
+            #[allow(unused_comparisons)]
+            fn wabs(self) -> $t { if self < 0 { self.wrapping_neg() } else { self } }
+            #[inline(always)]
+            #[allow(unused_comparisons)]
+            fn sign(self) -> $t {
+                if self > 0 { 1 } else if self < 0 { (0 as $t).wrapping_sub(1) } else { 0 }
+            }
+            #[inline(always)]
+            fn wadd(self, o: $t) -> $t { self.wrapping_add(o) }
+            #[inline(always)]
+            fn wsub(self, o: $t) -> $t { self.wrapping_sub(o) }
+            #[inline(always)]
+            fn wmul(self, o: $t) -> $t { self.wrapping_mul(o) }
+            #[inline(always)]
+            fn wdiv(self, o: $t) -> $t { self.wrapping_div(o) }
+            #[inline(always)]
+            fn wrem(self, o: $t) -> $t { self.wrapping_rem(o) }
+            #[inline(always)]
+            #[allow(unused_comparisons)]
+            fn is_neg(self) -> bool { self < 0 }
+            #[inline(always)]
+            fn pop_bit(self) -> (bool, $t) { (self & 1 == 1, self >> 1) }
+        }
+    )*};
+}
+impl_int!(u8, u16, u32, u64, i8, i16, i32, i64);
+
+/// Apply `op` to `v`, writing `out.dtype`.
+pub(crate) fn unary(op: UnaryOp, v: &View, out: OutSpec) -> Result<HostData> {
+    debug_assert_eq!(out.dtype, op.out_dtype(v.dtype));
+    match v.dtype {
+        Dtype::Bool => bool_unary(op, v),
+        Dtype::Uint8 => int_unary::<u8>(op, v),
+        Dtype::Uint16 => int_unary::<u16>(op, v),
+        Dtype::Uint32 => int_unary::<u32>(op, v),
+        Dtype::Uint64 => int_unary::<u64>(op, v),
+        Dtype::Int8 => int_unary::<i8>(op, v),
+        Dtype::Int16 => int_unary::<i16>(op, v),
+        Dtype::Int32 => int_unary::<i32>(op, v),
+        Dtype::Int64 => int_unary::<i64>(op, v),
+        Dtype::Float16 => float_unary::<f16>(op, v),
+        Dtype::Bfloat16 => float_unary::<bf16>(op, v),
+        Dtype::Float32 => float_unary::<f32>(op, v),
+        Dtype::Float64 => float_unary::<f64>(op, v),
+        Dtype::Complex64 => complex_unary(op, v),
+    }
+}
+
+/// The error for a dtype the core should have promoted away.
+fn not_for(op: UnaryOp, d: Dtype) -> Error {
+    Error::unsupported(
+        op.name(),
+        "cpu",
+        format!("internal: no kernel for input dtype {d}"),
+    )
+}
+
+/// Map `v` through `f` and wrap the result.
+#[inline]
+fn run<T: Element, U: OutElem>(v: &View, f: impl Fn(T) -> U + Sync) -> Result<HostData> {
+    map1(v, f).map(HostData::from)
+}
+
+/// Unary ops on bool. `negative` is the identity (negation modulo 2);
+/// MLX rejects it when the graph is built.
+fn bool_unary(op: UnaryOp, v: &View) -> Result<HostData> {
+    use UnaryOp::*;
+    match op {
+        Abs | Negative | Sign | Square | Floor | Ceil | Round | StopGradient => run(v, |x: bool| x),
+        LogicalNot => run(v, |x: bool| !x),
+        Sqrt | Rsqrt | Reciprocal | Exp | Expm1 | Log | Log1p | Log2 | Log10 | Sin | Cos | Tan
+        | ArcSin | ArcCos | ArcTan | Sinh | Cosh | Tanh | ArcSinh | ArcCosh | ArcTanh | Sigmoid
+        | Erf | ErfInv => Err(not_for(op, Dtype::Bool)),
+    }
+}
+
+/// Unary ops on integers (wrapping).
+fn int_unary<T: Int>(op: UnaryOp, v: &View) -> Result<HostData> {
+    use UnaryOp::*;
+    match op {
+        Abs => run(v, T::wabs),
+        Negative => run(v, T::wneg),
+        Sign => run(v, T::sign),
+        Square => run(v, |x: T| x.wmul(x)),
+        Floor | Ceil | Round | StopGradient => run(v, |x: T| x),
+        LogicalNot => run(v, |x: T| x == T::ZERO),
+        Sqrt | Rsqrt | Reciprocal | Exp | Expm1 | Log | Log1p | Log2 | Log10 | Sin | Cos | Tan
+        | ArcSin | ArcCos | ArcTan | Sinh | Cosh | Tanh | ArcSinh | ArcCosh | ArcTanh | Sigmoid
+        | Erf | ErfInv => Err(not_for(op, T::DTYPE)),
+    }
+}
+
+/// Numerically stable logistic function.
+#[inline]
+fn sigmoid<C: Real>(x: C) -> C {
+    if x >= C::zero() {
+        C::one() / (C::one() + (-x).exp())
+    } else {
+        let e = x.exp();
+        e / (C::one() + e)
+    }
+}
+
+/// Sign of a float: -1, 0 or 1, with 0 for NaN (as MLX).
+#[inline]
+fn float_sign<C: Real>(x: C) -> C {
+    if x > C::zero() {
+        C::one()
+    } else if x < C::zero() {
+        -C::one()
+    } else {
+        C::zero()
+    }
+}
+
+/// Unary ops on a float dtype, computed in its [`FloatStore::C`].
+fn float_unary<S: FloatStore>(op: UnaryOp, v: &View) -> Result<HostData> {
+    use UnaryOp::*;
+    /// Lift `f` on the compute type to the stored type.
+    macro_rules! lift {
+        (|$x:ident| $e:expr) => {
+            run(v, |s: S| {
+                let $x = s.up();
+                S::down($e)
+            })
+        };
+    }
+    match op {
+        Abs => lift!(|x| x.abs()),
+        Negative => lift!(|x| -x),
+        Sign => lift!(|x| float_sign(x)),
+        Square => lift!(|x| x * x),
+        Sqrt => lift!(|x| x.sqrt()),
+        Rsqrt => lift!(|x| x.sqrt().recip()),
+        Reciprocal => lift!(|x| x.recip()),
+        Exp => lift!(|x| x.exp()),
+        Expm1 => lift!(|x| x.exp_m1()),
+        Log => lift!(|x| x.ln()),
+        Log1p => lift!(|x| x.ln_1p()),
+        Log2 => lift!(|x| x.log2()),
+        Log10 => lift!(|x| x.log10()),
+        Sin => lift!(|x| x.sin()),
+        Cos => lift!(|x| x.cos()),
+        Tan => lift!(|x| x.tan()),
+        ArcSin => lift!(|x| x.asin()),
+        ArcCos => lift!(|x| x.acos()),
+        ArcTan => lift!(|x| x.atan()),
+        Sinh => lift!(|x| x.sinh()),
+        Cosh => lift!(|x| x.cosh()),
+        Tanh => lift!(|x| x.tanh()),
+        ArcSinh => lift!(|x| x.asinh()),
+        ArcCosh => lift!(|x| x.acosh()),
+        ArcTanh => lift!(|x| x.atanh()),
+        Sigmoid => lift!(|x| sigmoid(x)),
+        Erf => lift!(|x| x.erf()),
+        ErfInv => lift!(|x| x.erfinv()),
+        Floor => lift!(|x| x.floor()),
+        Ceil => lift!(|x| x.ceil()),
+        Round => lift!(|x| x.round_even()),
+        LogicalNot => run(v, |s: S| s.up() == <S::C as num_traits::Zero>::zero()),
+        StopGradient => run(v, |s: S| s),
+    }
+}
+
+/// Unary ops on `complex64`. `abs` writes `float32`; `sign` is `z/|z|`
+/// (0 for 0). `expm1` (rejected by MLX) is `exp(z) - 1`.
+fn complex_unary(op: UnaryOp, v: &View) -> Result<HostData> {
+    use UnaryOp::*;
+    type C = Complex64;
+    let one = C::new(1.0, 0.0);
+    match op {
+        Abs => run(v, |z: C| z.norm()),
+        Negative => run(v, |z: C| -z),
+        Sign => run(v, |z: C| {
+            let n = z.norm();
+            if n == 0.0 {
+                C::new(0.0, 0.0)
+            } else {
+                z / n
+            }
+        }),
+        Square => run(v, |z: C| z * z),
+        Sqrt => run(v, |z: C| z.sqrt()),
+        Rsqrt => run(v, move |z: C| complex_div(one, z.sqrt())),
+        Reciprocal => run(v, move |z: C| complex_div(one, z)),
+        Exp => run(v, |z: C| z.exp()),
+        Expm1 => run(v, move |z: C| z.exp() - one),
+        Log => run(v, |z: C| z.ln()),
+        Log1p => run(v, move |z: C| (z + one).ln()),
+        Log2 => run(v, |z: C| z.ln() / std::f32::consts::LN_2),
+        Log10 => run(v, |z: C| z.ln() / std::f32::consts::LN_10),
+        Sin => run(v, |z: C| z.sin()),
+        Cos => run(v, |z: C| z.cos()),
+        Tan => run(v, |z: C| z.tan()),
+        ArcSin => run(v, |z: C| z.asin()),
+        ArcCos => run(v, |z: C| z.acos()),
+        ArcTan => run(v, |z: C| z.atan()),
+        Sinh => run(v, |z: C| z.sinh()),
+        Cosh => run(v, |z: C| z.cosh()),
+        Tanh => run(v, |z: C| z.tanh()),
+        ArcSinh => run(v, |z: C| z.asinh()),
+        ArcCosh => run(v, |z: C| z.acosh()),
+        ArcTanh => run(v, |z: C| z.atanh()),
+        LogicalNot => run(v, |z: C| z.re == 0.0 && z.im == 0.0),
+        StopGradient => run(v, |z: C| z),
+        Sigmoid | Erf | ErfInv | Floor | Ceil | Round => Err(not_for(op, Dtype::Complex64)),
+    }
+}
+
+/// Complex division; a zero divisor gives `copysign(inf, re(y)) * x` per
+/// component, as C's `__divsc3` (and so MLX) does: `(3+4i)/0 = inf+inf i`.
+#[inline]
+pub(crate) fn complex_div(x: Complex64, y: Complex64) -> Complex64 {
+    if y.re == 0.0 && y.im == 0.0 && !x.re.is_nan() && !x.im.is_nan() {
+        let inf = f32::INFINITY.copysign(y.re);
+        Complex64::new(inf * x.re, inf * x.im)
+    } else {
+        x / y
+    }
+}
+
+/// Giles' single-precision approximation of `erfinv` (relative error
+/// about 1e-7 on `|x| < 1 - 2^-24`), evaluated in f64 as a first guess.
+fn erfinv_giles(x: f64) -> f64 {
+    let mut w = -((-x).ln_1p() + x.ln_1p());
+    let p = if w < 5.0 {
+        w -= 2.5;
+        let mut p = 2.810_226_36e-08;
+        for c in [
+            3.432_739_39e-07,
+            -3.523_387_7e-06,
+            -4.391_506_54e-06,
+            0.000_218_580_87,
+            -0.001_253_725_03,
+            -0.004_177_681_64,
+            0.246_640_727,
+            1.501_409_41,
+        ] {
+            p = c + p * w;
+        }
+        p
+    } else {
+        w = w.sqrt() - 3.0;
+        let mut p = -0.000_200_214_257;
+        for c in [
+            0.000_100_950_558,
+            0.001_349_343_22,
+            -0.003_673_428_44,
+            0.005_739_507_73,
+            -0.007_622_461_3,
+            0.009_438_870_47,
+            1.001_674_06,
+            2.832_976_82,
+        ] {
+            p = c + p * w;
+        }
+        p
+    };
+    p * x
+}
+
+/// The inverse error function in f64: Giles' guess refined by Halley
+/// steps on `erf` (or on `erfc` of `1 - |x|`, exact for `|x| >= 0.5`, so
+/// the tail keeps full relative accuracy). `erfinv(±1) = ±inf`, NaN for
+/// `|x| > 1`.
+pub(crate) fn erfinv_f64(x: f64) -> f64 {
+    let a = x.abs();
+    if a.is_nan() || a > 1.0 {
+        return f64::NAN;
+    }
+    if a == 1.0 {
+        return f64::INFINITY.copysign(x);
+    }
+    if a == 0.0 {
+        return x;
+    }
+    let two_over_sqrt_pi = std::f64::consts::FRAC_2_SQRT_PI;
+    let mut y = erfinv_giles(a);
+    let t = 1.0 - a; // exact when a >= 0.5
+    for _ in 0..6 {
+        let resid = if a < 0.5 {
+            libm::erf(y) - a
+        } else {
+            t - libm::erfc(y)
+        };
+        // Halley's step: erf'' = -2y erf', so it is u / (1 + y u).
+        let u = resid / (two_over_sqrt_pi * (-y * y).exp());
+        let dy = u / (1.0 + y * u);
+        y -= dy;
+        if dy.abs() <= 1e-10 * y.abs() {
+            // Cubic convergence: the step just taken left ~1e-30 error.
+            break;
+        }
+    }
+    y.copysign(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn erfinv_known_values() {
+        // mpmath (dps=30): mpmath.erfinv(mpmath.mpf(x)) of the f64 `x`
+        // (MLX: mx.erfinv gives 0.476936, -0.272463).
+        let cases = [
+            (0.5, 0.476_936_276_204_469_9),
+            (0.999_999, 3.458_910_737_275_499),
+            (-0.3, -0.272_462_714_726_754_3),
+            (1.0 - 1e-12, 5.042_031_898_572_696),
+        ];
+        for (x, want) in cases {
+            let got = erfinv_f64(x);
+            assert!(((got - want) / want).abs() < 1e-13, "{x}: {got} vs {want}");
+            if (x as f32).abs() == 1.0 {
+                continue;
+            }
+            let got32 = (x as f32).erfinv();
+            let want32 = erfinv_f64(x as f32 as f64);
+            assert!(((got32 as f64 - want32) / want32).abs() < 1e-7);
+        }
+        assert_eq!(erfinv_f64(1.0), f64::INFINITY);
+        assert_eq!(erfinv_f64(-1.0), f64::NEG_INFINITY);
+        assert!(erfinv_f64(1.5).is_nan());
+        assert!(erfinv_f64(f64::NAN).is_nan());
+        assert_eq!(erfinv_f64(0.0), 0.0);
+    }
+
+    #[test]
+    fn erfinv_round_trips_through_erf() {
+        for i in 1..2000 {
+            let x = -1.0 + i as f64 / 1000.0;
+            let y = erfinv_f64(x);
+            assert!((libm::erf(y) - x).abs() < 4e-16, "{x}");
+        }
+        for k in 1..16 {
+            let x = 1.0 - 10f64.powi(-k);
+            let t = 1.0 - x; // exact
+            let y = erfinv_f64(x);
+            let err = ((libm::erfc(y) - t) / t).abs();
+            assert!(err < 1e-14, "1 - 1e-{k}: {err}");
+        }
+    }
+
+    #[test]
+    fn complex_div_by_zero_matches_c() {
+        // mx.array([3+4j, -1+0j]) / mx.array([0j, 0j]) == [inf+infj, -inf+nanj]
+        let z = Complex64::new(0.0, 0.0);
+        let r = complex_div(Complex64::new(3.0, 4.0), z);
+        assert_eq!((r.re, r.im), (f32::INFINITY, f32::INFINITY));
+        let r = complex_div(Complex64::new(-1.0, 0.0), z);
+        assert!(r.re == f32::NEG_INFINITY && r.im.is_nan());
+        assert_eq!(
+            complex_div(Complex64::new(1.0, 0.0), Complex64::new(0.0, 2.0)).im,
+            -0.5
+        );
+    }
+
+    #[test]
+    fn sigmoid_is_stable_at_extremes() {
+        assert_eq!(sigmoid(-1000.0f32), 0.0);
+        assert_eq!(sigmoid(1000.0f32), 1.0);
+        assert_eq!(sigmoid(0.0f64), 0.5);
+    }
+
+    #[test]
+    fn int_sign_and_abs_wrap() {
+        assert_eq!(i8::MIN.wabs(), i8::MIN);
+        assert_eq!((-5i32).sign(), -1);
+        assert_eq!(200u8.sign(), 1);
+        assert_eq!(1u8.wneg(), 255);
+    }
 }

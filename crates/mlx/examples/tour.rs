@@ -33,22 +33,40 @@ fn main() -> mlx::Result<()> {
     // Matrix products, including MLX's 1-D rules.
     let m = ops::arange(0.0, 6.0, 1.0, None)?.reshape(&[3, 2])?;
     println!("\na @ m = {}", a.matmul(&m)?);
-    println!("a @ [1, 1, 1] = {}", a.matmul(&ops::ones(&[3], Dtype::Float32)?)?);
+    println!(
+        "a @ [1, 1, 1] = {}",
+        a.matmul(&ops::ones(&[3], Dtype::Float32)?)?
+    );
 
     // Views: transpose, broadcast and slices share data without copying.
     let x = ops::arange(0, 12, 1, None)?.reshape(&[3, 4])?;
     println!("\nx = {x}");
     println!("x.T = {}", x.t()?);
-    println!("x[::-1, 1::2] = {}", x.index(&[SliceArg::range(None, None, -1), SliceArg::range(Some(1), None, 2)])?);
-    println!("x[..., None, 0] = {}", x.index(&[SliceArg::Ellipsis, SliceArg::NewAxis, SliceArg::Index(0)])?);
+    println!(
+        "x[::-1, 1::2] = {}",
+        x.index(&[
+            SliceArg::range(None, None, -1),
+            SliceArg::range(Some(1), None, 2)
+        ])?
+    );
+    println!(
+        "x[..., None, 0] = {}",
+        x.index(&[SliceArg::Ellipsis, SliceArg::NewAxis, SliceArg::Index(0)])?
+    );
 
     // Dtypes and MLX's promotion rules.
     let h = ops::full(&[3], 0.1, Dtype::Float16)?;
     println!("\nfloat16 * 2.0 stays float16: {}", (&h * 2.0)?);
     let i8s = Array::from_slice(&[100i8, -100], &[2])?;
-    println!("int8 + uint8 promotes to int16: {}", (&i8s + &Array::from_slice(&[200u8, 200], &[2])?)?);
+    println!(
+        "int8 + uint8 promotes to int16: {}",
+        (&i8s + &Array::from_slice(&[200u8, 200], &[2])?)?
+    );
     println!("int8 / int8 gives float32: {}", (&i8s / &i8s)?);
-    println!("bfloat16: {}", ops::linspace(0.0, 1.0, 4, Some(Dtype::Bfloat16))?);
+    println!(
+        "bfloat16: {}",
+        ops::linspace(0.0, 1.0, 4, Some(Dtype::Bfloat16))?
+    );
 
     // Large arrays print their edges, as MLX does.
     println!("\n{}", ops::arange(0, 2000, 1, None)?);

@@ -15,6 +15,7 @@ impl Array {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[1i32, 2, 3, 4], &[2, 2])?;
     /// assert_eq!(a.to_string(), "array([[1, 2],\n       [3, 4]], dtype=int32)");
     /// Ok::<(), mlx_core::Error>(())
@@ -35,6 +36,7 @@ impl Array {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_scalar(2.5f32);
     /// assert_eq!(a.item::<f32>()?, 2.5);
     /// Ok::<(), mlx_core::Error>(())
@@ -69,7 +71,7 @@ impl Array {
         }
         let dtype = data.dtype();
         let backend = backend_for_op("array", device)?;
-        let storage = backend.from_host(data)?;
+        let storage = backend.upload(data)?;
         let data = ArrayData {
             storage,
             strides: row_major_strides(shape),
@@ -85,6 +87,7 @@ impl Array {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_nested(&[[1u8, 2, 3], [4, 5, 6]])?;
     /// assert_eq!(a.shape(), &[2, 3]);
     /// Ok::<(), mlx_core::Error>(())
@@ -128,7 +131,7 @@ impl Array {
         self.eval()?;
         let d = self.data()?;
         let backend = backend_for_op("to_vec", d.storage.device())?;
-        backend.to_host(&view_of(self, &d))
+        backend.download(&view_of(self, &d))
     }
 
     /// The single element of a size-1 array.
@@ -234,6 +237,7 @@ impl<N: Nested> Nested for Vec<N> {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::array!([[1, 2], [3, 4]])?;
 /// assert_eq!(a.dtype(), mlx_core::Dtype::Int32);
 /// let s = mlx_core::array!(2.5f32)?;

@@ -101,6 +101,7 @@ fn format_complex(z: Complex64) -> String {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// use mlx_core::array::format_g;
 /// assert_eq!(format_g(2.5), "2.5");
 /// assert_eq!(format_g(1e10), "1e+10");
@@ -135,5 +136,36 @@ fn strip_zeros(s: &str) -> &str {
         s.trim_end_matches('0').trim_end_matches('.')
     } else {
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_g;
+
+    #[test]
+    fn format_g_matches_c_printf() {
+        // Expected strings from C's printf("%g") (also what MLX prints).
+        let cases = [
+            (0.0, "0"),
+            (-0.0, "-0"),
+            (1.0, "1"),
+            (2.5, "2.5"),
+            (1e10, "1e+10"),
+            (1e-5, "1e-05"),
+            (1.5e-7, "1.5e-07"),
+            (123456.0, "123456"),
+            (1234567.0, "1.23457e+06"),
+            (0.0001, "0.0001"),
+            (0.00012345678, "0.000123457"),
+            (-3.14159265, "-3.14159"),
+            (f64::INFINITY, "inf"),
+            (f64::NEG_INFINITY, "-inf"),
+            (f64::NAN, "nan"),
+            (999999.5, "1e+06"),
+        ];
+        for (x, want) in cases {
+            assert_eq!(format_g(x), want, "format_g({x})");
+        }
     }
 }

@@ -22,6 +22,7 @@ use std::sync::Arc;
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// use mlx_core::{eval, Array};
 /// let a = Array::from_slice(&[1i32, 2], &[2])?;
 /// let b = (&a + &a)?;
@@ -110,8 +111,8 @@ fn on_device(a: &Array, backend: &dyn Backend) -> Result<ArrayData> {
         return Ok(d);
     }
     let src = backend_for_op("copy", d.storage.device())?;
-    let host = src.to_host(&view_of(a, &d))?;
-    let storage = backend.from_host(host)?;
+    let host = src.download(&view_of(a, &d))?;
+    let storage = backend.upload(host)?;
     Ok(ArrayData {
         storage,
         strides: row_major_strides(a.shape()),

@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// use mlx_core::Array;
 /// let a = Array::from_slice(&[1.0f32, 2.0, 3.0], &[3])?;
 /// let b = (&a * &a)?; // nothing computed yet

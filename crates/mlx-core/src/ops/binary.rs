@@ -49,6 +49,7 @@ binary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
     /// assert_eq!(mlx_core::ops::add(&a, &a)?.to_vec::<i32>()?, vec![2, 4]);
     /// Ok::<(), mlx_core::Error>(())
@@ -58,6 +59,7 @@ binary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
     /// assert_eq!(mlx_core::ops::subtract(&a, &a)?.to_vec::<i32>()?, vec![0, 0]);
     /// Ok::<(), mlx_core::Error>(())
@@ -67,6 +69,7 @@ binary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[3i32], &[1])?;
     /// assert_eq!(mlx_core::ops::multiply(&a, &a)?.to_vec::<i32>()?, vec![9]);
     /// Ok::<(), mlx_core::Error>(())
@@ -76,6 +79,7 @@ binary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[1i32], &[1])?;
     /// let b = mlx_core::Array::from_slice(&[2i32], &[1])?;
     /// assert_eq!(mlx_core::ops::divide(&a, &b)?.to_vec::<f32>()?, vec![0.5]);
@@ -86,6 +90,7 @@ binary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[-7i32], &[1])?;
     /// let b = mlx_core::Array::from_slice(&[2i32], &[1])?;
     /// assert_eq!(mlx_core::ops::floor_divide(&a, &b)?.to_vec::<i32>()?, vec![-4]);
@@ -96,6 +101,7 @@ binary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[-7i32], &[1])?;
     /// let b = mlx_core::Array::from_slice(&[2i32], &[1])?;
     /// assert_eq!(mlx_core::ops::remainder(&a, &b)?.to_vec::<i32>()?, vec![1]);
@@ -106,6 +112,7 @@ binary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[2i32], &[1])?;
     /// let b = mlx_core::Array::from_slice(&[10i32], &[1])?;
     /// assert_eq!(mlx_core::ops::power(&a, &b)?.to_vec::<i32>()?, vec![1024]);
@@ -116,6 +123,7 @@ binary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[1.0f32, 5.0], &[2])?;
     /// let b = mlx_core::Array::from_slice(&[3.0f32, 2.0], &[2])?;
     /// assert_eq!(mlx_core::ops::maximum(&a, &b)?.to_vec::<f32>()?, vec![3.0, 5.0]);
@@ -126,6 +134,7 @@ binary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[1.0f32, 5.0], &[2])?;
     /// let b = mlx_core::Array::from_slice(&[3.0f32, 2.0], &[2])?;
     /// assert_eq!(mlx_core::ops::minimum(&a, &b)?.to_vec::<f32>()?, vec![1.0, 2.0]);
@@ -136,6 +145,7 @@ binary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[1.0f32], &[1])?;
     /// let v = mlx_core::ops::arctan2(&a, &a)?.to_vec::<f32>()?;
     /// assert!((v[0] - std::f32::consts::FRAC_PI_4).abs() < 1e-6);
@@ -146,6 +156,7 @@ binary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[0.0f32], &[1])?;
     /// let v = mlx_core::ops::logaddexp(&a, &a)?.to_vec::<f32>()?;
     /// assert!((v[0] - std::f32::consts::LN_2).abs() < 1e-6);
@@ -156,6 +167,7 @@ binary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
     /// let b = mlx_core::Array::from_slice(&[1.0f32], &[1])?;
     /// assert_eq!(mlx_core::ops::equal(&a, &b)?.to_vec::<bool>()?, vec![true, false]);
@@ -166,6 +178,7 @@ binary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
     /// assert_eq!(mlx_core::ops::not_equal(&a, &a)?.to_vec::<bool>()?, vec![false, false]);
     /// Ok::<(), mlx_core::Error>(())
@@ -175,6 +188,7 @@ binary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
     /// let b = mlx_core::Array::from_slice(&[2i32], &[1])?;
     /// assert_eq!(mlx_core::ops::less(&a, &b)?.to_vec::<bool>()?, vec![true, false]);
@@ -185,6 +199,7 @@ binary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
     /// let b = mlx_core::Array::from_slice(&[1i32], &[1])?;
     /// assert_eq!(mlx_core::ops::less_equal(&a, &b)?.to_vec::<bool>()?, vec![true, false]);
@@ -195,6 +210,7 @@ binary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
     /// let b = mlx_core::Array::from_slice(&[1i32], &[1])?;
     /// assert_eq!(mlx_core::ops::greater(&a, &b)?.to_vec::<bool>()?, vec![false, true]);
@@ -205,6 +221,7 @@ binary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
     /// let b = mlx_core::Array::from_slice(&[2i32], &[1])?;
     /// assert_eq!(mlx_core::ops::greater_equal(&a, &b)?.to_vec::<bool>()?, vec![false, true]);
@@ -215,6 +232,7 @@ binary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[true, false], &[2])?;
     /// let b = mlx_core::Array::from_slice(&[true, true], &[2])?;
     /// assert_eq!(mlx_core::ops::logical_and(&a, &b)?.to_vec::<bool>()?, vec![true, false]);
@@ -225,6 +243,7 @@ binary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[true, false], &[2])?;
     /// let b = mlx_core::Array::from_slice(&[false, false], &[2])?;
     /// assert_eq!(mlx_core::ops::logical_or(&a, &b)?.to_vec::<bool>()?, vec![true, false]);
@@ -241,6 +260,8 @@ binary_fns! {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
+/// # use mlx_cpu as _;
 /// use mlx_core::Array;
 /// let c = Array::from_slice(&[true, false], &[2])?;
 /// let x = Array::from_slice(&[1i32, 2], &[2])?;
@@ -267,6 +288,7 @@ pub fn where_(condition: &Array, x: &Array, y: &Array) -> Result<Array> {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1i32, 5, 10], &[3])?;
 /// let c = mlx_core::ops::clip(&a, Some(2), Some(8))?;
 /// assert_eq!(c.to_vec::<i32>()?, vec![2, 5, 8]);

@@ -21,6 +21,7 @@ fn constant(value: f64, dtype: Dtype) -> Result<Array> {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::ops::full(&[2], 7, mlx_core::Dtype::Int32)?;
 /// assert_eq!(a.to_vec::<i32>()?, vec![7, 7]);
 /// Ok::<(), mlx_core::Error>(())
@@ -37,6 +38,7 @@ pub fn full<S: Scalar>(shape: &[usize], value: S, dtype: Dtype) -> Result<Array>
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let v = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
 /// assert_eq!(mlx_core::ops::full_array(&[2, 2], &v)?.to_vec::<i32>()?, vec![1, 2, 1, 2]);
 /// Ok::<(), mlx_core::Error>(())
@@ -53,6 +55,7 @@ pub fn full_array(shape: &[usize], value: &Array) -> Result<Array> {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::ops::zeros(&[2, 2], mlx_core::Dtype::Float32)?;
 /// assert_eq!(a.to_vec::<f32>()?, vec![0.0; 4]);
 /// Ok::<(), mlx_core::Error>(())
@@ -68,6 +71,7 @@ pub fn zeros(shape: &[usize], dtype: Dtype) -> Result<Array> {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::ops::ones(&[3], mlx_core::Dtype::Int8)?;
 /// assert_eq!(a.to_vec::<i8>()?, vec![1, 1, 1]);
 /// Ok::<(), mlx_core::Error>(())
@@ -83,6 +87,7 @@ pub fn ones(shape: &[usize], dtype: Dtype) -> Result<Array> {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
 /// assert_eq!(mlx_core::ops::zeros_like(&a)?.to_vec::<i32>()?, vec![0, 0]);
 /// Ok::<(), mlx_core::Error>(())
@@ -98,6 +103,7 @@ pub fn zeros_like(a: &Array) -> Result<Array> {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
 /// assert_eq!(mlx_core::ops::ones_like(&a)?.to_vec::<i32>()?, vec![1, 1]);
 /// Ok::<(), mlx_core::Error>(())
@@ -119,6 +125,7 @@ pub(crate) fn full_like_bool(a: &Array, value: bool) -> Result<Array> {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::ops::arange(0, 5, 2, None)?;
 /// assert_eq!(a.to_vec::<i32>()?, vec![0, 2, 4]);
 /// let f = mlx_core::ops::arange(0.0, 1.0, 0.25, None)?;
@@ -177,6 +184,7 @@ pub fn arange_f64(start: f64, stop: f64, step: f64, dtype: Dtype) -> Result<Arra
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::ops::linspace(0.0, 1.0, 5, None)?;
 /// assert_eq!(a.to_vec::<f32>()?, vec![0.0, 0.25, 0.5, 0.75, 1.0]);
 /// Ok::<(), mlx_core::Error>(())
@@ -210,6 +218,7 @@ pub fn linspace(start: f64, stop: f64, num: i64, dtype: Option<Dtype>) -> Result
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::ops::eye(2, None, 0, None)?;
 /// assert_eq!(a.to_vec::<f32>()?, vec![1.0, 0.0, 0.0, 1.0]);
 /// Ok::<(), mlx_core::Error>(())
@@ -232,6 +241,7 @@ pub fn eye(n: usize, m: Option<usize>, k: i64, dtype: Option<Dtype>) -> Result<A
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::ops::identity(2, Some(mlx_core::Dtype::Int32))?;
 /// assert_eq!(a.to_vec::<i32>()?, vec![1, 0, 0, 1]);
 /// Ok::<(), mlx_core::Error>(())
@@ -247,6 +257,7 @@ pub fn identity(n: usize, dtype: Option<Dtype>) -> Result<Array> {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::ops::tri(2, None, 0, None)?;
 /// assert_eq!(a.to_vec::<f32>()?, vec![1.0, 0.0, 1.0, 1.0]);
 /// Ok::<(), mlx_core::Error>(())

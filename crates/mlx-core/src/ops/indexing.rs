@@ -10,6 +10,7 @@ use crate::{Array, Error, Result};
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// use mlx_core::ops::SliceArg;
 /// let a = mlx_core::ops::arange(0, 12, 1, None)?.reshape(&[3, 4])?;
 /// let b = a.index(&[SliceArg::Index(-1), SliceArg::range(None, None, -2)])?;
@@ -86,6 +87,7 @@ fn normalize_range(n: usize, start: Option<i64>, stop: Option<i64>, step: i64) -
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// use mlx_core::ops::{index, SliceArg};
 /// let a = mlx_core::ops::arange(0, 6, 1, None)?.reshape(&[2, 3])?;
 /// let col = index(&a, &[SliceArg::Ellipsis, SliceArg::Index(1)])?;
@@ -197,6 +199,7 @@ pub(crate) fn slice_axis(a: &Array, axis: usize, start: usize, stop: usize) -> R
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::ops::arange(0, 10, 1, None)?;
 /// let s = mlx_core::ops::slice(&a, &[2], &[0], &[3])?;
 /// assert_eq!(s.to_vec::<i32>()?, vec![2, 3, 4]);
@@ -245,6 +248,7 @@ fn check_indices(op: &'static str, indices: &Array) -> Result<()> {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[10i32, 20, 30], &[3])?;
 /// let i = mlx_core::Array::from_slice(&[2i32, -3], &[2])?;
 /// assert_eq!(mlx_core::ops::take(&a, &i, None)?.to_vec::<i32>()?, vec![30, 10]);
@@ -279,6 +283,7 @@ pub fn take(a: &Array, indices: &Array, axis: Option<i64>) -> Result<Array> {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1i32, 2, 3, 4], &[2, 2])?;
 /// let i = mlx_core::Array::from_slice(&[1i32, 0], &[2, 1])?;
 /// let t = mlx_core::ops::take_along_axis(&a, &i, Some(1))?;

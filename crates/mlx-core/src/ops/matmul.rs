@@ -16,6 +16,7 @@ use crate::{Array, Dtype, Error, Result};
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1.0f32, 2.0, 3.0, 4.0], &[2, 2])?;
 /// let v = mlx_core::Array::from_slice(&[1.0f32, 1.0], &[2])?;
 /// assert_eq!(mlx_core::ops::matmul(&a, &v)?.to_vec::<f32>()?, vec![3.0, 7.0]);

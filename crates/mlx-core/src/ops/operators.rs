@@ -13,6 +13,7 @@ use std::ops::{Add, Div, Mul, Neg, Rem, Sub};
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// use mlx_core::{Array, Dtype};
 /// let a = Array::from_slice(&[1i8, 2], &[2])?;
 /// assert_eq!((&a * 2)?.dtype(), Dtype::Int8);

@@ -128,6 +128,7 @@ reduce_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[1i32, 2, 3, 4], &[2, 2])?;
     /// assert_eq!(mlx_core::ops::sum(&a, false)?.item::<i32>()?, 10);
     /// assert_eq!(mlx_core::ops::sum_axis(&a, -1, false)?.to_vec::<i32>()?, vec![3, 7]);
@@ -138,6 +139,7 @@ reduce_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[1i32, 2, 3, 4], &[4])?;
     /// assert_eq!(mlx_core::ops::prod(&a, false)?.item::<i32>()?, 24);
     /// Ok::<(), mlx_core::Error>(())
@@ -147,6 +149,7 @@ reduce_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[1i32, 7, 3], &[3])?;
     /// assert_eq!(mlx_core::ops::max(&a, false)?.item::<i32>()?, 7);
     /// Ok::<(), mlx_core::Error>(())
@@ -156,6 +159,7 @@ reduce_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[1i32, 7, 3], &[3])?;
     /// assert_eq!(mlx_core::ops::min(&a, false)?.item::<i32>()?, 1);
     /// Ok::<(), mlx_core::Error>(())
@@ -165,6 +169,7 @@ reduce_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[1i32, 0], &[2])?;
     /// assert_eq!(mlx_core::ops::all(&a, false)?.item::<bool>()?, false);
     /// Ok::<(), mlx_core::Error>(())
@@ -174,6 +179,7 @@ reduce_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[1i32, 0], &[2])?;
     /// assert_eq!(mlx_core::ops::any(&a, false)?.item::<bool>()?, true);
     /// Ok::<(), mlx_core::Error>(())
@@ -188,6 +194,7 @@ reduce_fns! {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1i32, 2, 3, 4], &[2, 2])?;
 /// assert_eq!(mlx_core::ops::mean(&a, Some(&[0]), false)?.to_vec::<f32>()?, vec![2.0, 3.0]);
 /// Ok::<(), mlx_core::Error>(())
@@ -208,6 +215,7 @@ pub fn mean(a: &Array, axes: Option<&[i64]>, keepdims: bool) -> Result<Array> {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1.0f32, 2.0, 3.0, 4.0], &[4])?;
 /// assert_eq!(mlx_core::ops::var(&a, None, false, 0)?.item::<f32>()?, 1.25);
 /// Ok::<(), mlx_core::Error>(())
@@ -233,6 +241,7 @@ pub fn var(a: &Array, axes: Option<&[i64]>, keepdims: bool, ddof: i64) -> Result
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1.0f32, 3.0], &[2])?;
 /// assert_eq!(mlx_core::ops::std(&a, None, false, 0)?.item::<f32>()?, 1.0);
 /// Ok::<(), mlx_core::Error>(())
@@ -248,6 +257,7 @@ pub fn std(a: &Array, axes: Option<&[i64]>, keepdims: bool, ddof: i64) -> Result
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[0.0f32, 0.0], &[2])?;
 /// let v = mlx_core::ops::logsumexp(&a, None, false)?.item::<f32>()?;
 /// assert!((v - std::f32::consts::LN_2).abs() < 1e-6);
@@ -289,6 +299,7 @@ fn squeeze_axes(a: &Array, axes: &[usize]) -> Result<Array> {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1.0f32, 1.0], &[2])?;
 /// assert_eq!(mlx_core::ops::softmax(&a, None)?.to_vec::<f32>()?, vec![0.5, 0.5]);
 /// Ok::<(), mlx_core::Error>(())
@@ -379,6 +390,7 @@ fn arg_reduce(op: ArgReduceOp, a: &Array, axis: Option<i64>, keepdims: bool) -> 
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1i32, 7, 7], &[3])?;
 /// assert_eq!(mlx_core::ops::argmax(&a, None, false)?.item::<u32>()?, 1);
 /// Ok::<(), mlx_core::Error>(())
@@ -394,6 +406,7 @@ pub fn argmax(a: &Array, axis: Option<i64>, keepdims: bool) -> Result<Array> {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[3i32, 1, 1], &[3])?;
 /// assert_eq!(mlx_core::ops::argmin(&a, None, false)?.item::<u32>()?, 1);
 /// Ok::<(), mlx_core::Error>(())
@@ -410,6 +423,7 @@ pub fn argmin(a: &Array, axis: Option<i64>, keepdims: bool) -> Result<Array> {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1i32, 2, 3], &[3])?;
 /// assert_eq!(mlx_core::ops::cumsum(&a, None, false, true)?.to_vec::<i32>()?, vec![1, 3, 6]);
 /// assert_eq!(mlx_core::ops::cumsum(&a, None, true, false)?.to_vec::<i32>()?, vec![5, 3, 0]);

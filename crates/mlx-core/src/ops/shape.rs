@@ -10,6 +10,7 @@ use crate::{Array, Dtype, Error, Result};
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1.7f32, -1.7], &[2])?;
 /// assert_eq!(mlx_core::ops::astype(&a, mlx_core::Dtype::Int32)?.to_vec::<i32>()?, vec![1, -1]);
 /// Ok::<(), mlx_core::Error>(())
@@ -36,6 +37,7 @@ pub fn astype(a: &Array, dtype: Dtype) -> Result<Array> {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::ops::arange(0.0, 6.0, 1.0, None)?.reshape(&[2, 3])?;
 /// let t = mlx_core::ops::contiguous(&a.t()?)?;
 /// assert_eq!(t.to_vec::<i32>()?, vec![0, 3, 1, 4, 2, 5]);
@@ -59,6 +61,7 @@ pub fn contiguous(a: &Array) -> Result<Array> {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::ops::arange(0.0, 6.0, 1.0, None)?;
 /// assert_eq!(mlx_core::ops::reshape(&a, &[-1, 2])?.shape(), &[3, 2]);
 /// Ok::<(), mlx_core::Error>(())
@@ -122,6 +125,7 @@ fn infer_shape(op: &'static str, size: usize, shape: &[i64]) -> Result<Vec<usize
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::ops::zeros(&[2, 3, 4], mlx_core::Dtype::Float32)?;
 /// assert_eq!(mlx_core::ops::flatten(&a, 1, -1)?.shape(), &[2, 12]);
 /// Ok::<(), mlx_core::Error>(())
@@ -153,6 +157,7 @@ pub fn flatten(a: &Array, start_axis: i64, end_axis: i64) -> Result<Array> {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::ops::zeros(&[1, 3, 1], mlx_core::Dtype::Float32)?;
 /// assert_eq!(mlx_core::ops::squeeze(&a, None)?.shape(), &[3]);
 /// Ok::<(), mlx_core::Error>(())
@@ -187,6 +192,7 @@ pub fn squeeze(a: &Array, axes: Option<&[i64]>) -> Result<Array> {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::ops::zeros(&[3], mlx_core::Dtype::Float32)?;
 /// assert_eq!(mlx_core::ops::expand_dims(&a, &[0, -1])?.shape(), &[1, 3, 1]);
 /// Ok::<(), mlx_core::Error>(())
@@ -213,6 +219,7 @@ pub fn expand_dims(a: &Array, axes: &[i64]) -> Result<Array> {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::ops::zeros(&[2, 3, 4], mlx_core::Dtype::Float32)?;
 /// assert_eq!(mlx_core::ops::transpose(&a, Some(&[1, 0, 2]))?.shape(), &[3, 2, 4]);
 /// Ok::<(), mlx_core::Error>(())
@@ -263,6 +270,7 @@ pub fn transpose(a: &Array, axes: Option<&[i64]>) -> Result<Array> {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::ops::zeros(&[2, 3, 4], mlx_core::Dtype::Float32)?;
 /// assert_eq!(mlx_core::ops::swapaxes(&a, 0, -1)?.shape(), &[4, 3, 2]);
 /// Ok::<(), mlx_core::Error>(())
@@ -282,6 +290,7 @@ pub fn swapaxes(a: &Array, axis1: i64, axis2: i64) -> Result<Array> {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::ops::zeros(&[2, 3, 4], mlx_core::Dtype::Float32)?;
 /// assert_eq!(mlx_core::ops::moveaxis(&a, 0, -1)?.shape(), &[3, 4, 2]);
 /// Ok::<(), mlx_core::Error>(())
@@ -301,6 +310,7 @@ pub fn moveaxis(a: &Array, source: i64, destination: i64) -> Result<Array> {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
 /// let b = mlx_core::ops::broadcast_to(&a, &[3, 2])?;
 /// assert_eq!(b.to_vec::<i32>()?, vec![1, 2, 1, 2, 1, 2]);
@@ -333,6 +343,7 @@ pub fn broadcast_to(a: &Array, shape: &[usize]) -> Result<Array> {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::ops::zeros(&[2, 1], mlx_core::Dtype::Float32)?;
 /// let b = mlx_core::ops::zeros(&[3], mlx_core::Dtype::Float32)?;
 /// let v = mlx_core::ops::broadcast_arrays(&[&a, &b])?;
@@ -354,6 +365,7 @@ pub fn broadcast_arrays(arrays: &[&Array]) -> Result<Vec<Array>> {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
 /// let b = mlx_core::Array::from_slice(&[3i32], &[1])?;
 /// assert_eq!(mlx_core::ops::concatenate(&[&a, &b], 0)?.to_vec::<i32>()?, vec![1, 2, 3]);
@@ -411,6 +423,7 @@ pub fn concatenate(arrays: &[&Array], axis: i64) -> Result<Array> {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
 /// assert_eq!(mlx_core::ops::stack(&[&a, &a], 1)?.shape(), &[2, 2]);
 /// Ok::<(), mlx_core::Error>(())
@@ -451,6 +464,7 @@ pub enum SplitSpec {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// use mlx_core::ops::{arange, split, SplitSpec};
 /// let a = arange(0.0, 6.0, 1.0, None)?;
 /// let parts = split(&a, SplitSpec::Indices(vec![2, 5]), 0)?;

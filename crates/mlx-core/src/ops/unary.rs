@@ -44,6 +44,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[-2i32, 3], &[2])?;
     /// assert_eq!(mlx_core::ops::abs(&a)?.to_vec::<i32>()?, vec![2, 3]);
     /// Ok::<(), mlx_core::Error>(())
@@ -53,6 +54,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[2.0f32], &[1])?;
     /// assert_eq!(mlx_core::ops::negative(&a)?.to_vec::<f32>()?, vec![-2.0]);
     /// Ok::<(), mlx_core::Error>(())
@@ -62,6 +64,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[-2i32, 0, 5], &[3])?;
     /// assert_eq!(mlx_core::ops::sign(&a)?.to_vec::<i32>()?, vec![-1, 0, 1]);
     /// Ok::<(), mlx_core::Error>(())
@@ -71,6 +74,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[3i32], &[1])?;
     /// assert_eq!(mlx_core::ops::square(&a)?.to_vec::<i32>()?, vec![9]);
     /// Ok::<(), mlx_core::Error>(())
@@ -80,6 +84,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[4i32], &[1])?;
     /// assert_eq!(mlx_core::ops::sqrt(&a)?.to_vec::<f32>()?, vec![2.0]);
     /// Ok::<(), mlx_core::Error>(())
@@ -89,6 +94,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[4.0f32], &[1])?;
     /// assert_eq!(mlx_core::ops::rsqrt(&a)?.to_vec::<f32>()?, vec![0.5]);
     /// Ok::<(), mlx_core::Error>(())
@@ -98,6 +104,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[4.0f32], &[1])?;
     /// assert_eq!(mlx_core::ops::reciprocal(&a)?.to_vec::<f32>()?, vec![0.25]);
     /// Ok::<(), mlx_core::Error>(())
@@ -107,6 +114,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[0.0f32], &[1])?;
     /// assert_eq!(mlx_core::ops::exp(&a)?.to_vec::<f32>()?, vec![1.0]);
     /// Ok::<(), mlx_core::Error>(())
@@ -116,6 +124,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[0.0f32], &[1])?;
     /// assert_eq!(mlx_core::ops::expm1(&a)?.to_vec::<f32>()?, vec![0.0]);
     /// Ok::<(), mlx_core::Error>(())
@@ -125,6 +134,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[1.0f32], &[1])?;
     /// assert_eq!(mlx_core::ops::log(&a)?.to_vec::<f32>()?, vec![0.0]);
     /// Ok::<(), mlx_core::Error>(())
@@ -134,6 +144,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[0.0f32], &[1])?;
     /// assert_eq!(mlx_core::ops::log1p(&a)?.to_vec::<f32>()?, vec![0.0]);
     /// Ok::<(), mlx_core::Error>(())
@@ -143,6 +154,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[8.0f32], &[1])?;
     /// assert_eq!(mlx_core::ops::log2(&a)?.to_vec::<f32>()?, vec![3.0]);
     /// Ok::<(), mlx_core::Error>(())
@@ -152,6 +164,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[100.0f32], &[1])?;
     /// assert_eq!(mlx_core::ops::log10(&a)?.to_vec::<f32>()?, vec![2.0]);
     /// Ok::<(), mlx_core::Error>(())
@@ -161,6 +174,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[0.0f32], &[1])?;
     /// assert_eq!(mlx_core::ops::sin(&a)?.to_vec::<f32>()?, vec![0.0]);
     /// Ok::<(), mlx_core::Error>(())
@@ -170,6 +184,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[0.0f32], &[1])?;
     /// assert_eq!(mlx_core::ops::cos(&a)?.to_vec::<f32>()?, vec![1.0]);
     /// Ok::<(), mlx_core::Error>(())
@@ -179,6 +194,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[0.0f32], &[1])?;
     /// assert_eq!(mlx_core::ops::tan(&a)?.to_vec::<f32>()?, vec![0.0]);
     /// Ok::<(), mlx_core::Error>(())
@@ -188,6 +204,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[0.0f32], &[1])?;
     /// assert_eq!(mlx_core::ops::arcsin(&a)?.to_vec::<f32>()?, vec![0.0]);
     /// Ok::<(), mlx_core::Error>(())
@@ -197,6 +214,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[1.0f32], &[1])?;
     /// assert_eq!(mlx_core::ops::arccos(&a)?.to_vec::<f32>()?, vec![0.0]);
     /// Ok::<(), mlx_core::Error>(())
@@ -206,6 +224,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[0.0f32], &[1])?;
     /// assert_eq!(mlx_core::ops::arctan(&a)?.to_vec::<f32>()?, vec![0.0]);
     /// Ok::<(), mlx_core::Error>(())
@@ -215,6 +234,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[0.0f32], &[1])?;
     /// assert_eq!(mlx_core::ops::sinh(&a)?.to_vec::<f32>()?, vec![0.0]);
     /// Ok::<(), mlx_core::Error>(())
@@ -224,6 +244,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[0.0f32], &[1])?;
     /// assert_eq!(mlx_core::ops::cosh(&a)?.to_vec::<f32>()?, vec![1.0]);
     /// Ok::<(), mlx_core::Error>(())
@@ -233,6 +254,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[0.0f32], &[1])?;
     /// assert_eq!(mlx_core::ops::tanh(&a)?.to_vec::<f32>()?, vec![0.0]);
     /// Ok::<(), mlx_core::Error>(())
@@ -242,6 +264,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[0.0f32], &[1])?;
     /// assert_eq!(mlx_core::ops::arcsinh(&a)?.to_vec::<f32>()?, vec![0.0]);
     /// Ok::<(), mlx_core::Error>(())
@@ -251,6 +274,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[1.0f32], &[1])?;
     /// assert_eq!(mlx_core::ops::arccosh(&a)?.to_vec::<f32>()?, vec![0.0]);
     /// Ok::<(), mlx_core::Error>(())
@@ -260,6 +284,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[0.0f32], &[1])?;
     /// assert_eq!(mlx_core::ops::arctanh(&a)?.to_vec::<f32>()?, vec![0.0]);
     /// Ok::<(), mlx_core::Error>(())
@@ -269,6 +294,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[0.0f32], &[1])?;
     /// assert_eq!(mlx_core::ops::sigmoid(&a)?.to_vec::<f32>()?, vec![0.5]);
     /// Ok::<(), mlx_core::Error>(())
@@ -278,6 +304,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[0.0f32], &[1])?;
     /// assert_eq!(mlx_core::ops::erf(&a)?.to_vec::<f32>()?, vec![0.0]);
     /// Ok::<(), mlx_core::Error>(())
@@ -287,6 +314,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[0.0f32], &[1])?;
     /// assert_eq!(mlx_core::ops::erfinv(&a)?.to_vec::<f32>()?, vec![0.0]);
     /// Ok::<(), mlx_core::Error>(())
@@ -296,6 +324,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[-1.5f32], &[1])?;
     /// assert_eq!(mlx_core::ops::floor(&a)?.to_vec::<f32>()?, vec![-2.0]);
     /// Ok::<(), mlx_core::Error>(())
@@ -305,6 +334,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[-1.5f32], &[1])?;
     /// assert_eq!(mlx_core::ops::ceil(&a)?.to_vec::<f32>()?, vec![-1.0]);
     /// Ok::<(), mlx_core::Error>(())
@@ -314,6 +344,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[0i32, 3], &[2])?;
     /// assert_eq!(mlx_core::ops::logical_not(&a)?.to_vec::<bool>()?, vec![true, false]);
     /// Ok::<(), mlx_core::Error>(())
@@ -323,6 +354,7 @@ unary_fns! {
     ///
     /// # Examples
     /// ```
+    /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[1.0f32], &[1])?;
     /// assert_eq!(mlx_core::ops::stop_gradient(&a)?.to_vec::<f32>()?, vec![1.0]);
     /// Ok::<(), mlx_core::Error>(())
@@ -338,6 +370,7 @@ unary_fns! {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[0.5f32, 1.5, 2.5, 1.234], &[4])?;
 /// assert_eq!(mlx_core::ops::round(&a, 0)?.to_vec::<f32>()?, vec![0.0, 2.0, 2.0, 1.0]);
 /// Ok::<(), mlx_core::Error>(())
@@ -358,6 +391,7 @@ pub fn round(a: &Array, decimals: i32) -> Result<Array> {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[f32::NAN, 1.0], &[2])?;
 /// assert_eq!(mlx_core::ops::isnan(&a)?.to_vec::<bool>()?, vec![true, false]);
 /// Ok::<(), mlx_core::Error>(())
@@ -376,6 +410,7 @@ pub fn isnan(a: &Array) -> Result<Array> {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[f32::NEG_INFINITY, 1.0], &[2])?;
 /// assert_eq!(mlx_core::ops::isinf(&a)?.to_vec::<bool>()?, vec![true, false]);
 /// Ok::<(), mlx_core::Error>(())
@@ -397,6 +432,7 @@ pub fn isinf(a: &Array) -> Result<Array> {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[f32::NAN, f32::INFINITY, 1.0], &[3])?;
 /// assert_eq!(mlx_core::ops::isfinite(&a)?.to_vec::<bool>()?, vec![false, false, true]);
 /// Ok::<(), mlx_core::Error>(())

@@ -8,6 +8,7 @@ use crate::{Dtype, Error, Result};
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// use mlx_core::{Dtype, primitive::BinaryOp};
 /// assert_eq!(BinaryOp::Divide.compute_dtype(Dtype::Int32)?, Dtype::Float32);
 /// assert_eq!(BinaryOp::Less.out_dtype(Dtype::Float16), Dtype::Bool);

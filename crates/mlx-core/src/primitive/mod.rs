@@ -16,6 +16,7 @@ use crate::Dtype;
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// use mlx_core::primitive::{Primitive, UnaryOp};
 /// assert_eq!(Primitive::Unary(UnaryOp::Exp).name(), "exp");
 /// ```

@@ -5,6 +5,7 @@
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// assert_eq!(mlx_core::primitive::ReduceOp::Sum.name(), "sum");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -42,6 +43,7 @@ impl ReduceOp {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// assert_eq!(mlx_core::primitive::ArgReduceOp::ArgMax.name(), "argmax");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -66,6 +68,7 @@ impl ArgReduceOp {
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// assert_eq!(mlx_core::primitive::ScanOp::Sum.name(), "cumsum");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

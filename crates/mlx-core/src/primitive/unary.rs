@@ -7,6 +7,7 @@ use crate::{Dtype, Error, Result};
 ///
 /// # Examples
 /// ```
+/// # use mlx_cpu as _;
 /// use mlx_core::{Dtype, primitive::UnaryOp};
 /// assert_eq!(UnaryOp::Exp.name(), "exp");
 /// assert_eq!(UnaryOp::Exp.compute_dtype(Dtype::Int32)?, Dtype::Float32);

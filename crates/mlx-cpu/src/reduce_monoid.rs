@@ -1,0 +1,229 @@
+//! Accumulation rules for reductions: which type each dtype accumulates
+//! in ([`Accumulate`]), the associative ops ([`Monoid`]: sum, product,
+//! max, min, and, or), and a pairwise, vectorisable slice reduction
+//! ([`reduce_slice`]).
+
+use half::{bf16, f16};
+use mlx_core::{Complex64, Element};
+
+/// Independent accumulators in the inner loop (LLVM turns them into SIMD
+/// registers).
+const LANES: usize = 16;
+
+/// Slices longer than this are split in halves (pairwise summation).
+const BLOCK: usize = 2048;
+
+/// Slices longer than this are split across rayon tasks.
+const PAR_SPLIT: usize = 1 << 18;
+
+/// An element type and the type it accumulates in: `f32` for the half
+/// types (rounded once at the end), itself otherwise.
+pub(crate) trait Accumulate: Element {
+    /// The accumulator type.
+    type Acc: Copy + Send + Sync + 'static;
+    /// Widen an element to the accumulator type.
+    fn load(self) -> Self::Acc;
+    /// Round an accumulator back to the element type.
+    fn store(a: Self::Acc) -> Self;
+}
+
+macro_rules! accumulate_as_self {
+    ($($t:ty),*) => {$(
+        impl Accumulate for $t {
+            type Acc = $t;
+            #[inline(always)]
+            fn load(self) -> $t {
+                self
+            }
+            #[inline(always)]
+            fn store(a: $t) -> $t {
+                a
+            }
+        }
+    )*};
+}
+accumulate_as_self!(bool, u8, u16, u32, u64, i8, i16, i32, i64, f32, f64, Complex64);
+
+macro_rules! accumulate_half {
+    ($($t:ty),*) => {$(
+        impl Accumulate for $t {
+            type Acc = f32;
+            #[inline(always)]
+            fn load(self) -> f32 {
+                self.to_f32()
+            }
+            #[inline(always)]
+            fn store(a: f32) -> $t {
+                <$t>::from_f32(a)
+            }
+        }
+    )*};
+}
+accumulate_half!(f16, bf16);
+
+/// An associative op with an identity over accumulator type `A`.
+pub(crate) trait Monoid<A>: Send + Sync + 'static {
+    /// The value of an empty reduction.
+    fn identity() -> A;
+    /// Combine two partial results.
+    fn combine(a: A, b: A) -> A;
+}
+
+/// Sum (wrapping for integers, logical or for bool).
+pub(crate) struct SumOp;
+/// Product (wrapping for integers, logical and for bool).
+pub(crate) struct ProdOp;
+/// NaN-propagating maximum (logical or for bool).
+pub(crate) struct MaxOp;
+/// NaN-propagating minimum (logical and for bool).
+pub(crate) struct MinOp;
+/// Logical and.
+pub(crate) struct AndOp;
+/// Logical or.
+pub(crate) struct OrOp;
+
+macro_rules! monoid {
+    ($op:ty, $t:ty, $id:expr, |$a:ident, $b:ident| $e:expr) => {
+        impl Monoid<$t> for $op {
+            #[inline(always)]
+            fn identity() -> $t {
+                $id
+            }
+            #[inline(always)]
+            fn combine($a: $t, $b: $t) -> $t {
+                $e
+            }
+        }
+    };
+}
+
+macro_rules! float_monoids {
+    ($($t:ty),*) => {$(
+        monoid!(SumOp, $t, 0.0, |a, b| a + b);
+        monoid!(ProdOp, $t, 1.0, |a, b| a * b);
+        // `|` rather than `||` keeps the select branch-free so it vectorises.
+        monoid!(MaxOp, $t, <$t>::NEG_INFINITY, |a, b| if (a > b) | a.is_nan() { a } else { b });
+        monoid!(MinOp, $t, <$t>::INFINITY, |a, b| if (a < b) | a.is_nan() { a } else { b });
+    )*};
+}
+float_monoids!(f32, f64);
+
+macro_rules! int_monoids {
+    ($($t:ty),*) => {$(
+        monoid!(SumOp, $t, 0, |a, b| a.wrapping_add(b));
+        monoid!(ProdOp, $t, 1, |a, b| a.wrapping_mul(b));
+        monoid!(MaxOp, $t, <$t>::MIN, |a, b| a.max(b));
+        monoid!(MinOp, $t, <$t>::MAX, |a, b| a.min(b));
+    )*};
+}
+int_monoids!(u8, u16, u32, u64, i8, i16, i32, i64);
+
+monoid!(SumOp, Complex64, Complex64::new(0.0, 0.0), |a, b| a + b);
+monoid!(ProdOp, Complex64, Complex64::new(1.0, 0.0), |a, b| a * b);
+
+monoid!(SumOp, bool, false, |a, b| a | b);
+monoid!(ProdOp, bool, true, |a, b| a & b);
+monoid!(MaxOp, bool, false, |a, b| a | b);
+monoid!(MinOp, bool, true, |a, b| a & b);
+monoid!(AndOp, bool, true, |a, b| a & b);
+monoid!(OrOp, bool, false, |a, b| a | b);
+
+/// Reduce a contiguous slice with `M`: pairwise halving above [`BLOCK`]
+/// elements (in parallel above [`PAR_SPLIT`]), [`LANES`] independent
+/// accumulators below.
+pub(crate) fn reduce_slice<T: Accumulate, M: Monoid<T::Acc>>(xs: &[T]) -> T::Acc {
+    if xs.len() > BLOCK {
+        let mid = (xs.len() / 2).next_multiple_of(LANES);
+        let (lo, hi) = xs.split_at(mid);
+        let (a, b) = if xs.len() > PAR_SPLIT {
+            rayon::join(|| reduce_slice::<T, M>(lo), || reduce_slice::<T, M>(hi))
+        } else {
+            (reduce_slice::<T, M>(lo), reduce_slice::<T, M>(hi))
+        };
+        return M::combine(a, b);
+    }
+    reduce_block::<T, M>(xs)
+}
+
+/// [`LANES`] independent accumulators over a short slice, then a tree.
+#[inline]
+fn reduce_block<T: Accumulate, M: Monoid<T::Acc>>(xs: &[T]) -> T::Acc {
+    let mut acc = [M::identity(); LANES];
+    let mut chunks = xs.chunks_exact(LANES);
+    for c in &mut chunks {
+        for (a, &x) in acc.iter_mut().zip(c) {
+            *a = M::combine(*a, x.load());
+        }
+    }
+    let mut rest = M::identity();
+    for &x in chunks.remainder() {
+        rest = M::combine(rest, x.load());
+    }
+    let mut w = LANES;
+    while w > 1 {
+        w /= 2;
+        for k in 0..w {
+            acc[k] = M::combine(acc[k], acc[k + w]);
+        }
+    }
+    M::combine(acc[0], rest)
+}
+
+/// `acc[j] = M(acc[j], xs[j])` over equal-length slices (vectorisable).
+#[inline]
+pub(crate) fn combine_into<T: Accumulate, M: Monoid<T::Acc>>(acc: &mut [T::Acc], xs: &[T]) {
+    for (a, &x) in acc.iter_mut().zip(xs) {
+        *a = M::combine(*a, x.load());
+    }
+}
+
+/// `acc[j] = M(acc[j], part[j])` over accumulators.
+#[inline]
+pub(crate) fn merge_into<A: Copy, M: Monoid<A>>(acc: &mut [A], part: &[A]) {
+    for (a, &p) in acc.iter_mut().zip(part) {
+        *a = M::combine(*a, p);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sum_pairwise_is_accurate() {
+        // 1e6 copies of 0.1f32: exact sum is 1e6 * 0.1f32 as f64.
+        let xs = vec![0.1f32; 1_000_000];
+        let s = reduce_slice::<f32, SumOp>(&xs) as f64;
+        let exact = 1e6 * 0.1f32 as f64;
+        assert!((s - exact).abs() / exact < 1e-6, "{s} vs {exact}");
+    }
+
+    #[test]
+    fn max_min_propagate_nan_anywhere() {
+        for pos in [0usize, 5, 16, 17, 99] {
+            let mut xs: Vec<f32> = (0..100).map(|i| i as f32).collect();
+            xs[pos] = f32::NAN;
+            assert!(reduce_slice::<f32, MaxOp>(&xs).is_nan());
+            assert!(reduce_slice::<f32, MinOp>(&xs).is_nan());
+        }
+    }
+
+    #[test]
+    fn int_sum_wraps_and_half_rounds_once() {
+        let xs = [i8::MAX, 1, 1];
+        assert_eq!(reduce_slice::<i8, SumOp>(&xs), i8::MIN + 1);
+        // 2048 + 4 * 1 is 2052 exactly in f32; stepwise f16 would stay 2048.
+        let hs: Vec<f16> = [2048.0f32, 1.0, 1.0, 1.0, 1.0]
+            .iter()
+            .map(|&x| f16::from_f32(x))
+            .collect();
+        assert_eq!(f16::store(reduce_slice::<f16, SumOp>(&hs)).to_f32(), 2052.0);
+    }
+
+    #[test]
+    fn empty_gives_identity() {
+        assert_eq!(reduce_slice::<f32, ProdOp>(&[]), 1.0);
+        assert!(reduce_slice::<bool, AndOp>(&[]));
+        assert!(!reduce_slice::<bool, OrOp>(&[]));
+    }
+}
