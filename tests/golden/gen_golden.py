@@ -92,8 +92,12 @@ def arr(values, dtype, shape=None):
         a = mx.array(np.array(values, dtype=np.float32)).astype(mx.bfloat16)
     elif dtype == "complex64":
         a = mx.array(np.array(values, dtype=np.complex64))
+    elif dtype == "float64":
+        # mx.array(<NumPy float64>) gives float32; Python floats keep double
+        a = mx.array(np.array(values, dtype=np.float64).tolist(), dtype=mx.float64)
     else:
         a = mx.array(np.array(values, dtype=NP[dtype]))
+    assert NAME[a.dtype] == dtype, (dtype, a.dtype)
     if shape is not None:
         a = a.reshape(shape)
     return a
@@ -541,6 +545,10 @@ def gen_shape():
             {"dtype": "int32"}, lambda a: a.astype(mx.int32))
     fam.add("astype_int32_to_uint8_wraps", "astype", [arr([256, 257, -1, -256, 300], "int32")],
             {"dtype": "uint8"}, lambda a: a.astype(mx.uint8))
+    fam.add("astype_float32_to_int8_2d", "astype", [arr([1.5, -2.5, 3.0, 100.0, -100.9, 0.0], "float32", [2, 3])],
+            {"dtype": "int8"}, lambda a: a.astype(mx.int8))
+    fam.add("astype_int32_to_float16_2d", "astype", [arr([1, -2, 2049, 70000, 5, 6], "int32", [3, 2])],
+            {"dtype": "float16"}, lambda a: a.astype(mx.float16))
     fam.add("astype_empty", "astype", [arr([], "float32", [0, 2])], {"dtype": "int32"}, lambda a: a.astype(mx.int32))
     fam.write()
 

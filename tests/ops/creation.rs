@@ -7,16 +7,7 @@ use mlx_tests::{one, Case, Tol};
 
 /// Golden cases that fail because of a bug in `crates/`, with the reason.
 /// They are skipped by the per-op tests and run by the ignored `known_bugs`.
-const KNOWN_BUGS: &[(&str, &str)] = &[
-    (
-        "arange_float_step_int_dtype",
-        "MLX steps int arange by int(start+step)-int(start)",
-    ),
-    (
-        "linspace_float64",
-        "linspace computes in float32 before casting to float64",
-    ),
-];
+const KNOWN_BUGS: &[(&str, &str)] = &[];
 
 fn n(case: &Case, key: &str) -> usize {
     case.arg_i64(key)
@@ -78,10 +69,6 @@ fn creation_golden(device: &mlx::Device) {
     );
 }
 
-fn known_bugs(device: &mlx::Device) {
-    mlx_tests::run_known_bugs("creation", device, KNOWN_BUGS, &tol, &apply);
-}
-
 fn arange_float_step_has_ceil_length(_device: &mlx::Device) {
     // mx.arange(0, 1, 0.3) -> [0, 0.3, 0.6, 0.9]
     let a = ops::arange(0.0, 1.0, 0.3, None).unwrap();
@@ -92,6 +79,4 @@ fn arange_float_step_has_ceil_length(_device: &mlx::Device) {
 mlx_tests::device_tests! {
     creation_golden,
     arange_float_step_has_ceil_length,
-    #[ignore = "bug: golden cases listed in KNOWN_BUGS fail because of crates/"]
-    known_bugs,
 }

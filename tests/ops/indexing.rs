@@ -9,7 +9,7 @@ use mlx_tests::serde_json::Value;
 use mlx_tests::{one, Case, Tol};
 
 /// Golden cases that fail because of a bug in `crates/`, with the reason.
-/// They are skipped by the per-op tests and run by the ignored `known_bugs`.
+/// Empty now; when one is added, also add an ignored test as in unary.rs.
 const KNOWN_BUGS: &[(&str, &str)] = &[];
 
 /// The golden encoding of a Python index tuple as `SliceArg`s.
@@ -51,10 +51,6 @@ mlx_tests::golden_op_tests! {
     ops: [index, take, take_along_axis]
 }
 
-fn known_bugs(device: &mlx::Device) {
-    mlx_tests::run_known_bugs("indexing", device, KNOWN_BUGS, &tol, &apply);
-}
-
 fn index_negative_step_of_transposed_view(device: &mlx::Device) {
     // a = mx.arange(6).reshape(2, 3).T; a[::-1, 1] -> [5, 4, 3]
     let a =
@@ -81,6 +77,4 @@ fn take_out_of_range_index_errors_at_eval_not_panic(device: &mlx::Device) {
 mlx_tests::device_tests! {
     index_negative_step_of_transposed_view,
     take_out_of_range_index_errors_at_eval_not_panic,
-    #[ignore = "bug: golden cases listed in KNOWN_BUGS fail because of crates/"]
-    known_bugs,
 }

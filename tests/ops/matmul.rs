@@ -7,7 +7,7 @@ use mlx::{ops, Array};
 use mlx_tests::{one, Case, Tol};
 
 /// Golden cases that fail because of a bug in `crates/`, with the reason.
-/// They are skipped by the per-op tests and run by the ignored `known_bugs`.
+/// Empty now; when one is added, also add an ignored test as in unary.rs.
 const KNOWN_BUGS: &[(&str, &str)] = &[];
 
 fn apply(case: &Case, x: &[Array]) -> mlx::Result<Vec<Array>> {
@@ -24,10 +24,6 @@ mlx_tests::golden_op_tests! {
     ops: [matmul]
 }
 
-fn known_bugs(device: &mlx::Device) {
-    mlx_tests::run_known_bugs("matmul", device, KNOWN_BUGS, &tol, &apply);
-}
-
 fn matmul_transposed_operand_equals_explicit(device: &mlx::Device) {
     // a = [[1,2],[3,4]]; a.T @ a -> [[10, 14], [14, 20]]
     let a = Array::from_host_data_on(vec![1.0f32, 2.0, 3.0, 4.0].into(), &[2, 2], *device).unwrap();
@@ -38,6 +34,4 @@ fn matmul_transposed_operand_equals_explicit(device: &mlx::Device) {
 
 mlx_tests::device_tests! {
     matmul_transposed_operand_equals_explicit,
-    #[ignore = "bug: golden cases listed in KNOWN_BUGS fail because of crates/"]
-    known_bugs,
 }

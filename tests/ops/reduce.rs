@@ -8,64 +8,7 @@ use mlx_tests::{one, Case, Tol};
 
 /// Golden cases that fail because of a bug in `crates/`, with the reason.
 /// They are skipped by the per-op tests and run by the ignored `known_bugs`.
-const KNOWN_BUGS: &[(&str, &str)] = &[
-    (
-        "cumsum_uint8_axis1",
-        "MLX cumsum keeps int8/uint8 (wraps); ours widens to 32 bits",
-    ),
-    (
-        "cumsum_uint8_axis0_reverse",
-        "MLX cumsum keeps int8/uint8 (wraps); ours widens to 32 bits",
-    ),
-    (
-        "cumsum_int8_axis1",
-        "MLX cumsum keeps int8/uint8 (wraps); ours widens to 32 bits",
-    ),
-    (
-        "cumsum_int8_axis0_reverse",
-        "MLX cumsum keeps int8/uint8 (wraps); ours widens to 32 bits",
-    ),
-    (
-        "cumsum_int8_widens",
-        "MLX cumsum keeps int8/uint8 (wraps); ours widens to 32 bits",
-    ),
-    (
-        "logsumexp_float32_empty_all",
-        "MLX rejects logsumexp of an empty array",
-    ),
-    (
-        "logsumexp_float32_empty_axis1",
-        "MLX rejects logsumexp of an empty array",
-    ),
-    (
-        "logsumexp_float32_empty_axis0",
-        "MLX rejects logsumexp of an empty array",
-    ),
-    (
-        "var_complex64_all",
-        "MLX var of complex64 is float32; ours complex64",
-    ),
-    (
-        "var_complex64_axis_neg1",
-        "MLX var of complex64 is float32; ours complex64",
-    ),
-    (
-        "var_complex64_axes_0_2",
-        "MLX var of complex64 is float32; ours complex64",
-    ),
-    (
-        "std_complex64_all",
-        "MLX std of complex64 is float32; ours complex64",
-    ),
-    (
-        "std_complex64_axis_neg1",
-        "MLX std of complex64 is float32; ours complex64",
-    ),
-    (
-        "std_complex64_axes_0_2",
-        "MLX std of complex64 is float32; ours complex64",
-    ),
-];
+const KNOWN_BUGS: &[(&str, &str)] = &[];
 
 fn apply(case: &Case, x: &[Array]) -> mlx::Result<Vec<Array>> {
     let a = &x[0];
@@ -115,10 +58,6 @@ mlx_tests::golden_op_tests! {
           softmax, cumsum]
 }
 
-fn known_bugs(device: &mlx::Device) {
-    mlx_tests::run_known_bugs("reduce", device, KNOWN_BUGS, &tol, &apply);
-}
-
 fn sum_negative_axis_keepdims(device: &mlx::Device) {
     // mx.sum(mx.array([[1., 2.], [3., 4.]]), axis=-1, keepdims=True) -> [[3], [7]]
     let a = Array::from_host_data_on(vec![1.0f32, 2.0, 3.0, 4.0].into(), &[2, 2], *device).unwrap();
@@ -144,8 +83,5 @@ fn var_ddof_greater_than_size_is_inf(device: &mlx::Device) {
 mlx_tests::device_tests! {
     sum_negative_axis_keepdims,
     var_ddof_equal_to_size_is_inf,
-    #[ignore = "bug: var with ddof > size gives a negative value, MLX gives inf"]
     var_ddof_greater_than_size_is_inf,
-    #[ignore = "bug: golden cases listed in KNOWN_BUGS fail because of crates/"]
-    known_bugs,
 }

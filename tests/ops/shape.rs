@@ -8,10 +8,7 @@ use mlx_tests::{one, Case, Tol};
 
 /// Golden cases that fail because of a bug in `crates/`, with the reason.
 /// They are skipped by the per-op tests and run by the ignored `known_bugs`.
-const KNOWN_BUGS: &[(&str, &str)] = &[(
-    "split_indices_neg_and_unsorted",
-    "MLX slices a[i:j] per index pair without clamping or sorting",
-)];
+const KNOWN_BUGS: &[(&str, &str)] = &[];
 
 fn apply(case: &Case, x: &[Array]) -> mlx::Result<Vec<Array>> {
     let a = &x[0];
@@ -62,10 +59,6 @@ mlx_tests::golden_op_tests! {
           broadcast_to, concatenate, stack, split, astype]
 }
 
-fn known_bugs(device: &mlx::Device) {
-    mlx_tests::run_known_bugs("shape", device, KNOWN_BUGS, &tol, &apply);
-}
-
 fn reshape_infers_minus_one(device: &mlx::Device) {
     // mx.arange(6).reshape(-1, 2).shape -> (3, 2)
     let a = Array::from_host_data_on((0..6).collect::<Vec<i32>>().into(), &[6], *device).unwrap();
@@ -89,6 +82,4 @@ fn astype_non_contiguous_keeps_logical_order(device: &mlx::Device) {
 mlx_tests::device_tests! {
     reshape_infers_minus_one,
     astype_non_contiguous_keeps_logical_order,
-    #[ignore = "bug: golden cases listed in KNOWN_BUGS fail because of crates/"]
-    known_bugs,
 }

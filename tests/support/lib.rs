@@ -19,7 +19,7 @@ pub use serde_json;
 /// Expand test bodies taking `&mlx::Device` into one `#[test]` per device:
 /// `cpu::name` always, `gpu::name` with the `gpu` feature of this crate.
 ///
-/// ```ignore
+/// ```text
 /// fn exp_golden(device: &mlx::Device) { ... }
 /// mlx_tests::device_tests! {
 ///     exp_golden,
@@ -108,7 +108,7 @@ pub fn run_known_bugs(
     device: &Device,
     known: &[(&str, &str)],
     tol: &dyn Fn(&Case) -> Tol,
-    apply: &dyn Fn(&Case, &[Array]) -> mlx::Result<Vec<Array>>,
+    apply: &ApplyFn,
 ) {
     if known.is_empty() {
         return;
@@ -329,6 +329,10 @@ pub enum Expected {
     /// The `str()` of the input (printing cases).
     Str(String),
 }
+
+/// How a test file runs a golden case: the op named by the case on the
+/// built inputs, returning every output (or the op's error).
+pub type ApplyFn = dyn Fn(&Case, &[Array]) -> mlx::Result<Vec<Array>>;
 
 /// One golden case.
 #[derive(Clone, Debug)]
@@ -638,7 +642,7 @@ pub fn check_case(
     device: &Device,
     layout: Layout,
     tol: Tol,
-    apply: &dyn Fn(&Case, &[Array]) -> mlx::Result<Vec<Array>>,
+    apply: &ApplyFn,
 ) -> Option<Result<(), String>> {
     let mut inputs = Vec::with_capacity(case.inputs.len());
     let mut any_changed = layout == Layout::Contiguous;
@@ -718,7 +722,7 @@ pub fn run_golden(
     layout: Layout,
     select: &dyn Fn(&Case) -> bool,
     tol: &dyn Fn(&Case) -> Tol,
-    apply: &dyn Fn(&Case, &[Array]) -> mlx::Result<Vec<Array>>,
+    apply: &ApplyFn,
 ) {
     let mut failures = Failures::new();
     for case in load(family).iter().filter(|c| select(c)) {

@@ -106,7 +106,7 @@ impl Array {
     /// Evaluates the array and waits for the device.
     ///
     /// # Errors
-    /// `[to_vec] array has dtype int32 but float32 was requested` when `T`
+    /// `[to_vec] requested float32; call as_type first (got int32)` when `T`
     /// is not the array's element type, or an evaluation error.
     pub fn to_vec<T: Element>(&self) -> Result<Vec<T>> {
         if T::DTYPE != self.dtype() {

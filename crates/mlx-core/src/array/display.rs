@@ -4,9 +4,7 @@ use super::Array;
 use crate::{Complex64, HostData};
 use std::fmt;
 
-/// Arrays with more elements than this print only their edges.
-const SUMMARY_THRESHOLD: usize = 1000;
-/// Items kept at each end of a summarised axis.
+/// Items kept at each end of an axis longer than twice this.
 const EDGE_ITEMS: usize = 3;
 
 impl fmt::Display for Array {
@@ -19,22 +17,14 @@ impl fmt::Display for Array {
             Ok(h) => h,
             Err(e) => return write!(f, "array(<error: {e}>, dtype={})", self.dtype()),
         };
-        let summarize = self.size() > SUMMARY_THRESHOLD;
         let mut out = String::from("array(");
-        write_level(&mut out, &host, self.shape(), 0, 0, summarize);
+        write_level(&mut out, &host, self.shape(), 0, 0);
         out.push_str(&format!(", dtype={})", self.dtype()));
         f.write_str(&out)
     }
 }
 
-fn write_level(
-    out: &mut String,
-    host: &HostData,
-    shape: &[usize],
-    depth: usize,
-    base: usize,
-    summarize: bool,
-) {
+fn write_level(out: &mut String, host: &HostData, shape: &[usize], depth: usize, base: usize) {
     if depth == shape.len() {
         out.push_str(&format_element(host, base));
         return;
@@ -42,7 +32,8 @@ fn write_level(
     let n = shape[depth];
     let inner: usize = shape[depth + 1..].iter().product();
     out.push('[');
-    let skip = summarize && n > 2 * EDGE_ITEMS;
+    // MLX 0.32.4 shortens every axis longer than 6, whatever the size.
+    let skip = n > 2 * EDGE_ITEMS;
     let last_axis = depth + 1 == shape.len();
     let sep = if last_axis {
         ", ".to_string()
@@ -63,7 +54,7 @@ fn write_level(
             out.push_str(&sep);
         }
         first = false;
-        write_level(out, host, shape, depth + 1, base + i * inner, summarize);
+        write_level(out, host, shape, depth + 1, base + i * inner);
     }
     out.push(']');
 }
@@ -88,13 +79,13 @@ fn format_element(host: &HostData, i: usize) -> String {
 }
 
 fn format_complex(z: Complex64) -> String {
+    // As MLX: '-' only for a negative imaginary part, so -0 prints `+-0j`.
     let im = z.im as f64;
-    let sign = if im.is_sign_negative() && !im.is_nan() {
-        '-'
+    if im < 0.0 {
+        format!("{}-{}j", format_g(z.re as f64), format_g(-im))
     } else {
-        '+'
-    };
-    format!("{}{}{}j", format_g(z.re as f64), sign, format_g(im.abs()))
+        format!("{}+{}j", format_g(z.re as f64), format_g(im))
+    }
 }
 
 /// C's `%g` with 6 significant digits, as MLX prints floats.

@@ -163,6 +163,12 @@ pub fn arange_f64(start: f64, stop: f64, step: f64, dtype: Dtype) -> Result<Arra
         ));
     }
     let len = ((stop - start) / step).ceil();
+    // Integer ranges step by int(start + step) - int(start), as MLX does.
+    let (start, step) = if dtype.is_integer() {
+        (start.trunc(), (start + step).trunc() - start.trunc())
+    } else {
+        (start, step)
+    };
     if len > (i32::MAX as f64) {
         return Err(Error::invalid("arange", "maximum size exceeded"));
     }
@@ -205,7 +211,12 @@ pub fn linspace(start: f64, stop: f64, num: i64, dtype: Option<Dtype>) -> Result
     } else {
         0.0
     };
-    let idx = arange_f64(0.0, num as f64, 1.0, Dtype::Float32)?;
+    let compute = if dtype == Dtype::Float64 {
+        Dtype::Float64
+    } else {
+        Dtype::Float32
+    };
+    let idx = arange_f64(0.0, num as f64, 1.0, compute)?;
     let v = ((&idx * step)? + start)?;
     astype(&v, dtype)
 }

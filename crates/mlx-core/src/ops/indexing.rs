@@ -184,13 +184,6 @@ pub fn index(a: &Array, args: &[SliceArg]) -> Result<Array> {
     reshape(&sliced, &final_shape)
 }
 
-/// Elements `start..stop` along one axis (a view).
-pub(crate) fn slice_axis(a: &Array, axis: usize, start: usize, stop: usize) -> Result<Array> {
-    let mut args = vec![SliceArg::full(); a.ndim()];
-    args[axis] = SliceArg::range(Some(start as i64), Some(stop as i64), 1);
-    index(a, &args)
-}
-
 /// MLX's `slice(a, start_indices, axes, slice_size)` with static starts:
 /// a view of `slice_size` elements from `start` along each axis in `axes`.
 ///

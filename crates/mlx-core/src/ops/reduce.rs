@@ -226,11 +226,18 @@ pub fn var(a: &Array, axes: Option<&[i64]>, keepdims: bool, ddof: i64) -> Result
     let n: usize = ax.iter().map(|&i| a.shape()[i]).product();
     let a = astype(a, a.dtype().to_inexact())?;
     let mu = mean(&a, Some(&ax_i), true)?;
-    let v = mean(&square(&subtract(&a, &mu)?)?, Some(&ax_i), keepdims)?;
+    let dev = subtract(&a, &mu)?;
+    // Complex input: the variance of |x - mean|, a real number (as MLX).
+    let dev = if dev.dtype().is_complex() {
+        super::unary::abs(&dev)?
+    } else {
+        dev
+    };
+    let v = mean(&square(&dev)?, Some(&ax_i), keepdims)?;
     if ddof == 0 {
         return Ok(v);
     }
-    let scale = n as f64 / (n as f64 - ddof as f64);
+    let scale = n as f64 / (n as f64 - ddof as f64).max(0.0);
     &v * scale
 }
 
@@ -275,8 +282,7 @@ pub fn logsumexp(a: &Array, axes: Option<&[i64]>, keepdims: bool) -> Result<Arra
     let ax_i: Vec<i64> = ax.iter().map(|&i| i as i64).collect();
     let a = astype(a, a.dtype().to_inexact())?;
     if a.size() == 0 {
-        let s = sum_axes(&exp(&a)?, &ax_i, keepdims)?;
-        return log(&s);
+        return Err(Error::invalid("logsumexp", "received empty array"));
     }
     let m = stop_gradient(&max_axes(&a, &ax_i, true)?)?;
     let zero = super::creation::zeros(&[], m.dtype())?;
@@ -443,7 +449,12 @@ pub fn cumsum(a: &Array, axis: Option<i64>, reverse: bool, inclusive: bool) -> R
             (a.clone(), normalize_axis("cumsum", x, a.ndim())?)
         }
     };
-    let dtype = a.dtype().sum_dtype();
+    // MLX keeps the dtype (small ints wrap); only bool becomes int32.
+    let dtype = if a.dtype() == Dtype::Bool {
+        Dtype::Int32
+    } else {
+        a.dtype()
+    };
     let input = astype(&input, dtype)?;
     let prim = Primitive::Scan {
         op: ScanOp::Sum,

@@ -474,7 +474,8 @@ pub enum SplitSpec {
 pub fn split(a: &Array, spec: SplitSpec, axis: i64) -> Result<Vec<Array>> {
     let ax = normalize_axis("split", axis, a.ndim())?;
     let n = a.shape()[ax];
-    let bounds: Vec<usize> = match spec {
+    // Cut points; each piece is `a[start:stop]` with Python's slice rules.
+    let cuts: Vec<i64> = match spec {
         SplitSpec::Sections(0) => {
             return Err(Error::invalid(
                 "split",
@@ -488,24 +489,16 @@ pub fn split(a: &Array, spec: SplitSpec, axis: i64) -> Result<Vec<Array>> {
                     "array split does not result in sub arrays with equal size",
                 ));
             }
-            (1..k).map(|i| i * n / k).collect()
+            (1..k).map(|i| (i * n / k) as i64).collect()
         }
-        SplitSpec::Indices(ix) => ix
-            .iter()
-            .map(|&i| {
-                if i < 0 {
-                    (i + n as i64).max(0) as usize
-                } else {
-                    (i as usize).min(n)
-                }
-            })
-            .collect(),
+        SplitSpec::Indices(ix) => ix,
     };
-    let mut out = Vec::with_capacity(bounds.len() + 1);
-    let mut prev = 0;
-    for b in bounds.into_iter().chain(std::iter::once(n)) {
-        let stop = b.max(prev);
-        out.push(crate::ops::slice_axis(a, ax, prev, stop)?);
+    let mut out = Vec::with_capacity(cuts.len() + 1);
+    let mut prev = Some(0i64);
+    for stop in cuts.into_iter().map(Some).chain(std::iter::once(None)) {
+        let mut args = vec![crate::ops::SliceArg::full(); a.ndim()];
+        args[ax] = crate::ops::SliceArg::range(prev, stop, 1);
+        out.push(crate::ops::index(a, &args)?);
         prev = stop;
     }
     Ok(out)

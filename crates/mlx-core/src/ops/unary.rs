@@ -60,7 +60,7 @@ unary_fns! {
     /// Ok::<(), mlx_core::Error>(())
     /// ```
     negative => Negative;
-    /// Sign: -1, 0 or 1 (NaN stays NaN).
+    /// Sign: -1, 0 or 1 (NaN gives 0, as in MLX).
     ///
     /// # Examples
     /// ```

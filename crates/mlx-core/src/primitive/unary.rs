@@ -145,12 +145,18 @@ impl UnaryOp {
             }
         };
         match self {
+            Negative if input == Dtype::Bool => Err(Error::dtype(
+                self.name(),
+                input,
+                "not supported for bool, use logical_not instead",
+            )),
             Abs | Negative | Sign | Square | StopGradient => Ok(input),
+            Expm1 => no_complex(input.to_inexact()),
             Floor | Ceil | Round => no_complex(input),
             LogicalNot => Ok(Dtype::Bool),
             Sigmoid | Erf | ErfInv => no_complex(input.to_inexact()),
-            Sqrt | Rsqrt | Reciprocal | Exp | Expm1 | Log | Log1p | Log2 | Log10 | Sin | Cos
-            | Tan | ArcSin | ArcCos | ArcTan | Sinh | Cosh | Tanh | ArcSinh | ArcCosh | ArcTanh => {
+            Sqrt | Rsqrt | Reciprocal | Exp | Log | Log1p | Log2 | Log10 | Sin | Cos | Tan
+            | ArcSin | ArcCos | ArcTan | Sinh | Cosh | Tanh | ArcSinh | ArcCosh | ArcTanh => {
                 Ok(input.to_inexact())
             }
         }
