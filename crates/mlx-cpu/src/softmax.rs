@@ -165,14 +165,8 @@ pub(crate) fn exp_f32(x: f32) -> f32 {
     const MAGIC: f32 = 12_582_912.0; // 1.5 * 2^23: adding it rounds to an integer
     const LN2_HI: f32 = 0.693_359_4;
     const LN2_LO: f32 = -2.121_944_4e-4;
-    // Comparisons are false for NaN, so NaN passes through unclamped.
-    let x = if x > 89.0 {
-        89.0
-    } else if x < -105.0 {
-        -105.0
-    } else {
-        x
-    };
+    // `clamp` keeps NaN; past the bounds the result is 0 or inf anyway.
+    let x = x.clamp(-105.0, 89.0);
     let t = x * std::f32::consts::LOG2_E + MAGIC;
     let n = t - MAGIC;
     let ni = (t.to_bits() as i32).wrapping_sub(0x4B40_0000);
@@ -180,7 +174,7 @@ pub(crate) fn exp_f32(x: f32) -> f32 {
     let p = ((((1.987_569_1e-4 * r + 1.398_199_9e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r
         + 1.666_666_5e-1)
         * r
-        + 5.000_000_1e-1;
+        + 0.5;
     let p = p * (r * r) + r + 1.0;
     let n1 = ni >> 1;
     let n2 = ni.wrapping_sub(n1);

@@ -62,7 +62,8 @@ fn main() -> mlx::Result<()> {
         "int8 + uint8 promotes to int16: {}",
         (&i8s + &Array::from_slice(&[200u8, 200], &[2])?)?
     );
-    println!("int8 / int8 gives float32: {}", (&i8s / &i8s)?);
+    let twos = Array::from_slice(&[2i8, 2], &[2])?;
+    println!("int8 / int8 gives float32: {}", (&i8s / &twos)?);
     println!(
         "bfloat16: {}",
         ops::linspace(0.0, 1.0, 4, Some(Dtype::Bfloat16))?

@@ -38,7 +38,7 @@ pub fn astype(a: &Array, dtype: Dtype) -> Result<Array> {
 /// # Examples
 /// ```
 /// # use mlx_cpu as _;
-/// let a = mlx_core::ops::arange(0.0, 6.0, 1.0, None)?.reshape(&[2, 3])?;
+/// let a = mlx_core::ops::arange(0, 6, 1, None)?.reshape(&[2, 3])?;
 /// let t = mlx_core::ops::contiguous(&a.t()?)?;
 /// assert_eq!(t.to_vec::<i32>()?, vec![0, 3, 1, 4, 2, 5]);
 /// Ok::<(), mlx_core::Error>(())
@@ -62,7 +62,7 @@ pub fn contiguous(a: &Array) -> Result<Array> {
 /// # Examples
 /// ```
 /// # use mlx_cpu as _;
-/// let a = mlx_core::ops::arange(0.0, 6.0, 1.0, None)?;
+/// let a = mlx_core::ops::arange(0, 6, 1, None)?;
 /// assert_eq!(mlx_core::ops::reshape(&a, &[-1, 2])?.shape(), &[3, 2]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
@@ -466,7 +466,7 @@ pub enum SplitSpec {
 /// ```
 /// # use mlx_cpu as _;
 /// use mlx_core::ops::{arange, split, SplitSpec};
-/// let a = arange(0.0, 6.0, 1.0, None)?;
+/// let a = arange(0, 6, 1, None)?;
 /// let parts = split(&a, SplitSpec::Indices(vec![2, 5]), 0)?;
 /// assert_eq!(parts[1].to_vec::<i32>()?, vec![2, 3, 4]);
 /// Ok::<(), mlx_core::Error>(())
