@@ -1,0 +1,152 @@
+//! [`GpuBackend`]: the core's [`Backend`] trait on a wgpu device. Each
+//! method forwards to its family module; kernels live in `shaders/`.
+
+use crate::context::Gpu;
+use mlx_core::primitive::{ArgReduceOp, BinaryOp, OutSpec, ReduceOp, ScanOp, UnaryOp};
+use mlx_core::{Backend, Device, HostData, Result, Storage, View};
+use std::sync::Arc;
+
+/// The wgpu GPU backend. Linking `mlx-metal` registers it; the core
+/// creates it on first use of [`Device::gpu`].
+///
+/// # Examples
+/// ```
+/// use mlx_core::{Array, Device};
+/// match mlx_metal::GpuBackend::new() {
+///     Ok(gpu) => println!("GPU: {}", gpu.adapter_name()),
+///     Err(e) => println!("no GPU here: {e}"),
+/// }
+/// ```
+#[derive(Debug, Clone)]
+pub struct GpuBackend {
+    gpu: Arc<Gpu>,
+}
+
+impl GpuBackend {
+    /// Open the best GPU adapter.
+    ///
+    /// # Errors
+    /// [`mlx_core::Error::NoBackend`] when no adapter exists (the message
+    /// says how to install one), or [`mlx_core::Error::Device`] when the
+    /// device fails to open.
+    pub fn new() -> Result<GpuBackend> {
+        Ok(GpuBackend {
+            gpu: Arc::new(Gpu::open()?),
+        })
+    }
+
+    /// The adapter's name and API, e.g. `NVIDIA H100 (Vulkan)`.
+    pub fn adapter_name(&self) -> String {
+        format!("{} ({:?})", self.gpu.info.name, self.gpu.info.backend)
+    }
+
+    /// Bytes held by the buffer pool's free buffers.
+    pub fn cached_bytes(&self) -> u64 {
+        self.gpu.pool.cached_bytes()
+    }
+
+    /// Release the pool's free buffers to the driver.
+    pub fn clear_cache(&self) {
+        self.gpu.pool.clear()
+    }
+}
+
+impl Backend for GpuBackend {
+    fn name(&self) -> &'static str {
+        "wgpu"
+    }
+
+    fn device(&self) -> Device {
+        Device::gpu()
+    }
+
+    fn upload(&self, data: HostData) -> Result<Storage> {
+        crate::transfer::upload(&self.gpu, data)
+    }
+
+    fn download(&self, view: &View) -> Result<HostData> {
+        crate::transfer::download(&self.gpu, view)
+    }
+
+    fn copy(&self, input: &View, out: OutSpec) -> Result<Storage> {
+        crate::copy::copy(&self.gpu, "copy", input, out)
+    }
+
+    fn as_type(&self, input: &View, out: OutSpec) -> Result<Storage> {
+        crate::copy::copy(&self.gpu, "astype", input, out)
+    }
+
+    fn unary(&self, op: UnaryOp, input: &View, out: OutSpec) -> Result<Storage> {
+        crate::unary::unary(&self.gpu, op, input, out)
+    }
+
+    fn binary(&self, op: BinaryOp, a: &View, b: &View, out: OutSpec) -> Result<Storage> {
+        crate::binary::binary(&self.gpu, op, a, b, out)
+    }
+
+    fn select(&self, cond: &View, x: &View, y: &View, out: OutSpec) -> Result<Storage> {
+        crate::select::select(&self.gpu, cond, x, y, out)
+    }
+
+    fn reduce(&self, op: ReduceOp, input: &View, axes: &[usize], out: OutSpec) -> Result<Storage> {
+        crate::reduce::reduce(&self.gpu, op, input, axes, out)
+    }
+
+    fn arg_reduce(
+        &self,
+        op: ArgReduceOp,
+        input: &View,
+        axis: usize,
+        out: OutSpec,
+    ) -> Result<Storage> {
+        crate::reduce::arg_reduce(&self.gpu, op, input, axis, out)
+    }
+
+    fn softmax(&self, input: &View, out: OutSpec) -> Result<Storage> {
+        crate::softmax::softmax(&self.gpu, input, out)
+    }
+
+    fn scan(
+        &self,
+        op: ScanOp,
+        input: &View,
+        axis: usize,
+        reverse: bool,
+        inclusive: bool,
+        out: OutSpec,
+    ) -> Result<Storage> {
+        crate::scan::scan(&self.gpu, op, input, axis, reverse, inclusive, out)
+    }
+
+    fn matmul(&self, a: &View, b: &View, out: OutSpec) -> Result<Storage> {
+        crate::matmul::matmul(&self.gpu, a, b, out)
+    }
+
+    fn gather(&self, input: &View, indices: &View, axis: usize, out: OutSpec) -> Result<Storage> {
+        crate::indexing::gather(&self.gpu, input, indices, axis, out)
+    }
+
+    fn gather_axis(
+        &self,
+        input: &View,
+        indices: &View,
+        axis: usize,
+        out: OutSpec,
+    ) -> Result<Storage> {
+        crate::indexing::gather_axis(&self.gpu, input, indices, axis, out)
+    }
+
+    fn concatenate(&self, inputs: &[View], axis: usize, out: OutSpec) -> Result<Storage> {
+        crate::copy::concatenate(&self.gpu, inputs, axis, out)
+    }
+
+    fn arange(&self, start: f64, step: f64, out: OutSpec) -> Result<Storage> {
+        crate::transfer::arange(&self.gpu, start, step, out)
+    }
+
+    fn flush(&self) -> Result<()> {
+        self.gpu.submit();
+        self.gpu.check_errors("eval")?;
+        self.gpu.check_oob()
+    }
+}

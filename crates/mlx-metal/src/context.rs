@@ -1,0 +1,457 @@
+//! The wgpu device: adapter choice, buffer allocation through the pool,
+//! pipeline cache, and one pending command encoder that every dispatch of
+//! an eval is recorded into (submitted at the end of the eval, or when the
+//! host reads a result).
+
+use crate::pool::{bucket, GpuBuffer, Pool, USAGE};
+use crate::slots::Caps;
+use mlx_core::{Error, Result};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use wgpu::util::DeviceExt;
+
+/// Threads per workgroup of the 1-D elementwise kernels.
+pub(crate) const WG: u32 = 256;
+
+/// Dispatches recorded before an automatic submit (bounds the memory held
+/// by bind groups of a very long graph).
+const MAX_PENDING: usize = 1024;
+
+/// An opened GPU with its caches.
+pub(crate) struct Gpu {
+    pub(crate) device: wgpu::Device,
+    pub(crate) queue: wgpu::Queue,
+    pub(crate) info: wgpu::AdapterInfo,
+    pub(crate) limits: wgpu::Limits,
+    pub(crate) caps: Caps,
+    /// The adapter offers subgroup operations.
+    pub(crate) subgroups: bool,
+    /// The adapter offers 16x16x16 f16 cooperative matrices.
+    pub(crate) coop_matrix: bool,
+    pub(crate) pool: Arc<Pool>,
+    pipelines: Mutex<HashMap<String, Arc<wgpu::ComputePipeline>>>,
+    pending: Mutex<Pending>,
+    errors: Arc<Mutex<Vec<String>>>,
+    /// `[flag, index, axis size]` written by gathers on a bad index.
+    oob: GpuBuffer,
+    /// The op of the last gather recorded since the flag was checked.
+    oob_op: Mutex<Option<&'static str>>,
+}
+
+impl std::fmt::Debug for Gpu {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Gpu({}, {:?})", self.info.name, self.info.backend)
+    }
+}
+
+#[derive(Default)]
+struct Pending {
+    encoder: Option<wgpu::CommandEncoder>,
+    dispatches: usize,
+}
+
+const NO_ADAPTER: &str = "no GPU adapter found; install a Vulkan driver (on Debian/Ubuntu: \
+     `apt-get install mesa-vulkan-drivers libvulkan1`, which includes the lavapipe CPU \
+     implementation) or use the CPU device";
+
+impl Gpu {
+    /// Open the best adapter: a discrete or integrated GPU on Vulkan,
+    /// Metal or DX12, else a software one (lavapipe).
+    pub(crate) fn open() -> Result<Gpu> {
+        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor {
+            backends: wgpu::Backends::VULKAN | wgpu::Backends::METAL | wgpu::Backends::DX12,
+            ..wgpu::InstanceDescriptor::new_without_display_handle()
+        });
+        let adapters = pollster::block_on(instance.enumerate_adapters(wgpu::Backends::all()));
+        let rank = |a: &wgpu::Adapter| match a.get_info().device_type {
+            wgpu::DeviceType::DiscreteGpu => 0,
+            wgpu::DeviceType::IntegratedGpu => 1,
+            wgpu::DeviceType::VirtualGpu => 2,
+            wgpu::DeviceType::Other => 3,
+            wgpu::DeviceType::Cpu => 4,
+        };
+        let adapter = adapters
+            .into_iter()
+            .filter(|a| {
+                a.get_downlevel_capabilities()
+                    .flags
+                    .contains(wgpu::DownlevelFlags::COMPUTE_SHADERS)
+            })
+            .min_by_key(rank)
+            .ok_or(Error::NoBackend {
+                op: "gpu",
+                device: "gpu".into(),
+                hint: NO_ADAPTER,
+            })?;
+        let info = adapter.get_info();
+        let offered = adapter.features();
+        let wanted = wgpu::Features::SHADER_F16
+            | wgpu::Features::SHADER_INT64
+            | wgpu::Features::SUBGROUP
+            | wgpu::Features::EXPERIMENTAL_COOPERATIVE_MATRIX;
+        let features = offered & wanted;
+        let limits = adapter.limits();
+        // SAFETY: experimental features are only used by the cooperative
+        // matrix kernel, whose shapes and layouts follow the extension.
+        let experimental = unsafe { wgpu::ExperimentalFeatures::enabled() };
+        let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
+            label: Some("mlx"),
+            required_features: features,
+            required_limits: limits.clone(),
+            experimental_features: experimental,
+            memory_hints: wgpu::MemoryHints::Performance,
+            trace: wgpu::Trace::Off,
+        }))
+        .map_err(|e| Error::Device {
+            op: "gpu",
+            msg: format!("could not open {} ({:?}): {e}", info.name, info.backend),
+        })?;
+        let errors: Arc<Mutex<Vec<String>>> = Arc::default();
+        let sink = errors.clone();
+        device.on_uncaptured_error(Arc::new(move |e: wgpu::Error| {
+            sink.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(e.to_string());
+        }));
+        let lost = errors.clone();
+        device.set_device_lost_callback(move |reason, msg| {
+            lost.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(format!("device lost ({reason:?}): {msg}"));
+        });
+        let cap = (limits.max_buffer_size / 2).clamp(256 << 20, 8 << 30);
+        let pool = Arc::new(Pool::new(cap));
+        let oob = GpuBuffer::new(
+            device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                label: Some("oob"),
+                contents: &[0u8; 16],
+                usage: USAGE,
+            }),
+            16,
+            pool.clone(),
+        );
+        Ok(Gpu {
+            caps: Caps {
+                f16: features.contains(wgpu::Features::SHADER_F16),
+                int64: features.contains(wgpu::Features::SHADER_INT64),
+            },
+            subgroups: features.contains(wgpu::Features::SUBGROUP),
+            coop_matrix: features.contains(wgpu::Features::EXPERIMENTAL_COOPERATIVE_MATRIX),
+            device,
+            queue,
+            info,
+            limits,
+            pool,
+            pipelines: Mutex::default(),
+            pending: Mutex::default(),
+            errors,
+            oob,
+            oob_op: Mutex::default(),
+        })
+    }
+
+    /// The out-of-bounds flag buffer, for a gather recorded by `op`.
+    pub(crate) fn oob_flag(&self, op: &'static str) -> &GpuBuffer {
+        *self.oob_op.lock().unwrap_or_else(|p| p.into_inner()) = Some(op);
+        &self.oob
+    }
+
+    /// If a gather ran since the last check, wait for it and fail when it
+    /// met an out-of-bounds index.
+    pub(crate) fn check_oob(&self) -> Result<()> {
+        let op = self.oob_op.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let Some(op) = op else { return Ok(()) };
+        let bytes = self.read(op, &self.oob, 0, 16)?;
+        let w: Vec<i32> = bytemuck::pod_collect_to_vec(&bytes);
+        if w[0] == 0 {
+            return Ok(());
+        }
+        self.queue.write_buffer(self.oob.raw(), 0, &[0u8; 16]);
+        Err(Error::invalid(
+            op,
+            format!("index {} is out of bounds for axis size {}", w[1], w[2]),
+        ))
+    }
+
+    /// Fail with the first error wgpu reported since the last check.
+    pub(crate) fn check_errors(&self, op: &'static str) -> Result<()> {
+        let mut errs = self.errors.lock().unwrap_or_else(|p| p.into_inner());
+        if errs.is_empty() {
+            return Ok(());
+        }
+        let msg = errs.join("; ");
+        errs.clear();
+        Err(Error::Device { op, msg })
+    }
+
+    fn check_size(&self, op: &'static str, bytes: u64) -> Result<()> {
+        let limit = self
+            .limits
+            .max_storage_buffer_binding_size
+            .min(self.limits.max_buffer_size);
+        if bytes > limit {
+            return Err(Error::Device {
+                op,
+                msg: format!(
+                    "array of {bytes} bytes exceeds this GPU's limit of {limit} bytes per buffer \
+                     ({}); split the array or use the CPU device",
+                    self.info.name
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// A buffer of at least `bytes` bytes (contents undefined).
+    pub(crate) fn alloc(&self, op: &'static str, bytes: u64) -> Result<GpuBuffer> {
+        self.check_size(op, bytes)?;
+        let size = bucket(bytes);
+        if let Some(buf) = self.pool.take(size) {
+            return Ok(GpuBuffer::new(buf, bytes, self.pool.clone()));
+        }
+        let make = || {
+            let scope = self.device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
+            let buf = self.device.create_buffer(&wgpu::BufferDescriptor {
+                label: None,
+                size,
+                usage: USAGE,
+                mapped_at_creation: false,
+            });
+            pollster::block_on(scope.pop()).map_or(Some(buf), |_| None)
+        };
+        let buf = match make() {
+            Some(b) => b,
+            None => {
+                // Free the cache and wait for queued work, then retry once.
+                self.pool.clear();
+                self.submit();
+                let _ = self.device.poll(wgpu::PollType::wait_indefinitely());
+                make().ok_or_else(|| Error::Device {
+                    op,
+                    msg: format!(
+                        "out of GPU memory allocating {bytes} bytes on {}",
+                        self.info.name
+                    ),
+                })?
+            }
+        };
+        Ok(GpuBuffer::new(buf, bytes, self.pool.clone()))
+    }
+
+    /// A new buffer holding `bytes` (padded to its bucket).
+    pub(crate) fn upload(&self, op: &'static str, bytes: &[u8]) -> Result<GpuBuffer> {
+        self.check_size(op, bytes.len() as u64)?;
+        let size = bucket(bytes.len() as u64) as usize;
+        let mut padded;
+        let contents = if size == bytes.len() {
+            bytes
+        } else {
+            padded = Vec::with_capacity(size);
+            padded.extend_from_slice(bytes);
+            padded.resize(size, 0);
+            &padded[..]
+        };
+        let buf = self
+            .device
+            .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                label: None,
+                contents,
+                usage: USAGE,
+            });
+        Ok(GpuBuffer::new(buf, bytes.len() as u64, self.pool.clone()))
+    }
+
+    /// The compute pipeline for `key`, built from `source()` on first use.
+    pub(crate) fn pipeline(
+        &self,
+        key: &str,
+        source: impl FnOnce() -> String,
+    ) -> Result<Arc<wgpu::ComputePipeline>> {
+        let mut cache = self.pipelines.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(p) = cache.get(key) {
+            return Ok(p.clone());
+        }
+        let src = source();
+        let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let module = self
+            .device
+            .create_shader_module(wgpu::ShaderModuleDescriptor {
+                label: Some(key),
+                source: wgpu::ShaderSource::Wgsl(src.into()),
+            });
+        let pipeline = self
+            .device
+            .create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                label: Some(key),
+                layout: None,
+                module: &module,
+                entry_point: Some("main"),
+                compilation_options: wgpu::PipelineCompilationOptions::default(),
+                cache: None,
+            });
+        if let Some(e) = pollster::block_on(scope.pop()) {
+            return Err(Error::Device {
+                op: "shader",
+                msg: format!("kernel `{key}` failed to build: {e}"),
+            });
+        }
+        let p = Arc::new(pipeline);
+        cache.insert(key.to_string(), p.clone());
+        Ok(p)
+    }
+
+    /// Record one dispatch of `pipeline` with `params` bound at 0 and
+    /// `buffers` at 1, 2, ... (each bound over its `len`, at least 4 bytes).
+    pub(crate) fn dispatch(
+        &self,
+        pipeline: &wgpu::ComputePipeline,
+        params: &[u32],
+        buffers: &[&GpuBuffer],
+        groups: [u32; 3],
+    ) -> Result<()> {
+        if groups.contains(&0) {
+            return Ok(());
+        }
+        let max = self.limits.max_compute_workgroups_per_dimension;
+        if groups.iter().any(|&g| g > max) {
+            return Err(Error::Device {
+                op: "dispatch",
+                msg: format!("grid {groups:?} exceeds {max} workgroups per dimension"),
+            });
+        }
+        let words: &[u32] = if params.is_empty() { &[0] } else { params };
+        let pbuf = self
+            .device
+            .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                label: None,
+                contents: bytemuck::cast_slice(words),
+                usage: wgpu::BufferUsages::STORAGE,
+            });
+        let mut entries = vec![wgpu::BindGroupEntry {
+            binding: 0,
+            resource: pbuf.as_entire_binding(),
+        }];
+        for (i, b) in buffers.iter().enumerate() {
+            let len = b.len.max(4).next_multiple_of(4).min(b.raw().size());
+            entries.push(wgpu::BindGroupEntry {
+                binding: i as u32 + 1,
+                resource: wgpu::BindingResource::Buffer(wgpu::BufferBinding {
+                    buffer: b.raw(),
+                    offset: 0,
+                    size: wgpu::BufferSize::new(len),
+                }),
+            });
+        }
+        let layout = pipeline.get_bind_group_layout(0);
+        let group = self.device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: None,
+            layout: &layout,
+            entries: &entries,
+        });
+        let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+        let encoder = pending.encoder.get_or_insert_with(|| {
+            self.device
+                .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None })
+        });
+        {
+            let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor::default());
+            pass.set_pipeline(pipeline);
+            pass.set_bind_group(0, &group, &[]);
+            pass.dispatch_workgroups(groups[0], groups[1], groups[2]);
+        }
+        pending.dispatches += 1;
+        if pending.dispatches >= MAX_PENDING {
+            let enc = pending.encoder.take();
+            pending.dispatches = 0;
+            drop(pending);
+            if let Some(enc) = enc {
+                self.queue.submit([enc.finish()]);
+            }
+        }
+        Ok(())
+    }
+
+    /// Submit the pending encoder, if any.
+    pub(crate) fn submit(&self) {
+        let enc = {
+            let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+            pending.dispatches = 0;
+            pending.encoder.take()
+        };
+        if let Some(enc) = enc {
+            self.queue.submit([enc.finish()]);
+        }
+    }
+
+    /// Copy `len` bytes of `src` from byte `offset` (a multiple of 4) to the
+    /// host, after all queued work.
+    pub(crate) fn read(
+        &self,
+        op: &'static str,
+        src: &GpuBuffer,
+        offset: u64,
+        len: u64,
+    ) -> Result<Vec<u8>> {
+        if len == 0 {
+            return Ok(Vec::new());
+        }
+        let size = len.next_multiple_of(4);
+        let staging = self.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("readback"),
+            size,
+            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        {
+            let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+            let encoder = pending.encoder.get_or_insert_with(|| {
+                self.device
+                    .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None })
+            });
+            let size = size.min(src.raw().size() - offset);
+            encoder.copy_buffer_to_buffer(src.raw(), offset, &staging, 0, size);
+        }
+        self.submit();
+        let slice = staging.slice(..);
+        let (tx, rx) = std::sync::mpsc::channel();
+        slice.map_async(wgpu::MapMode::Read, move |r| {
+            let _ = tx.send(r);
+        });
+        self.device
+            .poll(wgpu::PollType::wait_indefinitely())
+            .map_err(|e| Error::Device {
+                op,
+                msg: format!("waiting for the GPU failed: {e}"),
+            })?;
+        self.check_errors(op)?;
+        match rx.recv() {
+            Ok(Ok(())) => {}
+            _ => {
+                return Err(Error::Device {
+                    op,
+                    msg: "could not map the readback buffer".into(),
+                })
+            }
+        }
+        let bytes = {
+            let view = slice.get_mapped_range().map_err(|e| Error::Device {
+                op,
+                msg: format!("could not read the readback buffer: {e:?}"),
+            })?;
+            view[..len as usize].to_vec()
+        };
+        staging.unmap();
+        Ok(bytes)
+    }
+}
+
+/// A 2-D grid of `WG`-thread workgroups covering `threads` threads (the
+/// x dimension is capped at 65,535 workgroups).
+pub(crate) fn grid(threads: usize) -> [u32; 3] {
+    let groups = threads.div_ceil(WG as usize);
+    if groups == 0 {
+        return [0, 0, 0];
+    }
+    let x = groups.min(65_535);
+    [x as u32, groups.div_ceil(x) as u32, 1]
+}

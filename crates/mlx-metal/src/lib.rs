@@ -1,0 +1,58 @@
+//! # mlx-metal
+//!
+//! The GPU backend of a pure-Rust MLX, on [`wgpu`] with WGSL kernels from
+//! the workspace's `shaders/` folder: Metal on Apple GPUs, Vulkan on Linux
+//! and Windows (NVIDIA, AMD, Intel, and Mesa's lavapipe on CPUs), DX12.
+//! Linking this crate registers the backend; arrays created on
+//! [`mlx_core::Device::gpu`] (the default device once a GPU is found) run
+//! here.
+//!
+//! Dtypes: float32, float16 (SHADER_F16), bfloat16 (kept in f32 slots and
+//! rounded at every store), bool and 8/16/32-bit integers (in 32-bit
+//! slots), 64-bit integers with SHADER_INT64. float64 and complex64 are
+//! errors on the GPU, as in MLX.
+//!
+//! One eval records all its dispatches into one command encoder and
+//! submits once; buffers come from a size-bucketed pool and return to it
+//! when arrays are dropped.
+//!
+//! ```
+//! use mlx_core::{Array, Device, HostData};
+//! if mlx_metal::GpuBackend::new().is_ok() {
+//!     let a = Array::from_host_data_on(HostData::Float32(vec![1.0, 2.0]), &[2], Device::gpu())?;
+//!     let b = (&a * &a)?;
+//!     assert_eq!(b.to_vec::<f32>()?, [1.0, 4.0]);
+//! }
+//! Ok::<(), mlx_core::Error>(())
+//! ```
+#![deny(missing_docs)]
+
+mod backend;
+mod binary;
+mod context;
+mod copy;
+mod elementwise;
+mod indexing;
+mod matmul;
+mod pool;
+mod reduce;
+mod scan;
+mod select;
+mod shader;
+mod slots;
+mod softmax;
+mod transfer;
+mod unary;
+
+#[cfg(test)]
+mod naga_tests;
+
+pub use backend::GpuBackend;
+
+inventory::submit! {
+    mlx_core::BackendRegistration {
+        kind: mlx_core::DeviceType::Gpu,
+        name: "wgpu",
+        create: || Ok(std::sync::Arc::new(GpuBackend::new()?)),
+    }
+}

@@ -1,0 +1,146 @@
+//! Every kernel the backend can build, parsed and validated by naga, so a
+//! shader error fails `cargo test` instead of a user's first run. Needs no
+//! GPU.
+
+use crate::shader::{self, compose, op_section};
+use crate::slots;
+use mlx_core::primitive::{BinaryOp, UnaryOp};
+use mlx_core::Dtype;
+
+/// Dtypes the GPU holds.
+pub(crate) const GPU_DTYPES: [Dtype; 12] = [
+    Dtype::Bool,
+    Dtype::Uint8,
+    Dtype::Uint16,
+    Dtype::Uint32,
+    Dtype::Uint64,
+    Dtype::Int8,
+    Dtype::Int16,
+    Dtype::Int32,
+    Dtype::Int64,
+    Dtype::Float16,
+    Dtype::Bfloat16,
+    Dtype::Float32,
+];
+
+/// Parse and validate `src`, panicking with naga's report and the source.
+pub(crate) fn validate(what: &str, src: &str) {
+    let module = naga::front::wgsl::parse_str(src)
+        .unwrap_or_else(|e| panic!("{what}: {}\n{src}", e.emit_to_string(src)));
+    naga::valid::Validator::new(
+        naga::valid::ValidationFlags::all(),
+        naga::valid::Capabilities::all(),
+    )
+    .validate(&module)
+    .unwrap_or_else(|e| panic!("{what}: {}\n{src}", e.emit_to_string(src)));
+}
+
+fn contig_consts(c: bool) -> Vec<(&'static str, String)> {
+    vec![("CONTIG", c.to_string()), ("OUT_CONTIG", c.to_string())]
+}
+
+#[test]
+fn every_family_has_a_header_comment() {
+    for (name, src) in shader::FAMILIES {
+        assert!(
+            src.starts_with("//"),
+            "shaders/{name}.wgsl should start with a comment"
+        );
+    }
+}
+
+#[test]
+fn unary_kernels_validate() {
+    let mut built = 0;
+    for op in UnaryOp::ALL {
+        for d in GPU_DTYPES {
+            let Ok(c) = op.compute_dtype(d) else { continue };
+            if c != d {
+                continue; // the core casts first; only the compute dtype reaches a kernel
+            }
+            let sec = op_section(shader::UNARY, op.name(), op.name(), c)
+                .unwrap_or_else(|_| panic!("no unary kernel for {} on {c}", op.name()));
+            for contig in [true, false] {
+                let src = compose(
+                    &[("a", c), ("out", op.out_dtype(c))],
+                    &contig_consts(contig)[..1],
+                    shader::UNARY,
+                    &[sec],
+                );
+                validate(&format!("unary {} {c}", op.name()), &src);
+                built += 1;
+            }
+        }
+    }
+    assert!(built > 300, "{built}");
+}
+
+#[test]
+fn binary_kernels_validate() {
+    for op in BinaryOp::ALL {
+        for d in GPU_DTYPES {
+            let Ok(c) = op.compute_dtype(d) else { continue };
+            if c != d {
+                continue;
+            }
+            let sec = op_section(shader::BINARY, op.name(), op.name(), c)
+                .unwrap_or_else(|_| panic!("no binary kernel for {} on {c}", op.name()));
+            let src = compose(
+                &[("a", c), ("b", c), ("out", op.out_dtype(c))],
+                &contig_consts(false)[..1],
+                shader::BINARY,
+                &[sec],
+            );
+            validate(&format!("binary {} {c}", op.name()), &src);
+        }
+    }
+}
+
+#[test]
+fn copy_kernels_validate_for_every_cast() {
+    for from in GPU_DTYPES {
+        for to in GPU_DTYPES {
+            let cast = format!(
+                "fn convert(x: C_a) -> C_out {{ return {}; }}\n",
+                slots::cast_expr("x", from, to)
+            );
+            let src = compose(
+                &[("a", from), ("out", to)],
+                &contig_consts(false),
+                shader::COPY,
+                &[&cast],
+            );
+            validate(&format!("copy {from} -> {to}"), &src);
+        }
+    }
+}
+
+#[test]
+fn select_and_indexing_kernels_validate() {
+    for d in GPU_DTYPES {
+        let src = compose(
+            &[("c", Dtype::Bool), ("x", d), ("y", d), ("out", d)],
+            &contig_consts(true)[..1],
+            shader::SELECT,
+            &[],
+        );
+        validate(&format!("where {d}"), &src);
+        for i in [
+            Dtype::Int32,
+            Dtype::Uint32,
+            Dtype::Int64,
+            Dtype::Uint8,
+            Dtype::Int16,
+        ] {
+            for along in [false, true] {
+                let src = compose(
+                    &[("a", d), ("i", i), ("out", d)],
+                    &[("ALONG", along.to_string())],
+                    shader::INDEXING,
+                    &[],
+                );
+                validate(&format!("take {d} by {i}"), &src);
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! A pool of GPU buffers in size buckets. A [`GpuBuffer`] goes back to
+//! its bucket when dropped, so a loop that allocates the same shapes every
+//! step reuses the same buffers and holds a steady footprint.
+//!
+//! Reuse is safe while earlier work is still queued: the GPU runs
+//! dispatches in submission order, so a later writer of a recycled buffer
+//! runs after every earlier reader.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Usage of every pooled buffer.
+pub(crate) const USAGE: wgpu::BufferUsages = wgpu::BufferUsages::STORAGE
+    .union(wgpu::BufferUsages::COPY_SRC)
+    .union(wgpu::BufferUsages::COPY_DST);
+
+/// The bucket a request of `bytes` is served from: powers of two up to
+/// 1 MiB, then multiples of an eighth of the power of two below (at most
+/// 12.5% slack on large arrays).
+pub(crate) fn bucket(bytes: u64) -> u64 {
+    let b = bytes.max(16);
+    let p = b.next_power_of_two();
+    if p <= 1 << 20 {
+        return p;
+    }
+    let step = (p >> 1) / 8;
+    b.div_ceil(step) * step
+}
+
+/// Free buffers by bucket size, and how many bytes they hold.
+#[derive(Debug, Default)]
+pub(crate) struct Pool {
+    free: Mutex<Free>,
+    /// Cached bytes above which returned buffers are released instead.
+    pub(crate) cap: u64,
+}
+
+#[derive(Debug, Default)]
+struct Free {
+    by_size: HashMap<u64, Vec<wgpu::Buffer>>,
+    bytes: u64,
+}
+
+impl Pool {
+    /// A pool caching at most `cap` bytes of free buffers.
+    pub(crate) fn new(cap: u64) -> Pool {
+        Pool {
+            free: Mutex::new(Free::default()),
+            cap,
+        }
+    }
+
+    /// A free buffer of exactly `size` bytes, if one is cached.
+    pub(crate) fn take(&self, size: u64) -> Option<wgpu::Buffer> {
+        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        let buf = free.by_size.get_mut(&size)?.pop()?;
+        free.bytes -= size;
+        Some(buf)
+    }
+
+    /// Return a buffer; released instead when the cache is full.
+    fn put(&self, buf: wgpu::Buffer) {
+        let size = buf.size();
+        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        if free.bytes + size > self.cap || bucket(size) != size {
+            return; // dropped: wgpu frees it once queued work is done
+        }
+        free.bytes += size;
+        free.by_size.entry(size).or_default().push(buf);
+    }
+
+    /// Release every cached buffer (e.g. before retrying an allocation
+    /// that ran out of memory).
+    pub(crate) fn clear(&self) {
+        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        free.by_size.clear();
+        free.bytes = 0;
+    }
+
+    /// Bytes held by free buffers.
+    pub(crate) fn cached_bytes(&self) -> u64 {
+        self.free.lock().unwrap_or_else(|e| e.into_inner()).bytes
+    }
+}
+
+/// A device buffer that returns to its [`Pool`] when dropped. `len` is the
+/// number of bytes in use (the buffer may be larger).
+#[derive(Debug)]
+pub(crate) struct GpuBuffer {
+    buf: Option<wgpu::Buffer>,
+    pub(crate) len: u64,
+    pool: Arc<Pool>,
+}
+
+impl GpuBuffer {
+    /// Wrap a pooled-usage buffer holding `len` meaningful bytes.
+    pub(crate) fn new(buf: wgpu::Buffer, len: u64, pool: Arc<Pool>) -> GpuBuffer {
+        GpuBuffer {
+            buf: Some(buf),
+            len,
+            pool,
+        }
+    }
+
+    /// The wgpu buffer.
+    pub(crate) fn raw(&self) -> &wgpu::Buffer {
+        self.buf.as_ref().expect("buffer is present until drop")
+    }
+}
+
+impl Drop for GpuBuffer {
+    fn drop(&mut self) {
+        if let Some(buf) = self.buf.take() {
+            self.pool.put(buf);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bucket;
+
+    #[test]
+    fn buckets_round_up_with_bounded_slack() {
+        assert_eq!(bucket(0), 16);
+        assert_eq!(bucket(17), 32);
+        assert_eq!(bucket(1 << 20), 1 << 20);
+        // 1 MiB + 1 byte: the step is 128 KiB (an eighth of 1 MiB).
+        assert_eq!(bucket((1 << 20) + 1), (1 << 20) + (128 << 10));
+        for b in [3u64 << 20, 100 << 20, (256 << 20) + 7] {
+            let k = bucket(b);
+            assert!(k >= b && (k - b) * 8 <= b, "{b} -> {k}");
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! WGSL sources and how a kernel is specialised from them.
+//!
+//! Each file in the top-level `shaders/` folder holds one kernel family.
+//! Text before the first `//@ section NAME` line is shared by every kernel
+//! of the family; each section holds one variant (an op's expression, a
+//! dtype class's variant of it, an entry point). A kernel is
+//! `header + dtype.wgsl + shared text + chosen sections`, where the header
+//! declares the dtypes of the bindings (see [`crate::slots::prelude`]) and
+//! constants such as `CONTIG`. Section names are derived from op names
+//! (`UnaryOp::Exp.name()` is `exp`), never retyped.
+
+use mlx_core::{Dtype, Error, Result};
+
+/// Shared helpers (bfloat16 rounding, NaN, strided indexing).
+pub(crate) const DTYPE: &str = include_str!("../../../shaders/dtype.wgsl");
+/// Strided copy and cast.
+pub(crate) const COPY: &str = include_str!("../../../shaders/copy.wgsl");
+/// Elementwise unary ops.
+pub(crate) const UNARY: &str = include_str!("../../../shaders/unary.wgsl");
+/// Elementwise binary ops.
+pub(crate) const BINARY: &str = include_str!("../../../shaders/binary.wgsl");
+/// `where(cond, x, y)`.
+pub(crate) const SELECT: &str = include_str!("../../../shaders/select.wgsl");
+/// `take` and `take_along_axis`.
+pub(crate) const INDEXING: &str = include_str!("../../../shaders/indexing.wgsl");
+/// Reductions and arg-reductions.
+pub(crate) const REDUCE: &str = include_str!("../../../shaders/reduce.wgsl");
+/// Softmax over the last axis.
+pub(crate) const SOFTMAX: &str = include_str!("../../../shaders/softmax.wgsl");
+/// Cumulative ops.
+pub(crate) const SCAN: &str = include_str!("../../../shaders/scan.wgsl");
+/// Matrix products.
+pub(crate) const MATMUL: &str = include_str!("../../../shaders/matmul.wgsl");
+
+/// Every family, by file name (for the naga test and error messages).
+pub(crate) const FAMILIES: [(&str, &str); 10] = [
+    ("dtype", DTYPE),
+    ("copy", COPY),
+    ("unary", UNARY),
+    ("binary", BINARY),
+    ("select", SELECT),
+    ("indexing", INDEXING),
+    ("reduce", REDUCE),
+    ("softmax", SOFTMAX),
+    ("scan", SCAN),
+    ("matmul", MATMUL),
+];
+
+const MARK: &str = "//@ section ";
+
+/// The text of `src` before its first section.
+pub(crate) fn shared(src: &str) -> &str {
+    match src.find(MARK) {
+        Some(i) => &src[..i],
+        None => src,
+    }
+}
+
+/// The body of section `name` in `src`, if present.
+pub(crate) fn section<'a>(src: &'a str, name: &str) -> Option<&'a str> {
+    let mut rest = src;
+    while let Some(i) = rest.find(MARK) {
+        let after = &rest[i + MARK.len()..];
+        let line_end = after.find('\n').unwrap_or(after.len());
+        let title = after[..line_end].trim();
+        let body = &after[line_end..];
+        let end = body.find(MARK).unwrap_or(body.len());
+        if title == name {
+            return Some(&body[..end]);
+        }
+        rest = body;
+    }
+    None
+}
+
+/// All section names of `src`.
+pub(crate) fn section_names(src: &str) -> Vec<&str> {
+    src.match_indices(MARK)
+        .map(|(i, _)| {
+            let after = &src[i + MARK.len()..];
+            after[..after.find('\n').unwrap_or(after.len())].trim()
+        })
+        .collect()
+}
+
+/// The dtype class used to pick an op's variant: `float`, `sint`, `uint`
+/// or `bool`.
+pub(crate) fn class(dtype: Dtype) -> &'static str {
+    if crate::slots::is_float(dtype) {
+        "float"
+    } else if dtype == Dtype::Bool {
+        "bool"
+    } else if dtype.is_signed_integer() {
+        "sint"
+    } else {
+        "uint"
+    }
+}
+
+/// The section for op `name` on `dtype`: `name.class`, else `name.uint`
+/// for bool, else `name`.
+pub(crate) fn op_section<'a>(
+    family: &'a str,
+    op: &'static str,
+    name: &str,
+    dtype: Dtype,
+) -> Result<&'a str> {
+    let c = class(dtype);
+    section(family, &format!("{name}.{c}"))
+        .or_else(|| {
+            (c == "bool")
+                .then(|| section(family, &format!("{name}.uint")))
+                .flatten()
+        })
+        .or_else(|| section(family, name))
+        .ok_or_else(|| Error::dtype(op, dtype, "has no GPU kernel for this dtype"))
+}
+
+/// Compose a kernel: `enable f16;` when needed, the binding preludes, the
+/// `consts`, `dtype.wgsl`, the family's shared text and `sections`.
+pub(crate) fn compose(
+    bindings: &[(&str, Dtype)],
+    consts: &[(&str, String)],
+    family: &str,
+    sections: &[&str],
+) -> String {
+    let mut s = String::new();
+    if bindings.iter().any(|(_, d)| *d == Dtype::Float16) {
+        s.push_str("enable f16;\n");
+    }
+    for (name, dtype) in bindings {
+        s.push_str(&crate::slots::prelude(name, *dtype));
+    }
+    for (name, value) in consts {
+        s.push_str(&format!("const {name} = {value};\n"));
+    }
+    s.push_str(DTYPE);
+    s.push_str(shared(family));
+    for sec in sections {
+        s.push_str(sec);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_split_on_markers() {
+        let src = "shared\n//@ section a\nA\n//@ section b.float\nB\n";
+        assert_eq!(shared(src), "shared\n");
+        assert_eq!(section(src, "a"), Some("\nA\n"));
+        assert_eq!(section(src, "b.float"), Some("\nB\n"));
+        assert_eq!(section(src, "c"), None);
+        assert_eq!(section_names(src), ["a", "b.float"]);
+    }
+}

@@ -1,0 +1,210 @@
+// Elementwise unary ops: out[i] = op(a[view(i)]).
+// Bindings: 1 = a (T_a), 2 = out (T_out).
+// Params: [numel, ndim, shape[ndim], a.offset, a.strides[ndim]].
+// CONTIG: a is row-major from its offset.
+// Each op is a section `name.class` (class: float, sint, uint, bool) or
+// `name` (any class), defining `fn op(x: C_a) -> C_out`. Floats compute
+// in f32. Integer ops wrap; floor/ceil/round are the identity on integers.
+
+@group(0) @binding(1) var<storage, read> a: array<T_a>;
+@group(0) @binding(2) var<storage, read_write> out: array<T_out>;
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+    let i = thread_index(wid, nwg, lid, 256u);
+    if (i >= p[0]) {
+        return;
+    }
+    let nd = p[1];
+    var ia = p[2u + nd] + i;
+    if (!CONTIG) {
+        ia = strided_offset(i, nd, 2u, 2u + nd);
+    }
+    out[i] = st_out(op(ld_a(a[ia])));
+}
+
+//@ section abs.float
+fn op(x: f32) -> f32 { return abs(x); }
+//@ section abs.sint
+fn op(x: C_a) -> C_out { return select(x, C_a(0) - x, x < C_a(0)); }
+//@ section abs.uint
+fn op(x: C_a) -> C_out { return x; }
+
+//@ section negative.float
+fn op(x: f32) -> f32 { return -x; }
+//@ section negative
+fn op(x: C_a) -> C_out { return C_a(0) - x; }
+
+//@ section sign.float
+fn op(x: f32) -> f32 { return select(select(0.0, 1.0, x > 0.0), -1.0, x < 0.0); }
+//@ section sign.sint
+fn op(x: C_a) -> C_out { return select(select(C_a(0), C_a(1), x > C_a(0)), C_a(0) - C_a(1), x < C_a(0)); }
+//@ section sign.uint
+fn op(x: C_a) -> C_out { return select(C_a(0), C_a(1), x > C_a(0)); }
+
+//@ section square
+fn op(x: C_a) -> C_out { return x * x; }
+
+//@ section sqrt.float
+fn op(x: f32) -> f32 { return select(sqrt(x), nan_f32(), x < 0.0); }
+//@ section rsqrt.float
+fn op(x: f32) -> f32 { return select(inverseSqrt(x), nan_f32(), x < 0.0); }
+//@ section reciprocal.float
+fn op(x: f32) -> f32 { return 1.0 / x; }
+//@ section exp.float
+fn op(x: f32) -> f32 { return exp(x); }
+//@ section expm1.float
+fn op(x: f32) -> f32 { return expm1_f32(x); }
+//@ section log.float
+fn op(x: f32) -> f32 { return select(log(x), nan_f32(), x < 0.0); }
+//@ section log1p.float
+fn op(x: f32) -> f32 { return select(log1p_f32(x), nan_f32(), x < -1.0); }
+//@ section log2.float
+fn op(x: f32) -> f32 { return select(log2(x), nan_f32(), x < 0.0); }
+//@ section log10.float
+fn op(x: f32) -> f32 { return select(log2(x) * 0.30102999566398120, nan_f32(), x < 0.0); }
+//@ section sin.float
+fn op(x: f32) -> f32 { return sin(x); }
+//@ section cos.float
+fn op(x: f32) -> f32 { return cos(x); }
+//@ section tan.float
+fn op(x: f32) -> f32 { return tan(x); }
+//@ section arcsin.float
+fn op(x: f32) -> f32 { return select(asin(x), nan_f32(), abs(x) > 1.0); }
+//@ section arccos.float
+fn op(x: f32) -> f32 { return select(acos(x), nan_f32(), abs(x) > 1.0); }
+//@ section arctan.float
+fn op(x: f32) -> f32 { return atan(x); }
+//@ section sinh.float
+fn op(x: f32) -> f32 {
+    if (abs(x) < 1e-2) {
+        return x * (1.0 + x * x / 6.0);
+    }
+    let e = exp(abs(x));
+    return sign(x) * 0.5 * (e - 1.0 / e);
+}
+//@ section cosh.float
+fn op(x: f32) -> f32 {
+    let e = exp(abs(x));
+    return 0.5 * (e + 1.0 / e);
+}
+//@ section tanh.float
+fn op(x: f32) -> f32 {
+    if (abs(x) > 10.0) {
+        return sign(x);
+    }
+    if (abs(x) < 1e-2) {
+        return x * (1.0 - x * x / 3.0);
+    }
+    let e = expm1_f32(2.0 * x);
+    return e / (e + 2.0);
+}
+//@ section arcsinh.float
+fn op(x: f32) -> f32 {
+    let ax = abs(x);
+    if (ax > 1e18) {
+        return sign(x) * (log(ax) + 0.69314718055994531);
+    }
+    return sign(x) * log1p_f32(ax + ax * ax / (1.0 + sqrt(1.0 + ax * ax)));
+}
+//@ section arccosh.float
+fn op(x: f32) -> f32 {
+    if (x < 1.0) {
+        return nan_f32();
+    }
+    if (x > 1e18) {
+        return log(x) + 0.69314718055994531;
+    }
+    let t = x - 1.0;
+    return log1p_f32(t + sqrt(2.0 * t + t * t));
+}
+//@ section arctanh.float
+fn op(x: f32) -> f32 {
+    if (abs(x) > 1.0) {
+        return nan_f32();
+    }
+    return 0.5 * log1p_f32(2.0 * x / (1.0 - x));
+}
+//@ section sigmoid.float
+fn op(x: f32) -> f32 { return 1.0 / (1.0 + exp(-x)); }
+//@ section erf.float
+fn op(x: f32) -> f32 {
+    let ax = abs(x);
+    if (ax < 0.5) {
+        // Taylor series of erf around 0 (2/sqrt(pi) * sum).
+        let z = x * x;
+        let s = 1.0 - z * (1.0 / 3.0 - z * (1.0 / 10.0 - z * (1.0 / 42.0 - z * (1.0 / 216.0 - z / 1320.0))));
+        return 1.1283791670955126 * x * s;
+    }
+    if (ax > 4.0) {
+        return sign(x);
+    }
+    // erfc(ax) = t * exp(-ax^2 + P(t)) (Numerical Recipes' erfcc, rel. error < 1.2e-7).
+    let t = 1.0 / (1.0 + 0.5 * ax);
+    let poly = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806
+        + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+    let erfc = t * exp(-ax * ax + poly);
+    return sign(x) * (1.0 - erfc);
+}
+//@ section erfinv.float
+fn op(x: f32) -> f32 {
+    // Giles, "Approximating the erfinv function" (GPU Computing Gems, 2011).
+    if (abs(x) > 1.0) {
+        return nan_f32();
+    }
+    if (abs(x) == 1.0) {
+        return x * inf_f32();
+    }
+    var w = -log((1.0 - x) * (1.0 + x));
+    var r: f32;
+    if (w < 5.0) {
+        w = w - 2.5;
+        r = 2.81022636e-08;
+        r = 3.43273939e-07 + r * w;
+        r = -3.5233877e-06 + r * w;
+        r = -4.39150654e-06 + r * w;
+        r = 0.00021858087 + r * w;
+        r = -0.00125372503 + r * w;
+        r = -0.00417768164 + r * w;
+        r = 0.246640727 + r * w;
+        r = 1.50140941 + r * w;
+    } else {
+        w = sqrt(w) - 3.0;
+        r = -0.000200214257;
+        r = 0.000100950558 + r * w;
+        r = 0.00134934322 + r * w;
+        r = -0.00367342844 + r * w;
+        r = 0.00573950773 + r * w;
+        r = -0.0076224613 + r * w;
+        r = 0.00943887047 + r * w;
+        r = 1.00167406 + r * w;
+        r = 2.83297682 + r * w;
+    }
+    return r * x;
+}
+//@ section floor.float
+fn op(x: f32) -> f32 { return floor(x); }
+//@ section ceil.float
+fn op(x: f32) -> f32 { return ceil(x); }
+//@ section round.float
+fn op(x: f32) -> f32 { return round(x); }
+//@ section floor
+fn op(x: C_a) -> C_out { return x; }
+//@ section ceil
+fn op(x: C_a) -> C_out { return x; }
+//@ section round
+fn op(x: C_a) -> C_out { return x; }
+
+//@ section logical_not
+fn op(x: C_a) -> C_out { return select(0u, 1u, x == C_a(0)); }
+
+//@ section stop_gradient
+fn op(x: C_a) -> C_out { return x; }
+
+//@ section abs.bool
+fn op(x: C_a) -> C_out { return x; }
+//@ section sign.bool
+fn op(x: C_a) -> C_out { return x; }
+//@ section square.bool
+fn op(x: C_a) -> C_out { return x; }
