@@ -1,7 +1,8 @@
 // Elementwise unary ops: out[i] = op(a[view(i)]).
 // Bindings: 1 = a (T_a), 2 = out (T_out).
 // Params: [numel, ndim, shape[ndim], a.offset, a.strides[ndim]].
-// CONTIG: a is row-major from its offset.
+// CONTIG: a is row-major from its offset; each thread then handles 4
+// elements, 256 apart (grid covers numel / 4 threads).
 // Each op is a section `name.class` (class: float, sint, uint, bool) or
 // `name` (any class), defining `fn op(x: C_a) -> C_out`. Floats compute
 // in f32. Integer ops wrap; floor/ceil/round are the identity on integers.
@@ -12,16 +13,24 @@
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-    let i = thread_index(wid, nwg, lid, 256u);
-    if (i >= p[0]) {
+    let n = p[0];
+    let nd = p[1];
+    if (CONTIG) {
+        let base = (wid.y * nwg.x + wid.x) * 1024u + lid;
+        let off = p[2u + nd];
+        for (var k = 0u; k < 4u; k++) {
+            let i = base + k * 256u;
+            if (i < n) {
+                out[i] = st_out(op(ld_a(a[off + i])));
+            }
+        }
         return;
     }
-    let nd = p[1];
-    var ia = p[2u + nd] + i;
-    if (!CONTIG) {
-        ia = strided_offset(i, nd, 2u, 2u + nd);
+    let i = thread_index(wid, nwg, lid, 256u);
+    if (i >= n) {
+        return;
     }
-    out[i] = st_out(op(ld_a(a[ia])));
+    out[i] = st_out(op(ld_a(a[strided_offset(i, nd, 2u, 2u + nd)])));
 }
 
 //@ section abs.float

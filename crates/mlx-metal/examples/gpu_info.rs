@@ -22,5 +22,87 @@ fn main() -> Result<(), mlx_core::Error> {
         assert!((g - w).abs() <= 1e-4 * w, "{got:?} vs {want:?}");
     }
     println!("exp(a*b+c) = {got:?}: ok");
+    if std::env::args().any(|a| a == "--time") {
+        time_fma()?;
+    }
+    Ok(())
+}
+
+/// Rough wall-clock of `a*b+c` over 64M f32, eval plus a one-element
+/// readback per iteration (the criterion benches are the real measurement).
+fn time_fma() -> Result<(), mlx_core::Error> {
+    let n = 64 << 20;
+    let on = |x: f32| Array::from_host_data_on(HostData::Float32(vec![x; n]), &[n], Device::gpu());
+    let (a, b, c) = (on(1.5)?, on(2.0)?, on(0.25)?);
+    let sync = |y: &Array| y.index(&[mlx_core::ops::SliceArg::Index(0)])?.item::<f32>();
+    for _ in 0..3 {
+        sync(&((&a * &b)? + &c)?)?;
+    }
+    let iters = 20;
+    let t = std::time::Instant::now();
+    for _ in 0..iters {
+        let y = ((&a * &b)? + &c)?;
+        assert_eq!(sync(&y)?, 3.25);
+    }
+    let dt = t.elapsed().as_secs_f64() / iters as f64;
+    println!(
+        "a*b+c over 64M f32, sync each: {:.3} ms, {:.0} GB/s (16 bytes per element)",
+        dt * 1e3,
+        16.0 * n as f64 / dt / 1e9
+    );
+    let t = std::time::Instant::now();
+    let mut last = None;
+    for _ in 0..iters {
+        let y = ((&a * &b)? + &c)?;
+        mlx_core::eval(&[&y])?;
+        last = Some(y);
+    }
+    sync(last.as_ref().expect("ran"))?;
+    let dt = t.elapsed().as_secs_f64() / iters as f64;
+    println!(
+        "a*b+c over 64M f32, sync at end: {:.3} ms, {:.0} GB/s",
+        dt * 1e3,
+        16.0 * n as f64 / dt / 1e9
+    );
+    let t = std::time::Instant::now();
+    let mut cpu = 0.0;
+    for _ in 0..iters {
+        let y = ((&a * &b)? + &c)?;
+        let t0 = std::time::Instant::now();
+        mlx_core::eval(&[&y])?;
+        cpu += t0.elapsed().as_secs_f64();
+        last = Some(y);
+    }
+    sync(last.as_ref().expect("ran"))?;
+    let dt = t.elapsed().as_secs_f64() / iters as f64;
+    println!(
+        "again: {:.3} ms per iter, eval() CPU time {:.3} ms",
+        dt * 1e3,
+        cpu * 1e3 / iters as f64
+    );
+    let t = std::time::Instant::now();
+    for _ in 0..iters {
+        let m = (&a * &b)?;
+        mlx_core::eval(&[&m])?;
+        let y = (&m + &c)?;
+        mlx_core::eval(&[&y])?;
+        last = Some(y);
+    }
+    sync(last.as_ref().expect("ran"))?;
+    let dt = t.elapsed().as_secs_f64() / iters as f64;
+    println!("a*b; eval; +c; eval: {:.3} ms per iter", dt * 1e3);
+    let t = std::time::Instant::now();
+    for _ in 0..iters {
+        let y = (&a + &b)?;
+        mlx_core::eval(&[&y])?;
+        last = Some(y);
+    }
+    sync(last.as_ref().expect("ran"))?;
+    let dt = t.elapsed().as_secs_f64() / iters as f64;
+    println!(
+        "a+b over 64M f32, sync at end: {:.3} ms, {:.0} GB/s (12 bytes per element)",
+        dt * 1e3,
+        12.0 * n as f64 / dt / 1e9
+    );
     Ok(())
 }

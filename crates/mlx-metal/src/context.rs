@@ -29,6 +29,7 @@ pub(crate) struct Gpu {
     /// The adapter offers 16x16x16 f16 cooperative matrices.
     pub(crate) coop_matrix: bool,
     pub(crate) pool: Arc<Pool>,
+    unchecked: bool,
     pipelines: Mutex<HashMap<String, Arc<wgpu::ComputePipeline>>>,
     pending: Mutex<Pending>,
     errors: Arc<Mutex<Vec<String>>>,
@@ -142,6 +143,7 @@ impl Gpu {
             info,
             limits,
             pool,
+            unchecked: std::env::var("MLX_WGPU_UNCHECKED").is_ok_and(|v| v == "1"),
             pipelines: Mutex::default(),
             pending: Mutex::default(),
             errors,
@@ -445,13 +447,43 @@ impl Gpu {
     }
 }
 
-/// A 2-D grid of `WG`-thread workgroups covering `threads` threads (the
-/// x dimension is capped at 65,535 workgroups).
+/// A 2-D grid of `WG`-thread workgroups covering `threads` threads: x is
+/// at most 65,535 and balanced against y, so at most y - 1 workgroups are
+/// idle (kernels index them as `wid.y * nwg.x + wid.x`).
 pub(crate) fn grid(threads: usize) -> [u32; 3] {
     let groups = threads.div_ceil(WG as usize);
     if groups == 0 {
         return [0, 0, 0];
     }
-    let x = groups.min(65_535);
-    [x as u32, groups.div_ceil(x) as u32, 1]
+    let y = groups.div_ceil(65_535);
+    let x = groups.div_ceil(y);
+    [x as u32, y as u32, 1]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::grid;
+
+    #[test]
+    fn grids_cover_threads_with_little_idle() {
+        for threads in [
+            1usize,
+            255,
+            256,
+            257,
+            16 << 20,
+            64 << 20,
+            (65_535 * 256) + 1,
+        ] {
+            let [x, y, z] = grid(threads);
+            let groups = threads.div_ceil(256);
+            let launched = (x * y * z) as usize;
+            assert!(x <= 65_535 && launched >= groups, "{threads}: {x}x{y}");
+            assert!(
+                launched - groups < y as usize,
+                "{threads}: {x}x{y} for {groups}"
+            );
+        }
+        assert_eq!(grid(0), [0, 0, 0]);
+    }
 }

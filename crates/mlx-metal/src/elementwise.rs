@@ -95,6 +95,9 @@ pub(crate) fn view_params(
     Ok((p, contig))
 }
 
+/// Elements per thread of the row-major (`CONTIG`) elementwise kernels.
+pub(crate) const CONTIG_EPT: usize = 4;
+
 /// One elementwise kernel of `family` over `inputs` (all of `out.shape`,
 /// bound as `names[..n]`), writing `out` (bound as `out`). `sections` are
 /// appended to the shared text; `extra` is more WGSL (e.g. a cast).
@@ -139,7 +142,12 @@ pub(crate) fn launch(
         bufs.push(buffer(op, v)?);
     }
     bufs.push(&ob);
-    gpu.dispatch(&pipeline, &params, &bufs, grid(out.numel()))?;
+    let threads = if contig && family != shader::SELECT {
+        out.numel().div_ceil(CONTIG_EPT)
+    } else {
+        out.numel()
+    };
+    gpu.dispatch(&pipeline, &params, &bufs, grid(threads))?;
     Ok(storage(ob, out))
 }
 

@@ -1,8 +1,11 @@
 //! # mlx
 //!
 //! A pure-Rust MLX. This umbrella crate re-exports [`mlx_core`] and links
-//! the backends chosen with cargo features (`cpu`, on by default), which
-//! register themselves with the core.
+//! the backends chosen with cargo features (`cpu`, on by default; `metal`,
+//! the wgpu GPU backend for Metal, Vulkan and DX12), which register
+//! themselves with the core. With `metal` on and a GPU adapter present,
+//! the GPU is the default device; `Device::cpu()` arrays still run on the
+//! CPU.
 //!
 //! ```
 //! use mlx::{Array, ops};
@@ -18,6 +21,10 @@ pub use mlx_core::*;
 /// The CPU backend crate, when the `cpu` feature is on.
 #[cfg(feature = "cpu")]
 pub use mlx_cpu;
+
+/// The wgpu GPU backend crate, when the `metal` feature is on.
+#[cfg(feature = "metal")]
+pub use mlx_metal;
 
 /// The README's Rust examples, compiled and run as doc tests.
 #[cfg(doctest)]
