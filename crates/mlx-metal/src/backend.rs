@@ -3,8 +3,8 @@
 
 use crate::context::Gpu;
 use mlx_core::primitive::{ArgReduceOp, BinaryOp, OutSpec, ReduceOp, ScanOp, UnaryOp};
-use mlx_core::{Backend, Device, HostData, Result, Storage, View};
-use std::sync::Arc;
+use mlx_core::{Backend, Device, Error, HostData, Result, Storage, View};
+use std::sync::{Arc, OnceLock};
 
 /// The wgpu GPU backend. Linking `mlx-metal` registers it; the core
 /// creates it on first use of [`Device::gpu`].
@@ -23,16 +23,19 @@ pub struct GpuBackend {
 }
 
 impl GpuBackend {
-    /// Open the best GPU adapter.
+    /// The process's GPU: the best adapter, opened on first use and shared
+    /// by every handle (and by the backend the core uses for
+    /// [`Device::gpu`]), so statistics such as [`held_bytes`](Self::held_bytes)
+    /// describe the arrays of the whole process.
     ///
     /// # Errors
     /// [`mlx_core::Error::NoBackend`] when no adapter exists (the message
     /// says how to install one), or [`mlx_core::Error::Device`] when the
     /// device fails to open.
     pub fn new() -> Result<GpuBackend> {
-        Ok(GpuBackend {
-            gpu: Arc::new(Gpu::open()?),
-        })
+        static GPU: OnceLock<std::result::Result<Arc<Gpu>, Error>> = OnceLock::new();
+        let gpu = GPU.get_or_init(|| Gpu::open().map(Arc::new)).clone()?;
+        Ok(GpuBackend { gpu })
     }
 
     /// The adapter's name and API, e.g. `NVIDIA H100 (Vulkan)`.
@@ -43,6 +46,22 @@ impl GpuBackend {
     /// Bytes held by the buffer pool's free buffers.
     pub fn cached_bytes(&self) -> u64 {
         self.gpu.pool.cached_bytes()
+    }
+
+    /// Bytes of all GPU buffers this backend holds: those of live arrays
+    /// plus the pool's free ones. Steady across iterations of a loop that
+    /// repeats the same shapes.
+    pub fn held_bytes(&self) -> u64 {
+        self.gpu.pool.held_bytes()
+    }
+
+    /// The largest array, in bytes, one buffer can hold on this adapter
+    /// (its per-binding storage limit).
+    pub fn max_array_bytes(&self) -> u64 {
+        self.gpu
+            .limits
+            .max_storage_buffer_binding_size
+            .min(self.gpu.limits.max_buffer_size)
     }
 
     /// Release the pool's free buffers to the driver.

@@ -131,6 +131,7 @@ impl Gpu {
             16,
             pool.clone(),
         );
+        pool.created(16);
         Ok(Gpu {
             caps: Caps {
                 f16: features.contains(wgpu::Features::SHADER_F16),
@@ -237,6 +238,7 @@ impl Gpu {
                 })?
             }
         };
+        self.pool.created(size);
         Ok(GpuBuffer::new(buf, bytes, self.pool.clone()))
     }
 

@@ -7,6 +7,7 @@
 //! runs after every earlier reader.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Usage of every pooled buffer.
@@ -33,6 +34,8 @@ pub(crate) struct Pool {
     free: Mutex<Free>,
     /// Cached bytes above which returned buffers are released instead.
     pub(crate) cap: u64,
+    /// Bytes of every buffer that exists (in use or cached).
+    held: AtomicU64,
 }
 
 #[derive(Debug, Default)]
@@ -47,7 +50,18 @@ impl Pool {
         Pool {
             free: Mutex::new(Free::default()),
             cap,
+            held: AtomicU64::new(0),
         }
+    }
+
+    /// Count a newly created buffer of `size` bytes.
+    pub(crate) fn created(&self, size: u64) {
+        self.held.fetch_add(size, Ordering::Relaxed);
+    }
+
+    /// Bytes of all buffers that exist, in use or cached.
+    pub(crate) fn held_bytes(&self) -> u64 {
+        self.held.load(Ordering::Relaxed)
     }
 
     /// A free buffer of exactly `size` bytes, if one is cached.
@@ -63,7 +77,9 @@ impl Pool {
         let size = buf.size();
         let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
         if free.bytes + size > self.cap || bucket(size) != size {
-            return; // dropped: wgpu frees it once queued work is done
+            // Dropped: wgpu frees it once queued work is done.
+            self.held.fetch_sub(size, Ordering::Relaxed);
+            return;
         }
         free.bytes += size;
         free.by_size.entry(size).or_default().push(buf);
@@ -74,6 +90,7 @@ impl Pool {
     pub(crate) fn clear(&self) {
         let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
         free.by_size.clear();
+        self.held.fetch_sub(free.bytes, Ordering::Relaxed);
         free.bytes = 0;
     }
 
