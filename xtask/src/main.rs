@@ -4,6 +4,10 @@
 //! - `test`: every test of the workspace.
 //! - `bench-cpu`: NumPy baseline and the criterion benches in one command,
 //!   then the table of ratios (see `benches/README.md`).
+//! - `device-bins`: release binaries of the GPU tests and benches, copied to
+//!   `device-bin/` for a GPU machine without a toolchain (see `docs/gpu.md`).
+
+mod device_bins;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -14,8 +18,11 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("test") => test(),
         Some("bench-cpu") => bench_cpu(&args[1..]),
+        Some("device-bins") => device_bins::device_bins(),
         _ => {
-            eprintln!("usage: cargo xtask <ci | test | bench-cpu [criterion filter]>");
+            eprintln!(
+                "usage: cargo xtask <ci | test | bench-cpu [criterion filter] | device-bins>"
+            );
             return ExitCode::from(2);
         }
     };
@@ -28,7 +35,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("xtask sits in the workspace")
@@ -48,7 +55,7 @@ fn run(cmd: &mut Command) -> Result<(), String> {
     }
 }
 
-fn cargo() -> Command {
+pub(crate) fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
 
