@@ -190,6 +190,10 @@ fn op(x: f32, y: f32) -> f32 {
 
 //@ section equal
 fn op(x: C_a, y: C_b) -> C_out { return b2u(x == y); }
+//@ section not_equal.float
+// Written as !(x == y): a float `!=` may compile to an ordered compare,
+// which is false when x or y is NaN.
+fn op(x: C_a, y: C_b) -> C_out { return b2u(!(x == y)); }
 //@ section not_equal
 fn op(x: C_a, y: C_b) -> C_out { return b2u(x != y); }
 //@ section less

@@ -1,1 +1,153 @@
-// softmax kernels.
+// Softmax over the last axis: out = exp(x - max) / sum, computed in f32,
+// one group of TPR threads per row (256 / TPR rows per workgroup).
+// Bindings: 1 = a (T_a, float input), 2 = out (T_out, same dtype,
+// row-major).
+// Params: [n_rows, n (row length), offset, stride of the last axis (i32
+//          bits), kept segment [nd, shape[nd], strides[nd]] over the other
+//          axes (i32 stride bits)].
+// Constants: TPR (threads per row), K (row elements each thread keeps in
+// registers, so the input is read once; 0 = rows too long, read three
+// times), KC (= max(K, 1)), CONTIG (last-axis stride is 1).
+// A row whose max is not finite (all -inf, a +inf, or a NaN) is all NaN,
+// as on the CPU.
+
+@group(0) @binding(1) var<storage, read> a: array<T_a>;
+@group(0) @binding(2) var<storage, read_write> out: array<T_out>;
+
+var<workgroup> sh: array<f32, 256>;
+
+fn seg_offset(i: u32, at: u32) -> i32 {
+    let nd = p[at];
+    var off = 0i;
+    var rem = i;
+    var d = nd;
+    loop {
+        if (d == 0u) {
+            break;
+        }
+        d = d - 1u;
+        let n = p[at + 1u + d];
+        off = off + i32(rem % n) * bitcast<i32>(p[at + 1u + nd + d]);
+        rem = rem / n;
+    }
+    return off;
+}
+
+fn x_at(base: i32, r: u32) -> f32 {
+    if (CONTIG) {
+        return f32(ld_a(a[u32(base + i32(r))]));
+    }
+    return f32(ld_a(a[u32(base + i32(r) * bitcast<i32>(p[3]))]));
+}
+
+// NaN-propagating max.
+fn fmax(x: f32, y: f32) -> f32 {
+    return select(y, x, x > y || is_nan(x));
+}
+
+// Combine `v` over the TPR threads of a row (`t` = index in the row);
+// every thread of the row gets the result.
+fn row_max(lid: u32, t: u32, v: f32) -> f32 {
+    sh[lid] = v;
+    workgroupBarrier();
+    var s = TPR / 2u;
+    loop {
+        if (s == 0u) {
+            break;
+        }
+        if (t < s) {
+            sh[lid] = fmax(sh[lid], sh[lid + s]);
+        }
+        workgroupBarrier();
+        s = s / 2u;
+    }
+    let m = sh[lid - t];
+    workgroupBarrier();
+    return m;
+}
+
+fn row_sum(lid: u32, t: u32, v: f32) -> f32 {
+    sh[lid] = v;
+    workgroupBarrier();
+    var s = TPR / 2u;
+    loop {
+        if (s == 0u) {
+            break;
+        }
+        if (t < s) {
+            sh[lid] = sh[lid] + sh[lid + s];
+        }
+        workgroupBarrier();
+        s = s / 2u;
+    }
+    let m = sh[lid - t];
+    workgroupBarrier();
+    return m;
+}
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+    let g = wid.y * nwg.x + wid.x;
+    let t = lid % TPR;
+    let row = g * (256u / TPR) + lid / TPR;
+    let valid = row < p[0];
+    let n = p[1];
+    var base = 0i;
+    if (valid) {
+        base = bitcast<i32>(p[2]) + seg_offset(row, 4u);
+    }
+    let obase = row * n;
+    var vals: array<f32, KC>;
+    var m = -inf_f32();
+    if (K > 0u) {
+        for (var k = 0u; k < K; k = k + 1u) {
+            let r = t + k * TPR;
+            var v = -inf_f32();
+            if (valid && r < n) {
+                v = x_at(base, r);
+            }
+            vals[k] = v;
+            m = fmax(m, v);
+        }
+    } else if (valid) {
+        for (var r = t; r < n; r = r + TPR) {
+            m = fmax(m, x_at(base, r));
+        }
+    }
+    m = row_max(lid, t, m);
+    var s = 0.0;
+    if (K > 0u) {
+        for (var k = 0u; k < K; k = k + 1u) {
+            let r = t + k * TPR;
+            if (valid && r < n) {
+                let e = exp(vals[k] - m);
+                vals[k] = e;
+                s = s + e;
+            }
+        }
+    } else if (valid) {
+        for (var r = t; r < n; r = r + TPR) {
+            s = s + exp(x_at(base, r) - m);
+        }
+    }
+    s = row_sum(lid, t, s);
+    if (!valid) {
+        return;
+    }
+    let bad = is_nan(m) || abs(m) == inf_f32();
+    let inv = 1.0 / s;
+    if (K > 0u) {
+        for (var k = 0u; k < K; k = k + 1u) {
+            let r = t + k * TPR;
+            if (r < n) {
+                out[obase + r] = st_out(select(vals[k] * inv, nan_f32(), bad));
+            }
+        }
+    } else {
+        for (var r = t; r < n; r = r + TPR) {
+            let y = exp(x_at(base, r) - m) * inv;
+            out[obase + r] = st_out(select(y, nan_f32(), bad));
+        }
+    }
+}

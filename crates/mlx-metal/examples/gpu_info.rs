@@ -17,7 +17,7 @@ fn main() -> Result<(), mlx_core::Error> {
     let y = ((&a * &b)? + &c)?.exp()?;
     let got = y.to_vec::<f32>()?;
     // exp(2a + 0.5) for a = 1..4
-    let want = [12.182494f32, 90.01713, 665.14163, 4914.7686];
+    let want = [12.182_494_f32, 90.017_13, 665.141_6, 4_914.769];
     for (g, w) in got.iter().zip(want) {
         assert!((g - w).abs() <= 1e-4 * w, "{got:?} vs {want:?}");
     }

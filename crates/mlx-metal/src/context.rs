@@ -24,12 +24,12 @@ pub(crate) struct Gpu {
     pub(crate) info: wgpu::AdapterInfo,
     pub(crate) limits: wgpu::Limits,
     pub(crate) caps: Caps,
-    /// The adapter offers subgroup operations.
+    /// The adapter offers subgroup operations (no kernel needs them yet).
+    #[allow(dead_code)]
     pub(crate) subgroups: bool,
     /// The adapter offers 16x16x16 f16 cooperative matrices.
     pub(crate) coop_matrix: bool,
     pub(crate) pool: Arc<Pool>,
-    unchecked: bool,
     pipelines: Mutex<HashMap<String, Arc<wgpu::ComputePipeline>>>,
     pending: Mutex<Pending>,
     errors: Arc<Mutex<Vec<String>>>,
@@ -144,7 +144,6 @@ impl Gpu {
             info,
             limits,
             pool,
-            unchecked: std::env::var("MLX_WGPU_UNCHECKED").is_ok_and(|v| v == "1"),
             pipelines: Mutex::default(),
             pending: Mutex::default(),
             errors,

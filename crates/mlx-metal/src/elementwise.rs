@@ -101,6 +101,7 @@ pub(crate) const CONTIG_EPT: usize = 4;
 /// One elementwise kernel of `family` over `inputs` (all of `out.shape`,
 /// bound as `names[..n]`), writing `out` (bound as `out`). `sections` are
 /// appended to the shared text; `extra` is more WGSL (e.g. a cast).
+#[allow(clippy::too_many_arguments)] // one call per family, all arguments distinct
 pub(crate) fn launch(
     gpu: &Gpu,
     op: &'static str,

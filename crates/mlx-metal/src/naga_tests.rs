@@ -4,7 +4,7 @@
 
 use crate::shader::{self, compose, op_section};
 use crate::slots;
-use mlx_core::primitive::{BinaryOp, UnaryOp};
+use mlx_core::primitive::{ArgReduceOp, BinaryOp, ReduceOp, UnaryOp};
 use mlx_core::Dtype;
 
 /// Dtypes the GPU holds.
@@ -140,6 +140,98 @@ fn select_and_indexing_kernels_validate() {
                     &[],
                 );
                 validate(&format!("take {d} by {i}"), &src);
+            }
+        }
+    }
+}
+
+#[test]
+fn reduce_kernels_validate() {
+    use crate::reduce::{arg_source, reduce_source, Kernel};
+    let kernels = [
+        Kernel::Row { tpr: 256 },
+        Kernel::Row { tpr: 32 },
+        Kernel::Row { tpr: 1 },
+        Kernel::Col { strands: 8 },
+        Kernel::Col { strands: 1 },
+    ];
+    let mut built = 0;
+    for op in [
+        ReduceOp::Sum,
+        ReduceOp::Prod,
+        ReduceOp::Max,
+        ReduceOp::Min,
+        ReduceOp::All,
+        ReduceOp::Any,
+    ] {
+        for d in GPU_DTYPES {
+            if matches!(op, ReduceOp::All | ReduceOp::Any) && d != Dtype::Bool {
+                continue; // the core casts their input to bool
+            }
+            // The kernel's own dtype, and float partials of a split pass.
+            let mut pairs = vec![(d, d)];
+            if slots::is_float(d) {
+                pairs.push((d, Dtype::Float32));
+                pairs.push((Dtype::Float32, d));
+            }
+            for (from, to) in pairs {
+                for kernel in kernels {
+                    for (contig, red1) in [(true, true), (false, true), (false, false)] {
+                        let src = reduce_source(op, from, to, kernel, contig, red1)
+                            .unwrap_or_else(|e| panic!("{}: {e}", op.name()));
+                        validate(
+                            &format!("{} {from}->{to} {kernel:?} {contig} {red1}", op.name()),
+                            &src,
+                        );
+                        built += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(built > 500, "{built}");
+    for op in [ArgReduceOp::ArgMax, ArgReduceOp::ArgMin] {
+        for d in GPU_DTYPES {
+            for (tpr, contig) in [(256, true), (8, false), (1, true)] {
+                let src = arg_source(op, d, tpr, contig).expect("argcmp section");
+                validate(&format!("{} {d} {tpr}", op.name()), &src);
+            }
+        }
+    }
+}
+
+#[test]
+fn softmax_kernels_validate() {
+    use crate::softmax::{plan, softmax_source};
+    assert_eq!(plan(8192), (256, 32));
+    assert_eq!(plan(100_000).1, 0);
+    for d in [Dtype::Float32, Dtype::Float16, Dtype::Bfloat16] {
+        for (tpr, k) in [(256, 32), (256, 0), (16, 8), (1, 1)] {
+            for contig in [true, false] {
+                validate(
+                    &format!("softmax {d} {tpr} {k} {contig}"),
+                    &softmax_source(d, tpr, k, contig),
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn scan_kernels_validate() {
+    use crate::scan::{par_ok, scan_source};
+    for d in GPU_DTYPES {
+        for reverse in [false, true] {
+            for inclusive in [false, true] {
+                for par in [false, true] {
+                    if par && !par_ok(d) {
+                        continue;
+                    }
+                    validate(
+                        &format!("cumsum {d} par={par} rev={reverse} incl={inclusive}"),
+                        &scan_source(d, par, reverse, inclusive),
+                    );
+                }
             }
         }
     }

@@ -1,18 +1,96 @@
-//! Cumulative ops (`shaders/scan.wgsl`).
+//! Cumulative ops (`shaders/scan.wgsl`): one thread per line with a
+//! sequential loop (exact CPU semantics, including per-step rounding of
+//! half types), or for long innermost lines of integers and `float32` one
+//! workgroup per line scanning 256 elements at a time.
 
-use crate::context::Gpu;
+use crate::context::{grid, Gpu};
+use crate::elementwise::{buffer, out_buffer, storage};
+use crate::reduce::{collapse, groups_grid, push_segment, word};
+use crate::shader::{compose, section, SCAN};
+use crate::slots;
 use mlx_core::primitive::{OutSpec, ScanOp};
-use mlx_core::{Error, Result, Storage, View};
+use mlx_core::{Dtype, Error, Result, Storage, View};
+
+/// Shortest innermost line scanned by a whole workgroup.
+const PAR_MIN: usize = 256;
+
+/// The WGSL of a scan of `dtype` (`par`: workgroup per line).
+pub(crate) fn scan_source(dtype: Dtype, par: bool, reverse: bool, inclusive: bool) -> String {
+    let entry = if par { "main.par" } else { "main.seq" };
+    let main = section(SCAN, entry).expect("scan.wgsl has its entries");
+    compose(
+        &[("a", dtype), ("out", dtype)],
+        &[
+            ("REVERSE", reverse.to_string()),
+            ("INCLUSIVE", inclusive.to_string()),
+        ],
+        SCAN,
+        &[main],
+    )
+}
+
+/// True when the workgroup scan may serve `dtype` (its rounding differs
+/// from a sequential loop only for float32, within tolerance; half types
+/// must round after every step).
+pub(crate) fn par_ok(dtype: Dtype) -> bool {
+    !matches!(dtype, Dtype::Float16 | Dtype::Bfloat16)
+}
 
 /// Cumulative `op` of `input` along `axis`.
 pub(crate) fn scan(
-    _gpu: &Gpu,
+    gpu: &Gpu,
     op: ScanOp,
-    _input: &View,
-    _axis: usize,
-    _reverse: bool,
-    _inclusive: bool,
-    _out: OutSpec,
+    input: &View,
+    axis: usize,
+    reverse: bool,
+    inclusive: bool,
+    out: OutSpec,
 ) -> Result<Storage> {
-    Err(Error::unsupported(op.name(), "wgpu", "not yet"))
+    let name = op.name();
+    slots::check(name, input.dtype, gpu.caps)?;
+    if input.dtype != out.dtype {
+        return Err(Error::dtype(
+            name,
+            input.dtype,
+            "the GPU kernel keeps the input's dtype",
+        ));
+    }
+    let ob = out_buffer(gpu, name, out)?;
+    let numel = out.numel();
+    if numel == 0 {
+        return Ok(storage(ob, out));
+    }
+    let ScanOp::Sum = op;
+    let n = input.shape[axis];
+    let inner: usize = input.shape[axis + 1..].iter().product();
+    let lines = numel / n;
+    let line_dims = collapse(
+        (0..input.shape.len())
+            .filter(|&i| i != axis)
+            .map(|i| (input.shape[i], input.strides[i])),
+    );
+    let stride = i32::try_from(input.strides[axis]).map_err(|_| Error::Device {
+        op: name,
+        msg: format!(
+            "stride {} does not fit the GPU's 32-bit indexing",
+            input.strides[axis]
+        ),
+    })?;
+    let mut p = vec![
+        word(name, lines)?,
+        word(name, n)?,
+        word(name, inner)?,
+        word(name, input.offset)?,
+        stride as u32,
+    ];
+    push_segment(name, &mut p, &line_dims)?;
+    let par = inner == 1 && n >= PAR_MIN && par_ok(input.dtype);
+    let key = format!(
+        "cumsum|{}|{par}{reverse}{inclusive}",
+        input.dtype.short_name()
+    );
+    let pipeline = gpu.pipeline(&key, || scan_source(input.dtype, par, reverse, inclusive))?;
+    let groups = if par { groups_grid(lines) } else { grid(lines) };
+    gpu.dispatch(&pipeline, &p, &[buffer(name, input)?, &ob], groups)?;
+    Ok(storage(ob, out))
 }

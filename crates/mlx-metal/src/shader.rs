@@ -32,7 +32,8 @@ pub(crate) const SCAN: &str = include_str!("../../../shaders/scan.wgsl");
 /// Matrix products.
 pub(crate) const MATMUL: &str = include_str!("../../../shaders/matmul.wgsl");
 
-/// Every family, by file name (for the naga test and error messages).
+/// Every family, by file name (for the naga tests).
+#[cfg(test)]
 pub(crate) const FAMILIES: [(&str, &str); 10] = [
     ("dtype", DTYPE),
     ("copy", COPY),
@@ -71,16 +72,6 @@ pub(crate) fn section<'a>(src: &'a str, name: &str) -> Option<&'a str> {
         rest = body;
     }
     None
-}
-
-/// All section names of `src`.
-pub(crate) fn section_names(src: &str) -> Vec<&str> {
-    src.match_indices(MARK)
-        .map(|(i, _)| {
-            let after = &src[i + MARK.len()..];
-            after[..after.find('\n').unwrap_or(after.len())].trim()
-        })
-        .collect()
 }
 
 /// The dtype class used to pick an op's variant: `float`, `sint`, `uint`
@@ -153,6 +144,5 @@ mod tests {
         assert_eq!(section(src, "a"), Some("\nA\n"));
         assert_eq!(section(src, "b.float"), Some("\nB\n"));
         assert_eq!(section(src, "c"), None);
-        assert_eq!(section_names(src), ["a", "b.float"]);
     }
 }
