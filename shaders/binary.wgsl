@@ -75,8 +75,39 @@ fn op(x: C_a, y: C_b) -> C_out { return select(x / max(y, C_b(1)), C_out(0), y =
 fn op(x: C_a, y: C_b) -> C_out { return x & y; }
 
 //@ section remainder.float
+// C's fmod, exactly: subtract from |x| the largest |y| * 2^k not above it
+// until |x| < |y| (each subtraction is exact by Sterbenz's lemma). Neither
+// `%` (OpFRem) nor x - y * trunc(x / y) is exact on GPUs (lavapipe gives
+// 0 for 2.5 % 0.001), and both give NaN for an infinite y.
+fn fmod_f32(x: f32, y: f32) -> f32 {
+    let ay = abs(y);
+    let my = frexp(ay).fract;
+    var r = abs(x);
+    // At most one step per binade between x and y (< 280 for f32); the cap
+    // guards against a GPU that flushes a subnormal y to a 0 mantissa.
+    for (var step = 0u; step < 300u; step = step + 1u) {
+        if (r < ay) {
+            break;
+        }
+        // d = |y| scaled into r's binade, halved if above r: d <= r < 2d.
+        var d = ldexp(my, frexp(r).exp);
+        if (d > r) {
+            d = d * 0.5;
+        }
+        r = r - d;
+    }
+    return select(r, -r, sign_bit(x));
+}
+
 fn op(x: f32, y: f32) -> f32 {
-    let r = x - y * trunc(x / y);
+    if (is_nan(x) || is_nan(y) || is_inf(x) || y == 0.0) {
+        return nan_f32();
+    }
+    var r = x; // fmod(x, ±inf) = x
+    if (!is_inf(y)) {
+        r = fmod_f32(x, y);
+    }
+    // Python's sign: that of the divisor.
     if (r != 0.0 && ((r < 0.0) != (y < 0.0))) {
         return r + y;
     }
@@ -99,29 +130,38 @@ fn op(x: C_a, y: C_b) -> C_out { return select(x % max(y, C_b(1)), C_out(0), y =
 fn op(x: C_a, y: C_b) -> C_out { return 0u; }
 
 //@ section power.float
+// y is an odd integer (floats of magnitude >= 2^24 are even integers).
+fn is_odd_int(y: f32) -> bool {
+    return abs(y) < 16777216.0 && trunc(y) == y && (i32(abs(y)) & 1) == 1;
+}
+
 fn op(x: f32, y: f32) -> f32 {
-    if (y == 0.0) {
-        return 1.0;
+    // C's pow, special cases first (as the CPU's powf).
+    if (y == 0.0 || x == 1.0) {
+        return 1.0; // even for NaN
     }
     if (is_nan(x) || is_nan(y)) {
         return nan_f32();
     }
-    if (x == 1.0) {
-        return 1.0;
+    let ax = abs(x);
+    if (is_inf(y)) {
+        if (ax == 1.0) {
+            return 1.0;
+        }
+        return select(inf_f32(), 0.0, (ax < 1.0) == (y > 0.0));
+    }
+    let odd = is_odd_int(y);
+    if (ax == 0.0 || is_inf(x)) {
+        // ±0 or ±inf: the magnitude is 0 or inf, the sign x's for odd y.
+        let m = select(inf_f32(), 0.0, (ax == 0.0) == (y > 0.0));
+        return select(m, -m, sign_bit(x) && odd);
     }
     if (x < 0.0) {
         if (trunc(y) != y) {
             return nan_f32();
         }
-        let m = pow(-x, y);
-        // Odd integer exponents keep the sign (|y| < 2^24 are exact in f32).
-        if (abs(y) < 16777216.0 && (i32(abs(y)) & 1) == 1) {
-            return -m;
-        }
-        return m;
-    }
-    if (x == 0.0) {
-        return select(0.0, inf_f32(), y < 0.0);
+        let m = pow(ax, y);
+        return select(m, -m, odd);
     }
     return pow(x, y);
 }
@@ -175,7 +215,29 @@ fn op(x: f32, y: f32) -> f32 { return select(y, x, x < y || is_nan(x)); }
 fn op(x: C_a, y: C_b) -> C_out { return min(x, y); }
 
 //@ section arctan2.float
-fn op(x: f32, y: f32) -> f32 { return atan2(x, y); }
+fn op(y: f32, x: f32) -> f32 {
+    // atan2(y, x) with C's special cases (the builtin leaves zeros,
+    // infinities and NaN undefined).
+    if (is_nan(x) || is_nan(y)) {
+        return nan_f32();
+    }
+    let pi = 3.14159265358979;
+    let sy = select(1.0, -1.0, sign_bit(y));
+    if (y == 0.0) {
+        // ±0 for x >= +0, ±pi for x <= -0 (the sign of y kept).
+        return select(y, sy * pi, sign_bit(x));
+    }
+    if (is_inf(x)) {
+        if (is_inf(y)) {
+            return sy * select(0.78539816339744831, 2.35619449019234492, x < 0.0);
+        }
+        return sy * select(0.0, pi, x < 0.0);
+    }
+    if (x == 0.0 || is_inf(y)) {
+        return sy * 1.57079632679489662;
+    }
+    return atan2(y, x);
+}
 //@ section logaddexp.float
 fn op(x: f32, y: f32) -> f32 {
     if (is_nan(x) || is_nan(y)) {
@@ -191,9 +253,7 @@ fn op(x: f32, y: f32) -> f32 {
 //@ section equal
 fn op(x: C_a, y: C_b) -> C_out { return b2u(x == y); }
 //@ section not_equal.float
-// Written as !(x == y): a float `!=` may compile to an ordered compare,
-// which is false when x or y is NaN.
-fn op(x: C_a, y: C_b) -> C_out { return b2u(!(x == y)); }
+fn op(x: f32, y: f32) -> u32 { return b2u(!(x == y) || is_nan(x) || is_nan(y)); }
 //@ section not_equal
 fn op(x: C_a, y: C_b) -> C_out { return b2u(x != y); }
 //@ section less

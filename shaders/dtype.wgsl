@@ -27,6 +27,17 @@ fn inf_f32() -> f32 {
     return bitcast<f32>(0x7f800000u);
 }
 
+// ±inf, tested on the bits (WGSL lets compilers assume floats are finite,
+// so `abs(x) == inf` may fold away).
+fn is_inf(x: f32) -> bool {
+    return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u;
+}
+
+// The sign bit (true for -0.0 and negative NaN too).
+fn sign_bit(x: f32) -> bool {
+    return (bitcast<u32>(x) >> 31u) == 1u;
+}
+
 // Linear thread index of a 1-D kernel dispatched as a 2-D grid.
 fn thread_index(wid: vec3<u32>, nwg: vec3<u32>, lid: u32, wg: u32) -> u32 {
     return (wid.y * nwg.x + wid.x) * wg + lid;

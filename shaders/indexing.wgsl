@@ -43,18 +43,22 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     } else {
         ii = strided_offset(j, p[idx_at], idx_at + 1u, idx_at + 1u + p[idx_at]);
     }
+    // Bounds are checked in the index's own type: 64-bit indices such as
+    // 2^32 must not wrap into range.
     let raw = ld_i(idx[ii]);
-    var k = i32(raw);
-    if (k < 0) {
-        k = k + i32(n);
+    let nn = C_i(n);
+    var kk = raw;
+    if (raw < C_i(0)) {
+        kk = raw + nn;
     }
-    if (k < 0 || k >= i32(n) || (raw > C_i(0) && u32(k) != u32(raw))) {
+    if (kk < C_i(0) || kk >= nn) {
         atomicStore(&oob[1], i32(raw));
         atomicStore(&oob[2], i32(n));
         atomicMax(&oob[0], 1);
         out[o] = st_out(C_out(0));
         return;
     }
+    let k = i32(kk);
     let base = strided_offset(pre_i, p[pre_at], pre_at + 1u, pre_at + 1u + p[pre_at])
         + strided_offset(post_i, p[post_at], post_at + 1u, post_at + 1u + p[post_at]);
     let ia = u32(i32(p[2]) + i32(base) + k * bitcast<i32>(p[3]));

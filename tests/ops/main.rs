@@ -4,6 +4,7 @@
 
 mod binary;
 mod creation;
+mod device;
 mod errors;
 mod graph;
 mod indexing;

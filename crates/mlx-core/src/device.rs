@@ -1,5 +1,6 @@
 //! Devices and the default device.
 
+use std::cell::Cell;
 use std::fmt;
 use std::sync::RwLock;
 
@@ -58,7 +59,13 @@ impl fmt::Display for Device {
 
 static DEFAULT: RwLock<Option<Device>> = RwLock::new(None);
 
-/// The device new arrays and ops use: the one set by
+thread_local! {
+    /// The innermost [`with_default_device`] scope of this thread.
+    static SCOPED: Cell<Option<Device>> = const { Cell::new(None) };
+}
+
+/// The device new arrays and ops use: the one of the innermost
+/// [`with_default_device`] scope on this thread, else the one set by
 /// [`set_default_device`], else the GPU when a GPU backend is registered
 /// and finds an adapter, else the CPU.
 ///
@@ -69,6 +76,9 @@ static DEFAULT: RwLock<Option<Device>> = RwLock::new(None);
 /// assert!(matches!(d.kind, mlx_core::DeviceType::Cpu | mlx_core::DeviceType::Gpu));
 /// ```
 pub fn default_device() -> Device {
+    if let Some(d) = SCOPED.with(Cell::get) {
+        return d;
+    }
     if let Some(d) = *DEFAULT.read().unwrap_or_else(|e| e.into_inner()) {
         return d;
     }
@@ -97,4 +107,39 @@ pub fn set_default_device(device: Device) -> crate::Result<()> {
     crate::backend::backend_for_op("set_default_device", device)?;
     *DEFAULT.write().unwrap_or_else(|e| e.into_inner()) = Some(device);
     Ok(())
+}
+
+/// Restores the previous scoped default device when dropped (also when
+/// the scope unwinds from a panic).
+struct ScopeGuard {
+    previous: Option<Device>,
+}
+
+impl Drop for ScopeGuard {
+    fn drop(&mut self) {
+        SCOPED.with(|s| s.set(self.previous));
+    }
+}
+
+/// Run `f` with `device` as this thread's default device (MLX's
+/// `with mx.stream(...)`): creation ops (`arange`, `zeros`, ...) and
+/// scalar operands inside `f` use `device`. Scopes nest; the previous
+/// default comes back when `f` returns or panics. Other threads and the
+/// process-wide [`set_default_device`] are not affected. The device is not
+/// checked here: an op on a device without a backend fails as usual.
+///
+/// # Examples
+/// ```
+/// # use mlx_cpu as _;
+/// use mlx_core::{default_device, ops, with_default_device, Device};
+/// let before = default_device();
+/// let a = with_default_device(Device::cpu(), || ops::arange(0, 3, 1, None))?;
+/// assert_eq!(a.device(), Device::cpu());
+/// assert_eq!(default_device(), before);
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub fn with_default_device<R>(device: Device, f: impl FnOnce() -> R) -> R {
+    let previous = SCOPED.with(|s| s.replace(Some(device)));
+    let _guard = ScopeGuard { previous };
+    f()
 }

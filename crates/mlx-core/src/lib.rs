@@ -28,7 +28,7 @@ pub mod shape;
 
 pub use array::{eval, Array, Nested};
 pub use backend::{backend_for, Backend, BackendRegistration, Storage, View};
-pub use device::{default_device, set_default_device, Device, DeviceType};
+pub use device::{default_device, set_default_device, with_default_device, Device, DeviceType};
 pub use dtype::{Dtype, DtypeKind};
 pub use element::{Complex64, Element, HostData};
 pub use error::{Error, Result};

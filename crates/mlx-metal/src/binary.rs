@@ -10,14 +10,5 @@ use mlx_core::{Result, Storage, View};
 /// `out = op(a, b)`.
 pub(crate) fn binary(gpu: &Gpu, op: BinaryOp, a: &View, b: &View, out: OutSpec) -> Result<Storage> {
     let sec = op_section(BINARY, op.name(), op.name(), a.dtype)?;
-    launch(
-        gpu,
-        op.name(),
-        BINARY,
-        &["a", "b"],
-        &[a, b],
-        &[sec],
-        "",
-        out,
-    )
+    launch(gpu, op.name(), BINARY, &["a", "b"], &[a, b], &[sec], out)
 }

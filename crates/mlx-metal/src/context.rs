@@ -364,24 +364,21 @@ impl Gpu {
         }
         pending.dispatches += 1;
         if pending.dispatches >= MAX_PENDING {
-            let enc = pending.encoder.take();
             pending.dispatches = 0;
-            drop(pending);
-            if let Some(enc) = enc {
+            if let Some(enc) = pending.encoder.take() {
                 self.queue.submit([enc.finish()]);
             }
         }
         Ok(())
     }
 
-    /// Submit the pending encoder, if any.
+    /// Submit the pending encoder, if any. The submit happens under the
+    /// pending lock, so command buffers reach the queue in recording order
+    /// even when several threads evaluate at once.
     pub(crate) fn submit(&self) {
-        let enc = {
-            let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
-            pending.dispatches = 0;
-            pending.encoder.take()
-        };
-        if let Some(enc) = enc {
+        let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+        pending.dispatches = 0;
+        if let Some(enc) = pending.encoder.take() {
             self.queue.submit([enc.finish()]);
         }
     }

@@ -100,8 +100,7 @@ pub(crate) const CONTIG_EPT: usize = 4;
 
 /// One elementwise kernel of `family` over `inputs` (all of `out.shape`,
 /// bound as `names[..n]`), writing `out` (bound as `out`). `sections` are
-/// appended to the shared text; `extra` is more WGSL (e.g. a cast).
-#[allow(clippy::too_many_arguments)] // one call per family, all arguments distinct
+/// appended to the shared text.
 pub(crate) fn launch(
     gpu: &Gpu,
     op: &'static str,
@@ -109,7 +108,6 @@ pub(crate) fn launch(
     names: &[&str],
     inputs: &[&View],
     sections: &[&str],
-    extra: &str,
     out: OutSpec,
 ) -> Result<Storage> {
     for v in inputs {
@@ -134,9 +132,12 @@ pub(crate) fn launch(
         sections.len()
     );
     let pipeline = gpu.pipeline(&key, || {
-        let mut all: Vec<&str> = sections.to_vec();
-        all.push(extra);
-        shader::compose(&bindings, &[("CONTIG", contig.to_string())], family, &all)
+        shader::compose(
+            &bindings,
+            &[("CONTIG", contig.to_string())],
+            family,
+            sections,
+        )
     })?;
     let mut bufs = Vec::with_capacity(inputs.len() + 1);
     for v in inputs {

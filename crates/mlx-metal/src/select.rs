@@ -15,7 +15,6 @@ pub(crate) fn select(gpu: &Gpu, cond: &View, x: &View, y: &View, out: OutSpec) -
         &["c", "x", "y"],
         &[cond, x, y],
         &[],
-        "",
         out,
     )
 }

@@ -122,6 +122,11 @@ pub(crate) fn prelude(x: &str, dtype: Dtype) -> String {
 pub(crate) fn cast_expr(v: &str, from: Dtype, to: Dtype) -> String {
     let (fc, tc) = (compute_type(from), compute_type(to));
     if to == Dtype::Bool {
+        if is_float(from) {
+            // NaN is true. A float `!=` may compile to an ordered compare
+            // (false for NaN), so test the bits: only ±0 are false.
+            return format!("select(0u, 1u, (bitcast<u32>({v}) & 0x7fffffffu) != 0u)");
+        }
         return format!("select(0u, 1u, {v} != {fc}(0))");
     }
     if fc == tc {
@@ -129,6 +134,15 @@ pub(crate) fn cast_expr(v: &str, from: Dtype, to: Dtype) -> String {
     }
     if is_float(from) && matches!(to, Dtype::Uint8 | Dtype::Uint16) {
         return format!("u32(i32({v}))");
+    }
+    // Widening changes signedness in two steps so that the source's sign
+    // decides the extension (as C++ `static_cast` and the CPU backend):
+    // `i32 -> u64` sign-extends, `u32 -> i64` zero-extends. A direct
+    // conversion extends by the target's signedness instead.
+    match (fc, tc) {
+        ("i32", "u64") => return format!("u64(i64({v}))"),
+        ("u32", "i64") => return format!("i64(u64({v}))"),
+        _ => {}
     }
     format!("{tc}({v})")
 }

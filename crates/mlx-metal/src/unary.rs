@@ -10,5 +10,5 @@ use mlx_core::{Result, Storage, View};
 /// `out = op(input)`.
 pub(crate) fn unary(gpu: &Gpu, op: UnaryOp, input: &View, out: OutSpec) -> Result<Storage> {
     let sec = op_section(UNARY, op.name(), op.name(), input.dtype)?;
-    launch(gpu, op.name(), UNARY, &["a"], &[input], &[sec], "", out)
+    launch(gpu, op.name(), UNARY, &["a"], &[input], &[sec], out)
 }

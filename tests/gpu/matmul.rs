@@ -1,0 +1,82 @@
+//! `matmul`: batched, broadcast batch dimensions, transposed and reversed
+//! operands, `M == 1`, 1-D operands, empty dimensions, mixed dtypes.
+
+use crate::check::{check, run_both, In, Tol};
+use crate::strategies::{broadcastable_from, input_of, Domain, GPU_FLOATS};
+use mlx::ops;
+use mlx::{Array, Dtype};
+use proptest::prelude::*;
+
+/// The largest `|x|` of `a` (at least 1).
+fn max_abs(a: &Array) -> f64 {
+    let h = a.to_host_data().expect("cpu input evaluates");
+    (0..h.len()).map(|i| h.get_f64(i).abs()).fold(1.0, f64::max)
+}
+
+/// The shapes of `a` and `b`: `[batch_a.., M, K]` and `[batch_b.., K, N]`
+/// with batches that broadcast together; `M == 1` often; either operand
+/// sometimes 1-D.
+fn shapes() -> impl Strategy<Value = (Vec<usize>, Vec<usize>)> {
+    (
+        prop::collection::vec(1usize..=3, 0..=2),
+        prop_oneof![2 => Just(1usize), 3 => 0usize..=9],
+        prop_oneof![1 => Just(0usize), 6 => 1usize..=17],
+        0usize..=9,
+        prop_oneof![6 => Just(0u8), 1 => Just(1u8), 1 => Just(2u8)],
+    )
+        .prop_flat_map(|(batch, m, k, n, one_d)| {
+            (
+                broadcastable_from(batch.clone()),
+                broadcastable_from(batch),
+                Just((m, k, n, one_d)),
+            )
+        })
+        .prop_map(|(ba, bb, (m, k, n, one_d))| {
+            let mut a = ba;
+            a.extend([m, k]);
+            let mut b = bb;
+            b.extend([k, n]);
+            match one_d {
+                1 => (vec![k], b),
+                2 => (a, vec![k]),
+                _ => (a, b),
+            }
+        })
+}
+
+/// `a @ b` for the float dtypes (the second operand sometimes of another
+/// dtype, integers included, promoted by the op), operands in random
+/// layouts (a transposed layout gives `A^T`-style strides).
+#[test]
+fn matmul_matches_cpu() {
+    let dtypes = || prop::sample::select(GPU_FLOATS.to_vec());
+    let s = (
+        shapes().prop_flat_map(|(a, b)| (input_of(a), input_of(b))),
+        dtypes(),
+        prop_oneof![4 => Just(None), 1 => dtypes().prop_map(Some), 1 => Just(Some(Dtype::Int32))],
+    );
+    check(64, s, |gpu, ((a, b), dt, dt_b)| {
+        let domain = Domain::new(-2.0, 2.0, -3, 3).finite();
+        let k = a.shape.last().copied().unwrap_or(0) as f64;
+        run_both(
+            gpu,
+            "matmul",
+            &[
+                In {
+                    spec: &a,
+                    dtype: dt,
+                    domain,
+                },
+                In {
+                    spec: &b,
+                    dtype: dt_b.unwrap_or(dt),
+                    domain,
+                },
+            ],
+            &|x| Tol::Accum {
+                scale: k * max_abs(&x[0]) * max_abs(&x[1]),
+            },
+            &|x| ops::matmul(&x[0], &x[1]),
+        )
+    });
+}
