@@ -25,6 +25,8 @@ mod error;
 pub mod ops;
 pub mod primitive;
 pub mod shape;
+pub mod transforms;
+pub mod tree;
 
 pub use array::{eval, Array, Nested};
 pub use backend::{backend_for, Backend, BackendRegistration, Storage, View};
@@ -32,6 +34,7 @@ pub use device::{default_device, set_default_device, with_default_device, Device
 pub use dtype::{Dtype, DtypeKind};
 pub use element::{Complex64, Element, HostData};
 pub use error::{Error, Result};
+pub use transforms::{checkpoint, custom_function, grad, jvp, value_and_grad, vjp, vmap};
 
 #[doc(hidden)]
 pub use half;

@@ -138,7 +138,12 @@ impl Gpu {
                 int64: features.contains(wgpu::Features::SHADER_INT64),
             },
             subgroups: features.contains(wgpu::Features::SUBGROUP),
-            coop_matrix: features.contains(wgpu::Features::EXPERIMENTAL_COOPERATIVE_MATRIX),
+            coop_matrix: features.contains(wgpu::Features::EXPERIMENTAL_COOPERATIVE_MATRIX)
+                && adapter.cooperative_matrix_properties().iter().any(|c| {
+                    (c.m_size, c.n_size, c.k_size) == (16, 16, 16)
+                        && c.ab_type == wgpu::CooperativeScalarType::F16
+                        && c.cr_type == wgpu::CooperativeScalarType::F32
+                }),
             device,
             queue,
             info,
@@ -304,7 +309,8 @@ impl Gpu {
     }
 
     /// Record one dispatch of `pipeline` with `params` bound at 0 and
-    /// `buffers` at 1, 2, ... (each bound over its `len`, at least 4 bytes).
+    /// `buffers` at 1, 2, ... (each bound over its `len` rounded up to 16
+    /// bytes).
     pub(crate) fn dispatch(
         &self,
         pipeline: &wgpu::ComputePipeline,
@@ -335,7 +341,10 @@ impl Gpu {
             resource: pbuf.as_entire_binding(),
         }];
         for (i, b) in buffers.iter().enumerate() {
-            let len = b.len.max(4).next_multiple_of(4).min(b.raw().size());
+            // Rounded up to 16 bytes (buffers are allocated in 16-byte
+            // multiples) so kernels that bind arrays of 16-byte vectors
+            // can address a partial last vector.
+            let len = b.len.max(4).next_multiple_of(16).min(b.raw().size());
             entries.push(wgpu::BindGroupEntry {
                 binding: i as u32 + 1,
                 resource: wgpu::BindingResource::Buffer(wgpu::BufferBinding {

@@ -236,3 +236,81 @@ fn scan_kernels_validate() {
         }
     }
 }
+
+#[test]
+fn matmul_kernels_validate() {
+    use crate::matmul::{coop_source, gemv_source, reduce_source, tiled_source, Gemv, Layout};
+    let layouts: Vec<Layout> = [(false, false), (false, true), (true, false), (true, true)]
+        .into_iter()
+        .map(|(t, vec)| Layout { t, vec })
+        .collect();
+    for d in [Dtype::Float32, Dtype::Float16, Dtype::Bfloat16] {
+        for &a in &layouts {
+            for &b in &layouts {
+                for out_vec in [false, true] {
+                    validate(
+                        &format!("matmul tiled {d} {a:?} {b:?} out_vec={out_vec}"),
+                        &tiled_source(d, a, b, out_vec),
+                    );
+                }
+            }
+        }
+        for kind in [Gemv::Axpy, Gemv::Dot] {
+            for x_vec in [false, true] {
+                for y_vec in [false, true] {
+                    for split in [false, true] {
+                        validate(
+                            &format!("matmul gemv {d} {kind:?} x_vec={x_vec} y_vec={y_vec} split={split}"),
+                            &gemv_source(d, kind, x_vec, y_vec, split),
+                        );
+                    }
+                }
+            }
+        }
+        validate(&format!("matmul gemv reduce {d}"), &reduce_source(d));
+    }
+    for &a in &layouts {
+        for &b in &layouts {
+            for out_vec in [false, true] {
+                validate(
+                    &format!("matmul coop {a:?} {b:?} out_vec={out_vec}"),
+                    &coop_source(a, b, out_vec),
+                );
+            }
+        }
+    }
+}
+
+/// The cooperative-matrix kernel cannot run here (no adapter offers it),
+/// so at least check that naga's SPIR-V writer (wgpu's Vulkan path)
+/// accepts it and declares the cooperative-matrix capability.
+#[test]
+fn matmul_coop_kernel_writes_spirv() {
+    use crate::matmul::{coop_source, Layout};
+    let l = |t| Layout { t, vec: true };
+    for (a, b) in [
+        (l(false), l(false)),
+        (l(false), l(true)),
+        (l(true), l(true)),
+    ] {
+        let src = coop_source(a, b, true);
+        let module = naga::front::wgsl::parse_str(&src).expect("parses");
+        let info = naga::valid::Validator::new(
+            naga::valid::ValidationFlags::all(),
+            naga::valid::Capabilities::all(),
+        )
+        .validate(&module)
+        .expect("validates");
+        let options = naga::back::spv::Options {
+            lang_version: (1, 6),
+            ..Default::default()
+        };
+        let words = naga::back::spv::write_vec(&module, &info, &options, None)
+            .unwrap_or_else(|e| panic!("SPIR-V for coop {a:?} {b:?}: {e}"));
+        // OpCapability CooperativeMatrixKHR (6022).
+        assert!(
+            words.windows(2).any(|w| w == [(2 << 16) | 17, 6022]),
+            "no CooperativeMatrixKHR capability"
+        );
+    }
+}

@@ -226,6 +226,10 @@ fn dispatch(
                 offset: d.offset,
             });
         }
+        Primitive::Custom(_) => {
+            // Forward the last input: the function's computed value.
+            return Ok(datas[datas.len() - 1].clone());
+        }
         Primitive::Slice { start, step } => {
             let d = &datas[0];
             let mut offset = d.offset as isize;

@@ -148,6 +148,19 @@ impl Array {
         Arc::ptr_eq(&self.0, &other.0)
     }
 
+    /// The primitive and inputs of a pending node; `None` once evaluated.
+    pub(crate) fn pending_parts(&self) -> Option<(Primitive, Vec<Array>)> {
+        match &*self.lock() {
+            State::Pending { primitive, inputs } => Some((primitive.clone(), inputs.clone())),
+            _ => None,
+        }
+    }
+
+    /// A stable identity of the node (for maps keyed by node).
+    pub(crate) fn id(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
+    }
+
     /// The evaluated data (an internal error if not evaluated).
     pub(crate) fn data(&self) -> Result<ArrayData> {
         match &*self.lock() {

@@ -1,6 +1,6 @@
 //! Elementwise two-input primitives ([`BinaryOp`]) and their dtype rules.
 
-use crate::{Dtype, Error, Result};
+use crate::{Array, Dtype, Error, Result};
 
 /// An elementwise op of two inputs. Both inputs reach the kernel broadcast
 /// to the output shape and cast to [`BinaryOp::compute_dtype`]; the kernel
@@ -132,4 +132,170 @@ impl BinaryOp {
             compute
         }
     }
+}
+
+impl BinaryOp {
+    /// `g * d out / d a` and `g * d out / d b`, before un-broadcasting;
+    /// `None` where the derivative is zero (comparisons, `floor_divide`).
+    fn partials(
+        self,
+        a: &Array,
+        b: &Array,
+        out: &Array,
+        g: &Array,
+        want: [bool; 2],
+    ) -> Result<[Option<Array>; 2]> {
+        use crate::ops::{greater, greater_equal, less, less_equal, log, power, sigmoid, square};
+        use BinaryOp::*;
+        let some = |x: Result<Array>| x.map(Some);
+        let (da, db): (Result<Option<Array>>, Result<Option<Array>>) = match self {
+            Add => (Ok(Some(g.clone())), Ok(Some(g.clone()))),
+            Subtract => (Ok(Some(g.clone())), some(-g)),
+            Multiply => (some(g * b), some(g * a)),
+            Divide => (some(g / b), some(crate::ops::negative(&((g * out)? / b)?))),
+            Remainder => (
+                Ok(Some(g.clone())),
+                some(crate::ops::negative(
+                    &(g * crate::ops::floor_divide(a, b)?)?,
+                )),
+            ),
+            Power => (
+                some(g * (power(a, &(b - 1.0f64)?)? * b)?),
+                some(g * (log(a)? * out)?),
+            ),
+            Maximum => (
+                some(g * greater_equal(a, b)?.as_type(a.dtype())?),
+                some(g * less(a, b)?.as_type(a.dtype())?),
+            ),
+            Minimum => (
+                some(g * less_equal(a, b)?.as_type(a.dtype())?),
+                some(g * greater(a, b)?.as_type(a.dtype())?),
+            ),
+            ArcTan2 => {
+                let den = (square(a)? + square(b)?)?;
+                (
+                    some(g * (b / &den)?),
+                    some(crate::ops::negative(&(g * (a / &den)?)?)),
+                )
+            }
+            LogAddExp => (some(g * sigmoid(&(a - b)?)?), some(g * sigmoid(&(b - a)?)?)),
+            FloorDivide | Equal | NotEqual | Less | LessEqual | Greater | GreaterEqual
+            | LogicalAnd | LogicalOr => (Ok(None), Ok(None)),
+        };
+        Ok([
+            if want[0] { da? } else { None },
+            if want[1] { db? } else { None },
+        ])
+    }
+
+    /// Cotangents of the two inputs given the output's cotangent `g`,
+    /// summed over broadcast axes back to each input's shape (MLX's `vjp`).
+    ///
+    /// # Errors
+    /// Errors of the ops that build the rule.
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// use mlx_core::{primitive::BinaryOp, Array};
+    /// let a = Array::from_slice(&[1.0f32, 2.0], &[2])?;
+    /// let b = Array::from_slice(&[3.0f32], &[1])?;
+    /// let g = mlx_core::ops::ones(&[2], mlx_core::Dtype::Float32)?;
+    /// let [da, db] = BinaryOp::Multiply.vjp(&a, &b, &(&a * &b)?, &g)?;
+    /// assert_eq!(da.unwrap().to_vec::<f32>()?, vec![3.0, 3.0]);
+    /// assert_eq!(db.unwrap().to_vec::<f32>()?, vec![3.0]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    pub fn vjp(self, a: &Array, b: &Array, out: &Array, g: &Array) -> Result<[Option<Array>; 2]> {
+        let [da, db] = self.partials(a, b, out, g, [true, true])?;
+        Ok([
+            da.map(|d| unbroadcast(&d, a.shape())).transpose()?,
+            db.map(|d| unbroadcast(&d, b.shape())).transpose()?,
+        ])
+    }
+
+    /// Tangent of the output given tangents of the inputs (`None` = zero).
+    ///
+    /// # Errors
+    /// Errors of the ops that build the rule.
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// use mlx_core::{primitive::BinaryOp, Array};
+    /// let a = Array::from_slice(&[2.0f32], &[1])?;
+    /// let t = Array::from_slice(&[1.0f32], &[1])?;
+    /// let d = BinaryOp::Multiply.jvp(&a, &a, &(&a * &a)?, [Some(&t), None])?.unwrap();
+    /// assert_eq!(d.to_vec::<f32>()?, vec![2.0]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    pub fn jvp(
+        self,
+        a: &Array,
+        b: &Array,
+        out: &Array,
+        t: [Option<&Array>; 2],
+    ) -> Result<Option<Array>> {
+        let mut acc: Option<Array> = None;
+        for (i, ti) in t.iter().enumerate() {
+            let Some(ti) = ti else { continue };
+            let mut want = [false; 2];
+            want[i] = true;
+            if let Some(d) = self.partials(a, b, out, ti, want)?[i].take() {
+                acc = Some(match acc {
+                    None => d,
+                    Some(x) => (x + d)?,
+                });
+            }
+        }
+        acc.map(|x| crate::ops::broadcast_to(&x, out.shape()))
+            .transpose()
+    }
+}
+
+/// Sum `g` over the axes that broadcasting added or stretched, so it has
+/// `shape` (the rule for every broadcasting op's `vjp`).
+///
+/// # Errors
+/// Errors of `sum_axes` or `reshape`.
+///
+/// # Examples
+/// ```
+/// # use mlx_cpu as _;
+/// let g = mlx_core::ops::ones(&[2, 3], mlx_core::Dtype::Float32)?;
+/// let s = mlx_core::primitive::unbroadcast(&g, &[1, 3])?;
+/// assert_eq!(s.to_vec::<f32>()?, vec![2.0, 2.0, 2.0]);
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub fn unbroadcast(g: &Array, shape: &[usize]) -> Result<Array> {
+    if g.shape() == shape {
+        return Ok(g.clone());
+    }
+    let off = g.ndim() - shape.len();
+    let axes: Vec<i64> = (0..g.ndim())
+        .filter(|&i| i < off || (shape[i - off] == 1 && g.shape()[i] != 1))
+        .map(|i| i as i64)
+        .collect();
+    let s = crate::ops::sum_axes(g, &axes, true)?;
+    let dims: Vec<i64> = shape.iter().map(|&d| d as i64).collect();
+    crate::ops::reshape(&s, &dims)
+}
+
+/// Cotangents of `where(cond, x, y)`'s inputs `[cond, x, y]`.
+pub(crate) fn select_vjp(inputs: &[Array], g: &Array) -> Result<Vec<Option<Array>>> {
+    use crate::ops::{where_, zeros};
+    let zero = zeros(&[], g.dtype())?;
+    let c = &inputs[0];
+    let gx = unbroadcast(&where_(c, g, &zero)?, inputs[1].shape())?;
+    let gy = unbroadcast(&where_(c, &zero, g)?, inputs[2].shape())?;
+    Ok(vec![None, Some(gx), Some(gy)])
+}
+
+/// Tangent of `where(cond, x, y)` given tangents of `x` and `y`.
+pub(crate) fn select_jvp(inputs: &[Array], out: &Array, t: &[Option<Array>]) -> Result<Array> {
+    use crate::ops::{where_, zeros};
+    let zero = zeros(&[], out.dtype())?;
+    let tx = t[1].as_ref().unwrap_or(&zero);
+    let ty = t[2].as_ref().unwrap_or(&zero);
+    crate::ops::broadcast_to(&where_(&inputs[0], tx, ty)?, out.shape())
 }

@@ -3,10 +3,16 @@
 //! [`Backend`](crate::Backend), and view primitives run in the core.
 
 mod binary;
+mod custom;
+mod indexing;
 mod reduce;
+mod shape;
+mod transform_rules;
 mod unary;
+mod vmap_rules;
 
-pub use binary::BinaryOp;
+pub use binary::{unbroadcast, BinaryOp};
+pub use custom::{CustomJvpFn, CustomRule, CustomVjpFn};
 pub use reduce::{ArgReduceOp, ReduceOp, ScanOp};
 pub use unary::UnaryOp;
 
@@ -102,6 +108,9 @@ pub enum Primitive {
         /// Step per axis (nonzero, may be negative).
         step: Vec<i64>,
     },
+    /// One output of a function with user derivatives: inputs are the
+    /// primals then this output's forward value, which it forwards.
+    Custom(CustomRule),
 }
 
 impl Primitive {
@@ -126,6 +135,7 @@ impl Primitive {
             Primitive::Transpose { .. } => "transpose",
             Primitive::Broadcast => "broadcast_to",
             Primitive::Slice { .. } => "slice",
+            Primitive::Custom(_) => "custom_function",
         }
     }
 

@@ -1,5 +1,7 @@
 //! Reductions ([`ReduceOp`], [`ArgReduceOp`]) and scans ([`ScanOp`]).
 
+use crate::{Array, Result};
+
 /// A reduction over a set of axes. The kernel's input and output dtypes are
 /// equal except for `All`/`Any`, whose input is cast to `bool` first.
 ///
@@ -84,4 +86,144 @@ impl ScanOp {
             ScanOp::Sum => "cumsum",
         }
     }
+}
+
+/// `x`'s shape with `axes` set to 1 (a reduction's output with keepdims).
+fn kept_shape(x: &Array, axes: &[usize]) -> Vec<i64> {
+    (0..x.ndim())
+        .map(|i| {
+            if axes.contains(&i) {
+                1
+            } else {
+                x.shape()[i] as i64
+            }
+        })
+        .collect()
+}
+
+impl ReduceOp {
+    /// The cotangent of input `x` given the output `out` (axes dropped)
+    /// and its cotangent `g` (MLX's `vjp`). `max`/`min` share the gradient
+    /// evenly among ties; `prod` divides by `x` (undefined at zeros).
+    /// `all`/`any` have none.
+    ///
+    /// # Errors
+    /// Errors of the ops that build the rule.
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// use mlx_core::{primitive::ReduceOp, Array};
+    /// let x = Array::from_slice(&[1.0f32, 5.0], &[2])?;
+    /// let g = Array::from_slice(&[1.0f32], &[])?;
+    /// let d = ReduceOp::Max.vjp(&x, &[0], &x.max(false)?, &g)?.unwrap();
+    /// assert_eq!(d.to_vec::<f32>()?, vec![0.0, 1.0]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    pub fn vjp(self, x: &Array, axes: &[usize], out: &Array, g: &Array) -> Result<Option<Array>> {
+        use crate::ops::{broadcast_to, reshape};
+        let keep = kept_shape(x, axes);
+        let gk = broadcast_to(&reshape(g, &keep)?, x.shape())?;
+        match self {
+            ReduceOp::Sum => Ok(Some(gk)),
+            ReduceOp::Prod => {
+                let ok = broadcast_to(&reshape(out, &keep)?, x.shape())?;
+                Ok(Some(((gk * ok)? / x)?))
+            }
+            ReduceOp::Max | ReduceOp::Min => {
+                let mask = tie_weights(x, axes, out)?;
+                Ok(Some((gk * mask)?))
+            }
+            ReduceOp::All | ReduceOp::Any => Ok(None),
+        }
+    }
+
+    /// Tangent of the output given the tangent `t` of the input.
+    ///
+    /// # Errors
+    /// As [`ReduceOp::vjp`].
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// use mlx_core::{primitive::ReduceOp, Array};
+    /// let x = Array::from_slice(&[1.0f32, 5.0], &[2])?;
+    /// let d = ReduceOp::Sum.jvp(&x, &[0], &x.sum(false)?, &x)?.unwrap();
+    /// assert_eq!(d.item::<f32>()?, 6.0);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    pub fn jvp(self, x: &Array, axes: &[usize], out: &Array, t: &Array) -> Result<Option<Array>> {
+        use crate::ops::{broadcast_to, reshape, sum_axes};
+        let ax: Vec<i64> = axes.iter().map(|&a| a as i64).collect();
+        let keep = kept_shape(x, axes);
+        let weighted = match self {
+            ReduceOp::Sum => t.clone(),
+            ReduceOp::Prod => {
+                let ok = broadcast_to(&reshape(out, &keep)?, x.shape())?;
+                ((t * ok)? / x)?
+            }
+            ReduceOp::Max | ReduceOp::Min => (t * tie_weights(x, axes, out)?)?,
+            ReduceOp::All | ReduceOp::Any => return Ok(None),
+        };
+        Ok(Some(sum_axes(&weighted, &ax, false)?))
+    }
+}
+
+/// `1 / count` where `x` equals the reduced extreme, else 0.
+fn tie_weights(x: &Array, axes: &[usize], out: &Array) -> Result<Array> {
+    use crate::ops::{equal, reshape, sum_axes};
+    let ax: Vec<i64> = axes.iter().map(|&a| a as i64).collect();
+    let hit = equal(x, &reshape(out, &kept_shape(x, axes))?)?.as_type(x.dtype())?;
+    let count = sum_axes(&hit, &ax, true)?;
+    hit / count
+}
+
+impl ScanOp {
+    /// The cotangent of the input of a scan along `axis` (MLX's `vjp`): the
+    /// same scan of `g` in the other direction.
+    ///
+    /// # Errors
+    /// Errors of the ops that build the rule.
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// use mlx_core::{primitive::ScanOp, Array};
+    /// let g = Array::from_slice(&[1.0f32, 1.0, 1.0], &[3])?;
+    /// let d = ScanOp::Sum.vjp(0, false, true, &g)?;
+    /// assert_eq!(d.to_vec::<f32>()?, vec![3.0, 2.0, 1.0]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    pub fn vjp(self, axis: usize, reverse: bool, inclusive: bool, g: &Array) -> Result<Array> {
+        match self {
+            ScanOp::Sum => crate::ops::cumsum(g, Some(axis as i64), !reverse, inclusive),
+        }
+    }
+
+    /// Tangent of the output given the input's tangent `t` (the scan is
+    /// linear).
+    ///
+    /// # Errors
+    /// As [`ScanOp::vjp`].
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// use mlx_core::{primitive::ScanOp, Array};
+    /// let t = Array::from_slice(&[1.0f32, 1.0], &[2])?;
+    /// assert_eq!(ScanOp::Sum.jvp(0, false, true, &t)?.to_vec::<f32>()?, vec![1.0, 2.0]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    pub fn jvp(self, axis: usize, reverse: bool, inclusive: bool, t: &Array) -> Result<Array> {
+        match self {
+            ScanOp::Sum => crate::ops::cumsum(t, Some(axis as i64), reverse, inclusive),
+        }
+    }
+}
+
+/// Softmax over the last axis: `out * (g - sum(g * out))` (its `vjp` and,
+/// with `g` the tangent, its `jvp`).
+pub(crate) fn softmax_vjp(out: &Array, g: &Array) -> Result<Array> {
+    let s = crate::ops::sum_axis(&(g * out)?, -1, true)?;
+    out * (g - s)?
 }

@@ -170,3 +170,86 @@ impl UnaryOp {
         }
     }
 }
+
+use crate::Array;
+
+impl UnaryOp {
+    /// `g * f'(x)` for input `x` and output `out` (MLX's `vjp`; also the
+    /// `jvp` with `g` the tangent, since the derivative is elementwise).
+    /// `None` means the derivative is zero (`sign`, `floor`, comparisons,
+    /// `stop_gradient`).
+    ///
+    /// # Errors
+    /// Errors of the ops that build the rule.
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// use mlx_core::{primitive::UnaryOp, Array};
+    /// let x = Array::from_slice(&[0.0f32], &[1])?;
+    /// let g = Array::from_slice(&[2.0f32], &[1])?;
+    /// let d = UnaryOp::Sin.vjp(&x, &x.sin()?, &g)?.unwrap();
+    /// assert_eq!(d.to_vec::<f32>()?, vec![2.0]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    pub fn vjp(self, x: &Array, out: &Array, g: &Array) -> Result<Option<Array>> {
+        use crate::ops::{cos, cosh, exp, rsqrt, sign, sin, sinh, square};
+        use UnaryOp::*;
+        let d = match self {
+            Sign | Floor | Ceil | Round | LogicalNot | StopGradient => return Ok(None),
+            Abs => g * sign(x)?,
+            Negative => -g,
+            Square => g * (x * 2.0)?,
+            Sqrt => g / (out * 2.0)?,
+            Rsqrt => g * ((out / x)? * -0.5)?,
+            Reciprocal => -(g * square(out)?)?,
+            Exp => g * out,
+            Expm1 => g * (out + 1.0f64)?,
+            Log => g / x,
+            Log1p => g / (x + 1.0f64)?,
+            Log2 => g / (x * std::f64::consts::LN_2)?,
+            Log10 => g / (x * std::f64::consts::LN_10)?,
+            Sin => g * cos(x)?,
+            Cos => -(g * sin(x)?)?,
+            Tan => g * (square(out)? + 1.0f64)?,
+            ArcSin => g * rsqrt(&(1.0f64 - square(x)?)?)?,
+            ArcCos => -(g * rsqrt(&(1.0f64 - square(x)?)?)?)?,
+            ArcTan => g / (square(x)? + 1.0f64)?,
+            Sinh => g * cosh(x)?,
+            Cosh => g * sinh(x)?,
+            Tanh => g * (1.0f64 - square(out)?)?,
+            ArcSinh => g * rsqrt(&(square(x)? + 1.0f64)?)?,
+            ArcCosh => g * rsqrt(&(square(x)? - 1.0f64)?)?,
+            ArcTanh => g / (1.0f64 - square(x)?)?,
+            Sigmoid => g * (out * (1.0f64 - out)?)?,
+            Erf => {
+                let c = 2.0 / std::f64::consts::PI.sqrt();
+                g * (exp(&crate::ops::negative(&square(x)?)?)? * c)?
+            }
+            ErfInv => {
+                let c = std::f64::consts::PI.sqrt() / 2.0;
+                g * (exp(&square(out)?)? * c)?
+            }
+        };
+        d.map(Some)
+    }
+
+    /// Tangent of the output given tangent `t` of the input (MLX's `jvp`).
+    ///
+    /// # Errors
+    /// As [`UnaryOp::vjp`].
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// use mlx_core::{primitive::UnaryOp, Array};
+    /// let x = Array::from_slice(&[3.0f32], &[1])?;
+    /// let t = Array::from_slice(&[1.0f32], &[1])?;
+    /// let d = UnaryOp::Square.jvp(&x, &x.square()?, &t)?.unwrap();
+    /// assert_eq!(d.to_vec::<f32>()?, vec![6.0]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    pub fn jvp(self, x: &Array, out: &Array, t: &Array) -> Result<Option<Array>> {
+        self.vjp(x, out, t)
+    }
+}

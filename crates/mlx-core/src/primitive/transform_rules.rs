@@ -1,0 +1,123 @@
+//! [`Primitive::vjp`] and [`Primitive::jvp`]: one exhaustive match that
+//! sends each primitive to its family's rule. Transforms call only these.
+
+use super::binary::{select_jvp, select_vjp};
+use super::indexing::{gather_axis_vjp, gather_vjp, matmul_jvp, matmul_vjp};
+use super::reduce::softmax_vjp;
+use super::shape::{astype_jvp, astype_vjp, concatenate_jvp, concatenate_vjp, view_jvp, view_vjp};
+use super::Primitive;
+use crate::{Array, Result};
+
+impl Primitive {
+    /// Cotangents of the node's `inputs` given its output `out` and the
+    /// output's cotangent `g` (MLX's `Primitive::vjp`). One entry per
+    /// input; `None` means zero (integer indices, comparisons,
+    /// `stop_gradient`).
+    ///
+    /// # Errors
+    /// Errors of the ops that build the rule.
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// use mlx_core::{primitive::{Primitive, UnaryOp}, Array};
+    /// let x = Array::from_slice(&[2.0f32], &[1])?;
+    /// let g = Array::from_slice(&[1.0f32], &[1])?;
+    /// let d = Primitive::Unary(UnaryOp::Square).vjp(&[x.clone()], &x.square()?, &g)?;
+    /// assert_eq!(d[0].as_ref().unwrap().to_vec::<f32>()?, vec![4.0]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    pub fn vjp(&self, inputs: &[Array], out: &Array, g: &Array) -> Result<Vec<Option<Array>>> {
+        let x = &inputs[0];
+        Ok(match self {
+            Primitive::Unary(op) => vec![op.vjp(x, out, g)?],
+            Primitive::Binary(op) => op.vjp(x, &inputs[1], out, g)?.into(),
+            Primitive::Select => select_vjp(inputs, g)?,
+            Primitive::AsType => vec![astype_vjp(x, g)?],
+            Primitive::Reduce { op, axes } => vec![op.vjp(x, axes, out, g)?],
+            Primitive::ArgReduce { .. } => vec![None],
+            Primitive::Softmax => vec![Some(softmax_vjp(out, g)?)],
+            Primitive::Scan {
+                op,
+                axis,
+                reverse,
+                inclusive,
+            } => vec![Some(op.vjp(*axis, *reverse, *inclusive, g)?)],
+            Primitive::Matmul => matmul_vjp(x, &inputs[1], g)?.map(Some).into(),
+            Primitive::Gather { axis } => vec![Some(gather_vjp(x, &inputs[1], *axis, g)?), None],
+            Primitive::GatherAxis { axis } => {
+                vec![Some(gather_axis_vjp(x, &inputs[1], *axis, g)?), None]
+            }
+            Primitive::Concatenate { axis } => concatenate_vjp(inputs, *axis, g)?,
+            Primitive::Arange { .. } => Vec::new(),
+            Primitive::Copy => vec![Some(g.clone())],
+            Primitive::Reshape
+            | Primitive::Transpose { .. }
+            | Primitive::Broadcast
+            | Primitive::Slice { .. } => vec![Some(view_vjp(self, x, g)?)],
+            Primitive::Custom(rule) => rule.vjp(inputs, g)?,
+        })
+    }
+
+    /// Tangent of the node's output given its inputs' tangents (MLX's
+    /// `Primitive::jvp`; `None` entries are zero). Returns `None` when the
+    /// output's tangent is zero.
+    ///
+    /// # Errors
+    /// Errors of the ops that build the rule.
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// use mlx_core::{primitive::{Primitive, UnaryOp}, Array};
+    /// let x = Array::from_slice(&[0.0f32], &[1])?;
+    /// let t = Array::from_slice(&[3.0f32], &[1])?;
+    /// let d = Primitive::Unary(UnaryOp::Sin).jvp(&[x.clone()], &x.sin()?, &[Some(t)])?;
+    /// assert_eq!(d.unwrap().to_vec::<f32>()?, vec![3.0]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    pub fn jvp(&self, inputs: &[Array], out: &Array, t: &[Option<Array>]) -> Result<Option<Array>> {
+        let x = &inputs[0];
+        let t0 = t.first().and_then(|t| t.as_ref());
+        let linear = |f: &dyn Fn(&Array) -> Result<Array>| t0.map(f).transpose();
+        match self {
+            Primitive::Unary(op) => t0.map_or(Ok(None), |t| op.jvp(x, out, t)),
+            Primitive::Binary(op) => op.jvp(x, &inputs[1], out, [t0, t[1].as_ref()]),
+            Primitive::Select => {
+                if t[1].is_none() && t[2].is_none() {
+                    return Ok(None);
+                }
+                select_jvp(inputs, out, t).map(Some)
+            }
+            Primitive::AsType => t0.map_or(Ok(None), |t| astype_jvp(out, t)),
+            Primitive::Reduce { op, axes } => t0.map_or(Ok(None), |t| op.jvp(x, axes, out, t)),
+            Primitive::ArgReduce { .. } | Primitive::Arange { .. } => Ok(None),
+            Primitive::Softmax => linear(&|t| softmax_vjp(out, t)),
+            Primitive::Scan {
+                op,
+                axis,
+                reverse,
+                inclusive,
+            } => linear(&|t| op.jvp(*axis, *reverse, *inclusive, t)),
+            Primitive::Matmul => matmul_jvp(x, &inputs[1], [t0, t[1].as_ref()]),
+            Primitive::Gather { axis } => {
+                linear(&|t| crate::ops::take(t, &inputs[1], Some(*axis as i64)))
+            }
+            Primitive::GatherAxis { axis } => {
+                linear(&|t| crate::ops::take_along_axis(t, &inputs[1], Some(*axis as i64)))
+            }
+            Primitive::Concatenate { axis } => {
+                if t.iter().all(|t| t.is_none()) {
+                    return Ok(None);
+                }
+                concatenate_jvp(inputs, *axis, t).map(Some)
+            }
+            Primitive::Copy => Ok(t0.cloned()),
+            Primitive::Reshape
+            | Primitive::Transpose { .. }
+            | Primitive::Broadcast
+            | Primitive::Slice { .. } => linear(&|t| view_jvp(self, out, t)),
+            Primitive::Custom(rule) => rule.jvp(inputs, t),
+        }
+    }
+}

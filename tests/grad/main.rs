@@ -1,0 +1,13 @@
+//! Function transformations: every differentiable primitive against
+//! central differences in float64 (vjp and jvp), vmap against a loop,
+//! closed forms, higher order, custom rules, trees and memory.
+
+mod closed_forms;
+mod custom;
+mod fd;
+mod memory;
+mod ops_binary;
+mod ops_structural;
+mod ops_unary;
+mod tree;
+mod vmap;

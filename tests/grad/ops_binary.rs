@@ -1,0 +1,83 @@
+//! Every `BinaryOp` against central differences, with broadcasting (the
+//! cotangent is summed back to each input's shape).
+
+use crate::fd::{check, check_zero, Rng};
+use mlx::primitive::BinaryOp;
+use mlx::{ops, Array, Result};
+use proptest::prelude::*;
+
+enum Case {
+    /// Differentiable with `a` on `[lo_a, hi_a)` and `b` on `[lo_b, hi_b)`.
+    Smooth(fn(&Array, &Array) -> Result<Array>, [f64; 4]),
+    /// Zero gradient (comparisons, logical ops, `floor_divide`).
+    Zero(fn(&Array, &Array) -> Result<Array>),
+}
+
+fn case(op: BinaryOp) -> Case {
+    use BinaryOp::*;
+    use Case::*;
+    match op {
+        Add => Smooth(ops::add, [-2.0, 2.0, -2.0, 2.0]),
+        Subtract => Smooth(ops::subtract, [-2.0, 2.0, -2.0, 2.0]),
+        Multiply => Smooth(ops::multiply, [-2.0, 2.0, -2.0, 2.0]),
+        Divide => Smooth(ops::divide, [-2.0, 2.0, 0.5, 2.0]),
+        FloorDivide => Zero(ops::floor_divide),
+        // Away from the jumps: a / b stays inside (1, 2).
+        Remainder => Smooth(ops::remainder, [2.2, 2.8, 1.5, 1.6]),
+        Power => Smooth(ops::power, [0.5, 2.0, -1.5, 1.5]),
+        Maximum => Smooth(ops::maximum, [-2.0, 2.0, -2.0, 2.0]),
+        Minimum => Smooth(ops::minimum, [-2.0, 2.0, -2.0, 2.0]),
+        ArcTan2 => Smooth(ops::arctan2, [-2.0, 2.0, 0.5, 2.0]),
+        LogAddExp => Smooth(ops::logaddexp, [-2.0, 2.0, -2.0, 2.0]),
+        Equal => Zero(|a, b| ops::equal(a, b)?.as_type(mlx::Dtype::Float64)),
+        NotEqual => Zero(|a, b| ops::not_equal(a, b)?.as_type(mlx::Dtype::Float64)),
+        Less => Zero(|a, b| ops::less(a, b)?.as_type(mlx::Dtype::Float64)),
+        LessEqual => Zero(|a, b| ops::less_equal(a, b)?.as_type(mlx::Dtype::Float64)),
+        Greater => Zero(|a, b| ops::greater(a, b)?.as_type(mlx::Dtype::Float64)),
+        GreaterEqual => Zero(|a, b| ops::greater_equal(a, b)?.as_type(mlx::Dtype::Float64)),
+        LogicalAnd => Zero(|a, b| ops::logical_and(a, b)?.as_type(mlx::Dtype::Float64)),
+        LogicalOr => Zero(|a, b| ops::logical_or(a, b)?.as_type(mlx::Dtype::Float64)),
+    }
+}
+
+/// Shape pairs: equal, broadcast on the left, broadcast on a size-1 axis.
+const SHAPES: [(&[usize], &[usize]); 4] = [
+    (&[4], &[4]),
+    (&[2, 3], &[3]),
+    (&[1, 3], &[2, 1]),
+    (&[], &[2, 2]),
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(6))]
+
+    #[test]
+    fn binary_vjp_jvp_match_finite_differences(seed in any::<u64>(), s in 0..SHAPES.len()) {
+        let mut rng = Rng(seed);
+        let (sa, sb) = SHAPES[s];
+        for op in BinaryOp::ALL {
+            match case(op) {
+                Case::Smooth(f, [la, ha, lb, hb]) => {
+                    let a = rng.uniform(sa, la, ha);
+                    let b = rng.uniform(sb, lb, hb);
+                    check(op.name(), &|x: &[Array]| f(&x[0], &x[1]), &[a, b], &mut rng, 1e-6);
+                }
+                Case::Zero(f) => {
+                    let a = rng.uniform(sa, -2.0, 2.0);
+                    let b = rng.uniform(sb, -2.0, 2.0);
+                    check_zero(op.name(), &|x: &[Array]| f(&x[0], &x[1]), &[a, b]);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn where_select_gradients() {
+    let mut rng = Rng(3);
+    let c = Array::from_slice(&[true, false, true], &[3]).unwrap();
+    let x = rng.uniform(&[2, 3], -1.0, 1.0);
+    let y = rng.uniform(&[3], -1.0, 1.0);
+    let f = move |v: &[Array]| ops::where_(&c, &v[0], &v[1])?.sin();
+    check("where", &f, &[x, y], &mut rng, 1e-6);
+}

@@ -1,0 +1,312 @@
+//! The non-elementwise primitives (reductions, softmax, scans, matmul,
+//! gathers, concatenate, casts, copies and views) against central
+//! differences. `case_for` matches `Primitive` exhaustively: a new
+//! primitive does not compile until it names its case here.
+
+use crate::fd::{check, check_zero, Rng};
+use mlx::ops::{self, SliceArg};
+use mlx::primitive::{Primitive, ReduceOp, ScanOp};
+use mlx::{Array, Dtype, Result};
+
+type F = Box<dyn Fn(&[Array]) -> Result<Array>>;
+
+/// The case in [`cases`] that covers primitive `p`.
+fn case_for(p: &Primitive) -> &'static [&'static str] {
+    match p {
+        Primitive::Unary(_) => &["unary: see ops_unary.rs"],
+        Primitive::Binary(_) => &["binary: see ops_binary.rs"],
+        Primitive::Select => &["binary: see ops_binary.rs"],
+        Primitive::AsType => &["astype: see astype_gradient_casts_back"],
+        Primitive::Reduce { op, .. } => match op {
+            ReduceOp::Sum => &["sum", "mean_var"],
+            ReduceOp::Prod => &["prod"],
+            ReduceOp::Max => &["max", "logsumexp"],
+            ReduceOp::Min => &["min"],
+            ReduceOp::All | ReduceOp::Any => &["zero: all_any"],
+        },
+        Primitive::ArgReduce { .. } => &["zero: argmax"],
+        Primitive::Softmax => &["softmax", "softmax_axis0"],
+        Primitive::Scan { .. } => &["cumsum", "cumsum_reverse_exclusive"],
+        Primitive::Matmul => &["matmul", "matmul_batched"],
+        Primitive::Gather { .. } => &["take", "take_negative"],
+        Primitive::GatherAxis { .. } => &["take_along_axis"],
+        Primitive::Concatenate { .. } => &["concatenate"],
+        Primitive::Arange { .. } => &["zero: arange"],
+        Primitive::Copy => &["copy"],
+        Primitive::Reshape => &["reshape"],
+        Primitive::Transpose { .. } => &["transpose"],
+        Primitive::Broadcast => &["broadcast_to"],
+        Primitive::Slice { .. } => &["slice_step", "slice_negative_step"],
+        Primitive::Custom(_) => &["custom: see custom.rs"],
+    }
+}
+
+fn idx(v: &[i32], shape: &[usize]) -> Array {
+    Array::from_slice(v, shape).unwrap()
+}
+
+/// `(name, f, input shapes, lo, hi)`.
+type Case = (&'static str, F, Vec<Vec<usize>>, f64, f64);
+
+fn cases() -> Vec<Case> {
+    let s = |v: &[usize]| v.to_vec();
+    vec![
+        (
+            "sum",
+            Box::new(|x| x[0].sum_axes(&[0, 2], false)),
+            vec![s(&[2, 3, 2])],
+            -1.0,
+            1.0,
+        ),
+        (
+            "mean_var",
+            Box::new(|x| ops::var(&x[0], Some(&[1]), true, 1)),
+            vec![s(&[2, 4])],
+            -1.0,
+            1.0,
+        ),
+        (
+            "prod",
+            Box::new(|x| x[0].prod_axis(1, false)),
+            vec![s(&[2, 3])],
+            0.5,
+            2.0,
+        ),
+        (
+            "max",
+            Box::new(|x| x[0].max_axis(-1, true)),
+            vec![s(&[3, 4])],
+            -1.0,
+            1.0,
+        ),
+        (
+            "min",
+            Box::new(|x| x[0].min(false)),
+            vec![s(&[5])],
+            -1.0,
+            1.0,
+        ),
+        (
+            "logsumexp",
+            Box::new(|x| ops::logsumexp(&x[0], Some(&[1]), false)),
+            vec![s(&[2, 3])],
+            -1.0,
+            1.0,
+        ),
+        (
+            "softmax",
+            Box::new(|x| ops::softmax(&x[0], None)),
+            vec![s(&[2, 4])],
+            -2.0,
+            2.0,
+        ),
+        (
+            "softmax_axis0",
+            Box::new(|x| ops::softmax(&x[0], Some(&[0]))),
+            vec![s(&[3, 2])],
+            -2.0,
+            2.0,
+        ),
+        (
+            "cumsum",
+            Box::new(|x| ops::cumsum(&x[0], Some(1), false, true)),
+            vec![s(&[2, 4])],
+            -1.0,
+            1.0,
+        ),
+        (
+            "cumsum_reverse_exclusive",
+            Box::new(|x| ops::cumsum(&x[0], Some(0), true, false)),
+            vec![s(&[4, 2])],
+            -1.0,
+            1.0,
+        ),
+        (
+            "matmul",
+            Box::new(|x| ops::matmul(&x[0], &x[1])),
+            vec![s(&[2, 3]), s(&[3, 4])],
+            -1.0,
+            1.0,
+        ),
+        (
+            "matmul_batched",
+            Box::new(|x| ops::matmul(&x[0], &x[1])),
+            vec![s(&[2, 2, 3]), s(&[3])],
+            -1.0,
+            1.0,
+        ),
+        (
+            "take",
+            Box::new(|x| x[0].take(&idx(&[2, 0, 2, 1], &[2, 2]), Some(1))),
+            vec![s(&[2, 3, 2])],
+            -1.0,
+            1.0,
+        ),
+        (
+            "take_negative",
+            Box::new(|x| x[0].take(&idx(&[-1, 0, -1], &[3]), None)),
+            vec![s(&[2, 2])],
+            -1.0,
+            1.0,
+        ),
+        (
+            "take_along_axis",
+            Box::new(|x| x[0].take_along_axis(&idx(&[1, 0, 1, 1], &[2, 2]), Some(1))),
+            vec![s(&[2, 3])],
+            -1.0,
+            1.0,
+        ),
+        (
+            "concatenate",
+            Box::new(|x| ops::concatenate(&[&x[0], &x[1].sin()?], 1)),
+            vec![s(&[2, 1]), s(&[2, 3])],
+            -1.0,
+            1.0,
+        ),
+        (
+            "copy",
+            Box::new(|x| ops::contiguous(&x[0].t()?)),
+            vec![s(&[2, 3])],
+            -1.0,
+            1.0,
+        ),
+        (
+            "reshape",
+            Box::new(|x| x[0].t()?.reshape(&[-1])),
+            vec![s(&[2, 3])],
+            -1.0,
+            1.0,
+        ),
+        (
+            "transpose",
+            Box::new(|x| x[0].transpose(Some(&[2, 0, 1]))),
+            vec![s(&[2, 3, 4])],
+            -1.0,
+            1.0,
+        ),
+        (
+            "broadcast_to",
+            Box::new(|x| x[0].broadcast_to(&[2, 3, 2])),
+            vec![s(&[3, 1])],
+            -1.0,
+            1.0,
+        ),
+        (
+            "slice_step",
+            Box::new(|x| {
+                x[0].index(&[
+                    SliceArg::range(Some(1), None, 2),
+                    SliceArg::range(Some(0), Some(3), 1),
+                ])
+            }),
+            vec![s(&[6, 4])],
+            -1.0,
+            1.0,
+        ),
+        (
+            "slice_negative_step",
+            Box::new(|x| x[0].index(&[SliceArg::range(None, None, -3)])),
+            vec![s(&[7])],
+            -1.0,
+            1.0,
+        ),
+    ]
+}
+
+#[test]
+fn structural_vjp_jvp_match_finite_differences() {
+    let mut rng = Rng(11);
+    for (name, f, shapes, lo, hi) in cases() {
+        let x: Vec<Array> = shapes.iter().map(|s| rng.uniform(s, lo, hi)).collect();
+        check(name, f.as_ref(), &x, &mut rng, 1e-6);
+    }
+}
+
+#[test]
+fn non_differentiable_primitives_give_zero_gradients() {
+    let x = Rng(5).uniform(&[2, 3], -1.0, 1.0);
+    let zero =
+        |name, f: &dyn Fn(&[Array]) -> Result<Array>| check_zero(name, f, std::slice::from_ref(&x));
+    zero("all_any", &|x| {
+        ops::all(&x[0], false)?.as_type(Dtype::Float64)
+    });
+    zero("argmax", &|x| {
+        ops::argmax(&x[0], Some(1), false)?.as_type(Dtype::Float64)
+    });
+    zero("arange", &|x| {
+        (&x[0] * 0.0)? + ops::arange_f64(0.0, 3.0, 1.0, Dtype::Float64)?
+    });
+}
+
+#[test]
+fn every_primitive_names_a_case() {
+    let names: Vec<&str> = cases().iter().map(|c| c.0).collect();
+    let samples = [
+        Primitive::AsType,
+        Primitive::Reduce {
+            op: ReduceOp::Sum,
+            axes: vec![],
+        },
+        Primitive::Reduce {
+            op: ReduceOp::Prod,
+            axes: vec![],
+        },
+        Primitive::Reduce {
+            op: ReduceOp::Max,
+            axes: vec![],
+        },
+        Primitive::Reduce {
+            op: ReduceOp::Min,
+            axes: vec![],
+        },
+        Primitive::Softmax,
+        Primitive::Scan {
+            op: ScanOp::Sum,
+            axis: 0,
+            reverse: false,
+            inclusive: true,
+        },
+        Primitive::Matmul,
+        Primitive::Gather { axis: 0 },
+        Primitive::GatherAxis { axis: 0 },
+        Primitive::Concatenate { axis: 0 },
+        Primitive::Copy,
+        Primitive::Reshape,
+        Primitive::Transpose { perm: vec![] },
+        Primitive::Broadcast,
+        Primitive::Slice {
+            start: vec![],
+            step: vec![],
+        },
+    ];
+    for p in &samples {
+        for c in case_for(p) {
+            // "family: see ..." names a test elsewhere.
+            assert!(
+                c.contains(':') || names.contains(c),
+                "{}: case {c} is missing",
+                p.name()
+            );
+        }
+    }
+}
+
+#[test]
+fn astype_gradient_casts_back() {
+    use mlx::transforms::{jvp, vjp};
+    let x = Array::from_slice(&[0.5f64, 1.5], &[2]).unwrap();
+    let f =
+        |x: &[Array]| -> Result<Vec<Array>> { Ok(vec![(x[0].as_type(Dtype::Float32)? * 3.0)?]) };
+    let v = Array::from_slice(&[1.0f32, 2.0], &[2]).unwrap();
+    let (_, g) = vjp(f, std::slice::from_ref(&x), &[v]).unwrap();
+    assert_eq!(g[0].dtype(), Dtype::Float64);
+    assert_eq!(g[0].to_vec::<f64>().unwrap(), vec![3.0, 6.0]);
+    let (_, t) = jvp(f, std::slice::from_ref(&x), std::slice::from_ref(&x)).unwrap();
+    assert_eq!(t[0].dtype(), Dtype::Float32);
+    assert_eq!(t[0].to_vec::<f32>().unwrap(), vec![1.5, 4.5]);
+    let ints = |x: &[Array]| -> Result<Vec<Array>> {
+        Ok(vec![x[0].as_type(Dtype::Int32)?.as_type(Dtype::Float64)?])
+    };
+    let (_, g) = vjp(ints, std::slice::from_ref(&x), std::slice::from_ref(&x)).unwrap();
+    assert_eq!(g[0].to_vec::<f64>().unwrap(), vec![0.0, 0.0]);
+}
