@@ -54,7 +54,15 @@ fn op(x: C_a, y: C_b) -> C_out { return x * y; }
 fn op(x: f32, y: f32) -> f32 { return x / y; }
 
 //@ section floor_divide.float
-fn op(x: f32, y: f32) -> f32 { return floor(x / y); }
+fn op(x: f32, y: f32) -> f32 {
+    // GPU division may be off by an ulp or two, enough to cross an integer
+    // (2.5 / 0.001 giving 2499.9998); one Newton step on the residual makes
+    // the quotient correctly rounded in practice before the floor.
+    let q = x / y;
+    let r = fma(-q, y, x);
+    let q2 = q + r / y;
+    return floor(select(q2, q, is_nan(q2) || abs(q) == inf_f32() || y == 0.0));
+}
 //@ section floor_divide.sint
 fn op(x: C_a, y: C_b) -> C_out {
     if (y == C_b(0)) {

@@ -79,3 +79,57 @@ fn expm1_f32(x: f32) -> f32 {
     }
     return exp(x) - 1.0;
 }
+
+// x = k * pi/2 + r with |r| <= pi/4: returns (r, k mod 4). Cody-Waite:
+// pi/2 is split in three parts whose leading ones have few significant
+// bits, so k * part is exact for |k| < 2^13 and r keeps f32 accuracy for
+// |x| up to about 1e4 without relying on a fused fma (hardware sin/cos/tan
+// reduce large arguments poorly on some GPUs).
+fn trig_reduce(x: f32) -> vec2<f32> {
+    let k = round(x * 0.6366197723675814);
+    let r = ((x - k * 1.5703125) - k * 4.837512969970703125e-4) - k * 7.54978995489188216e-8;
+    return vec2<f32>(r, f32(i32(k) & 3));
+}
+
+fn sin_f32(x: f32) -> f32 {
+    if (abs(x) <= 0.7853981633974483) {
+        return sin(x);
+    }
+    let rq = trig_reduce(x);
+    let q = u32(rq.y);
+    if (q == 0u) {
+        return sin(rq.x);
+    } else if (q == 1u) {
+        return cos(rq.x);
+    } else if (q == 2u) {
+        return -sin(rq.x);
+    }
+    return -cos(rq.x);
+}
+
+fn cos_f32(x: f32) -> f32 {
+    if (abs(x) <= 0.7853981633974483) {
+        return cos(x);
+    }
+    let rq = trig_reduce(x);
+    let q = u32(rq.y);
+    if (q == 0u) {
+        return cos(rq.x);
+    } else if (q == 1u) {
+        return -sin(rq.x);
+    } else if (q == 2u) {
+        return -cos(rq.x);
+    }
+    return sin(rq.x);
+}
+
+fn tan_f32(x: f32) -> f32 {
+    if (abs(x) <= 0.7853981633974483) {
+        return tan(x);
+    }
+    let rq = trig_reduce(x);
+    if ((u32(rq.y) & 1u) == 0u) {
+        return tan(rq.x);
+    }
+    return -1.0 / tan(rq.x);
+}

@@ -100,6 +100,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let obase = row * n;
     var vals: array<f32, KC>;
     var m = -inf_f32();
+    var online = 0.0;
+    var online_m = 0.0;
     if (K > 0u) {
         for (var k = 0u; k < K; k = k + 1u) {
             let r = t + k * TPR;
@@ -111,9 +113,21 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
             m = fmax(m, v);
         }
     } else if (valid) {
+        // Online max and sum in one read: rescale the sum when the max grows.
+        var so = 0.0;
         for (var r = t; r < n; r = r + TPR) {
-            m = fmax(m, x_at(base, r));
+            let v = x_at(base, r);
+            if (v > m) {
+                so = so * exp(m - v) + 1.0;
+                m = v;
+            } else if (v > -inf_f32()) {
+                so = so + exp(v - m);
+            }
+            m = fmax(m, v);
         }
+        // `so` is relative to this thread's max; rescaled to the row's below.
+        online = so;
+        online_m = m;
     }
     m = row_max(lid, t, m);
     var s = 0.0;
@@ -126,10 +140,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
                 s = s + e;
             }
         }
-    } else if (valid) {
-        for (var r = t; r < n; r = r + TPR) {
-            s = s + exp(x_at(base, r) - m);
-        }
+    } else if (valid && online > 0.0) {
+        s = online * exp(online_m - m);
     }
     s = row_sum(lid, t, s);
     if (!valid) {

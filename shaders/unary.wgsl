@@ -74,11 +74,11 @@ fn op(x: f32) -> f32 { return select(log2(x), nan_f32(), x < 0.0); }
 //@ section log10.float
 fn op(x: f32) -> f32 { return select(log2(x) * 0.30102999566398120, nan_f32(), x < 0.0); }
 //@ section sin.float
-fn op(x: f32) -> f32 { return sin(x); }
+fn op(x: f32) -> f32 { return sin_f32(x); }
 //@ section cos.float
-fn op(x: f32) -> f32 { return cos(x); }
+fn op(x: f32) -> f32 { return cos_f32(x); }
 //@ section tan.float
-fn op(x: f32) -> f32 { return tan(x); }
+fn op(x: f32) -> f32 { return tan_f32(x); }
 //@ section arcsin.float
 fn op(x: f32) -> f32 {
     // Cephes' asinf (lavapipe's builtin asin is off by 4e-4 at 0.5).

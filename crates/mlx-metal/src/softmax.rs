@@ -1,6 +1,7 @@
 //! Softmax over the last axis (`shaders/softmax.wgsl`): one group of
-//! threads per row, the row kept in registers when it fits (rows up to
-//! 8192 elements are read once), max and sum combined in shared memory.
+//! threads per row; short rows are kept in registers (read once), longer
+//! ones are read twice (an online max-and-sum pass, then the output pass);
+//! max and sum are combined in shared memory.
 
 use crate::context::Gpu;
 use crate::elementwise::{buffer, out_buffer, storage};
@@ -10,8 +11,9 @@ use crate::slots;
 use mlx_core::primitive::OutSpec;
 use mlx_core::{Dtype, Error, Result, Storage, View};
 
-/// Most row elements one thread keeps in registers.
-const MAX_CACHED: usize = 32;
+/// Most row elements one thread keeps in registers (a larger private
+/// array indexed in a loop spills to slow local memory on NVIDIA).
+const MAX_CACHED: usize = 8;
 
 /// Threads per row and cached elements per thread for rows of `n`.
 pub(crate) fn plan(n: usize) -> (u32, u32) {
