@@ -7,9 +7,13 @@ use mlx_core::{Array, Device, HostData};
 use mlx_cpu as _;
 use mlx_metal::GpuBackend;
 
-fn gpu() -> Option<GpuBackend> {
+/// The process's GPU, held by one test at a time (the footprint test
+/// counts every buffer of the process).
+fn gpu() -> Option<(GpuBackend, std::sync::MutexGuard<'static, ()>)> {
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let guard = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     match GpuBackend::new() {
-        Ok(g) => Some(g),
+        Ok(g) => Some((g, guard)),
         Err(e) if std::env::var("MLX_SKIP_GPU_TESTS").is_ok_and(|v| v == "1") => {
             eprintln!("skipping: {e}");
             None
@@ -24,7 +28,7 @@ fn on_gpu(v: Vec<f32>, shape: &[usize]) -> Array {
 
 #[test]
 fn a_training_like_loop_holds_a_steady_footprint() {
-    let Some(g) = gpu() else { return };
+    let Some((g, _one)) = gpu() else { return };
     let w = on_gpu(
         (0..64 * 64).map(|i| (i % 7) as f32 * 0.01).collect(),
         &[64, 64],
@@ -58,7 +62,7 @@ fn a_training_like_loop_holds_a_steady_footprint() {
 
 #[test]
 fn strided_kernel_over_65535_workgroups() {
-    let Some(_g) = gpu() else { return };
+    let Some((_g, _one)) = gpu() else { return };
     // 4096 x 4500 transposed: 18.4M elements, one thread each on the strided
     // path = 72,000 workgroups of 256.
     let (r, c) = (4096usize, 4500usize);
@@ -78,7 +82,7 @@ fn strided_kernel_over_65535_workgroups() {
 
 #[test]
 fn arrays_over_the_binding_limit_are_an_error_naming_the_limit() {
-    let Some(g) = gpu() else { return };
+    let Some((g, _one)) = gpu() else { return };
     let limit = g.max_array_bytes();
     if limit > 1 << 30 {
         eprintln!("adapter allows {limit} bytes per array; skipping the host allocation");
@@ -100,9 +104,40 @@ fn arrays_over_the_binding_limit_are_an_error_naming_the_limit() {
 
 #[test]
 fn float64_is_an_error_naming_the_op() {
-    let Some(_g) = gpu() else { return };
+    let Some((_g, _one)) = gpu() else { return };
     let e = Array::from_host_data_on(HostData::Float64(vec![1.0]), &[1], Device::gpu())
         .and_then(|a| a.eval())
         .unwrap_err();
     assert!(e.to_string().contains("float64"), "{e}");
+}
+
+#[test]
+fn softmax_of_long_rows_matches_cpu() {
+    let Some((_g, _one)) = gpu() else { return };
+    // 3000: streamed through workgroup memory; 9000: streamed twice from
+    // global memory (on lavapipe's 32 KiB); both with -inf entries.
+    for n in [3000usize, 9000] {
+        let v: Vec<f32> = (0..3 * n)
+            .map(|i| {
+                if i % 97 == 5 {
+                    f32::NEG_INFINITY
+                } else {
+                    ((i * 37) % 101) as f32 * 0.05 - 2.0
+                }
+            })
+            .collect();
+        let run = |d: Device| {
+            Array::from_host_data_on(HostData::Float32(v.clone()), &[3, n], d)
+                .and_then(|a| mlx_core::ops::softmax(&a, None))
+                .and_then(|s| s.to_vec::<f32>())
+                .unwrap()
+        };
+        let (c, g) = (run(Device::cpu()), run(Device::gpu()));
+        for (i, (x, y)) in c.iter().zip(&g).enumerate() {
+            assert!(
+                (x - y).abs() <= 1e-6 + 1e-4 * x.abs(),
+                "n={n} at {i}: cpu {x} gpu {y}"
+            );
+        }
+    }
 }
