@@ -133,3 +133,4 @@ fn tan_f32(x: f32) -> f32 {
     }
     return -1.0 / tan(rq.x);
 }
+

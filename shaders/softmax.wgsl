@@ -15,8 +15,6 @@
 @group(0) @binding(2) var<storage, read_write> out: array<T_out>;
 
 var<workgroup> sh: array<f32, 256>;
-// The row, when streamed rows fit workgroup memory (SHROW > 0).
-var<workgroup> rowc: array<f32, SHROWC>;
 
 fn seg_offset(i: u32, at: u32) -> i32 {
     let nd = p[at];
@@ -119,9 +117,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         var so = 0.0;
         for (var r = t; r < n; r = r + TPR) {
             let v = x_at(base, r);
-            if (SHROW > 0u) {
-                rowc[r] = v;
-            }
             if (v > m) {
                 so = so * exp(m - v) + 1.0;
                 m = v;
@@ -163,13 +158,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         }
     } else {
         for (var r = t; r < n; r = r + TPR) {
-            var v: f32;
-            if (SHROW > 0u) {
-                v = rowc[r]; // written by this same thread in the first pass
-            } else {
-                v = x_at(base, r);
-            }
-            let y = exp(v - m) * inv;
+            let y = exp(x_at(base, r) - m) * inv;
             out[obase + r] = st_out(select(y, nan_f32(), bad));
         }
     }

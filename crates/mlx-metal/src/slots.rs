@@ -132,6 +132,17 @@ pub(crate) fn cast_expr(v: &str, from: Dtype, to: Dtype) -> String {
     if fc == tc {
         return v.to_string();
     }
+    if is_float(to) {
+        // 32-bit integers to float, rounded to nearest even as the CPU
+        // does: the high part (low 8 bits cleared) converts exactly and the
+        // float add rounds once (some GPUs' int-to-float conversion does
+        // not round to nearest). f16/bf16 then round that f32, as the CPU.
+        match fc {
+            "i32" => return format!("(f32({v} & -256i) + f32({v} & 255i))"),
+            "u32" => return format!("(f32({v} & 0xffffff00u) + f32({v} & 0xffu))"),
+            _ => {}
+        }
+    }
     if is_float(from) && matches!(to, Dtype::Uint8 | Dtype::Uint16) {
         return format!("u32(i32({v}))");
     }

@@ -23,17 +23,13 @@ pub(crate) fn plan(n: usize) -> (u32, u32) {
 }
 
 /// The WGSL of softmax on `dtype` rows.
-/// `shrow` > 0: streamed rows of up to `shrow` elements are kept in
-/// workgroup memory between the two passes (one global read, not two).
-pub(crate) fn softmax_source(dtype: Dtype, tpr: u32, k: u32, shrow: u32, contig: bool) -> String {
+pub(crate) fn softmax_source(dtype: Dtype, tpr: u32, k: u32, contig: bool) -> String {
     compose(
         &[("a", dtype), ("out", dtype)],
         &[
             ("TPR", format!("{tpr}u")),
             ("K", format!("{k}u")),
             ("KC", format!("{}u", k.max(1))),
-            ("SHROW", format!("{shrow}u")),
-            ("SHROWC", format!("{}u", shrow.max(1))),
             ("CONTIG", contig.to_string()),
         ],
         SOFTMAX,
@@ -82,19 +78,8 @@ pub(crate) fn softmax(gpu: &Gpu, input: &View, out: OutSpec) -> Result<Storage> 
     ];
     push_segment(OP, &mut p, &kept)?;
     let (tpr, k) = plan(n);
-    // A streamed row that fits workgroup memory (beside the 1 KiB of
-    // reduction scratch) is cached there: 8192 f32 fit NVIDIA's 48 KiB.
-    let cap = (gpu.limits.max_compute_workgroup_storage_size as usize).saturating_sub(2048) / 4;
-    let shrow = if k == 0 && tpr == 256 && n.next_power_of_two() <= cap {
-        n.next_power_of_two() as u32
-    } else {
-        0
-    };
-    let key = format!(
-        "softmax|{}|{tpr}|{k}|{shrow}|{contig}",
-        input.dtype.short_name()
-    );
-    let pipeline = gpu.pipeline(&key, || softmax_source(input.dtype, tpr, k, shrow, contig))?;
+    let key = format!("softmax|{}|{tpr}|{k}|{contig}", input.dtype.short_name());
+    let pipeline = gpu.pipeline(&key, || softmax_source(input.dtype, tpr, k, contig))?;
     let groups = rows.div_ceil(256 / tpr as usize);
     gpu.dispatch(
         &pipeline,

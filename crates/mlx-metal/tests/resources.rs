@@ -114,8 +114,8 @@ fn float64_is_an_error_naming_the_op() {
 #[test]
 fn softmax_of_long_rows_matches_cpu() {
     let Some((_g, _one)) = gpu() else { return };
-    // 3000: streamed through workgroup memory; 9000: streamed twice from
-    // global memory (on lavapipe's 32 KiB); both with -inf entries.
+    // Rows past the register-resident size take the online two-read path;
+    // both with -inf entries.
     for n in [3000usize, 9000] {
         let v: Vec<f32> = (0..3 * n)
             .map(|i| {
