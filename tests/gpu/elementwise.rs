@@ -402,9 +402,11 @@ fn cast_domain(from: Dtype, to: Dtype, narrow: bool) -> Domain {
         };
     }
     let (lo, hi) = int_range(to);
+    // 1% inside the range: bfloat16's spacing near 2^64 is 2^56, so a
+    // bound of 0.999 * u64::MAX could round up to 2^64 (out of range).
     let (lo, hi) = (
-        (lo as f64 * 0.999).max(-from_max),
-        (hi as f64 * 0.999).min(from_max),
+        (lo as f64 * 0.99).max(-from_max),
+        (hi as f64 * 0.99).min(from_max),
     );
     let (lo, hi) = if narrow {
         (lo.max(-300.0), hi.min(300.0))
