@@ -35,25 +35,23 @@ pub(crate) fn matmul(a: &View, b: &View, out: OutSpec) -> Result<HostData> {
     }
     let k = a.shape[nd - 1];
     match out.dtype {
-        Dtype::Float16 => Ok(HostData::Float16(typed::<f16>(a, b, out.shape, k)?)),
+        // Half types are multiplied in f32 and rounded once, as MLX does
+        // (gemm's own f16 path accumulates in f16 for one-row products).
+        Dtype::Float16 => Ok(HostData::Float16(
+            via_f32::<f16>(a, b, out.shape, k)?
+                .into_iter()
+                .map(f16::from_f32)
+                .collect(),
+        )),
         Dtype::Float32 => Ok(HostData::Float32(typed::<f32>(a, b, out.shape, k)?)),
         Dtype::Float64 => Ok(HostData::Float64(typed::<f64>(a, b, out.shape, k)?)),
         Dtype::Complex64 => Ok(HostData::Complex64(typed::<Complex64>(a, b, out.shape, k)?)),
-        Dtype::Bfloat16 => {
-            let to_f32 = |v: &View| -> Result<Operand<'static, f32>> {
-                let (data, strides) = densify(buffer::<bf16>(v)?, v);
-                Ok(Operand {
-                    data: Cow::Owned(data.into_iter().map(f32::from).collect()),
-                    offset: 0,
-                    strides,
-                })
-            };
-            let (a32, b32) = (to_f32(a)?, to_f32(b)?);
-            let prod = batched(&a32, &b32, out.shape, k);
-            Ok(HostData::Bfloat16(
-                prod.into_iter().map(bf16::from_f32).collect(),
-            ))
-        }
+        Dtype::Bfloat16 => Ok(HostData::Bfloat16(
+            via_f32::<bf16>(a, b, out.shape, k)?
+                .into_iter()
+                .map(bf16::from_f32)
+                .collect(),
+        )),
         Dtype::Bool
         | Dtype::Uint8
         | Dtype::Uint16
@@ -161,6 +159,25 @@ fn in_bounds(len: usize, offset: usize, shape: &[usize], strides: &[isize]) -> b
         }
     }
     lo >= 0 && (hi as usize) < len
+}
+
+/// The f32 product of two half-precision views (`H` is `f16` or `bf16`).
+fn via_f32<H: Copy + Into<f32> + mlx_core::Element>(
+    a: &View,
+    b: &View,
+    shape: &[usize],
+    k: usize,
+) -> Result<Vec<f32>> {
+    let to_f32 = |v: &View| -> Result<Operand<'static, f32>> {
+        let (data, strides) = densify(buffer::<H>(v)?, v);
+        Ok(Operand {
+            data: Cow::Owned(data.into_iter().map(Into::into).collect()),
+            offset: 0,
+            strides,
+        })
+    };
+    let (a32, b32) = (to_f32(a)?, to_f32(b)?);
+    Ok(batched(&a32, &b32, shape, k))
 }
 
 /// Run the batch of products into a new row-major `[batch.., m, n]` buffer.
