@@ -134,3 +134,22 @@ fn tan_f32(x: f32) -> f32 {
     return -1.0 / tan(rq.x);
 }
 
+
+// Offset of row-major index `i` over the segment at p[at]:
+// [nd, shape[nd], strides[nd]] (strides as i32 bits).
+fn seg_offset(i: u32, at: u32) -> i32 {
+    let nd = p[at];
+    var off = 0i;
+    var rem = i;
+    var d = nd;
+    loop {
+        if (d == 0u) {
+            break;
+        }
+        d = d - 1u;
+        let n = p[at + 1u + d];
+        off = off + i32(rem % n) * bitcast<i32>(p[at + 1u + nd + d]);
+        rem = rem / n;
+    }
+    return off;
+}

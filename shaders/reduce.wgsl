@@ -26,25 +26,6 @@
 @group(0) @binding(1) var<storage, read> a: array<T_a>;
 @group(0) @binding(2) var<storage, read_write> out: array<T_out>;
 
-// Offset of row-major index `i` over the segment at p[at]:
-// [nd, shape[nd], strides[nd]].
-fn seg_offset(i: u32, at: u32) -> i32 {
-    let nd = p[at];
-    var off = 0i;
-    var rem = i;
-    var d = nd;
-    loop {
-        if (d == 0u) {
-            break;
-        }
-        d = d - 1u;
-        let n = p[at + 1u + d];
-        off = off + i32(rem % n) * bitcast<i32>(p[at + 1u + nd + d]);
-        rem = rem / n;
-    }
-    return off;
-}
-
 // Offset of reduced index `r` relative to its row, red segment at p[at].
 fn red_offset(r: u32, at: u32) -> i32 {
     if (CONTIG) {

@@ -18,23 +18,6 @@
 @group(0) @binding(1) var<storage, read> a: array<T_a>;
 @group(0) @binding(2) var<storage, read_write> out: array<T_out>;
 
-fn seg_offset(i: u32, at: u32) -> i32 {
-    let nd = p[at];
-    var off = 0i;
-    var rem = i;
-    var d = nd;
-    loop {
-        if (d == 0u) {
-            break;
-        }
-        d = d - 1u;
-        let n = p[at + 1u + d];
-        off = off + i32(rem % n) * bitcast<i32>(p[at + 1u + nd + d]);
-        rem = rem / n;
-    }
-    return off;
-}
-
 fn x_at(base: i32, k: u32) -> C_out {
     return C_out(ld_a(a[u32(base + i32(k) * bitcast<i32>(p[4]))]));
 }

@@ -16,23 +16,6 @@
 
 var<workgroup> sh: array<f32, 256>;
 
-fn seg_offset(i: u32, at: u32) -> i32 {
-    let nd = p[at];
-    var off = 0i;
-    var rem = i;
-    var d = nd;
-    loop {
-        if (d == 0u) {
-            break;
-        }
-        d = d - 1u;
-        let n = p[at + 1u + d];
-        off = off + i32(rem % n) * bitcast<i32>(p[at + 1u + nd + d]);
-        rem = rem / n;
-    }
-    return off;
-}
-
 fn x_at(base: i32, r: u32) -> f32 {
     if (CONTIG) {
         return f32(ld_a(a[u32(base + i32(r))]));
