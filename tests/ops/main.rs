@@ -10,6 +10,7 @@ mod graph;
 mod indexing;
 mod laws;
 mod matmul;
+mod ops_table;
 mod printing;
 mod promotion;
 mod reduce;

@@ -1,0 +1,418 @@
+//! `docs/ops.md` is the status table of every row of MLX's Operations and
+//! Array reference tables. This test rebuilds it from the sources (an op is
+//! "implemented" when a `pub fn` of its Rust name exists in a crate) and
+//! fails when the committed file differs, so the table cannot drift.
+//! `MLX_BLESS_OPS_TABLE=1 cargo test -p mlx-tests --test ops ops_table`
+//! rewrites it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The rows of the Operations table of MLX's Python reference
+/// (`mlx.core`, 0.32.4), in its order.
+const OPS: &[&str] = &[
+    "abs",
+    "add",
+    "addmm",
+    "all",
+    "allclose",
+    "any",
+    "arange",
+    "arccos",
+    "arccosh",
+    "arcsin",
+    "arcsinh",
+    "arctan",
+    "arctan2",
+    "arctanh",
+    "argmax",
+    "argmin",
+    "argpartition",
+    "argsort",
+    "array_equal",
+    "as_strided",
+    "atleast_1d",
+    "atleast_2d",
+    "atleast_3d",
+    "bitwise_and",
+    "bitwise_invert",
+    "bitwise_or",
+    "bitwise_xor",
+    "block_masked_mm",
+    "broadcast_arrays",
+    "broadcast_to",
+    "ceil",
+    "clip",
+    "concatenate",
+    "contiguous",
+    "conj",
+    "conjugate",
+    "convolve",
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
+    "conv_general",
+    "cos",
+    "cosh",
+    "cummax",
+    "cummin",
+    "cumprod",
+    "cumsum",
+    "degrees",
+    "dequantize",
+    "diag",
+    "diagonal",
+    "divide",
+    "divmod",
+    "einsum",
+    "einsum_path",
+    "equal",
+    "erf",
+    "erfinv",
+    "exp",
+    "expm1",
+    "expand_dims",
+    "eye",
+    "flatten",
+    "floor",
+    "floor_divide",
+    "full",
+    "gather_mm",
+    "gather_qmm",
+    "greater",
+    "greater_equal",
+    "hadamard_transform",
+    "identity",
+    "imag",
+    "inner",
+    "isfinite",
+    "isclose",
+    "isinf",
+    "isnan",
+    "isneginf",
+    "isposinf",
+    "issubdtype",
+    "kron",
+    "left_shift",
+    "less",
+    "less_equal",
+    "linspace",
+    "load",
+    "log",
+    "log2",
+    "log10",
+    "log1p",
+    "logaddexp",
+    "logcumsumexp",
+    "logical_not",
+    "logical_and",
+    "logical_or",
+    "logsumexp",
+    "matmul",
+    "max",
+    "maximum",
+    "mean",
+    "median",
+    "meshgrid",
+    "min",
+    "minimum",
+    "moveaxis",
+    "multiply",
+    "nan_to_num",
+    "negative",
+    "not_equal",
+    "ones",
+    "ones_like",
+    "outer",
+    "partition",
+    "pad",
+    "power",
+    "prod",
+    "put_along_axis",
+    "quantize",
+    "quantized_matmul",
+    "radians",
+    "real",
+    "reciprocal",
+    "remainder",
+    "repeat",
+    "reshape",
+    "right_shift",
+    "roll",
+    "round",
+    "rsqrt",
+    "save",
+    "savez",
+    "savez_compressed",
+    "save_gguf",
+    "save_safetensors",
+    "sigmoid",
+    "sign",
+    "sin",
+    "sinh",
+    "slice",
+    "slice_update",
+    "softmax",
+    "sort",
+    "split",
+    "sqrt",
+    "square",
+    "squeeze",
+    "stack",
+    "std",
+    "stop_gradient",
+    "subtract",
+    "sum",
+    "swapaxes",
+    "take",
+    "take_along_axis",
+    "tan",
+    "tanh",
+    "tensordot",
+    "tile",
+    "topk",
+    "trace",
+    "transpose",
+    "tri",
+    "tril",
+    "triu",
+    "unflatten",
+    "var",
+    "view",
+    "where",
+    "zeros",
+    "zeros_like",
+];
+
+/// The rows of the Array table (`mlx.core.array` members), in its order.
+const ARRAY: &[&str] = &[
+    "array",
+    "astype",
+    "at",
+    "item",
+    "tolist",
+    "dtype",
+    "itemsize",
+    "nbytes",
+    "ndim",
+    "shape",
+    "size",
+    "real",
+    "imag",
+    "abs",
+    "all",
+    "any",
+    "argmax",
+    "argmin",
+    "conj",
+    "cos",
+    "cummax",
+    "cummin",
+    "cumprod",
+    "cumsum",
+    "diag",
+    "diagonal",
+    "exp",
+    "flatten",
+    "log",
+    "log10",
+    "log1p",
+    "log2",
+    "logcumsumexp",
+    "logsumexp",
+    "max",
+    "mean",
+    "min",
+    "moveaxis",
+    "prod",
+    "reciprocal",
+    "reshape",
+    "round",
+    "rsqrt",
+    "sin",
+    "split",
+    "sqrt",
+    "square",
+    "squeeze",
+    "std",
+    "sum",
+    "swapaxes",
+    "transpose",
+    "T",
+    "var",
+    "view",
+];
+
+/// MLX names whose Rust name differs (Rust keywords, Rust conventions).
+const RUST_NAME: &[(&str, &str)] = &[
+    ("where", "where_"),
+    ("array", "from_slice"),
+    ("astype", "as_type"),
+    ("tolist", "to_vec"),
+    ("T", "t"),
+];
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
+}
+
+/// Every `pub fn` name in `crates/*/src`, with the first file defining it.
+fn public_fns() -> BTreeMap<String, String> {
+    fn walk(dir: &Path, root: &Path, out: &mut BTreeMap<String, String>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .expect("read crates dir")
+            .map(|e| e.expect("dir entry").path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                walk(&path, root, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("read source");
+                let rel = path.strip_prefix(root).expect("under root");
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                for line in text.lines() {
+                    for name in defined_names(line) {
+                        out.entry(name).or_insert_with(|| rel.clone());
+                    }
+                }
+            }
+        }
+    }
+    let root = root();
+    let mut out = BTreeMap::new();
+    let crates = root.join("crates");
+    let mut dirs: Vec<_> = std::fs::read_dir(&crates)
+        .expect("crates/")
+        .map(|e| e.expect("entry").path().join("src"))
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    for d in dirs {
+        walk(&d, &root, &mut out);
+    }
+    out
+}
+
+/// Names a source line defines: `pub fn name`, or an entry of a
+/// function-generating macro such as `exp => Exp;` or
+/// `sum, sum_axis, sum_axes => Sum;` (each entry defines the free function
+/// and the `Array` method of its names).
+fn defined_names(line: &str) -> Vec<String> {
+    let line = line.trim_start();
+    let ident = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            && s.starts_with(|c: char| c.is_ascii_lowercase())
+    };
+    if let Some(rest) = line.strip_prefix("pub fn ") {
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        return vec![name];
+    }
+    let Some((lhs, rhs)) = line.split_once(" => ") else {
+        return Vec::new();
+    };
+    let variant = rhs.trim_end_matches(';');
+    let is_variant = rhs.ends_with(';')
+        && variant.starts_with(|c: char| c.is_ascii_uppercase())
+        && variant.chars().all(|c| c.is_alphanumeric());
+    let names: Vec<&str> = lhs.split(", ").collect();
+    if is_variant && names.iter().all(|n| ident(n)) {
+        names.into_iter().map(String::from).collect()
+    } else {
+        Vec::new()
+    }
+}
+
+fn rust_name(mlx: &str) -> &str {
+    RUST_NAME
+        .iter()
+        .find(|(m, _)| *m == mlx)
+        .map_or(mlx, |(_, r)| r)
+}
+
+fn table(title: &str, prefix: &str, rows: &[&str], fns: &BTreeMap<String, String>) -> String {
+    let mut s = format!("## {title}\n\n| MLX | Rust | status | defined in |\n|---|---|---|---|\n");
+    for &row in rows {
+        let rust = rust_name(row);
+        let (status, file) = match fns.get(rust) {
+            Some(file) => ("implemented", format!("`{file}`")),
+            None => ("missing", String::new()),
+        };
+        s += &format!("| `{prefix}{row}` | `{rust}` | {status} | {file} |\n");
+    }
+    s
+}
+
+fn render() -> String {
+    let fns = public_fns();
+    let count = |rows: &[&str]| {
+        rows.iter()
+            .filter(|r| fns.contains_key(rust_name(r)))
+            .count()
+    };
+    let mut s = String::from(
+        "# Status of MLX's ops and array members\n\n\
+         Generated by `tests/ops/ops_table.rs` from the sources: a row is \
+         *implemented* when a `pub fn` of its Rust name exists in `crates/*/src` \
+         (free functions in `mlx_core::ops` and methods on `Array`). The test fails \
+         when this file is stale; `MLX_BLESS_OPS_TABLE=1 cargo test -p mlx-tests \
+         --test ops ops_table` rewrites it. Semantics are checked by the golden \
+         tests in `tests/ops/` (values from MLX 0.32.4).\n\n",
+    );
+    s += &format!(
+        "Operations: {} of {} implemented. Array members: {} of {} implemented.\n\n",
+        count(OPS),
+        OPS.len(),
+        count(ARRAY),
+        ARRAY.len()
+    );
+    s += &table("Operations (`mlx.core`)", "", OPS, &fns);
+    s += "\n";
+    s += &table("Array members (`mlx.core.array`)", "array.", ARRAY, &fns);
+    s
+}
+
+#[test]
+fn ops_table_is_current() {
+    let path = root().join("docs/ops.md");
+    let want = render();
+    if std::env::var_os("MLX_BLESS_OPS_TABLE").is_some() {
+        std::fs::write(&path, &want).expect("write docs/ops.md");
+        return;
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    if have != want {
+        let diff: Vec<_> = want
+            .lines()
+            .zip(have.lines().chain(std::iter::repeat("")))
+            .filter(|(w, h)| w != h)
+            .take(10)
+            .map(|(w, h)| format!("  want: {w}\n  have: {h}"))
+            .collect();
+        panic!(
+            "docs/ops.md is stale; rerun with MLX_BLESS_OPS_TABLE=1. First differences:\n{}",
+            diff.join("\n")
+        );
+    }
+}
+
+#[test]
+fn ops_table_lists_unique_rows() {
+    for rows in [OPS, ARRAY] {
+        let mut seen = std::collections::HashSet::new();
+        for r in rows {
+            assert!(seen.insert(r), "row {r} listed twice");
+        }
+    }
+}
