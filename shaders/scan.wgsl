@@ -1,5 +1,8 @@
-// Cumulative sums along one axis, forward or reversed, inclusive or
-// exclusive, into a row-major output seen as [outer, n, inner].
+// Cumulative ops (sum, product, max, min, logaddexp) along one axis,
+// forward or reversed, inclusive or exclusive, into a row-major output
+// seen as [outer, n, inner]. Each kernel gets `combine` from its op
+// section (op.NAME[.class]) and `identity()` (the value before the first
+// element, per dtype) from the host.
 // Bindings: 1 = a (T_a, strided input), 2 = out (T_out, same dtype).
 // Params: [n_lines, n (axis length), inner, offset, axis stride (i32
 //          bits), line segment [nd, shape[nd], strides[nd]] over the other
@@ -8,7 +11,7 @@
 //          inner + inner_i].
 // Constants: REVERSE, INCLUSIVE.
 // Entry sections:
-//   main.seq  one thread per line, a sequential loop whose running sum is
+//   main.seq  one thread per line, a sequential loop whose running value is
 //             stored and reloaded every step (st_out/ld_out), so integers
 //             wrap and float16/bfloat16 round after every step as on the
 //             CPU;
@@ -39,17 +42,17 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let inner = p[2];
     let base = bitcast<i32>(p[3]) + seg_offset(t, 5u);
     let obase = (t / inner) * n * inner + t % inner;
-    var acc = C_out(0);
+    var acc = identity();
     for (var step = 0u; step < n; step = step + 1u) {
         let k = along(step, n);
         let x = x_at(base, k);
         let o = obase + k * inner;
         if (INCLUSIVE) {
-            acc = ld_out(st_out(acc + x));
+            acc = ld_out(st_out(combine(acc, x)));
             out[o] = st_out(acc);
         } else {
             out[o] = st_out(acc);
-            acc = ld_out(st_out(acc + x));
+            acc = ld_out(st_out(combine(acc, x)));
         }
     }
 }
@@ -69,12 +72,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         base = bitcast<i32>(p[3]) + seg_offset(line, 5u);
     }
     let obase = (line / inner) * n * inner + line % inner;
-    var carry = C_out(0);
+    var carry = identity();
     for (var c = 0u; c < n; c = c + 256u) {
         let pos = c + lid;
         let live = valid && pos < n;
         let k = along(min(pos, n - 1u), n);
-        var x = C_out(0);
+        var x = identity();
         if (live) {
             x = x_at(base, k);
         }
@@ -84,7 +87,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         for (var s = 1u; s < 256u; s = s * 2u) {
             var y = sh[lid];
             if (lid >= s) {
-                y = sh[lid - s] + y;
+                y = combine(sh[lid - s], y);
             }
             workgroupBarrier();
             sh[lid] = y;
@@ -92,12 +95,56 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         }
         var v = sh[lid];
         if (!INCLUSIVE) {
-            v = select(C_out(0), sh[max(lid, 1u) - 1u], lid > 0u);
+            v = select(identity(), sh[max(lid, 1u) - 1u], lid > 0u);
         }
         if (live) {
-            out[obase + k * inner] = st_out(carry + v);
+            out[obase + k * inner] = st_out(combine(carry, v));
         }
-        carry = carry + sh[255];
+        carry = combine(carry, sh[255]);
         workgroupBarrier();
     }
+}
+
+//@ section op.cumsum
+fn combine(a: C_out, b: C_out) -> C_out {
+    return a + b;
+}
+
+//@ section op.cumprod
+fn combine(a: C_out, b: C_out) -> C_out {
+    return a * b;
+}
+
+//@ section op.cummax.float
+fn combine(a: C_out, b: C_out) -> C_out {
+    return select(b, a, is_nan(a) || a > b);
+}
+
+//@ section op.cummax
+fn combine(a: C_out, b: C_out) -> C_out {
+    return select(b, a, a > b);
+}
+
+//@ section op.cummin.float
+fn combine(a: C_out, b: C_out) -> C_out {
+    return select(b, a, is_nan(a) || a < b);
+}
+
+//@ section op.cummin
+fn combine(a: C_out, b: C_out) -> C_out {
+    return select(b, a, a < b);
+}
+
+//@ section op.logcumsumexp.float
+// log(exp(a) + exp(b)): NaN propagates, -inf is the identity, inf wins.
+fn combine(a: C_out, b: C_out) -> C_out {
+    if (is_nan(a) || is_nan(b)) {
+        return nan_f32();
+    }
+    let hi = select(b, a, a > b);
+    let lo = select(a, b, a > b);
+    if ((is_inf(lo) && sign_bit(lo)) || (is_inf(hi) && !sign_bit(hi))) {
+        return hi;
+    }
+    return hi + log1p_f32(exp(lo - hi));
 }

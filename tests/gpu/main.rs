@@ -24,5 +24,6 @@ mod errors;
 mod indexing;
 mod matmul;
 mod reduce;
+mod sort;
 mod strategies;
 mod threads;

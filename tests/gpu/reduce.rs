@@ -1,5 +1,5 @@
 //! Reductions (every `ReduceOp` over random axis subsets, keepdims),
-//! `argmax`/`argmin`, `softmax` and `cumsum` (every `ScanOp`, reverse,
+//! `argmax`/`argmin`, `softmax` and the scans (every `ScanOp`, reverse,
 //! inclusive).
 
 use crate::check::{check_result, run_both, Failures, In, Tol};
@@ -223,6 +223,10 @@ fn apply_scan(
 ) -> mlx::Result<Array> {
     match op {
         ScanOp::Sum => ops::cumsum(a, axis, reverse, inclusive),
+        ScanOp::Prod => ops::cumprod(a, axis, reverse, inclusive),
+        ScanOp::Max => ops::cummax(a, axis, reverse, inclusive),
+        ScanOp::Min => ops::cummin(a, axis, reverse, inclusive),
+        ScanOp::LogAddExp => ops::logcumsumexp(a, axis, reverse, inclusive),
     }
 }
 
@@ -233,7 +237,19 @@ fn apply_scan(
 #[test]
 fn scans_match_cpu() {
     let mut failures = Failures::new();
-    for op in [ScanOp::Sum] {
+    let ops = [
+        ScanOp::Sum,
+        ScanOp::Prod,
+        ScanOp::Max,
+        ScanOp::Min,
+        ScanOp::LogAddExp,
+    ];
+    for op in ops {
+        // Products of values in [-1, 1] stay bounded; integers wrap exactly.
+        let (lo, hi) = match op {
+            ScanOp::Prod => (-1.0, 1.0),
+            _ => (-10.0, 10.0),
+        };
         for dt in GPU_DTYPES {
             let s = input().prop_flat_map(|spec| {
                 let n = spec.shape.len();
@@ -244,7 +260,9 @@ fn scans_match_cpu() {
                     any::<bool>(),
                 )
             });
-            let outcome = check_result(CASES_PER_PAIR, s, |gpu, (spec, axis, rev, inc)| {
+            // Fewer cases for the newer scans: each case builds kernels.
+            let cases = if op == ScanOp::Sum { CASES_PER_PAIR } else { 3 };
+            let outcome = check_result(cases, s, |gpu, (spec, axis, rev, inc)| {
                 run_both(
                     gpu,
                     format!(
@@ -256,7 +274,7 @@ fn scans_match_cpu() {
                         dtype: dt,
                         domain: Domain {
                             ints: None,
-                            ..Domain::new(-10.0, 10.0, 0, 0)
+                            ..Domain::new(lo, hi, 0, 0)
                         },
                     }],
                     &|x| {

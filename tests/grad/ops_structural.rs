@@ -26,7 +26,12 @@ fn case_for(p: &Primitive) -> &'static [&'static str] {
         },
         Primitive::ArgReduce { .. } => &["zero: argmax"],
         Primitive::Softmax => &["softmax", "softmax_axis0"],
-        Primitive::Scan { .. } => &["cumsum", "cumsum_reverse_exclusive"],
+        Primitive::Scan { .. } => &[
+            "cumsum",
+            "cumsum_reverse_exclusive",
+            "scans: see ops_sort.rs",
+        ],
+        Primitive::Sort { .. } => &["sort: see ops_sort.rs"],
         Primitive::Matmul => &["matmul", "matmul_batched"],
         Primitive::Gather { .. } => &["take", "take_negative"],
         Primitive::GatherAxis { .. } => &["take_along_axis"],

@@ -67,6 +67,8 @@ proptest! {
             ("reduce_keepdims", |a| one(a[0].max_axis(0, true)), vec![x.clone()], vec![Some(1)], 0),
             ("argmax", |a| one(ops::argmax(&a[0], Some(0), false)?.as_type(mlx::Dtype::Float64)), vec![x.clone()], vec![Some(1)], 0),
             ("softmax_cumsum", |a| one(ops::cumsum(&ops::softmax(&a[0], None)?, Some(0), true, false)), vec![x.clone()], vec![Some(0)], 0),
+            ("sort_argsort", |a| Ok(vec![ops::sort(&a[0], Some(0))?, ops::argsort(&a[0], Some(-1))?.as_type(mlx::Dtype::Float64)?]), vec![x.clone()], vec![Some(1)], 0),
+            ("scans", |a| one(ops::cummin(&ops::cumprod(&ops::logcumsumexp(&a[0], Some(0), true, true)?, Some(0), false, false)?, Some(0), true, true)), vec![x.clone()], vec![Some(0)], 1),
             ("matmul", |a| one(ops::matmul(&a[0], &a[1])), vec![x.clone(), m.clone()], vec![Some(0), None], 0),
             ("matmul_both", |a| one(ops::matmul(&a[0], &a[1])), vec![x.clone(), rng.uniform(&[3, 4, 2], -1.0, 1.0)], vec![Some(0), Some(0)], 1),
             ("take_mapped_array", |a| one(a[0].take(&idx(&[2, 0, 2], &[3]), Some(0))), vec![x.clone()], vec![Some(0)], 0),

@@ -15,4 +15,5 @@ mod printing;
 mod promotion;
 mod reduce;
 mod shape;
+mod sort;
 mod unary;

@@ -1,7 +1,7 @@
 //! The [`Backend`] trait that device crates implement, device buffers
 //! ([`Storage`]), strided views of them ([`View`]), and registration.
 
-use crate::primitive::{ArgReduceOp, BinaryOp, OutSpec, ReduceOp, ScanOp, UnaryOp};
+use crate::primitive::{ArgReduceOp, BinaryOp, OutSpec, ReduceOp, ScanOp, SortOp, UnaryOp};
 use crate::{Device, DeviceType, Dtype, Error, HostData, Result};
 use std::any::Any;
 use std::fmt;
@@ -137,6 +137,10 @@ pub trait Backend: Send + Sync + fmt::Debug {
         inclusive: bool,
         out: OutSpec,
     ) -> Result<Storage>;
+    /// Sort or argsort along `axis` (see
+    /// [`Primitive::Sort`](crate::primitive::Primitive::Sort)); `out.dtype`
+    /// is the input's for values, `uint32` for indices.
+    fn sort(&self, op: SortOp, input: &View, axis: usize, out: OutSpec) -> Result<Storage>;
     /// Batched matrix product (see [`Primitive::Matmul`](crate::primitive::Primitive::Matmul)).
     fn matmul(&self, a: &View, b: &View, out: OutSpec) -> Result<Storage>;
     /// `take` along `axis` (see [`Primitive::Gather`](crate::primitive::Primitive::Gather)).

@@ -1,6 +1,6 @@
 //! [`CpuBackend`]: the `Backend` impl, routing each family to its module.
 
-use mlx_core::primitive::{ArgReduceOp, BinaryOp, OutSpec, ReduceOp, ScanOp, UnaryOp};
+use mlx_core::primitive::{ArgReduceOp, BinaryOp, OutSpec, ReduceOp, ScanOp, SortOp, UnaryOp};
 use mlx_core::{Backend, Device, HostData, Result, Storage, View};
 
 /// The CPU backend. Buffers are [`HostData`]; kernels run on the rayon pool.
@@ -79,6 +79,9 @@ impl Backend for CpuBackend {
         out: OutSpec,
     ) -> Result<Storage> {
         crate::scan::scan(op, input, axis, reverse, inclusive, out).map(store)
+    }
+    fn sort(&self, op: SortOp, input: &View, axis: usize, out: OutSpec) -> Result<Storage> {
+        crate::sort::sort(op, input, axis, out).map(store)
     }
     fn matmul(&self, a: &View, b: &View, out: OutSpec) -> Result<Storage> {
         crate::matmul::matmul(a, b, out).map(store)

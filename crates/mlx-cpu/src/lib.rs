@@ -25,6 +25,7 @@ mod reduce;
 mod reduce_monoid;
 mod scan;
 mod softmax;
+mod sort;
 mod strided;
 mod unary;
 

@@ -1,4 +1,5 @@
-//! Cumulative ops (`cumsum`) along one axis, forward or reversed,
+//! Cumulative ops (`cumsum`, `cumprod`, `cummax`, `cummin`,
+//! `logcumsumexp`) along one axis, forward or reversed,
 //! inclusive or exclusive.
 //!
 //! The input is read row-major as `[outer, n, inner]` (`n` the scanned
@@ -6,7 +7,7 @@
 //! one input row, so the inner loop runs over `inner` contiguous elements
 //! and vectorises; blocks of `outer` run in parallel.
 //!
-//! Like MLX, the running sum is kept in the element type: integers wrap
+//! Like MLX, the running value is kept in the element type: integers wrap
 //! and `float16`/`bfloat16` round after every step
 //! (`mx.cumsum(mx.array([2048, 1, 1], dtype=mx.float16))` is
 //! `[2048, 2048, 2048]`).
@@ -14,49 +15,174 @@
 use crate::strided::{contiguous, PAR_THRESHOLD};
 use half::{bf16, f16};
 use mlx_core::primitive::{OutSpec, ScanOp};
-use mlx_core::{Complex64, Element, HostData, Result, View};
+use mlx_core::{Complex64, Dtype, Element, Error, HostData, Result, View};
 use rayon::prelude::*;
 
-/// Element types with the addition a running sum uses.
-trait ScanAdd: Element {
-    /// The value before the first element.
+/// Element types with the ops a scan uses, each in the element type
+/// (half types compute in `f32` and round every step, as MLX does).
+trait ScanElem: Element {
+    /// The value before the first element of a sum.
     const ZERO: Self;
-    /// `a + b` in the element type.
+    /// ... of a product.
+    const ONE: Self;
+    /// ... of a maximum (lowest value, `-inf` for floats).
+    const LOWEST: Self;
+    /// ... of a minimum (highest value, `inf` for floats).
+    const HIGHEST: Self;
+    /// `a + b` (wrapping for integers, or for bool).
     fn add(a: Self, b: Self) -> Self;
+    /// `a * b` (wrapping for integers, and for bool).
+    fn mul(a: Self, b: Self) -> Self;
+    /// NaN-propagating maximum.
+    fn max(a: Self, b: Self) -> Self;
+    /// NaN-propagating minimum.
+    fn min(a: Self, b: Self) -> Self;
 }
 
-macro_rules! scan_add {
-    ($($t:ty: $zero:expr, |$a:ident, $b:ident| $e:expr;)*) => {$(
-        impl ScanAdd for $t {
-            const ZERO: $t = $zero;
+macro_rules! scan_int {
+    ($($t:ty),*) => {$(
+        impl ScanElem for $t {
+            const ZERO: $t = 0;
+            const ONE: $t = 1;
+            const LOWEST: $t = <$t>::MIN;
+            const HIGHEST: $t = <$t>::MAX;
             #[inline(always)]
-            fn add($a: $t, $b: $t) -> $t {
-                $e
+            fn add(a: $t, b: $t) -> $t {
+                a.wrapping_add(b)
+            }
+            #[inline(always)]
+            fn mul(a: $t, b: $t) -> $t {
+                a.wrapping_mul(b)
+            }
+            #[inline(always)]
+            fn max(a: $t, b: $t) -> $t {
+                Ord::max(a, b)
+            }
+            #[inline(always)]
+            fn min(a: $t, b: $t) -> $t {
+                Ord::min(a, b)
+            }
+        }
+    )*};
+}
+scan_int!(u8, u16, u32, u64, i8, i16, i32, i64);
+
+impl ScanElem for bool {
+    const ZERO: bool = false;
+    const ONE: bool = true;
+    const LOWEST: bool = false;
+    const HIGHEST: bool = true;
+    fn add(a: bool, b: bool) -> bool {
+        a | b
+    }
+    fn mul(a: bool, b: bool) -> bool {
+        a & b
+    }
+    fn max(a: bool, b: bool) -> bool {
+        a | b
+    }
+    fn min(a: bool, b: bool) -> bool {
+        a & b
+    }
+}
+
+macro_rules! scan_float {
+    ($($t:ty: $zero:expr, $one:expr, $load:path, $store:path;)*) => {$(
+        impl ScanElem for $t {
+            const ZERO: $t = $zero;
+            const ONE: $t = $one;
+            const LOWEST: $t = <$t>::NEG_INFINITY;
+            const HIGHEST: $t = <$t>::INFINITY;
+            #[inline(always)]
+            fn add(a: $t, b: $t) -> $t {
+                $store($load(a) + $load(b))
+            }
+            #[inline(always)]
+            fn mul(a: $t, b: $t) -> $t {
+                $store($load(a) * $load(b))
+            }
+            #[inline(always)]
+            fn max(a: $t, b: $t) -> $t {
+                if a.is_nan() || a > b { a } else { b }
+            }
+            #[inline(always)]
+            fn min(a: $t, b: $t) -> $t {
+                if a.is_nan() || a < b { a } else { b }
             }
         }
     )*};
 }
 
-scan_add! {
-    bool: false, |a, b| a | b;
-    u8: 0, |a, b| a.wrapping_add(b);
-    u16: 0, |a, b| a.wrapping_add(b);
-    u32: 0, |a, b| a.wrapping_add(b);
-    u64: 0, |a, b| a.wrapping_add(b);
-    i8: 0, |a, b| a.wrapping_add(b);
-    i16: 0, |a, b| a.wrapping_add(b);
-    i32: 0, |a, b| a.wrapping_add(b);
-    i64: 0, |a, b| a.wrapping_add(b);
-    f16: f16::ZERO, |a, b| f16::from_f32(a.to_f32() + b.to_f32());
-    bf16: bf16::ZERO, |a, b| bf16::from_f32(a.to_f32() + b.to_f32());
-    f32: 0.0, |a, b| a + b;
-    f64: 0.0, |a, b| a + b;
-    Complex64: Complex64::new(0.0, 0.0), |a, b| a + b;
+/// Identity conversions for the full-width float types.
+trait Same: Sized {
+    fn same(self) -> Self {
+        self
+    }
+}
+impl Same for f32 {}
+impl Same for f64 {}
+
+scan_float! {
+    f16: f16::ZERO, f16::ONE, f16::to_f32, f16::from_f32;
+    bf16: bf16::ZERO, bf16::ONE, bf16::to_f32, bf16::from_f32;
+    f32: 0.0, 1.0, Same::same, Same::same;
+    f64: 0.0, 1.0, Same::same, Same::same;
+}
+
+impl ScanElem for Complex64 {
+    const ZERO: Complex64 = Complex64::new(0.0, 0.0);
+    const ONE: Complex64 = Complex64::new(1.0, 0.0);
+    const LOWEST: Complex64 = Complex64::new(f32::NEG_INFINITY, f32::NEG_INFINITY);
+    const HIGHEST: Complex64 = Complex64::new(f32::INFINITY, f32::INFINITY);
+    fn add(a: Complex64, b: Complex64) -> Complex64 {
+        a + b
+    }
+    fn mul(a: Complex64, b: Complex64) -> Complex64 {
+        a * b
+    }
+    fn max(a: Complex64, b: Complex64) -> Complex64 {
+        if (a.re, a.im) > (b.re, b.im) {
+            a
+        } else {
+            b
+        }
+    }
+    fn min(a: Complex64, b: Complex64) -> Complex64 {
+        if (a.re, a.im) < (b.re, b.im) {
+            a
+        } else {
+            b
+        }
+    }
+}
+
+/// `log(exp(a) + exp(b))` computed stably; `-inf` is its identity and NaN
+/// propagates.
+fn log_add_exp_f64(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        return f64::NAN;
+    }
+    let (hi, lo) = if a > b { (a, b) } else { (b, a) };
+    if lo == f64::NEG_INFINITY || hi == f64::INFINITY {
+        return hi;
+    }
+    hi + (lo - hi).exp().ln_1p()
+}
+
+fn log_add_exp_f32(a: f32, b: f32) -> f32 {
+    if a.is_nan() || b.is_nan() {
+        return f32::NAN;
+    }
+    let (hi, lo) = if a > b { (a, b) } else { (b, a) };
+    if lo == f32::NEG_INFINITY || hi == f32::INFINITY {
+        return hi;
+    }
+    hi + (lo - hi).exp().ln_1p()
 }
 
 /// Cumulative `op` of `v` along `axis`; the output has the input's shape
 /// and dtype. `reverse` scans from the end; `inclusive = false` shifts by
-/// one so the first output is zero.
+/// one so the first output is the op's identity.
 pub(crate) fn scan(
     op: ScanOp,
     v: &View,
@@ -65,29 +191,61 @@ pub(crate) fn scan(
     inclusive: bool,
     _out: OutSpec,
 ) -> Result<HostData> {
+    let (r, i) = (reverse, inclusive);
     match op {
         ScanOp::Sum => {
-            mlx_core::with_dtype!(v.dtype, T => scan_typed::<T>(v, axis, reverse, inclusive))
+            mlx_core::with_dtype!(v.dtype, T => scan_typed::<T, _>(v, axis, r, i, T::ZERO, <T as ScanElem>::add))
+        }
+        ScanOp::Prod => {
+            mlx_core::with_dtype!(v.dtype, T => scan_typed::<T, _>(v, axis, r, i, T::ONE, <T as ScanElem>::mul))
+        }
+        ScanOp::Max => {
+            mlx_core::with_dtype!(v.dtype, T => scan_typed::<T, _>(v, axis, r, i, T::LOWEST, <T as ScanElem>::max))
+        }
+        ScanOp::Min => mlx_core::with_dtype!(v.dtype, T => {
+            scan_typed::<T, _>(v, axis, r, i, T::HIGHEST, <T as ScanElem>::min)
+        }),
+        ScanOp::LogAddExp => {
+            let ninf = f32::NEG_INFINITY;
+            match v.dtype {
+                Dtype::Float32 => scan_typed(v, axis, r, i, ninf, log_add_exp_f32),
+                Dtype::Float64 => scan_typed(v, axis, r, i, f64::NEG_INFINITY, log_add_exp_f64),
+                Dtype::Float16 => scan_typed(v, axis, r, i, f16::NEG_INFINITY, |a: f16, b: f16| {
+                    f16::from_f32(log_add_exp_f32(a.to_f32(), b.to_f32()))
+                }),
+                Dtype::Bfloat16 => {
+                    scan_typed(v, axis, r, i, bf16::NEG_INFINITY, |a: bf16, b: bf16| {
+                        bf16::from_f32(log_add_exp_f32(a.to_f32(), b.to_f32()))
+                    })
+                }
+                other => Err(Error::dtype(
+                    op.name(),
+                    other,
+                    "the cpu kernel takes floats",
+                )),
+            }
         }
     }
 }
 
-/// The typed running sum.
-fn scan_typed<T: ScanAdd>(
+/// The typed scan with identity `init` and step `f`.
+fn scan_typed<T: Element, F: Fn(T, T) -> T + Sync>(
     v: &View,
     axis: usize,
     reverse: bool,
     inclusive: bool,
+    init: T,
+    f: F,
 ) -> Result<HostData> {
     let x = contiguous::<T>(v)?;
     let n = v.shape[axis];
     let inner: usize = v.shape[axis + 1..].iter().product();
     let block = n * inner;
-    let mut res = vec![T::ZERO; x.len()];
+    let mut res = vec![init; x.len()];
     if block == 0 {
         return Ok(T::into_host(res));
     }
-    let work = |(o, i): (&mut [T], &[T])| scan_block(i, o, n, inner, reverse, inclusive);
+    let work = |(o, i): (&mut [T], &[T])| scan_block(i, o, n, inner, reverse, inclusive, &f);
     if x.len() >= PAR_THRESHOLD && x.len() > block {
         let blocks_per = (PAR_THRESHOLD / block).max(1) * block;
         res.par_chunks_mut(blocks_per)
@@ -102,13 +260,14 @@ fn scan_typed<T: ScanAdd>(
 }
 
 /// Scan one `[n, inner]` block `x` into `y`.
-fn scan_block<T: ScanAdd>(
+fn scan_block<T: Element, F: Fn(T, T) -> T>(
     x: &[T],
     y: &mut [T],
     n: usize,
     inner: usize,
     reverse: bool,
     inclusive: bool,
+    f: &F,
 ) {
     let row = |k: usize| k * inner..(k + 1) * inner;
     let first = if reverse { n - 1 } else { 0 };
@@ -131,7 +290,7 @@ fn scan_block<T: ScanAdd>(
             (&lo[prev * inner..], &mut hi[..inner])
         };
         for ((c, &d), &s) in cur[..inner].iter_mut().zip(done).zip(src) {
-            *c = T::add(d, s);
+            *c = f(d, s);
         }
     }
 }
@@ -142,7 +301,15 @@ mod tests {
 
     fn run(x: &[i32], n: usize, inner: usize, reverse: bool, inclusive: bool) -> Vec<i32> {
         let mut y = vec![0; x.len()];
-        scan_block(x, &mut y, n, inner, reverse, inclusive);
+        scan_block(
+            x,
+            &mut y,
+            n,
+            inner,
+            reverse,
+            inclusive,
+            &<i32 as ScanElem>::add,
+        );
         y
     }
 
@@ -167,6 +334,9 @@ mod tests {
         // mx.cumsum(mx.array([2048, 1, 1], dtype=mx.float16)) == [2048, 2048, 2048]
         let a = f16::from_f32(2048.0);
         let one = f16::from_f32(1.0);
-        assert_eq!(f16::add(f16::add(a, one), one), a);
+        assert_eq!(
+            <f16 as ScanElem>::add(<f16 as ScanElem>::add(a, one), one),
+            a
+        );
     }
 }

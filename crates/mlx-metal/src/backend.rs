@@ -2,7 +2,7 @@
 //! method forwards to its family module; kernels live in `shaders/`.
 
 use crate::context::Gpu;
-use mlx_core::primitive::{ArgReduceOp, BinaryOp, OutSpec, ReduceOp, ScanOp, UnaryOp};
+use mlx_core::primitive::{ArgReduceOp, BinaryOp, OutSpec, ReduceOp, ScanOp, SortOp, UnaryOp};
 use mlx_core::{Backend, Device, Error, HostData, Result, Storage, View};
 use std::sync::{Arc, OnceLock};
 
@@ -135,6 +135,10 @@ impl Backend for GpuBackend {
         out: OutSpec,
     ) -> Result<Storage> {
         crate::scan::scan(&self.gpu, op, input, axis, reverse, inclusive, out)
+    }
+
+    fn sort(&self, op: SortOp, input: &View, axis: usize, out: OutSpec) -> Result<Storage> {
+        crate::sort::sort(&self.gpu, op, input, axis, out)
     }
 
     fn matmul(&self, a: &View, b: &View, out: OutSpec) -> Result<Storage> {

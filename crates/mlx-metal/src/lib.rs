@@ -41,6 +41,7 @@ mod select;
 mod shader;
 mod slots;
 mod softmax;
+mod sort;
 mod transfer;
 mod unary;
 

@@ -221,20 +221,51 @@ fn softmax_kernels_validate() {
 #[test]
 fn scan_kernels_validate() {
     use crate::scan::{par_ok, scan_source};
-    for d in GPU_DTYPES {
-        for reverse in [false, true] {
-            for inclusive in [false, true] {
-                for par in [false, true] {
-                    if par && !par_ok(d) {
-                        continue;
+    use mlx_core::primitive::ScanOp;
+    let ops = [
+        ScanOp::Sum,
+        ScanOp::Prod,
+        ScanOp::Max,
+        ScanOp::Min,
+        ScanOp::LogAddExp,
+    ];
+    let mut built = 0;
+    for op in ops {
+        for d in GPU_DTYPES {
+            if op == ScanOp::LogAddExp && !slots::is_float(d) {
+                assert!(scan_source(op, d, false, false, true).is_err());
+                continue; // the core casts integers to float32 first
+            }
+            for reverse in [false, true] {
+                for inclusive in [false, true] {
+                    for par in [false, true] {
+                        if par && !par_ok(d) {
+                            continue;
+                        }
+                        let what =
+                            format!("{} {d} par={par} rev={reverse} incl={inclusive}", op.name());
+                        let src = scan_source(op, d, par, reverse, inclusive)
+                            .unwrap_or_else(|e| panic!("{what}: {e}"));
+                        validate(&what, &src);
+                        built += 1;
                     }
-                    validate(
-                        &format!("cumsum {d} par={par} rev={reverse} incl={inclusive}"),
-                        &scan_source(d, par, reverse, inclusive),
-                    );
                 }
             }
         }
+    }
+    assert!(built > 300, "{built}");
+}
+
+#[test]
+fn sort_kernels_validate() {
+    use crate::sort::sort_source;
+    for d in GPU_DTYPES {
+        for entry in ["main.local", "main.global", "emit.sort"] {
+            let src = sort_source(entry, d, d).unwrap_or_else(|e| panic!("{entry} {d}: {e}"));
+            validate(&format!("sort {entry} {d}"), &src);
+        }
+        let src = sort_source("emit.argsort", d, Dtype::Uint32).expect("argsort emit");
+        validate(&format!("sort emit.argsort {d}"), &src);
     }
 }
 

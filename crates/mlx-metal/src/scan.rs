@@ -1,12 +1,13 @@
-//! Cumulative ops (`shaders/scan.wgsl`): one thread per line with a
-//! sequential loop (exact CPU semantics, including per-step rounding of
-//! half types), or for long innermost lines of integers and `float32` one
-//! workgroup per line scanning 256 elements at a time.
+//! Cumulative ops (`shaders/scan.wgsl`: `cumsum`, `cumprod`, `cummax`,
+//! `cummin`, `logcumsumexp`): one thread per line with a sequential loop
+//! (exact CPU semantics, including per-step rounding of half types), or
+//! for long innermost lines of integers and `float32` one workgroup per
+//! line scanning 256 elements at a time.
 
 use crate::context::{grid, Gpu};
 use crate::elementwise::{buffer, out_buffer, storage};
 use crate::reduce::{collapse, groups_grid, push_segment, word};
-use crate::shader::{compose, section, SCAN};
+use crate::shader::{compose, op_section, section, SCAN};
 use crate::slots;
 use mlx_core::primitive::{OutSpec, ScanOp};
 use mlx_core::{Dtype, Error, Result, Storage, View};
@@ -14,19 +15,64 @@ use mlx_core::{Dtype, Error, Result, Storage, View};
 /// Shortest innermost line scanned by a whole workgroup.
 const PAR_MIN: usize = 256;
 
-/// The WGSL of a scan of `dtype` (`par`: workgroup per line).
-pub(crate) fn scan_source(dtype: Dtype, par: bool, reverse: bool, inclusive: bool) -> String {
+/// The value before the first element of `op` on `dtype`, as WGSL.
+fn identity(op: ScanOp, dtype: Dtype) -> &'static str {
+    let float = slots::is_float(dtype);
+    match op {
+        ScanOp::Sum => "C_out(0)",
+        ScanOp::Prod => "C_out(1)",
+        ScanOp::LogAddExp => "-inf_f32()",
+        ScanOp::Max if float => "-inf_f32()",
+        ScanOp::Min if float => "inf_f32()",
+        ScanOp::Max => match dtype {
+            Dtype::Int8 => "-128i",
+            Dtype::Int16 => "-32768i",
+            Dtype::Int32 => "i32(-2147483648)",
+            Dtype::Int64 => "(-9223372036854775807li - 1li)",
+            _ => "C_out(0)",
+        },
+        ScanOp::Min => match dtype {
+            Dtype::Bool => "1u",
+            Dtype::Uint8 => "255u",
+            Dtype::Uint16 => "65535u",
+            Dtype::Uint32 => "4294967295u",
+            Dtype::Uint64 => "18446744073709551615lu",
+            Dtype::Int8 => "127i",
+            Dtype::Int16 => "32767i",
+            Dtype::Int64 => "9223372036854775807li",
+            _ => "2147483647i",
+        },
+    }
+}
+
+/// The WGSL of scan `op` of `dtype` (`par`: workgroup per line).
+///
+/// # Errors
+/// When `op` has no kernel for `dtype` (`logcumsumexp` of integers).
+pub(crate) fn scan_source(
+    op: ScanOp,
+    dtype: Dtype,
+    par: bool,
+    reverse: bool,
+    inclusive: bool,
+) -> Result<String> {
     let entry = if par { "main.par" } else { "main.seq" };
     let main = section(SCAN, entry).expect("scan.wgsl has its entries");
-    compose(
+    let name = op.name();
+    let combine = op_section(SCAN, name, &format!("op.{name}"), dtype)?;
+    let id = format!(
+        "fn identity() -> C_out {{ return C_out({}); }}\n",
+        identity(op, dtype)
+    );
+    Ok(compose(
         &[("a", dtype), ("out", dtype)],
         &[
             ("REVERSE", reverse.to_string()),
             ("INCLUSIVE", inclusive.to_string()),
         ],
         SCAN,
-        &[main],
-    )
+        &[combine, &id, main],
+    ))
 }
 
 /// True when the workgroup scan may serve `dtype` (its rounding differs
@@ -60,7 +106,6 @@ pub(crate) fn scan(
     if numel == 0 {
         return Ok(storage(ob, out));
     }
-    let ScanOp::Sum = op;
     let n = input.shape[axis];
     let inner: usize = input.shape[axis + 1..].iter().product();
     let lines = numel / n;
@@ -86,10 +131,11 @@ pub(crate) fn scan(
     push_segment(name, &mut p, &line_dims)?;
     let par = inner == 1 && n >= PAR_MIN && par_ok(input.dtype);
     let key = format!(
-        "cumsum|{}|{par}{reverse}{inclusive}",
+        "{name}|{}|{par}{reverse}{inclusive}",
         input.dtype.short_name()
     );
-    let pipeline = gpu.pipeline(&key, || scan_source(input.dtype, par, reverse, inclusive))?;
+    let src = scan_source(op, input.dtype, par, reverse, inclusive)?;
+    let pipeline = gpu.pipeline(&key, || src)?;
     let groups = if par { groups_grid(lines) } else { grid(lines) };
     gpu.dispatch(&pipeline, &p, &[buffer(name, input)?, &ob], groups)?;
     Ok(storage(ob, out))

@@ -29,12 +29,14 @@ pub(crate) const REDUCE: &str = include_str!("../../../shaders/reduce.wgsl");
 pub(crate) const SOFTMAX: &str = include_str!("../../../shaders/softmax.wgsl");
 /// Cumulative ops.
 pub(crate) const SCAN: &str = include_str!("../../../shaders/scan.wgsl");
+/// Sort and argsort.
+pub(crate) const SORT: &str = include_str!("../../../shaders/sort.wgsl");
 /// Matrix products.
 pub(crate) const MATMUL: &str = include_str!("../../../shaders/matmul.wgsl");
 
 /// Every family, by file name (for the naga tests).
 #[cfg(test)]
-pub(crate) const FAMILIES: [(&str, &str); 10] = [
+pub(crate) const FAMILIES: [(&str, &str); 11] = [
     ("dtype", DTYPE),
     ("copy", COPY),
     ("unary", UNARY),
@@ -44,6 +46,7 @@ pub(crate) const FAMILIES: [(&str, &str); 10] = [
     ("reduce", REDUCE),
     ("softmax", SOFTMAX),
     ("scan", SCAN),
+    ("sort", SORT),
     ("matmul", MATMUL),
 ];
 

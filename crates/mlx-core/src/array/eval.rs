@@ -187,6 +187,7 @@ fn dispatch(
             reverse,
             inclusive,
         } => be.scan(*op, &v[0], *axis, *reverse, *inclusive, spec)?,
+        Primitive::Sort { op, axis } => be.sort(*op, &v[0], *axis, spec)?,
         Primitive::Matmul => be.matmul(&v[0], &v[1], spec)?,
         Primitive::Gather { axis } => be.gather(&v[0], &v[1], *axis, spec)?,
         Primitive::GatherAxis { axis } => be.gather_axis(&v[0], &v[1], *axis, spec)?,

@@ -8,7 +8,9 @@ mod indexing;
 mod matmul;
 mod operators;
 mod reduce;
+mod scan;
 mod shape;
+mod sort;
 mod unary;
 
 pub use binary::*;
@@ -17,5 +19,7 @@ pub use indexing::*;
 pub use matmul::*;
 pub use operators::Scalar;
 pub use reduce::*;
+pub use scan::*;
 pub use shape::*;
+pub use sort::*;
 pub use unary::*;

@@ -6,14 +6,18 @@ mod binary;
 mod custom;
 mod indexing;
 mod reduce;
+mod scan;
 mod shape;
+mod sort;
 mod transform_rules;
 mod unary;
 mod vmap_rules;
 
 pub use binary::{unbroadcast, BinaryOp};
 pub use custom::{CustomJvpFn, CustomRule, CustomVjpFn};
-pub use reduce::{ArgReduceOp, ReduceOp, ScanOp};
+pub use reduce::{ArgReduceOp, ReduceOp};
+pub use scan::ScanOp;
+pub use sort::SortOp;
 pub use unary::UnaryOp;
 
 use crate::Dtype;
@@ -62,6 +66,13 @@ pub enum Primitive {
         reverse: bool,
         /// Include the current element.
         inclusive: bool,
+    },
+    /// Sort (or argsort) along `axis`: NaNs last, ties in input order.
+    Sort {
+        /// Values or indices.
+        op: SortOp,
+        /// Normalised axis.
+        axis: usize,
     },
     /// Batched matrix product of `[.., M, K]` and `[.., K, N]` with equal
     /// (already broadcast) batch shapes.
@@ -125,6 +136,7 @@ impl Primitive {
             Primitive::ArgReduce { op, .. } => op.name(),
             Primitive::Softmax => "softmax",
             Primitive::Scan { op, .. } => op.name(),
+            Primitive::Sort { op, .. } => op.name(),
             Primitive::Matmul => "matmul",
             Primitive::Gather { .. } => "take",
             Primitive::GatherAxis { .. } => "take_along_axis",

@@ -1,4 +1,4 @@
-//! Reductions ([`ReduceOp`], [`ArgReduceOp`]) and scans ([`ScanOp`]).
+//! Reductions ([`ReduceOp`], [`ArgReduceOp`]).
 
 use crate::{Array, Result};
 
@@ -62,28 +62,6 @@ impl ArgReduceOp {
         match self {
             ArgReduceOp::ArgMax => "argmax",
             ArgReduceOp::ArgMin => "argmin",
-        }
-    }
-}
-
-/// A cumulative op along one axis; input and output dtypes are equal.
-///
-/// # Examples
-/// ```
-/// # use mlx_cpu as _;
-/// assert_eq!(mlx_core::primitive::ScanOp::Sum.name(), "cumsum");
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ScanOp {
-    /// Running sum.
-    Sum,
-}
-
-impl ScanOp {
-    /// MLX's op name.
-    pub const fn name(self) -> &'static str {
-        match self {
-            ScanOp::Sum => "cumsum",
         }
     }
 }
@@ -176,49 +154,6 @@ fn tie_weights(x: &Array, axes: &[usize], out: &Array) -> Result<Array> {
     let hit = equal(x, &reshape(out, &kept_shape(x, axes))?)?.as_type(x.dtype())?;
     let count = sum_axes(&hit, &ax, true)?;
     hit / count
-}
-
-impl ScanOp {
-    /// The cotangent of the input of a scan along `axis` (MLX's `vjp`): the
-    /// same scan of `g` in the other direction.
-    ///
-    /// # Errors
-    /// Errors of the ops that build the rule.
-    ///
-    /// # Examples
-    /// ```
-    /// # use mlx_cpu as _;
-    /// use mlx_core::{primitive::ScanOp, Array};
-    /// let g = Array::from_slice(&[1.0f32, 1.0, 1.0], &[3])?;
-    /// let d = ScanOp::Sum.vjp(0, false, true, &g)?;
-    /// assert_eq!(d.to_vec::<f32>()?, vec![3.0, 2.0, 1.0]);
-    /// Ok::<(), mlx_core::Error>(())
-    /// ```
-    pub fn vjp(self, axis: usize, reverse: bool, inclusive: bool, g: &Array) -> Result<Array> {
-        match self {
-            ScanOp::Sum => crate::ops::cumsum(g, Some(axis as i64), !reverse, inclusive),
-        }
-    }
-
-    /// Tangent of the output given the input's tangent `t` (the scan is
-    /// linear).
-    ///
-    /// # Errors
-    /// As [`ScanOp::vjp`].
-    ///
-    /// # Examples
-    /// ```
-    /// # use mlx_cpu as _;
-    /// use mlx_core::{primitive::ScanOp, Array};
-    /// let t = Array::from_slice(&[1.0f32, 1.0], &[2])?;
-    /// assert_eq!(ScanOp::Sum.jvp(0, false, true, &t)?.to_vec::<f32>()?, vec![1.0, 2.0]);
-    /// Ok::<(), mlx_core::Error>(())
-    /// ```
-    pub fn jvp(self, axis: usize, reverse: bool, inclusive: bool, t: &Array) -> Result<Array> {
-        match self {
-            ScanOp::Sum => crate::ops::cumsum(t, Some(axis as i64), reverse, inclusive),
-        }
-    }
 }
 
 /// Softmax over the last axis: `out * (g - sum(g * out))` (its `vjp` and,

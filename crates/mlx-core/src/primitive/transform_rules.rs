@@ -42,7 +42,8 @@ impl Primitive {
                 axis,
                 reverse,
                 inclusive,
-            } => vec![Some(op.vjp(*axis, *reverse, *inclusive, g)?)],
+            } => vec![Some(op.vjp(x, out, *axis, *reverse, *inclusive, g)?)],
+            Primitive::Sort { op, axis } => vec![op.vjp(x, *axis, g)?],
             Primitive::Matmul => matmul_vjp(x, &inputs[1], g)?.map(Some).into(),
             Primitive::Gather { axis } => vec![Some(gather_vjp(x, &inputs[1], *axis, g)?), None],
             Primitive::GatherAxis { axis } => {
@@ -98,7 +99,8 @@ impl Primitive {
                 axis,
                 reverse,
                 inclusive,
-            } => linear(&|t| op.jvp(*axis, *reverse, *inclusive, t)),
+            } => linear(&|t| op.jvp(x, out, *axis, *reverse, *inclusive, t)),
+            Primitive::Sort { op, axis } => t0.map_or(Ok(None), |t| op.jvp(x, *axis, t)),
             Primitive::Matmul => matmul_jvp(x, &inputs[1], [t0, t[1].as_ref()]),
             Primitive::Gather { axis } => {
                 linear(&|t| crate::ops::take(t, &inputs[1], Some(*axis as i64)))

@@ -121,6 +121,10 @@ impl Primitive {
                 reverse: *reverse,
                 inclusive: *inclusive,
             }),
+            Primitive::Sort { op, axis } => shifted(Primitive::Sort {
+                op: *op,
+                axis: axis + 1,
+            }),
             Primitive::Matmul | Primitive::GatherAxis { .. } | Primitive::Concatenate { .. } => {
                 let ins = inputs
                     .iter()
