@@ -39,7 +39,7 @@ fn gpu_array(shape: &[usize], seed: u64, dtype: Dtype) -> Array {
 /// reading its first element back.
 fn sync(out: &Array) {
     let flat = out.reshape(&[-1]).expect("reshape");
-    let first = ops::slice(&flat, &[0], &[0], &[1]).expect("slice");
+    let first = ops::index(&flat, &[ops::SliceArg::range(Some(0), Some(1), 1)]).expect("slice");
     first
         .as_type(Dtype::Float32)
         .and_then(|f| f.to_vec::<f32>())

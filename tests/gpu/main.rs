@@ -24,6 +24,7 @@ mod errors;
 mod indexing;
 mod matmul;
 mod reduce;
+mod scatter;
 mod sort;
 mod strategies;
 mod threads;

@@ -5,7 +5,7 @@
 
 use crate::fd::{check, check_zero, Rng};
 use mlx::ops::{self, SliceArg};
-use mlx::primitive::{Primitive, ReduceOp, ScanOp};
+use mlx::primitive::{Primitive, ReduceOp, ScanOp, ScatterOp};
 use mlx::{Array, Dtype, Result};
 
 type F = Box<dyn Fn(&[Array]) -> Result<Array>>;
@@ -35,6 +35,18 @@ fn case_for(p: &Primitive) -> &'static [&'static str] {
         Primitive::Matmul => &["matmul", "matmul_batched"],
         Primitive::Gather { .. } => &["take", "take_negative"],
         Primitive::GatherAxis { .. } => &["take_along_axis"],
+        Primitive::Scatter { op, .. } => match op {
+            ScatterOp::None => &[
+                "scatter",
+                "index_put_advanced",
+                "slice_update",
+                "put_along_axis",
+            ],
+            ScatterOp::Sum => &["scatter_add_dup", "at_add_2d", "index_advanced"],
+            ScatterOp::Max => &["scatter_max_dup"],
+            ScatterOp::Min => &["scatter_min_dup"],
+            ScatterOp::Prod => &["scatter_prod: no vjp or jvp, as MLX"],
+        },
         Primitive::Concatenate { .. } => &["concatenate"],
         Primitive::Arange { .. } => &["zero: arange"],
         Primitive::Copy => &["copy"],
@@ -162,6 +174,79 @@ fn cases() -> Vec<Case> {
             1.0,
         ),
         (
+            "scatter",
+            Box::new(|x| ops::scatter(&x[0], &[idx(&[3, 0], &[2])], &x[1], &[0])),
+            vec![s(&[4, 3]), s(&[2, 1, 3])],
+            -1.0,
+            1.0,
+        ),
+        (
+            "scatter_add_dup",
+            Box::new(|x| ops::scatter_add(&x[0], &[idx(&[1, -3, 2, 1], &[4])], &x[1], &[1])),
+            vec![s(&[2, 3]), s(&[4, 2, 1])],
+            -1.0,
+            1.0,
+        ),
+        (
+            "scatter_max_dup",
+            Box::new(|x| ops::scatter_max(&x[0], &[idx(&[1, 1, 0], &[3])], &x[1], &[0])),
+            vec![s(&[3, 2]), s(&[3, 1, 2])],
+            -1.0,
+            1.0,
+        ),
+        (
+            "scatter_min_dup",
+            Box::new(|x| ops::scatter_min(&x[0], &[idx(&[2, 2, 0], &[3])], &x[1], &[0])),
+            vec![s(&[3]), s(&[3, 1])],
+            -1.0,
+            1.0,
+        ),
+        (
+            "index_advanced",
+            Box::new(|x| {
+                let i = SliceArg::Array(idx(&[1, 0, 1], &[3]));
+                let j = SliceArg::Array(idx(&[2, 2, 0], &[3]));
+                x[0].index(&[i, SliceArg::full(), j])
+            }),
+            vec![s(&[2, 2, 3])],
+            -1.0,
+            1.0,
+        ),
+        (
+            "index_put_advanced",
+            Box::new(|x| {
+                let i = SliceArg::Array(idx(&[2, 0], &[2]));
+                x[0].index_put(&[SliceArg::full(), i], &x[1])
+            }),
+            vec![s(&[2, 3]), s(&[2, 1])],
+            -1.0,
+            1.0,
+        ),
+        (
+            "at_add_2d",
+            Box::new(|x| {
+                let i = SliceArg::Array(idx(&[0, 0, 1], &[3]));
+                x[0].at(&[i, SliceArg::Index(1)]).add(&x[1])
+            }),
+            vec![s(&[2, 2]), s(&[3])],
+            -1.0,
+            1.0,
+        ),
+        (
+            "slice_update",
+            Box::new(|x| ops::slice_update(&x[0], &x[1], &[3, 0], &[0, 2], &[-2, 1])),
+            vec![s(&[4, 2]), s(&[2, 2])],
+            -1.0,
+            1.0,
+        ),
+        (
+            "put_along_axis",
+            Box::new(|x| ops::put_along_axis(&x[0], &idx(&[2, 0], &[1, 2]), &x[1], Some(1))),
+            vec![s(&[2, 3]), s(&[2, 2])],
+            -1.0,
+            1.0,
+        ),
+        (
             "concatenate",
             Box::new(|x| ops::concatenate(&[&x[0], &x[1].sin()?], 1)),
             vec![s(&[2, 1]), s(&[2, 3])],
@@ -274,6 +359,26 @@ fn every_primitive_names_a_case() {
         Primitive::Matmul,
         Primitive::Gather { axis: 0 },
         Primitive::GatherAxis { axis: 0 },
+        Primitive::Scatter {
+            op: ScatterOp::None,
+            axes: vec![],
+        },
+        Primitive::Scatter {
+            op: ScatterOp::Sum,
+            axes: vec![],
+        },
+        Primitive::Scatter {
+            op: ScatterOp::Max,
+            axes: vec![],
+        },
+        Primitive::Scatter {
+            op: ScatterOp::Min,
+            axes: vec![],
+        },
+        Primitive::Scatter {
+            op: ScatterOp::Prod,
+            axes: vec![],
+        },
         Primitive::Concatenate { axis: 0 },
         Primitive::Copy,
         Primitive::Reshape,

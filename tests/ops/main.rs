@@ -8,6 +8,7 @@ mod device;
 mod errors;
 mod graph;
 mod indexing;
+mod indexing_adv;
 mod laws;
 mod matmul;
 mod ops_table;

@@ -1,7 +1,9 @@
 //! The [`Backend`] trait that device crates implement, device buffers
 //! ([`Storage`]), strided views of them ([`View`]), and registration.
 
-use crate::primitive::{ArgReduceOp, BinaryOp, OutSpec, ReduceOp, ScanOp, SortOp, UnaryOp};
+use crate::primitive::{
+    ArgReduceOp, BinaryOp, OutSpec, ReduceOp, ScanOp, ScatterOp, SortOp, UnaryOp,
+};
 use crate::{Device, DeviceType, Dtype, Error, HostData, Result};
 use std::any::Any;
 use std::fmt;
@@ -152,6 +154,19 @@ pub trait Backend: Send + Sync + fmt::Debug {
         input: &View,
         indices: &View,
         axis: usize,
+        out: OutSpec,
+    ) -> Result<Storage>;
+    /// Scatter `updates` into a copy of `input` (see
+    /// [`Primitive::Scatter`](crate::primitive::Primitive::Scatter)); the
+    /// index views share one shape and dtype. Out-of-bounds windows are an
+    /// error.
+    fn scatter(
+        &self,
+        op: ScatterOp,
+        input: &View,
+        indices: &[View],
+        updates: &View,
+        axes: &[usize],
         out: OutSpec,
     ) -> Result<Storage>;
     /// Join views along `axis`.

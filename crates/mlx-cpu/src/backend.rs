@@ -1,6 +1,8 @@
 //! [`CpuBackend`]: the `Backend` impl, routing each family to its module.
 
-use mlx_core::primitive::{ArgReduceOp, BinaryOp, OutSpec, ReduceOp, ScanOp, SortOp, UnaryOp};
+use mlx_core::primitive::{
+    ArgReduceOp, BinaryOp, OutSpec, ReduceOp, ScanOp, ScatterOp, SortOp, UnaryOp,
+};
 use mlx_core::{Backend, Device, HostData, Result, Storage, View};
 
 /// The CPU backend. Buffers are [`HostData`]; kernels run on the rayon pool.
@@ -97,6 +99,17 @@ impl Backend for CpuBackend {
         out: OutSpec,
     ) -> Result<Storage> {
         crate::indexing::gather_axis(input, indices, axis, out).map(store)
+    }
+    fn scatter(
+        &self,
+        op: ScatterOp,
+        input: &View,
+        indices: &[View],
+        updates: &View,
+        axes: &[usize],
+        out: OutSpec,
+    ) -> Result<Storage> {
+        crate::scatter::scatter(op, input, indices, updates, axes, out).map(store)
     }
     fn concatenate(&self, inputs: &[View], axis: usize, out: OutSpec) -> Result<Storage> {
         crate::indexing::concatenate(inputs, axis, out).map(store)

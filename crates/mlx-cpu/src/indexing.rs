@@ -14,7 +14,7 @@ use std::borrow::Cow;
 use std::fmt::Display;
 
 /// An integer element type that can index an axis.
-trait Index: Element + Display {
+pub(crate) trait Index: Element + Display {
     /// `self` mapped into `0..n` (negative counts from the end), if in range.
     fn wrap(self, n: usize) -> Option<usize>;
 }
@@ -50,7 +50,7 @@ unsigned_index!(u8, u16, u32, u64);
 
 /// Run `$body` with `$I` bound to the [`Index`] type of dtype `$d`; other
 /// dtypes are an error of `$op`.
-macro_rules! with_index {
+macro_rules! with_index_impl {
     ($d:expr, $op:expr, $I:ident => $body:expr) => {
         match $d {
             Dtype::Uint8 => {
@@ -95,18 +95,20 @@ macro_rules! with_index {
     };
 }
 
+pub(crate) use with_index_impl as with_index;
+
 /// `take` along `axis`: `out.shape` is `v.shape[..axis] + indices.shape +
 /// v.shape[axis + 1..]`.
 pub(crate) fn gather(v: &View, indices: &View, axis: usize, _out: OutSpec) -> Result<HostData> {
     let n = v.shape[axis];
-    let ids = with_index!(indices.dtype, "take", I => read_indices::<I>(indices, n, axis))?;
+    let ids = with_index_impl!(indices.dtype, "take", I => read_indices::<I>(indices, n, axis))?;
     with_dtype!(v.dtype, T => gather_typed::<T>(v, &ids, axis).map(T::into_host))
 }
 
 /// `take_along_axis`: `v` and `indices` agree except on `axis`; the output
 /// has the indices' shape.
 pub(crate) fn gather_axis(v: &View, indices: &View, axis: usize, out: OutSpec) -> Result<HostData> {
-    with_index!(indices.dtype, "take_along_axis", I => {
+    with_index_impl!(indices.dtype, "take_along_axis", I => {
         let ids = contiguous::<I>(indices)?;
         with_dtype!(v.dtype, T => {
             gather_axis_typed::<T, I>(v, &ids, axis, out.shape).map(T::into_host)
@@ -122,7 +124,7 @@ pub(crate) fn concatenate(inputs: &[View], axis: usize, out: OutSpec) -> Result<
 }
 
 /// The error for index `i` outside an axis of size `n`.
-fn out_of_bounds(i: impl Display, n: usize, axis: usize, op: &'static str) -> Error {
+pub(crate) fn out_of_bounds(i: impl Display, n: usize, axis: usize, op: &'static str) -> Error {
     Error::invalid(
         op,
         format!("index {i} is out of bounds for axis {axis} with size {n}"),
@@ -139,7 +141,7 @@ fn read_indices<I: Index>(idx: &View, n: usize, axis: usize) -> Result<Vec<usize
 
 /// Element offsets of every index of `shape` (row-major order) under
 /// `strides`.
-fn offsets(shape: &[usize], strides: &[isize]) -> Vec<isize> {
+pub(crate) fn offsets(shape: &[usize], strides: &[isize]) -> Vec<isize> {
     let mut offs = Vec::with_capacity(numel(shape));
     offs.push(0isize);
     for (&d, &s) in shape.iter().zip(strides) {

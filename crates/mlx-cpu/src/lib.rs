@@ -24,6 +24,7 @@ mod matmul;
 mod reduce;
 mod reduce_monoid;
 mod scan;
+mod scatter;
 mod softmax;
 mod sort;
 mod strided;

@@ -7,7 +7,7 @@
 //! (`MLX_WGPU_NO_COOP=1` checks the portable float16 kernel instead of the
 //! cooperative-matrix one; `-- big` adds 512- and 1000-sized products.)
 
-use mlx_core::ops::slice;
+use mlx_core::ops::SliceArg;
 use mlx_core::{Array, Device, Dtype, HostData, Result};
 use mlx_cpu as _;
 
@@ -46,10 +46,10 @@ fn trans_ab(a: &Array, b: &Array) -> Result<(Array, Array)> {
 /// Drop the first row of a and the first column of b (offsets and row
 /// strides that are not multiples of the vector width).
 fn sliced(a: &Array, b: &Array) -> Result<(Array, Array)> {
-    let (ra, cb) = (a.shape()[a.ndim() - 2], b.shape()[b.ndim() - 1]);
+    let from1 = SliceArg::range(Some(1), None, 1);
     Ok((
-        slice(a, &[1], &[-2], &[ra - 1])?,
-        slice(b, &[1], &[-1], &[cb - 1])?,
+        a.index(&[SliceArg::Ellipsis, from1.clone(), SliceArg::full()])?,
+        b.index(&[SliceArg::Ellipsis, from1])?,
     ))
 }
 

@@ -2,7 +2,9 @@
 //! method forwards to its family module; kernels live in `shaders/`.
 
 use crate::context::Gpu;
-use mlx_core::primitive::{ArgReduceOp, BinaryOp, OutSpec, ReduceOp, ScanOp, SortOp, UnaryOp};
+use mlx_core::primitive::{
+    ArgReduceOp, BinaryOp, OutSpec, ReduceOp, ScanOp, ScatterOp, SortOp, UnaryOp,
+};
 use mlx_core::{Backend, Device, Error, HostData, Result, Storage, View};
 use std::sync::{Arc, OnceLock};
 
@@ -157,6 +159,18 @@ impl Backend for GpuBackend {
         out: OutSpec,
     ) -> Result<Storage> {
         crate::indexing::gather_axis(&self.gpu, input, indices, axis, out)
+    }
+
+    fn scatter(
+        &self,
+        op: ScatterOp,
+        input: &View,
+        indices: &[View],
+        updates: &View,
+        axes: &[usize],
+        out: OutSpec,
+    ) -> Result<Storage> {
+        crate::scatter::scatter(&self.gpu, op, input, indices, updates, axes, out)
     }
 
     fn concatenate(&self, inputs: &[View], axis: usize, out: OutSpec) -> Result<Storage> {

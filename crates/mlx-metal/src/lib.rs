@@ -37,6 +37,7 @@ mod matmul;
 mod pool;
 mod reduce;
 mod scan;
+mod scatter;
 mod select;
 mod shader;
 mod slots;

@@ -346,3 +346,22 @@ fn matmul_coop_kernel_writes_spirv() {
         );
     }
 }
+
+#[test]
+fn scatter_kernels_validate() {
+    use crate::scatter::scatter_source;
+    use mlx_core::primitive::ScatterOp;
+    let mut built = 0;
+    for op in ScatterOp::ALL {
+        for d in GPU_DTYPES {
+            for i in [Dtype::Int32, Dtype::Uint8, Dtype::Int64, Dtype::Uint64] {
+                validate(
+                    &format!("scatter {} {d} {i}", op.name()),
+                    &scatter_source(op, d, i),
+                );
+                built += 1;
+            }
+        }
+    }
+    assert_eq!(built, 5 * 12 * 4);
+}

@@ -31,12 +31,14 @@ pub(crate) const SOFTMAX: &str = include_str!("../../../shaders/softmax.wgsl");
 pub(crate) const SCAN: &str = include_str!("../../../shaders/scan.wgsl");
 /// Sort and argsort.
 pub(crate) const SORT: &str = include_str!("../../../shaders/sort.wgsl");
+/// Scatters (indexed updates).
+pub(crate) const SCATTER: &str = include_str!("../../../shaders/scatter.wgsl");
 /// Matrix products.
 pub(crate) const MATMUL: &str = include_str!("../../../shaders/matmul.wgsl");
 
 /// Every family, by file name (for the naga tests).
 #[cfg(test)]
-pub(crate) const FAMILIES: [(&str, &str); 11] = [
+pub(crate) const FAMILIES: [(&str, &str); 12] = [
     ("dtype", DTYPE),
     ("copy", COPY),
     ("unary", UNARY),
@@ -48,6 +50,7 @@ pub(crate) const FAMILIES: [(&str, &str); 11] = [
     ("scan", SCAN),
     ("sort", SORT),
     ("matmul", MATMUL),
+    ("scatter", SCATTER),
 ];
 
 const MARK: &str = "//@ section ";

@@ -191,6 +191,10 @@ fn dispatch(
         Primitive::Matmul => be.matmul(&v[0], &v[1], spec)?,
         Primitive::Gather { axis } => be.gather(&v[0], &v[1], *axis, spec)?,
         Primitive::GatherAxis { axis } => be.gather_axis(&v[0], &v[1], *axis, spec)?,
+        Primitive::Scatter { op, axes } => {
+            let n = v.len();
+            be.scatter(*op, &v[0], &v[1..n - 1], &v[n - 1], axes, spec)?
+        }
         Primitive::Concatenate { axis } => be.concatenate(&v, *axis, spec)?,
         Primitive::Arange { start, step } => be.arange(*start, *step, spec)?,
         Primitive::Copy => be.copy(&v[0], spec)?,

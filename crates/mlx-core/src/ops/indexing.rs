@@ -1,12 +1,21 @@
-//! Basic indexing (integers, ranges with steps, new axes, ellipsis) as
-//! views, and gathers: `take`, `take_along_axis`.
+//! Indexing: basic entries (integers, ranges with steps, new axes,
+//! ellipsis) as views, integer index arrays through
+//! [`advanced`](super::advanced), dynamic `slice`, and the gathers `take`
+//! and `take_along_axis`.
 
 use super::shape::{broadcast_to, flatten, reshape};
 use crate::primitive::Primitive;
 use crate::shape::{broadcast_shapes, format_shape, normalize_axis};
 use crate::{Array, Error, Result};
 
-/// One entry of a basic index, as in `a[1, 2:5:2, None, ...]`.
+/// One entry of an index, as in `a[1, 2:5:2, None, ..., idx]`.
+///
+/// Integers, ranges, new axes and the ellipsis are basic indexing (a
+/// view); integer arrays are advanced indexing (a gather), with NumPy's
+/// and MLX's rules: index arrays (and integers next to them) broadcast
+/// together, and their dims replace the indexed axes in place when the
+/// advanced entries are adjacent, or go first when a slice or new axis
+/// separates them. Boolean masks are not supported (as in MLX).
 ///
 /// # Examples
 /// ```
@@ -15,9 +24,12 @@ use crate::{Array, Error, Result};
 /// let a = mlx_core::ops::arange(0, 12, 1, None)?.reshape(&[3, 4])?;
 /// let b = a.index(&[SliceArg::Index(-1), SliceArg::range(None, None, -2)])?;
 /// assert_eq!(b.to_vec::<i32>()?, vec![11, 9]);
+/// let rows = mlx_core::Array::from_slice(&[2i32, 0], &[2])?;
+/// let c = a.index(&[SliceArg::Array(rows), SliceArg::Index(1)])?;
+/// assert_eq!(c.to_vec::<i32>()?, vec![9, 1]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub enum SliceArg {
     /// One position (negative counts from the end); removes the axis.
     Index(i64),
@@ -34,12 +46,19 @@ pub enum SliceArg {
     NewAxis,
     /// `...`: as many full ranges as needed.
     Ellipsis,
+    /// An integer index array (advanced indexing; negative entries count
+    /// from the end).
+    Array(Array),
 }
 
 impl SliceArg {
     /// `start:stop:step`.
     pub fn range(start: Option<i64>, stop: Option<i64>, step: i64) -> SliceArg {
         SliceArg::Range { start, stop, step }
+    }
+    /// An integer index array (advanced indexing).
+    pub fn array(a: &Array) -> SliceArg {
+        SliceArg::Array(a.clone())
     }
     /// `:` (the whole axis).
     pub fn full() -> SliceArg {
@@ -52,7 +71,12 @@ impl SliceArg {
 }
 
 /// Python's slice normalisation: (start, length) for an axis of size `n`.
-fn normalize_range(n: usize, start: Option<i64>, stop: Option<i64>, step: i64) -> (usize, usize) {
+pub(crate) fn normalize_range(
+    n: usize,
+    start: Option<i64>,
+    stop: Option<i64>,
+    step: i64,
+) -> (usize, usize) {
     let n = n as i64;
     let fix = |v: i64, lo: i64, hi: i64| {
         let v = if v < 0 { v + n } else { v };
@@ -78,12 +102,15 @@ fn normalize_range(n: usize, start: Option<i64>, stop: Option<i64>, step: i64) -
     (if len == 0 { 0 } else { s as usize }, len as usize)
 }
 
-/// Basic indexing (MLX's `a[...]` with integers, slices, `None` and
-/// `...`). Always a view; integer entries remove their axis.
+/// Indexing, MLX's `a[...]`: integers, slices, `None`, `...` (a view)
+/// and integer arrays (a gather; see [`SliceArg`]). Integer entries
+/// remove their axis.
 ///
 /// # Errors
 /// `[index] index 5 is out of bounds for axis 0 with size 3`, a zero step,
-/// more indices than axes, or two ellipses.
+/// more indices than axes, two ellipses, boolean or float index arrays,
+/// index arrays that do not broadcast. An index array entry out of bounds
+/// is an error at evaluation (MLX reads out of bounds there).
 ///
 /// # Examples
 /// ```
@@ -95,40 +122,9 @@ fn normalize_range(n: usize, start: Option<i64>, stop: Option<i64>, step: i64) -
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn index(a: &Array, args: &[SliceArg]) -> Result<Array> {
-    let n_ellipsis = args
-        .iter()
-        .filter(|x| matches!(x, SliceArg::Ellipsis))
-        .count();
-    if n_ellipsis > 1 {
-        return Err(Error::invalid(
-            "index",
-            "an index can only have a single ellipsis",
-        ));
-    }
-    let consumed = args
-        .iter()
-        .filter(|x| matches!(x, SliceArg::Index(_) | SliceArg::Range { .. }))
-        .count();
-    if consumed > a.ndim() {
-        return Err(Error::invalid(
-            "index",
-            format!(
-                "too many indices ({consumed}) for array of {} dimensions",
-                a.ndim()
-            ),
-        ));
-    }
-    // Expand the ellipsis (or pad at the end) with full ranges.
-    let mut full_args: Vec<SliceArg> = Vec::new();
-    for &x in args {
-        if x == SliceArg::Ellipsis {
-            full_args.extend(std::iter::repeat_n(SliceArg::full(), a.ndim() - consumed));
-        } else {
-            full_args.push(x);
-        }
-    }
-    if n_ellipsis == 0 {
-        full_args.extend(std::iter::repeat_n(SliceArg::full(), a.ndim() - consumed));
+    let full_args = expand_args("index", a, args)?;
+    if full_args.iter().any(|x| matches!(x, SliceArg::Array(_))) {
+        return super::advanced::index_advanced(a, &full_args);
     }
     let mut start = Vec::with_capacity(a.ndim());
     let mut step = Vec::with_capacity(a.ndim());
@@ -139,15 +135,8 @@ pub fn index(a: &Array, args: &[SliceArg]) -> Result<Array> {
         match *x {
             SliceArg::NewAxis => final_shape.push(1),
             SliceArg::Index(i) => {
-                let n = a.shape()[axis];
-                let j = if i < 0 { i + n as i64 } else { i };
-                if j < 0 || j >= n as i64 {
-                    return Err(Error::invalid(
-                        "index",
-                        format!("index {i} is out of bounds for axis {axis} with size {n}"),
-                    ));
-                }
-                start.push(j as usize);
+                let j = check_int("index", i, a.shape()[axis], axis)?;
+                start.push(j);
                 step.push(1);
                 sliced_shape.push(1);
                 axis += 1;
@@ -157,9 +146,6 @@ pub fn index(a: &Array, args: &[SliceArg]) -> Result<Array> {
                 stop: e,
                 step: st,
             } => {
-                if st == 0 {
-                    return Err(Error::invalid("index", "slice step cannot be zero"));
-                }
                 let (s0, len) = normalize_range(a.shape()[axis], s, e, st);
                 start.push(s0);
                 step.push(st);
@@ -167,7 +153,7 @@ pub fn index(a: &Array, args: &[SliceArg]) -> Result<Array> {
                 final_shape.push(len as i64);
                 axis += 1;
             }
-            SliceArg::Ellipsis => unreachable!("expanded above"),
+            SliceArg::Ellipsis | SliceArg::Array(_) => unreachable!("expanded above"),
         }
     }
     let identity = sliced_shape == a.shape() && step.iter().all(|&s| s == 1);
@@ -184,41 +170,181 @@ pub fn index(a: &Array, args: &[SliceArg]) -> Result<Array> {
     reshape(&sliced, &final_shape)
 }
 
-/// MLX's `slice(a, start_indices, axes, slice_size)` with static starts:
-/// a view of `slice_size` elements from `start` along each axis in `axes`.
+/// Integer `i` on an axis of size `n` mapped into `0..n`, or the error.
+/// `a[.., start:stop, ..]` on `axis` (crate helper for composites).
+pub(crate) fn slice_axis(a: &Array, axis: usize, start: i64, stop: i64) -> Result<Array> {
+    let mut args = vec![SliceArg::full(); axis];
+    args.push(SliceArg::range(Some(start), Some(stop), 1));
+    index(a, &args)
+}
+
+pub(crate) fn check_int(op: &'static str, i: i64, n: usize, axis: usize) -> Result<usize> {
+    let j = if i < 0 { i + n as i64 } else { i };
+    if j < 0 || j >= n as i64 {
+        return Err(Error::invalid(
+            op,
+            format!("index {i} is out of bounds for axis {axis} with size {n}"),
+        ));
+    }
+    Ok(j as usize)
+}
+
+/// The index with its ellipsis expanded (or full ranges appended) so that
+/// it names every axis of `a`; checks counts, steps and index dtypes.
+pub(crate) fn expand_args(op: &'static str, a: &Array, args: &[SliceArg]) -> Result<Vec<SliceArg>> {
+    let n_ellipsis = args
+        .iter()
+        .filter(|x| matches!(x, SliceArg::Ellipsis))
+        .count();
+    if n_ellipsis > 1 {
+        return Err(Error::invalid(
+            op,
+            "an index can only have a single ellipsis",
+        ));
+    }
+    let consumed = args
+        .iter()
+        .filter(|x| {
+            matches!(
+                x,
+                SliceArg::Index(_) | SliceArg::Range { .. } | SliceArg::Array(_)
+            )
+        })
+        .count();
+    if consumed > a.ndim() {
+        return Err(Error::invalid(
+            op,
+            format!(
+                "too many indices ({consumed}) for array of {} dimensions",
+                a.ndim()
+            ),
+        ));
+    }
+    let mut full_args: Vec<SliceArg> = Vec::new();
+    for x in args {
+        match x {
+            SliceArg::Ellipsis => {
+                full_args.extend(std::iter::repeat_n(SliceArg::full(), a.ndim() - consumed))
+            }
+            SliceArg::Range { step: 0, .. } => {
+                return Err(Error::invalid(op, "slice step cannot be zero"))
+            }
+            SliceArg::Array(i) if i.dtype() == crate::Dtype::Bool => {
+                return Err(Error::invalid(
+                    op,
+                    "boolean indices are not supported (MLX has no boolean mask indexing); \
+                     use where() or integer indices",
+                ))
+            }
+            SliceArg::Array(i) if !i.dtype().is_integer() => {
+                // MLX names its gather here.
+                return Err(Error::dtype(
+                    "gather",
+                    i.dtype(),
+                    "indices must be integral",
+                ));
+            }
+            other => full_args.push(other.clone()),
+        }
+    }
+    if n_ellipsis == 0 {
+        full_args.extend(std::iter::repeat_n(SliceArg::full(), a.ndim() - consumed));
+    }
+    Ok(full_args)
+}
+
+/// MLX's `slice(a, start_indices, axes, slice_size)`: a window of shape
+/// `slice_size` (one size per axis of `a`) that starts at
+/// `start_indices[k]` on axis `axes[k]` and at 0 on the other axes. The
+/// starts are an integer array (0-d or 1-d), so they may be computed.
 ///
 /// # Errors
-/// `[slice] ...` when lengths differ or the window leaves the array.
+/// `[slice] ...` when the starts are not integers or not 0-/1-d, their
+/// count differs from `axes`, an axis repeats or is out of range, or a
+/// size exceeds its axis. A window that leaves the array is an error at
+/// evaluation (MLX reads out of bounds there).
 ///
 /// # Examples
 /// ```
 /// # use mlx_cpu as _;
-/// let a = mlx_core::ops::arange(0, 10, 1, None)?;
-/// let s = mlx_core::ops::slice(&a, &[2], &[0], &[3])?;
-/// assert_eq!(s.to_vec::<i32>()?, vec![2, 3, 4]);
+/// let a = mlx_core::ops::arange(0, 6, 1, None)?.reshape(&[2, 3])?;
+/// let start = mlx_core::Array::from_slice(&[1i32], &[1])?;
+/// let s = mlx_core::ops::slice(&a, &start, &[1], &[2, 2])?;
+/// assert_eq!(s.to_vec::<i32>()?, vec![1, 2, 4, 5]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn slice(a: &Array, start: &[i64], axes: &[i64], slice_size: &[usize]) -> Result<Array> {
-    if start.len() != axes.len() || axes.len() != slice_size.len() {
+pub fn slice(
+    a: &Array,
+    start_indices: &Array,
+    axes: &[i64],
+    slice_size: &[usize],
+) -> Result<Array> {
+    let (starts, axes) = dynamic_starts("slice", a, start_indices, axes)?;
+    if slice_size.len() != a.ndim() {
         return Err(Error::invalid(
             "slice",
-            "start, axes and slice_size must have the same length",
+            format!("invalid slice size for array with {} dimensions", a.ndim()),
         ));
     }
-    let mut args = vec![SliceArg::full(); a.ndim()];
-    for ((&s, &ax), &len) in start.iter().zip(axes).zip(slice_size) {
-        let ax = normalize_axis("slice", ax, a.ndim())?;
-        let n = a.shape()[ax] as i64;
-        let s = if s < 0 { s + n } else { s };
-        if s < 0 || s + len as i64 > n {
-            return Err(Error::invalid(
-                "slice",
-                format!("window of size {len} at {s} does not fit axis {ax} of size {n}"),
-            ));
-        }
-        args[ax] = SliceArg::range(Some(s), Some(s + len as i64), 1);
+    if slice_size.iter().zip(a.shape()).any(|(s, n)| s > n) {
+        return Err(Error::invalid(
+            "slice",
+            format!(
+                "invalid slice size {} for array with shape {}",
+                format_shape(slice_size),
+                format_shape(a.shape())
+            ),
+        ));
     }
-    index(a, &args)
+    super::advanced::gather(a, &starts, &axes, slice_size)
+}
+
+/// MLX's checks of dynamic slice starts: the 0-d start of each axis and
+/// the normalised axes.
+pub(crate) fn dynamic_starts(
+    op: &'static str,
+    a: &Array,
+    start: &Array,
+    axes: &[i64],
+) -> Result<(Vec<Array>, Vec<i64>)> {
+    if start.ndim() > 1 {
+        return Err(Error::invalid(
+            op,
+            format!(
+                "array of starting indices must be zero or one dimensional but has dimension {}",
+                start.ndim()
+            ),
+        ));
+    }
+    if start.size() != axes.len() {
+        return Err(Error::invalid(
+            op,
+            format!(
+                "number of starting indices {} does not match number of axes {}",
+                start.size(),
+                axes.len()
+            ),
+        ));
+    }
+    if !start.dtype().is_integer() {
+        return Err(Error::dtype(
+            op,
+            start.dtype(),
+            "start indices must be integers",
+        ));
+    }
+    let norm = crate::shape::normalize_axes(op, axes, a.ndim())?;
+    let mut seen = norm.clone();
+    seen.sort_unstable();
+    seen.dedup();
+    if seen.len() != norm.len() {
+        return Err(Error::invalid(op, "repeat axes not allowed"));
+    }
+    let flat = reshape(start, &[axes.len() as i64])?;
+    let starts = (0..axes.len())
+        .map(|k| index(&flat, &[SliceArg::Index(k as i64)]))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((starts, norm.iter().map(|&x| x as i64).collect()))
 }
 
 fn check_indices(op: &'static str, indices: &Array) -> Result<()> {

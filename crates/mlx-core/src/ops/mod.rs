@@ -2,6 +2,7 @@
 //! methods. Ops validate their arguments, compute the output shape and
 //! dtype, and record a graph node; nothing is computed until evaluation.
 
+mod advanced;
 mod binary;
 mod creation;
 mod indexing;
@@ -9,10 +10,12 @@ mod matmul;
 mod operators;
 mod reduce;
 mod scan;
+mod scatter;
 mod shape;
 mod sort;
 mod unary;
 
+pub use advanced::gather;
 pub use binary::*;
 pub use creation::*;
 pub use indexing::*;
@@ -20,6 +23,12 @@ pub use matmul::*;
 pub use operators::Scalar;
 pub use reduce::*;
 pub use scan::*;
+pub(crate) use indexing::slice_axis;
+pub(crate) use scatter::scatter_general;
+pub use scatter::{
+    index_put, masked_scatter, put_along_axis, scatter, scatter_add, scatter_max, scatter_min,
+    scatter_prod, slice_update, slice_update_dynamic, At,
+};
 pub use shape::*;
 pub use sort::*;
 pub use unary::*;

@@ -4,7 +4,7 @@
 
 use super::binary::{add, multiply, where_};
 use super::creation::full;
-use super::indexing::slice;
+use super::indexing::slice_axis;
 use super::reduce::any_axis;
 use super::shape::{astype, flatten, reshape, transpose};
 use super::unary::isnan;
@@ -162,7 +162,7 @@ pub fn topk(a: &Array, k: usize, axis: Option<i64>) -> Result<Array> {
         ));
     }
     let sorted = sort_node(SortOp::Sort, input, ax);
-    slice(&sorted, &[(n - k) as i64], &[ax as i64], &[k])
+    slice_axis(&sorted, ax, (n - k) as i64, n as i64)
 }
 
 /// The median over `axes` (all when `None`), MLX's `median`: the middle
@@ -206,11 +206,16 @@ pub fn median(a: &Array, axes: Option<&[i64]>, keepdims: bool) -> Result<Array> 
     let x = reshape(&transpose(&astype(a, dtype)?, Some(&perm))?, &lines)?;
     let last = x.ndim() as i64 - 1;
     let sorted = sort(&x, Some(-1))?;
-    let lo = slice(&sorted, &[((m - 1) / 2) as i64], &[last], &[1])?;
+    let lo = slice_axis(
+        &sorted,
+        last as usize,
+        ((m - 1) / 2) as i64,
+        ((m - 1) / 2) as i64 + 1,
+    )?;
     let mut med = if m % 2 == 1 {
         lo
     } else {
-        let hi = slice(&sorted, &[(m / 2) as i64], &[last], &[1])?;
+        let hi = slice_axis(&sorted, last as usize, (m / 2) as i64, (m / 2) as i64 + 1)?;
         multiply(&add(&lo, &hi)?, &full(&[], 0.5, dtype)?)?
     };
     if dtype.is_float() {

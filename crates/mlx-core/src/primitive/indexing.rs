@@ -1,7 +1,7 @@
 //! Derivative rules of the gathers (`take`, `take_along_axis`) and of
-//! `matmul`. Gradients scatter through one-hot products, built from ops.
+//! `matmul`. Gather gradients are `scatter_add`s of the cotangent.
 
-use crate::ops::{arange_f64, equal, expand_dims, matmul, reshape, sum_axis, where_};
+use crate::ops::{arange_f64, broadcast_to, matmul, reshape, scatter_add, where_, zeros};
 use crate::{Array, Dtype, Result};
 
 /// Indices with negative entries wrapped by `n`.
@@ -13,35 +13,43 @@ pub(crate) fn wrapped(idx: &Array, n: usize) -> Result<Array> {
     where_(&neg, &(idx + n as i64)?, idx)
 }
 
-fn positions(n: usize) -> Result<Array> {
-    arange_f64(0.0, n as f64, 1.0, Dtype::Int64)
-}
-
 /// Cotangent of `take(a, idx, axis)`'s `a`: `g` summed into the rows the
-/// indices picked.
+/// indices picked (a `scatter_add`, as MLX).
 pub(crate) fn gather_vjp(a: &Array, idx: &Array, axis: usize, g: &Array) -> Result<Array> {
-    let n = a.shape()[axis];
-    let p: usize = a.shape()[..axis].iter().product();
-    let q: usize = a.shape()[axis + 1..].iter().product();
-    let k = idx.size();
-    let onehot = equal(&reshape(&wrapped(idx, n)?, &[k as i64, 1])?, &positions(n)?)?;
-    let onehot_t = onehot.as_type(g.dtype())?.transpose(None)?;
-    let g3 = reshape(g, &[p as i64, k as i64, q as i64])?;
-    let dims: Vec<i64> = a.shape().iter().map(|&d| d as i64).collect();
-    reshape(&matmul(&onehot_t, &g3)?, &dims)
+    let ni = idx.ndim();
+    // g is [pre, I, post]: index dims first, then a's shape with 1 on axis.
+    let mut perm: Vec<i64> = (axis..axis + ni).map(|d| d as i64).collect();
+    perm.extend((0..axis).map(|d| d as i64));
+    perm.extend((axis + ni..g.ndim()).map(|d| d as i64));
+    let mut up: Vec<i64> = idx.shape().iter().map(|&d| d as i64).collect();
+    up.extend(a.shape().iter().map(|&d| d as i64));
+    up[ni + axis] = 1;
+    let upd = reshape(&g.transpose(Some(&perm))?, &up)?;
+    let zero = zeros(a.shape(), g.dtype())?;
+    scatter_add(&zero, std::slice::from_ref(idx), &upd, &[axis as i64])
 }
 
 /// Cotangent of `take_along_axis(a, idx, axis)`'s `a` (`a` and `idx` are
-/// already broadcast to agree off `axis`).
+/// already broadcast to agree off `axis`): a `scatter_add` along the axis.
 pub(crate) fn gather_axis_vjp(a: &Array, idx: &Array, axis: usize, g: &Array) -> Result<Array> {
-    let n = a.shape()[axis];
-    let mut pos_shape = vec![1i64; idx.ndim() + 1];
-    pos_shape[axis + 1] = n as i64;
-    let pos = reshape(&positions(n)?, &pos_shape)?;
-    let wide = expand_dims(&wrapped(idx, n)?, &[axis as i64 + 1])?;
-    let onehot = equal(&wide, &pos)?.as_type(g.dtype())?;
-    let spread = (onehot * expand_dims(g, &[axis as i64 + 1])?)?;
-    sum_axis(&spread, axis as i64, false)
+    let nd = idx.ndim();
+    let shape = idx.shape();
+    let mut all = Vec::with_capacity(nd);
+    for d in 0..nd {
+        if d == axis {
+            all.push(idx.clone());
+        } else {
+            let mut s = vec![1i64; nd];
+            s[d] = shape[d] as i64;
+            let r = reshape(&arange_f64(0.0, shape[d] as f64, 1.0, Dtype::Int32)?, &s)?;
+            all.push(broadcast_to(&r, shape)?);
+        }
+    }
+    let mut up: Vec<i64> = shape.iter().map(|&d| d as i64).collect();
+    up.extend(std::iter::repeat_n(1, nd));
+    let axes: Vec<i64> = (0..nd as i64).collect();
+    let zero = zeros(a.shape(), g.dtype())?;
+    scatter_add(&zero, &all, &reshape(g, &up)?, &axes)
 }
 
 /// Cotangents of `matmul`'s `[.., M, K]` and `[.., K, N]` inputs.

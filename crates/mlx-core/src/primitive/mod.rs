@@ -7,6 +7,7 @@ mod custom;
 mod indexing;
 mod reduce;
 mod scan;
+mod scatter;
 mod shape;
 mod sort;
 mod transform_rules;
@@ -17,6 +18,7 @@ pub use binary::{unbroadcast, BinaryOp};
 pub use custom::{CustomJvpFn, CustomRule, CustomVjpFn};
 pub use reduce::{ArgReduceOp, ReduceOp};
 pub use scan::ScanOp;
+pub use scatter::ScatterOp;
 pub use sort::SortOp;
 pub use unary::UnaryOp;
 
@@ -89,6 +91,18 @@ pub enum Primitive {
         /// Normalised axis.
         axis: usize,
     },
+    /// MLX's `Scatter`: inputs `[a, indices.., updates]`; the index arrays
+    /// share one shape and integer dtype, `updates` has shape `indices'
+    /// shape + window` (one size per axis of `a`) and `a`'s dtype. The
+    /// window of update position `p` lands at `indices[k][p]` (negative
+    /// counts from the end) on axis `axes[k]` and at 0 on other axes, and is
+    /// combined by `op`; out-of-bounds windows are an error.
+    Scatter {
+        /// How updates combine with the values there.
+        op: ScatterOp,
+        /// The axis of each index array (normalised, distinct).
+        axes: Vec<usize>,
+    },
     /// Join inputs (same dtype) along `axis`.
     Concatenate {
         /// Normalised axis.
@@ -140,6 +154,7 @@ impl Primitive {
             Primitive::Matmul => "matmul",
             Primitive::Gather { .. } => "take",
             Primitive::GatherAxis { .. } => "take_along_axis",
+            Primitive::Scatter { op, .. } => op.name(),
             Primitive::Concatenate { .. } => "concatenate",
             Primitive::Arange { .. } => "arange",
             Primitive::Copy => "copy",

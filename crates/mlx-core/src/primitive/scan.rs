@@ -1,9 +1,10 @@
 //! Cumulative ops ([`ScanOp`]: `cumsum`, `cumprod`, `cummax`, `cummin`,
 //! `logcumsumexp`) and their derivative rules.
 
+use crate::ops::slice_axis;
 use crate::ops::{
     arange_f64, concatenate, cummax, cummin, cumprod, cumsum, equal, exp, full, greater,
-    logcumsumexp, logical_and, not_equal, reshape, slice, take_along_axis, where_, zeros,
+    logcumsumexp, logical_and, not_equal, reshape, take_along_axis, where_, zeros,
 };
 use crate::{Array, Dtype, Result};
 
@@ -185,10 +186,10 @@ fn shift(a: &Array, axis: usize, forward: bool) -> Result<Array> {
     let pad = zeros(&pad_shape, a.dtype())?;
     let ax = axis as i64;
     if forward {
-        let part = slice(a, &[0], &[ax], &[n - 1])?;
+        let part = slice_axis(a, axis, 0, n as i64 - 1)?;
         concatenate(&[&pad, &part], ax)
     } else {
-        let part = slice(a, &[1], &[ax], &[n - 1])?;
+        let part = slice_axis(a, axis, 1, n as i64)?;
         concatenate(&[&part, &pad], ax)
     }
 }

@@ -4,6 +4,7 @@
 use super::binary::{select_jvp, select_vjp};
 use super::indexing::{gather_axis_vjp, gather_vjp, matmul_jvp, matmul_vjp};
 use super::reduce::softmax_vjp;
+use super::scatter::{scatter_jvp, scatter_vjp};
 use super::shape::{astype_jvp, astype_vjp, concatenate_jvp, concatenate_vjp, view_jvp, view_vjp};
 use super::Primitive;
 use crate::{Array, Result};
@@ -49,6 +50,7 @@ impl Primitive {
             Primitive::GatherAxis { axis } => {
                 vec![Some(gather_axis_vjp(x, &inputs[1], *axis, g)?), None]
             }
+            Primitive::Scatter { op, axes } => scatter_vjp(*op, axes, inputs, out, g)?,
             Primitive::Concatenate { axis } => concatenate_vjp(inputs, *axis, g)?,
             Primitive::Arange { .. } => Vec::new(),
             Primitive::Copy => vec![Some(g.clone())],
@@ -108,6 +110,7 @@ impl Primitive {
             Primitive::GatherAxis { axis } => {
                 linear(&|t| crate::ops::take_along_axis(t, &inputs[1], Some(*axis as i64)))
             }
+            Primitive::Scatter { op, axes } => scatter_jvp(*op, axes, inputs, out, t),
             Primitive::Concatenate { axis } => {
                 if t.iter().all(|t| t.is_none()) {
                     return Ok(None);

@@ -139,6 +139,9 @@ impl Primitive {
                 Ok((node(p, ins, bshape, dt), Some(0)))
             }
             Primitive::Gather { axis } => gather_vmap(inputs, axes, *axis, b, out),
+            Primitive::Scatter { op, axes: ax } => {
+                super::scatter::scatter_vmap(*op, ax, inputs, axes, b)
+            }
             Primitive::Arange { .. } => {
                 Err(Error::invalid("vmap", "internal: arange has no inputs"))
             }

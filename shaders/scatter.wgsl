@@ -1,0 +1,185 @@
+// Scatter: combine update windows into `out` (already a row-major copy of
+// the input) at index positions; duplicates combine in turn.
+// Bindings: 1 = upd (T_u, strided view of shape [idx.., window..]),
+//           2 = idx (T_i, row-major [k][n_upd]: the k index arrays packed),
+//           3 = out (entry-dependent element type, see below),
+//           4 = oob: [flag, index, axis size] set on an out-of-bounds
+//               window (that position is skipped; the host reports it).
+// Params: [threads, n_upd, wn (window size), k, upd offset,
+//          then per index array j: [axis size, out stride of the axis,
+//          window size on the axis] (3 words each),
+//          then the window segment [nd, shape[nd], out strides[nd]] at
+//          W = 5 + 3k, then the update segment [nd, shape[nd], strides[nd]]
+//          at U = W + 1 + 2 * p[W]].
+// Sections:
+//   combine.{none,sum,prod,max,min}  y op x in the compute type
+//                                    (max: y > x ? y : x, as MLX's CPU);
+//   main.par   one thread per update element; out bound as atomic words
+//              and updated by `update` (one of update.*):
+//     update.cas32  compare-exchange loop on the 32-bit slot (floats,
+//                   bfloat16 in f32, narrow integers that must wrap);
+//     update.cas16  compare-exchange loop on the 32-bit word that holds
+//                   the float16 element (the other half is kept bit-exact);
+//     update.add    atomicAdd (int32/uint32 sums);
+//     update.max / update.min  atomicMax / atomicMin (integer slots);
+//     update.store  atomicStore (plain scatter on 32-bit slots);
+//   main.seq   64-bit dtypes (no 64-bit atomics in WGSL): one thread per
+//              window element, looping over the update positions in order,
+//              so duplicates combine exactly as on the CPU.
+
+@group(0) @binding(1) var<storage, read> upd: array<T_u>;
+@group(0) @binding(2) var<storage, read> idx: array<T_i>;
+@group(0) @binding(4) var<storage, read_write> oob: array<atomic<i32>, 4>;
+
+// Element offset in `out` of the window of update position `pos`, or -1
+// when an index is out of bounds (the flag is then raised).
+fn window_base(pos: u32) -> i32 {
+    let n_upd = p[1];
+    let k = p[3];
+    var base = 0i;
+    for (var j = 0u; j < k; j = j + 1u) {
+        let n = p[5u + 3u * j];
+        let w = p[7u + 3u * j];
+        let raw = ld_i(idx[j * n_upd + pos]);
+        var kk = raw;
+        if (raw < C_i(0)) {
+            kk = raw + C_i(n);
+        }
+        // Checked in the index's own type: 64-bit indices must not wrap.
+        if (kk < C_i(0) || kk + C_i(w) > C_i(n)) {
+            atomicStore(&oob[1], i32(raw));
+            atomicStore(&oob[2], i32(n));
+            atomicMax(&oob[0], 1);
+            return -1i;
+        }
+        base = base + i32(kk) * bitcast<i32>(p[6u + 3u * j]);
+    }
+    return base;
+}
+
+// The update element `s` of the window of position `pos`.
+fn update_value(pos: u32, s: u32) -> C_out {
+    let w_at = 5u + 3u * p[3];
+    let u_at = w_at + 1u + 2u * p[w_at];
+    let e = bitcast<i32>(p[4]) + seg_offset(pos * p[2] + s, u_at);
+    return C_out(ld_u(upd[u32(e)]));
+}
+
+fn window_offset(s: u32) -> i32 {
+    return seg_offset(s, 5u + 3u * p[3]);
+}
+
+//@ section combine.none
+fn combine(y: C_out, x: C_out) -> C_out {
+    return x;
+}
+
+//@ section combine.sum
+fn combine(y: C_out, x: C_out) -> C_out {
+    return y + x;
+}
+
+//@ section combine.prod
+fn combine(y: C_out, x: C_out) -> C_out {
+    return y * x;
+}
+
+//@ section combine.max
+fn combine(y: C_out, x: C_out) -> C_out {
+    return select(x, y, y > x);
+}
+
+//@ section combine.min
+fn combine(y: C_out, x: C_out) -> C_out {
+    return select(x, y, y < x);
+}
+
+//@ section update.cas32
+fn update(o: u32, x: C_out) {
+    loop {
+        let old = atomicLoad(&out[o]);
+        let y = ld_out(bitcast<T_out>(old));
+        let nw = bitcast<A_out>(st_out(combine(y, x)));
+        let r = atomicCompareExchangeWeak(&out[o], old, nw);
+        if (r.exchanged) {
+            break;
+        }
+    }
+}
+
+//@ section update.cas16
+fn update(o: u32, x: C_out) {
+    let wi = o >> 1u;
+    let sh = (o & 1u) * 16u;
+    loop {
+        let old = atomicLoad(&out[wi]);
+        let y = unpack2x16float(old >> sh).x;
+        let r16 = pack2x16float(vec2<f32>(combine(y, x), 0.0)) & 0xffffu;
+        let nw = (old & ~(0xffffu << sh)) | (r16 << sh);
+        let r = atomicCompareExchangeWeak(&out[wi], old, nw);
+        if (r.exchanged) {
+            break;
+        }
+    }
+}
+
+//@ section update.add
+fn update(o: u32, x: C_out) {
+    atomicAdd(&out[o], x);
+}
+
+//@ section update.max
+fn update(o: u32, x: C_out) {
+    atomicMax(&out[o], x);
+}
+
+//@ section update.min
+fn update(o: u32, x: C_out) {
+    atomicMin(&out[o], x);
+}
+
+//@ section update.store
+fn update(o: u32, x: C_out) {
+    atomicStore(&out[o], bitcast<A_out>(st_out(x)));
+}
+
+//@ section main.par
+@group(0) @binding(3) var<storage, read_write> out: array<atomic<A_out>>;
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+    let t = thread_index(wid, nwg, lid, 256u);
+    if (t >= p[0]) {
+        return;
+    }
+    let wn = p[2];
+    let pos = t / wn;
+    let s = t % wn;
+    let base = window_base(pos);
+    if (base < 0i) {
+        return;
+    }
+    update(u32(base + window_offset(s)), update_value(pos, s));
+}
+
+//@ section main.seq
+@group(0) @binding(3) var<storage, read_write> out: array<T_out>;
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+    let s = thread_index(wid, nwg, lid, 256u);
+    if (s >= p[0]) {
+        return;
+    }
+    let off = window_offset(s);
+    for (var pos = 0u; pos < p[1]; pos = pos + 1u) {
+        let base = window_base(pos);
+        if (base < 0i) {
+            continue;
+        }
+        let o = u32(base + off);
+        out[o] = st_out(combine(ld_out(out[o]), update_value(pos, s)));
+    }
+}
