@@ -276,3 +276,22 @@ fn op(x: C_a, y: C_b) -> C_out { return b2u(x >= y); }
 fn op(x: C_a, y: C_b) -> C_out { return b2u(x != C_a(0) && y != C_b(0)); }
 //@ section logical_or
 fn op(x: C_a, y: C_b) -> C_out { return b2u(x != C_a(0) || y != C_b(0)); }
+
+// Bitwise ops: integers (and bool for and/or/xor). Shifts take the amount
+// modulo the slot's width (32, or 64 for the `64` sections), as C++ on
+// x86 (MLX); 8/16-bit values are held widened in 32 bits, so narrow types
+// shift as int32 and wrap when stored, as C++'s integer promotion does.
+//@ section bitwise_and
+fn op(x: C_a, y: C_b) -> C_out { return x & y; }
+//@ section bitwise_or
+fn op(x: C_a, y: C_b) -> C_out { return x | y; }
+//@ section bitwise_xor
+fn op(x: C_a, y: C_b) -> C_out { return x ^ y; }
+//@ section left_shift
+fn op(x: C_a, y: C_b) -> C_out { return x << (u32(y) & 31u); }
+//@ section right_shift
+fn op(x: C_a, y: C_b) -> C_out { return x >> (u32(y) & 31u); }
+//@ section left_shift64
+fn op(x: C_a, y: C_b) -> C_out { return x << u32(y & C_b(63)); }
+//@ section right_shift64
+fn op(x: C_a, y: C_b) -> C_out { return x >> u32(y & C_b(63)); }

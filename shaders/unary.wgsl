@@ -236,3 +236,8 @@ fn op(x: C_a) -> C_out { return x; }
 fn op(x: C_a) -> C_out { return x; }
 //@ section square.bool
 fn op(x: C_a) -> C_out { return x; }
+
+//@ section bitwise_invert.bool
+fn op(x: C_a) -> C_out { return 1u - x; }
+//@ section bitwise_invert
+fn op(x: C_a) -> C_out { return ~x; }

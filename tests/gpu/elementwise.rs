@@ -56,6 +56,10 @@ pub fn apply_unary(op: UnaryOp, a: &Array) -> mlx::Result<Array> {
         Round => ops::round(a, 0),
         LogicalNot => ops::logical_not(a),
         StopGradient => ops::stop_gradient(a),
+        BitwiseInvert => ops::bitwise_invert(a),
+        Real => ops::real(a),
+        Imag => ops::imag(a),
+        Conjugate => ops::conjugate(a),
     }
 }
 
@@ -73,7 +77,7 @@ fn unary_domain(op: UnaryOp) -> Domain {
         ArcCosh => Domain::new(0.5, 100.0, 0, 100),
         ArcTan | ArcSinh | Erf => Domain::new(-10.0, 10.0, -100, 100),
         Abs | Negative | Sign | Square | Reciprocal | Floor | Ceil | Round | LogicalNot
-        | StopGradient => Domain::GENERAL,
+        | StopGradient | BitwiseInvert | Real | Imag | Conjugate => Domain::GENERAL,
     }
 }
 
@@ -81,7 +85,7 @@ fn unary_tol(op: UnaryOp) -> Tol {
     use UnaryOp::*;
     match op {
         Abs | Negative | Sign | Square | Reciprocal | Floor | Ceil | Round | LogicalNot
-        | StopGradient => Tol::Arith,
+        | StopGradient | BitwiseInvert | Real | Imag | Conjugate => Tol::Arith,
         _ => Tol::Transcendental,
     }
 }
@@ -246,6 +250,11 @@ pub fn apply_binary(op: BinaryOp, a: &Array, b: &Array) -> mlx::Result<Array> {
         GreaterEqual => ops::greater_equal(a, b),
         LogicalAnd => ops::logical_and(a, b),
         LogicalOr => ops::logical_or(a, b),
+        BitwiseAnd => ops::bitwise_and(a, b),
+        BitwiseOr => ops::bitwise_or(a, b),
+        BitwiseXor => ops::bitwise_xor(a, b),
+        LeftShift => ops::left_shift(a, b),
+        RightShift => ops::right_shift(a, b),
     }
 }
 

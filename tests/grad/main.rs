@@ -7,6 +7,7 @@ mod custom;
 mod fd;
 mod memory;
 mod ops_binary;
+mod ops_composite;
 mod ops_sort;
 mod ops_structural;
 mod ops_unary;

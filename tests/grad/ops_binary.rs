@@ -37,7 +37,18 @@ fn case(op: BinaryOp) -> Case {
         GreaterEqual => Zero(|a, b| ops::greater_equal(a, b)?.as_type(mlx::Dtype::Float64)),
         LogicalAnd => Zero(|a, b| ops::logical_and(a, b)?.as_type(mlx::Dtype::Float64)),
         LogicalOr => Zero(|a, b| ops::logical_or(a, b)?.as_type(mlx::Dtype::Float64)),
+        BitwiseAnd => Zero(|a, b| int_op(ops::bitwise_and, a, b)),
+        BitwiseOr => Zero(|a, b| int_op(ops::bitwise_or, a, b)),
+        BitwiseXor => Zero(|a, b| int_op(ops::bitwise_xor, a, b)),
+        LeftShift => Zero(|a, b| int_op(ops::left_shift, a, b)),
+        RightShift => Zero(|a, b| int_op(ops::right_shift, a, b)),
     }
+}
+
+/// An integer-only op applied to `int32` casts of `a` and `b`, as `float64`.
+fn int_op(f: fn(&Array, &Array) -> Result<Array>, a: &Array, b: &Array) -> Result<Array> {
+    let i = mlx::Dtype::Int32;
+    f(&a.as_type(i)?, &b.as_type(i)?)?.as_type(mlx::Dtype::Float64)
 }
 
 /// Shape pairs: equal, broadcast on the left, broadcast on a size-1 axis.

@@ -51,6 +51,13 @@ fn case(op: UnaryOp) -> Case {
         Round => Zero(|a| ops::round(a, 0)),
         LogicalNot => Zero(|a| ops::logical_not(a)?.as_type(mlx::Dtype::Float64)),
         StopGradient => Zero(ops::stop_gradient),
+        // On real inputs: the identity, zeros and the identity.
+        Real => Smooth(ops::real, -2.0, 2.0),
+        Imag => Zero(ops::imag),
+        Conjugate => Smooth(ops::conjugate, -2.0, 2.0),
+        BitwiseInvert => Zero(|a| {
+            ops::bitwise_invert(&a.as_type(mlx::Dtype::Int32)?)?.as_type(mlx::Dtype::Float64)
+        }),
     }
 }
 

@@ -8,16 +8,7 @@ use mlx_tests::{one, Case, Tol};
 
 /// Golden cases that fail because of a bug in `crates/`, with the reason.
 /// They are skipped by the per-op tests and run by the ignored `known_bugs`.
-const KNOWN_BUGS: &[(&str, &str)] = &[
-    (
-        "floor_divide_complex64",
-        "MLX accepts complex64 floor_divide; ours rejects",
-    ),
-    (
-        "logaddexp_complex64",
-        "MLX accepts complex64 logaddexp; ours rejects",
-    ),
-];
+const KNOWN_BUGS: &[(&str, &str)] = &[];
 
 /// `clip` with Python-typed bounds: integer bounds are weakly typed ints,
 /// float bounds floats (so an int32 array clipped by 0.5 becomes float32).

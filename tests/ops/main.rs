@@ -3,6 +3,7 @@
 //! `mlx_tests::device_tests!` expands it per device (style rule 12).
 
 mod binary;
+mod bitwise;
 mod creation;
 mod device;
 mod errors;
@@ -11,9 +12,11 @@ mod indexing;
 mod indexing_adv;
 mod laws;
 mod matmul;
+mod misc_elementwise;
 mod ops_table;
 mod printing;
 mod promotion;
+mod quantized;
 mod reduce;
 mod shape;
 mod sort;

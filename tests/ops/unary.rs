@@ -6,10 +6,7 @@ use mlx_tests::{one, Case, Tol};
 
 /// Golden cases that fail because of a bug in `crates/`, with the reason.
 /// They are skipped by the per-op tests and run by the ignored `known_bugs`.
-const KNOWN_BUGS: &[(&str, &str)] = &[(
-    "round_complex64",
-    "MLX rounds complex64 parts; ours rejects",
-)];
+const KNOWN_BUGS: &[(&str, &str)] = &[];
 
 fn apply(case: &Case, x: &[Array]) -> mlx::Result<Vec<Array>> {
     let a = &x[0];

@@ -248,6 +248,95 @@ impl fmt::Display for Dtype {
     }
 }
 
+/// MLX's abstract dtype categories (`mx.generic`, `mx.number`, ...), the
+/// second argument of [`issubdtype`]. Their hierarchy: `Generic` holds
+/// `bool` and `Number`; `Number` holds `Integer` and `Inexact`; `Integer`
+/// holds `SignedInteger` and `UnsignedInteger`; `Inexact` holds `Floating`
+/// and `ComplexFloating`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DtypeCategory {
+    /// Every dtype.
+    Generic,
+    /// Integers, floats and complex (not bool).
+    Number,
+    /// Signed and unsigned integers.
+    Integer,
+    /// `int8` .. `int64`.
+    SignedInteger,
+    /// `uint8` .. `uint64`.
+    UnsignedInteger,
+    /// Real floats.
+    Floating,
+    /// `complex64`.
+    ComplexFloating,
+    /// Real and complex floats.
+    Inexact,
+}
+
+impl DtypeCategory {
+    /// The category directly above this one (`None` for `Generic`).
+    pub const fn parent(self) -> Option<DtypeCategory> {
+        use DtypeCategory::*;
+        match self {
+            Generic => None,
+            Number => Some(Generic),
+            Integer | Inexact => Some(Number),
+            SignedInteger | UnsignedInteger => Some(Integer),
+            Floating | ComplexFloating => Some(Inexact),
+        }
+    }
+
+    /// True when `self` is `other` or lies below it (MLX's
+    /// `issubdtype(category, category)`).
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// use mlx_core::DtypeCategory as C;
+    /// assert!(C::Floating.is_sub(C::Number));
+    /// assert!(!C::Number.is_sub(C::Floating));
+    /// ```
+    pub fn is_sub(self, other: DtypeCategory) -> bool {
+        let mut c = Some(self);
+        while let Some(x) = c {
+            if x == other {
+                return true;
+            }
+            c = x.parent();
+        }
+        false
+    }
+}
+
+impl Dtype {
+    /// The most specific category holding this dtype (`Generic` for bool).
+    pub const fn category(self) -> DtypeCategory {
+        match self.kind() {
+            DtypeKind::Bool => DtypeCategory::Generic,
+            DtypeKind::Unsigned => DtypeCategory::UnsignedInteger,
+            DtypeKind::Signed => DtypeCategory::SignedInteger,
+            DtypeKind::Float => DtypeCategory::Floating,
+            DtypeKind::Complex => DtypeCategory::ComplexFloating,
+        }
+    }
+}
+
+/// MLX's `issubdtype(dtype, category)`: whether `dtype` belongs to
+/// `category`. As in MLX, `bool` belongs only to `Generic`. (MLX's
+/// `issubdtype(dtype, dtype)` is plain equality.)
+///
+/// # Examples
+/// ```
+/// # use mlx_cpu as _;
+/// use mlx_core::{issubdtype, Dtype, DtypeCategory};
+/// assert!(issubdtype(Dtype::Float16, DtypeCategory::Inexact));
+/// assert!(!issubdtype(Dtype::Uint8, DtypeCategory::SignedInteger));
+/// assert!(!issubdtype(Dtype::Bool, DtypeCategory::Number));
+/// ```
+pub fn issubdtype(dtype: Dtype, category: DtypeCategory) -> bool {
+    dtype.category().is_sub(category)
+}
+
 #[cfg(test)]
 mod tests {
     use super::Dtype::*;

@@ -31,7 +31,7 @@ pub mod tree;
 pub use array::{eval, Array, Nested};
 pub use backend::{backend_for, Backend, BackendRegistration, Storage, View};
 pub use device::{default_device, set_default_device, with_default_device, Device, DeviceType};
-pub use dtype::{Dtype, DtypeKind};
+pub use dtype::{issubdtype, Dtype, DtypeCategory, DtypeKind};
 pub use element::{Complex64, Element, HostData};
 pub use error::{Error, Result};
 pub use transforms::{checkpoint, custom_function, grad, jvp, value_and_grad, vjp, vmap};

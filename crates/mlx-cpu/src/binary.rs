@@ -117,7 +117,8 @@ fn compare<T: Element + PartialOrd>(op: BinaryOp, a: &View, b: &View) -> Result<
         Greater => run(a, b, |x: T, y: T| x > y),
         GreaterEqual => run(a, b, |x: T, y: T| x >= y),
         Add | Subtract | Multiply | Divide | FloorDivide | Remainder | Power | Maximum
-        | Minimum | ArcTan2 | LogAddExp | LogicalAnd | LogicalOr => Err(not_for(op, T::DTYPE)),
+        | Minimum | ArcTan2 | LogAddExp | LogicalAnd | LogicalOr | BitwiseAnd | BitwiseOr
+        | BitwiseXor | LeftShift | RightShift => Err(not_for(op, T::DTYPE)),
     }
 }
 
@@ -125,13 +126,15 @@ fn compare<T: Element + PartialOrd>(op: BinaryOp, a: &View, b: &View) -> Result<
 fn bool_binary(op: BinaryOp, a: &View, b: &View) -> Result<HostData> {
     use BinaryOp::*;
     match op {
-        Add | Maximum | LogicalOr => run(a, b, |x: bool, y: bool| x | y),
-        Subtract => run(a, b, |x: bool, y: bool| x ^ y),
-        Multiply | FloorDivide | Minimum | LogicalAnd => run(a, b, |x: bool, y: bool| x & y),
+        Add | Maximum | LogicalOr | BitwiseOr => run(a, b, |x: bool, y: bool| x | y),
+        Subtract | BitwiseXor => run(a, b, |x: bool, y: bool| x ^ y),
+        Multiply | FloorDivide | Minimum | LogicalAnd | BitwiseAnd => {
+            run(a, b, |x: bool, y: bool| x & y)
+        }
         Remainder => run(a, b, |_: bool, _: bool| false),
         Power => run(a, b, |x: bool, y: bool| x | !y),
         Equal | NotEqual | Less | LessEqual | Greater | GreaterEqual => compare::<bool>(op, a, b),
-        Divide | ArcTan2 | LogAddExp => Err(not_for(op, Dtype::Bool)),
+        Divide | ArcTan2 | LogAddExp | LeftShift | RightShift => Err(not_for(op, Dtype::Bool)),
     }
 }
 
@@ -197,6 +200,11 @@ fn int_binary<T: Int>(op: BinaryOp, a: &View, b: &View) -> Result<HostData> {
         Minimum => run(a, b, |x: T, y: T| x.min(y)),
         LogicalAnd => run(a, b, |x: T, y: T| x != T::ZERO && y != T::ZERO),
         LogicalOr => run(a, b, |x: T, y: T| x != T::ZERO || y != T::ZERO),
+        BitwiseAnd => run(a, b, T::band),
+        BitwiseOr => run(a, b, T::bor),
+        BitwiseXor => run(a, b, T::bxor),
+        LeftShift => run(a, b, T::shl_c),
+        RightShift => run(a, b, T::shr_c),
         Equal | NotEqual | Less | LessEqual | Greater | GreaterEqual => compare::<T>(op, a, b),
         Divide | ArcTan2 | LogAddExp => Err(not_for(op, T::DTYPE)),
     }
@@ -269,6 +277,7 @@ fn float_binary<S: FloatStore>(op: BinaryOp, a: &View, b: &View) -> Result<HostD
         GreaterEqual => pred!(|x, y| x >= y),
         LogicalAnd => pred!(|x, y| x != zero && y != zero),
         LogicalOr => pred!(|x, y| x != zero || y != zero),
+        BitwiseAnd | BitwiseOr | BitwiseXor | LeftShift | RightShift => Err(not_for(op, S::DTYPE)),
     }
 }
 
@@ -300,8 +309,46 @@ fn complex_binary(op: BinaryOp, a: &View, b: &View) -> Result<HostData> {
         GreaterEqual => run(a, b, |x: C, y: C| !complex_lt(x, y)),
         LogicalAnd => run(a, b, move |x: C, y: C| nz(x) && nz(y)),
         LogicalOr => run(a, b, move |x: C, y: C| nz(x) || nz(y)),
-        FloorDivide | Remainder | ArcTan2 | LogAddExp => Err(not_for(op, Dtype::Complex64)),
+        // MLX's complex floor_divide is plain division.
+        FloorDivide => run(a, b, complex_div),
+        LogAddExp => run(a, b, complex_log_add_exp),
+        Remainder | ArcTan2 | BitwiseAnd | BitwiseOr | BitwiseXor | LeftShift | RightShift => {
+            Err(not_for(op, Dtype::Complex64))
+        }
     }
+}
+
+/// MLX's `log1p` of a complex number (accurate near 0).
+#[inline]
+fn complex_log1p(z: Complex64) -> Complex64 {
+    let (x, y) = (z.re, z.im);
+    let theta = y.atan2(x + 1.0);
+    if z.norm() < 0.5 {
+        let r = x * (2.0 + x) + y * y;
+        if r == 0.0 {
+            return Complex64::new(x, theta);
+        }
+        Complex64::new(0.5 * r.ln_1p(), theta)
+    } else {
+        Complex64::new((x + 1.0).hypot(y).ln(), theta)
+    }
+}
+
+/// MLX's complex `logaddexp`: `max + log1p(exp(min - max))` with the
+/// lexicographic order; NaN in any part gives `nan+nanj`.
+#[inline]
+fn complex_log_add_exp(x: Complex64, y: Complex64) -> Complex64 {
+    if x.re.is_nan() || x.im.is_nan() || y.re.is_nan() || y.im.is_nan() {
+        return Complex64::new(f32::NAN, f32::NAN);
+    }
+    let hi = if complex_lt(y, x) { x } else { y };
+    let lo = if complex_lt(x, y) { x } else { y };
+    if lo.re == f32::NEG_INFINITY || hi.re == f32::INFINITY {
+        return hi;
+    }
+    let m = (lo.re - hi.re).exp();
+    let d = lo.im - hi.im;
+    hi + complex_log1p(Complex64::new(m * d.cos(), m * d.sin()))
 }
 
 /// `where(cond, x, y)`: `x` where `cond` is true, else `y`.

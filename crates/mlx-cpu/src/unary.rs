@@ -112,11 +112,24 @@ pub(crate) trait Int: OutElem + Ord + Eq {
     fn is_neg(self) -> bool;
     /// The lowest bit of the exponent and the exponent shifted right once.
     fn pop_bit(self) -> (bool, Self);
+    /// Bitwise not.
+    fn bnot(self) -> Self;
+    /// Bitwise and.
+    fn band(self, o: Self) -> Self;
+    /// Bitwise or.
+    fn bor(self, o: Self) -> Self;
+    /// Bitwise exclusive or.
+    fn bxor(self, o: Self) -> Self;
+    /// `self << o` as C++ on x86 (MLX): narrow types promote to `i32`, the
+    /// amount is taken modulo the promoted width, the result wraps back.
+    fn shl_c(self, o: Self) -> Self;
+    /// `self >> o` likewise (arithmetic for signed types).
+    fn shr_c(self, o: Self) -> Self;
 }
 
 /// Implement [`Int`] for primitive integers.
 macro_rules! impl_int {
-    ($($t:ty),*) => {$(
+    ($($t:ty => $p:ty),*) => {$(
         impl Int for $t {
             const ZERO: $t = 0;
             const ONE: $t = 1;
@@ -145,10 +158,22 @@ macro_rules! impl_int {
             fn is_neg(self) -> bool { self < 0 }
             #[inline(always)]
             fn pop_bit(self) -> (bool, $t) { (self & 1 == 1, self >> 1) }
+            #[inline(always)]
+            fn bnot(self) -> $t { !self }
+            #[inline(always)]
+            fn band(self, o: $t) -> $t { self & o }
+            #[inline(always)]
+            fn bor(self, o: $t) -> $t { self | o }
+            #[inline(always)]
+            fn bxor(self, o: $t) -> $t { self ^ o }
+            #[inline(always)]
+            fn shl_c(self, o: $t) -> $t { (self as $p).wrapping_shl(o as u32) as $t }
+            #[inline(always)]
+            fn shr_c(self, o: $t) -> $t { (self as $p).wrapping_shr(o as u32) as $t }
         }
     )*};
 }
-impl_int!(u8, u16, u32, u64, i8, i16, i32, i64);
+impl_int!(u8 => i32, u16 => i32, u32 => u32, u64 => u64, i8 => i32, i16 => i32, i32 => i32, i64 => i64);
 
 /// Apply `op` to `v`, writing `out.dtype`.
 pub(crate) fn unary(op: UnaryOp, v: &View, out: OutSpec) -> Result<HostData> {
@@ -192,7 +217,8 @@ fn bool_unary(op: UnaryOp, v: &View) -> Result<HostData> {
     use UnaryOp::*;
     match op {
         Abs | Negative | Sign | Square | Floor | Ceil | Round | StopGradient => run(v, |x: bool| x),
-        LogicalNot => run(v, |x: bool| !x),
+        LogicalNot | BitwiseInvert => run(v, |x: bool| !x),
+        Real | Imag | Conjugate => Err(not_for(op, Dtype::Bool)),
         Sqrt | Rsqrt | Reciprocal | Exp | Expm1 | Log | Log1p | Log2 | Log10 | Sin | Cos | Tan
         | ArcSin | ArcCos | ArcTan | Sinh | Cosh | Tanh | ArcSinh | ArcCosh | ArcTanh | Sigmoid
         | Erf | ErfInv => Err(not_for(op, Dtype::Bool)),
@@ -209,6 +235,8 @@ fn int_unary<T: Int>(op: UnaryOp, v: &View) -> Result<HostData> {
         Square => run(v, |x: T| x.wmul(x)),
         Floor | Ceil | Round | StopGradient => run(v, |x: T| x),
         LogicalNot => run(v, |x: T| x == T::ZERO),
+        BitwiseInvert => run(v, T::bnot),
+        Real | Imag | Conjugate => Err(not_for(op, T::DTYPE)),
         Sqrt | Rsqrt | Reciprocal | Exp | Expm1 | Log | Log1p | Log2 | Log10 | Sin | Cos | Tan
         | ArcSin | ArcCos | ArcTan | Sinh | Cosh | Tanh | ArcSinh | ArcCosh | ArcTanh | Sigmoid
         | Erf | ErfInv => Err(not_for(op, T::DTYPE)),
@@ -284,6 +312,7 @@ fn float_unary<S: FloatStore>(op: UnaryOp, v: &View) -> Result<HostData> {
         Round => lift!(|x| x.round_even()),
         LogicalNot => run(v, |s: S| s.up() == <S::C as num_traits::Zero>::zero()),
         StopGradient => run(v, |s: S| s),
+        BitwiseInvert | Real | Imag | Conjugate => Err(not_for(op, S::DTYPE)),
     }
 }
 
@@ -328,7 +357,13 @@ fn complex_unary(op: UnaryOp, v: &View) -> Result<HostData> {
         ArcTanh => run(v, |z: C| z.atanh()),
         LogicalNot => run(v, |z: C| z.re == 0.0 && z.im == 0.0),
         StopGradient => run(v, |z: C| z),
-        Sigmoid | Erf | ErfInv | Floor | Ceil | Round => Err(not_for(op, Dtype::Complex64)),
+        Round => run(v, |z: C| {
+            C::new(z.re.round_ties_even(), z.im.round_ties_even())
+        }),
+        Real => run(v, |z: C| z.re),
+        Imag => run(v, |z: C| z.im),
+        Conjugate => run(v, |z: C| z.conj()),
+        Sigmoid | Erf | ErfInv | Floor | Ceil | BitwiseInvert => Err(not_for(op, Dtype::Complex64)),
     }
 }
 

@@ -83,7 +83,8 @@ fn binary_kernels_validate() {
             if c != d {
                 continue;
             }
-            let sec = op_section(shader::BINARY, op.name(), op.name(), c)
+            let name = crate::binary::section_name(op, c);
+            let sec = op_section(shader::BINARY, op.name(), &name, c)
                 .unwrap_or_else(|_| panic!("no binary kernel for {} on {c}", op.name()));
             let src = compose(
                 &[("a", c), ("b", c), ("out", op.out_dtype(c))],

@@ -7,7 +7,7 @@ use crate::shape::broadcast_shapes;
 use crate::{Array, Dtype, Result};
 
 /// Record a broadcasting binary op: promote, cast, compute the shape.
-fn binary(op: BinaryOp, a: &Array, b: &Array) -> Result<Array> {
+pub(super) fn binary(op: BinaryOp, a: &Array, b: &Array) -> Result<Array> {
     let promoted = Dtype::promote(a.dtype(), b.dtype());
     let compute = op.compute_dtype(promoted)?;
     let shape = broadcast_shapes(op.name(), a.shape(), b.shape())?;

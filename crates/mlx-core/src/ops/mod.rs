@@ -4,10 +4,13 @@
 
 mod advanced;
 mod binary;
+mod bitwise;
 mod creation;
 mod indexing;
 mod matmul;
+mod numeric;
 mod operators;
+mod quantized;
 mod reduce;
 mod scan;
 mod scatter;
@@ -17,13 +20,16 @@ mod unary;
 
 pub use advanced::gather;
 pub use binary::*;
+pub use bitwise::*;
 pub use creation::*;
+pub(crate) use indexing::slice_axis;
 pub use indexing::*;
 pub use matmul::*;
+pub use numeric::*;
 pub use operators::Scalar;
+pub use quantized::*;
 pub use reduce::*;
 pub use scan::*;
-pub(crate) use indexing::slice_axis;
 pub(crate) use scatter::scatter_general;
 pub use scatter::{
     index_put, masked_scatter, put_along_axis, scatter, scatter_add, scatter_max, scatter_min,

@@ -3,9 +3,12 @@
 //! implemented on `Result<Array>` so expressions chain: `(&a * &b + &c)?`.
 
 use super::binary::{add, divide, multiply, remainder, subtract};
+use super::bitwise::{
+    bitwise_and, bitwise_invert, bitwise_or, bitwise_xor, left_shift, right_shift,
+};
 use super::unary::negative;
 use crate::{Array, Dtype, Element, Error, HostData, Result};
-use std::ops::{Add, Div, Mul, Neg, Rem, Sub};
+use std::ops::{Add, BitAnd, BitOr, BitXor, Div, Mul, Neg, Not, Rem, Shl, Shr, Sub};
 
 /// A Rust scalar usable next to an array. Like Python scalars in MLX it is
 /// weakly typed: it takes the array's dtype when that dtype can hold it
@@ -179,6 +182,11 @@ binop!(Sub, sub, subtract);
 binop!(Mul, mul, multiply);
 binop!(Div, div, divide);
 binop!(Rem, rem, remainder);
+binop!(BitAnd, bitand, bitwise_and);
+binop!(BitOr, bitor, bitwise_or);
+binop!(BitXor, bitxor, bitwise_xor);
+binop!(Shl, shl, left_shift);
+binop!(Shr, shr, right_shift);
 
 impl Neg for &Array {
     type Output = Result<Array>;
@@ -191,5 +199,21 @@ impl Neg for Array {
     type Output = Result<Array>;
     fn neg(self) -> Result<Array> {
         negative(&self)
+    }
+}
+
+/// `!&a` is MLX's `~a` ([`bitwise_invert`]).
+impl Not for &Array {
+    type Output = Result<Array>;
+    fn not(self) -> Result<Array> {
+        bitwise_invert(self)
+    }
+}
+
+/// `!a` is MLX's `~a` ([`bitwise_invert`]).
+impl Not for Array {
+    type Output = Result<Array>;
+    fn not(self) -> Result<Array> {
+        bitwise_invert(&self)
     }
 }

@@ -6,7 +6,7 @@ use super::shape::astype;
 use crate::primitive::{Primitive, UnaryOp};
 use crate::{Array, Result};
 
-fn unary(op: UnaryOp, a: &Array) -> Result<Array> {
+pub(super) fn unary(op: UnaryOp, a: &Array) -> Result<Array> {
     let compute = op.compute_dtype(a.dtype())?;
     let input = astype(a, compute)?;
     Ok(Array::from_op(

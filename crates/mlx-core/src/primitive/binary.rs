@@ -41,11 +41,23 @@ pub enum BinaryOp {
     GreaterEqual,
     LogicalAnd,
     LogicalOr,
+    /// Bitwise and of integers or bools.
+    BitwiseAnd,
+    /// Bitwise or of integers or bools.
+    BitwiseOr,
+    /// Bitwise exclusive or of integers or bools.
+    BitwiseXor,
+    /// `a << b`, computed as C++ does after integer promotion: types
+    /// narrower than 32 bits shift as `int32`, the amount is taken modulo
+    /// 32 (64 for 64-bit types), then the result wraps to the dtype.
+    LeftShift,
+    /// `a >> b`, arithmetic for signed types; amounts as [`BinaryOp::LeftShift`].
+    RightShift,
 }
 
 impl BinaryOp {
     /// Every binary op (for tests that must cover them all).
-    pub const ALL: [BinaryOp; 19] = [
+    pub const ALL: [BinaryOp; 24] = [
         BinaryOp::Add,
         BinaryOp::Subtract,
         BinaryOp::Multiply,
@@ -65,6 +77,11 @@ impl BinaryOp {
         BinaryOp::GreaterEqual,
         BinaryOp::LogicalAnd,
         BinaryOp::LogicalOr,
+        BinaryOp::BitwiseAnd,
+        BinaryOp::BitwiseOr,
+        BinaryOp::BitwiseXor,
+        BinaryOp::LeftShift,
+        BinaryOp::RightShift,
     ];
 
     /// MLX's op name (`"floor_divide"`).
@@ -89,6 +106,11 @@ impl BinaryOp {
             BinaryOp::GreaterEqual => "greater_equal",
             BinaryOp::LogicalAnd => "logical_and",
             BinaryOp::LogicalOr => "logical_or",
+            BinaryOp::BitwiseAnd => "bitwise_and",
+            BinaryOp::BitwiseOr => "bitwise_or",
+            BinaryOp::BitwiseXor => "bitwise_xor",
+            BinaryOp::LeftShift => "left_shift",
+            BinaryOp::RightShift => "right_shift",
         }
     }
 
@@ -117,10 +139,27 @@ impl BinaryOp {
         match self {
             Add | Subtract | Multiply | Power | Equal | NotEqual => Ok(promoted),
             Maximum | Minimum | Less | LessEqual | Greater | GreaterEqual => Ok(promoted),
-            FloorDivide | Remainder => no_complex(promoted),
+            // MLX divides complex numbers without flooring.
+            FloorDivide => Ok(promoted),
+            Remainder => no_complex(promoted),
             Divide => Ok(promoted.to_inexact()),
-            ArcTan2 | LogAddExp => no_complex(promoted.to_inexact()),
+            ArcTan2 => no_complex(promoted.to_inexact()),
+            LogAddExp => Ok(promoted.to_inexact()),
             LogicalAnd | LogicalOr => Ok(Dtype::Bool),
+            BitwiseAnd | BitwiseOr | BitwiseXor | LeftShift | RightShift => {
+                if !(promoted.is_integer() || promoted == Dtype::Bool) {
+                    Err(Error::dtype(
+                        self.name(),
+                        promoted,
+                        "only allowed on integer or boolean types",
+                    ))
+                } else if promoted == Dtype::Bool && matches!(self, LeftShift | RightShift) {
+                    // MLX shifts bools as uint8.
+                    Ok(Dtype::Uint8)
+                } else {
+                    Ok(promoted)
+                }
+            }
         }
     }
 
@@ -180,7 +219,8 @@ impl BinaryOp {
             }
             LogAddExp => (some(g * sigmoid(&(a - b)?)?), some(g * sigmoid(&(b - a)?)?)),
             FloorDivide | Equal | NotEqual | Less | LessEqual | Greater | GreaterEqual
-            | LogicalAnd | LogicalOr => (Ok(None), Ok(None)),
+            | LogicalAnd | LogicalOr | BitwiseAnd | BitwiseOr | BitwiseXor | LeftShift
+            | RightShift => (Ok(None), Ok(None)),
         };
         Ok([
             if want[0] { da? } else { None },

@@ -51,11 +51,19 @@ pub enum UnaryOp {
     LogicalNot,
     /// Identity in the forward pass; blocks gradients.
     StopGradient,
+    /// Bitwise not of integers (`logical_not` for bool).
+    BitwiseInvert,
+    /// Real part of `complex64` (as `float32`).
+    Real,
+    /// Imaginary part of `complex64` (as `float32`).
+    Imag,
+    /// Complex conjugate of `complex64`.
+    Conjugate,
 }
 
 impl UnaryOp {
     /// Every unary op (for tests that must cover them all).
-    pub const ALL: [UnaryOp; 33] = [
+    pub const ALL: [UnaryOp; 37] = [
         UnaryOp::Abs,
         UnaryOp::Negative,
         UnaryOp::Sign,
@@ -89,6 +97,10 @@ impl UnaryOp {
         UnaryOp::Round,
         UnaryOp::LogicalNot,
         UnaryOp::StopGradient,
+        UnaryOp::BitwiseInvert,
+        UnaryOp::Real,
+        UnaryOp::Imag,
+        UnaryOp::Conjugate,
     ];
 
     /// MLX's op name (`"arcsin"`), also the prefix of kernel names.
@@ -127,6 +139,10 @@ impl UnaryOp {
             UnaryOp::Round => "round",
             UnaryOp::LogicalNot => "logical_not",
             UnaryOp::StopGradient => "stop_gradient",
+            UnaryOp::BitwiseInvert => "bitwise_invert",
+            UnaryOp::Real => "real",
+            UnaryOp::Imag => "imag",
+            UnaryOp::Conjugate => "conjugate",
         }
     }
 
@@ -152,7 +168,22 @@ impl UnaryOp {
             )),
             Abs | Negative | Sign | Square | StopGradient => Ok(input),
             Expm1 => no_complex(input.to_inexact()),
-            Floor | Ceil | Round => no_complex(input),
+            Floor | Ceil => no_complex(input),
+            // MLX rounds the parts of a complex number.
+            Round => Ok(input),
+            BitwiseInvert if !(input.is_integer() || input == Dtype::Bool) => Err(Error::dtype(
+                self.name(),
+                input,
+                "bitwise inverse only allowed on integer types",
+            )),
+            BitwiseInvert => Ok(input),
+            // The ops handle real inputs without recording a node.
+            Real | Imag | Conjugate if !input.is_complex() => Err(Error::dtype(
+                self.name(),
+                input,
+                "the primitive takes complex64 only",
+            )),
+            Real | Imag | Conjugate => Ok(input),
             LogicalNot => Ok(Dtype::Bool),
             Sigmoid | Erf | ErfInv => no_complex(input.to_inexact()),
             Sqrt | Rsqrt | Reciprocal | Exp | Log | Log1p | Log2 | Log10 | Sin | Cos | Tan
@@ -165,7 +196,7 @@ impl UnaryOp {
     /// The output dtype given the compute dtype (`abs` of complex is real).
     pub fn out_dtype(self, compute: Dtype) -> Dtype {
         match self {
-            UnaryOp::Abs if compute.is_complex() => Dtype::Float32,
+            UnaryOp::Abs | UnaryOp::Real | UnaryOp::Imag if compute.is_complex() => Dtype::Float32,
             _ => compute,
         }
     }
@@ -196,7 +227,20 @@ impl UnaryOp {
         use crate::ops::{cos, cosh, exp, rsqrt, sign, sin, sinh, square};
         use UnaryOp::*;
         let d = match self {
-            Sign | Floor | Ceil | Round | LogicalNot | StopGradient => return Ok(None),
+            // MLX: the cotangent of real(z) is g + 0i, of imag(z) is -g i.
+            Real => crate::ops::astype(g, Dtype::Complex64),
+            Imag => {
+                let minus_i = Array::from_host_data_on(
+                    crate::HostData::from(vec![crate::Complex64::new(0.0, -1.0)]),
+                    &[],
+                    g.device(),
+                )?;
+                crate::ops::astype(g, Dtype::Complex64)? * minus_i
+            }
+            Conjugate => crate::ops::conjugate(g),
+            Sign | Floor | Ceil | Round | LogicalNot | StopGradient | BitwiseInvert => {
+                return Ok(None)
+            }
             Abs => g * sign(x)?,
             Negative => -g,
             Square => g * (x * 2.0)?,
@@ -250,6 +294,10 @@ impl UnaryOp {
     /// Ok::<(), mlx_core::Error>(())
     /// ```
     pub fn jvp(self, x: &Array, out: &Array, t: &Array) -> Result<Option<Array>> {
-        self.vjp(x, out, t)
+        match self {
+            UnaryOp::Real => crate::ops::real(t).map(Some),
+            UnaryOp::Imag => crate::ops::imag(t).map(Some),
+            _ => self.vjp(x, out, t),
+        }
     }
 }
