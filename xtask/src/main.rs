@@ -4,6 +4,8 @@
 //! - `test`: every test of the workspace.
 //! - `bench-cpu`: NumPy baseline and the criterion benches in one command,
 //!   then the table of ratios (see `benches/README.md`).
+//! - `io-interop`: files written by `mlx-io` load in NumPy, MLX and the
+//!   Python `safetensors`/`gguf` packages (skips when Python is missing).
 //! - `device-bins`: release binaries of the GPU tests and benches, copied to
 //!   `device-bin/` for a GPU machine without a toolchain (see `docs/gpu.md`).
 
@@ -19,9 +21,10 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("bench-cpu") => bench_cpu(&args[1..]),
         Some("device-bins") => device_bins::device_bins(),
+        Some("io-interop") => io_interop(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci | test | bench-cpu [criterion filter] | device-bins>"
+                "usage: cargo xtask <ci | test | bench-cpu [criterion filter] | io-interop | device-bins>"
             );
             return ExitCode::from(2);
         }
@@ -57,6 +60,35 @@ fn run(cmd: &mut Command) -> Result<(), String> {
 
 pub(crate) fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+/// Write files with mlx-io (`crates/mlx-io/tests/interop_write.rs`), then
+/// load them in Python (`crates/mlx-io/tests/golden/check_written.py`).
+fn io_interop() -> Result<(), String> {
+    let has_numpy = Command::new("python3")
+        .args(["-c", "import numpy"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_numpy {
+        eprintln!("io-interop: python3 with numpy not found; skipping the check");
+        return Ok(());
+    }
+    let dir = std::env::temp_dir().join(format!("mlx-io-interop-{}", std::process::id()));
+    run(cargo()
+        .args([
+            "test",
+            "-p",
+            "mlx-io",
+            "--test",
+            "interop_write",
+            "--",
+            "--ignored",
+        ])
+        .env("MLX_IO_INTEROP_DIR", &dir))?;
+    let script = root().join("crates/mlx-io/tests/golden/check_written.py");
+    let result = run(Command::new("python3").arg(&script).arg(&dir));
+    let _ = std::fs::remove_dir_all(&dir);
+    result
 }
 
 fn test() -> Result<(), String> {

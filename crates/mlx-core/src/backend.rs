@@ -4,7 +4,7 @@
 use crate::primitive::{
     ArgReduceOp, BinaryOp, OutSpec, ReduceOp, ScanOp, ScatterOp, SortOp, UnaryOp,
 };
-use crate::{Device, DeviceType, Dtype, Error, HostData, Result};
+use crate::{Device, DeviceType, Dtype, Error, HostData, Result, SharedBytes};
 use std::any::Any;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
@@ -105,6 +105,12 @@ pub trait Backend: Send + Sync + fmt::Debug {
     fn device(&self) -> Device;
     /// Copy host data to the device.
     fn upload(&self, data: HostData) -> Result<Storage>;
+    /// Wrap little-endian `bytes` of `dtype` (e.g. part of a memory-mapped
+    /// file) as device storage. The default copies them through
+    /// [`Backend::upload`]; the CPU backend keeps them without a copy.
+    fn upload_bytes(&self, bytes: SharedBytes, dtype: Dtype) -> Result<Storage> {
+        self.upload(HostData::from_le_bytes(dtype, bytes.as_bytes())?)
+    }
     /// Read a view back as row-major host data (waits for pending work).
     fn download(&self, view: &View) -> Result<HostData>;
     /// Row-major copy of a view.

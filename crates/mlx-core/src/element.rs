@@ -28,6 +28,13 @@ pub trait Element: Copy + Send + Sync + PartialEq + std::fmt::Debug + 'static {
     fn from_f64_lossy(v: f64) -> Self;
     /// Convert to `f64` (real part for complex, 0/1 for bool).
     fn to_f64(self) -> f64;
+    /// Borrow little-endian `bytes` as elements, without a copy: `None` when
+    /// the length or alignment does not fit, or (bool) a byte is not 0 or 1.
+    /// Lets backends read [`SharedBytes`](crate::SharedBytes) storage in place.
+    fn cast_bytes(bytes: &[u8]) -> Option<&[Self]> {
+        let _ = bytes;
+        None
+    }
 }
 
 /// Contiguous, row-major elements of one dtype held on the host.
@@ -258,6 +265,14 @@ macro_rules! impl_element {
             fn to_f64(self) -> f64 {
                 let $y = self;
                 $to
+            }
+            fn cast_bytes(bytes: &[u8]) -> Option<&[Self]> {
+                // Every element type is plain data on a little-endian host;
+                // bool checks each byte (bytemuck's `CheckedBitPattern`).
+                if cfg!(target_endian = "big") {
+                    return None;
+                }
+                bytemuck::checked::try_cast_slice(bytes).ok()
             }
         }
     };

@@ -18,6 +18,7 @@
 
 pub mod array;
 pub mod backend;
+mod bytes;
 mod device;
 mod dtype;
 mod element;
@@ -30,6 +31,7 @@ pub mod tree;
 
 pub use array::{eval, Array, Nested};
 pub use backend::{backend_for, Backend, BackendRegistration, Storage, View};
+pub use bytes::SharedBytes;
 pub use device::{default_device, set_default_device, with_default_device, Device, DeviceType};
 pub use dtype::{issubdtype, Dtype, DtypeCategory, DtypeKind};
 pub use element::{Complex64, Element, HostData};

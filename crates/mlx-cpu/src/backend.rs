@@ -3,7 +3,7 @@
 use mlx_core::primitive::{
     ArgReduceOp, BinaryOp, OutSpec, ReduceOp, ScanOp, ScatterOp, SortOp, UnaryOp,
 };
-use mlx_core::{Backend, Device, HostData, Result, Storage, View};
+use mlx_core::{Backend, Device, Dtype, Element, HostData, Result, SharedBytes, Storage, View};
 
 /// The CPU backend. Buffers are [`HostData`]; kernels run on the rayon pool.
 ///
@@ -37,6 +37,17 @@ impl Backend for CpuBackend {
     }
     fn upload(&self, data: HostData) -> Result<Storage> {
         Ok(store(data))
+    }
+    /// Keeps the bytes (a memory-mapped file, say) as the buffer when they
+    /// are aligned for `dtype`; kernels read them through
+    /// `strided::buffer`. Otherwise copies.
+    fn upload_bytes(&self, bytes: SharedBytes, dtype: Dtype) -> Result<Storage> {
+        let in_place = mlx_core::with_dtype!(dtype, T => T::cast_bytes(bytes.as_bytes()).is_some());
+        if in_place {
+            let nbytes = bytes.len();
+            return Ok(Storage::new(bytes, Device::cpu(), nbytes));
+        }
+        Ok(store(HostData::from_le_bytes(dtype, bytes.as_bytes())?))
     }
     fn download(&self, view: &View) -> Result<HostData> {
         crate::cast::to_host(view)

@@ -1,6 +1,6 @@
 //! Reading strided views: borrow dense data directly, gather the rest.
 
-use mlx_core::{Element, Error, HostData, Result, View};
+use mlx_core::{Element, Error, HostData, Result, SharedBytes, View};
 use rayon::prelude::*;
 use std::borrow::Cow;
 
@@ -17,8 +17,17 @@ pub(crate) fn host<'a>(v: &View<'a>) -> Result<&'a HostData> {
     })
 }
 
-/// The whole typed buffer behind a view.
+/// The whole typed buffer behind a view: a [`HostData`], or bytes the
+/// backend kept in place (`upload_bytes`, e.g. a memory-mapped file).
 pub(crate) fn buffer<'a, T: Element>(v: &View<'a>) -> Result<&'a [T]> {
+    if let Some(bytes) = v.storage.downcast_ref::<SharedBytes>() {
+        return T::cast_bytes(bytes.as_bytes()).ok_or_else(|| {
+            Error::invalid(
+                "cpu",
+                format!("internal: bytes do not cast to {}", T::DTYPE),
+            )
+        });
+    }
     T::slice(host(v)?).ok_or_else(|| {
         Error::invalid(
             "cpu",

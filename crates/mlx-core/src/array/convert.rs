@@ -5,7 +5,7 @@ use super::eval::view_of;
 use super::{Array, ArrayData};
 use crate::backend::backend_for_op;
 use crate::shape::{format_shape, numel, row_major_strides};
-use crate::{default_device, Device, Element, Error, HostData, Result};
+use crate::{default_device, Device, Dtype, Element, Error, HostData, Result, SharedBytes};
 
 impl Array {
     /// An evaluated array holding `data` with `shape`, on the default device.
@@ -72,6 +72,49 @@ impl Array {
         let dtype = data.dtype();
         let backend = backend_for_op("array", device)?;
         let storage = backend.upload(data)?;
+        let data = ArrayData {
+            storage,
+            strides: row_major_strides(shape),
+            offset: 0,
+        };
+        Ok(Array::from_data(shape.to_vec(), dtype, data))
+    }
+
+    /// An evaluated array of `dtype` and `shape` over little-endian,
+    /// row-major `bytes`, on the default device. The CPU backend reads the
+    /// bytes in place (no copy) when they are aligned for `dtype`; other
+    /// backends copy them.
+    ///
+    /// # Errors
+    /// `[array] 6 bytes do not match shape (2,) of float32 (8 bytes)`, or a
+    /// device error.
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// use mlx_core::{Array, Dtype, SharedBytes};
+    /// let bytes = SharedBytes::new(1.5f32.to_le_bytes().to_vec());
+    /// let a = Array::from_shared_bytes(bytes, Dtype::Float32, &[1])?;
+    /// assert_eq!(a.to_vec::<f32>()?, vec![1.5]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    pub fn from_shared_bytes(bytes: SharedBytes, dtype: Dtype, shape: &[usize]) -> Result<Array> {
+        let need = shape
+            .iter()
+            .try_fold(dtype.size(), |acc, &d| acc.checked_mul(d));
+        if need != Some(bytes.len()) {
+            return Err(Error::invalid(
+                "array",
+                format!(
+                    "{} bytes do not match shape {} of {dtype} ({} bytes)",
+                    bytes.len(),
+                    format_shape(shape),
+                    need.map_or("too many".to_string(), |n| n.to_string())
+                ),
+            ));
+        }
+        let backend = backend_for_op("array", default_device())?;
+        let storage = backend.upload_bytes(bytes, dtype)?;
         let data = ArrayData {
             storage,
             strides: row_major_strides(shape),
