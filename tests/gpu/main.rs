@@ -23,6 +23,7 @@ mod elementwise;
 mod errors;
 mod indexing;
 mod matmul;
+mod random;
 mod reduce;
 mod scatter;
 mod sort;

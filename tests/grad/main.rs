@@ -11,5 +11,6 @@ mod ops_composite;
 mod ops_sort;
 mod ops_structural;
 mod ops_unary;
+mod random;
 mod tree;
 mod vmap;

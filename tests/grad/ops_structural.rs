@@ -49,6 +49,7 @@ fn case_for(p: &Primitive) -> &'static [&'static str] {
         },
         Primitive::Concatenate { .. } => &["concatenate"],
         Primitive::Arange { .. } => &["zero: arange"],
+        Primitive::RandomBits { .. } => &["random: see random.rs"],
         Primitive::Copy => &["copy"],
         Primitive::Reshape => &["reshape"],
         Primitive::Transpose { .. } => &["transpose"],

@@ -17,6 +17,7 @@ mod ops_table;
 mod printing;
 mod promotion;
 mod quantized;
+mod random;
 mod reduce;
 mod shape;
 mod sort;

@@ -179,6 +179,11 @@ pub trait Backend: Send + Sync + fmt::Debug {
     fn concatenate(&self, inputs: &[View], axis: usize, out: OutSpec) -> Result<Storage>;
     /// Fill with `start + i * step`.
     fn arange(&self, start: f64, step: f64, out: OutSpec) -> Result<Storage>;
+    /// Threefry random bits (see
+    /// [`Primitive::RandomBits`](crate::primitive::Primitive::RandomBits)):
+    /// `keys` is `uint32` `[K.., 2]`, `out` is `[K.., M..]` of `uint8`,
+    /// `uint16` or `uint32` for `width` 1, 2 or 4.
+    fn random_bits(&self, keys: &View, width: usize, out: OutSpec) -> Result<Storage>;
     /// Called once at the end of every `eval`: submit queued work.
     fn flush(&self) -> Result<()> {
         Ok(())

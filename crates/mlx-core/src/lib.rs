@@ -25,6 +25,7 @@ mod element;
 mod error;
 pub mod ops;
 pub mod primitive;
+pub mod random;
 pub mod shape;
 pub mod transforms;
 pub mod tree;

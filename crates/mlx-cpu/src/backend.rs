@@ -128,4 +128,8 @@ impl Backend for CpuBackend {
     fn arange(&self, start: f64, step: f64, out: OutSpec) -> Result<Storage> {
         crate::creation::arange(start, step, out).map(store)
     }
+
+    fn random_bits(&self, keys: &View, width: usize, out: OutSpec) -> Result<Storage> {
+        crate::random::random_bits(keys, width, out).map(store)
+    }
 }

@@ -21,6 +21,7 @@ mod creation;
 mod elementwise_walk;
 mod indexing;
 mod matmul;
+mod random;
 mod reduce;
 mod reduce_monoid;
 mod scan;

@@ -181,6 +181,10 @@ impl Backend for GpuBackend {
         crate::transfer::arange(&self.gpu, start, step, out)
     }
 
+    fn random_bits(&self, keys: &View, width: usize, out: OutSpec) -> Result<Storage> {
+        crate::random::random_bits(&self.gpu, keys, width, out)
+    }
+
     fn flush(&self) -> Result<()> {
         self.gpu.submit();
         self.gpu.check_errors("eval")?;

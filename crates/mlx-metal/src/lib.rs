@@ -35,6 +35,7 @@ mod elementwise;
 mod indexing;
 mod matmul;
 mod pool;
+mod random;
 mod reduce;
 mod scan;
 mod scatter;

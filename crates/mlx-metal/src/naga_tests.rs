@@ -271,6 +271,14 @@ fn sort_kernels_validate() {
 }
 
 #[test]
+fn random_kernels_validate() {
+    use crate::random::random_source;
+    for d in [Dtype::Uint8, Dtype::Uint16, Dtype::Uint32] {
+        validate(&format!("bits {d}"), &random_source(d));
+    }
+}
+
+#[test]
 fn matmul_kernels_validate() {
     use crate::matmul::{coop_source, gemv_source, reduce_source, tiled_source, Gemv, Layout};
     let layouts: Vec<Layout> = [(false, false), (false, true), (true, false), (true, true)]

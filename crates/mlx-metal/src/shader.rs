@@ -35,10 +35,12 @@ pub(crate) const SORT: &str = include_str!("../../../shaders/sort.wgsl");
 pub(crate) const SCATTER: &str = include_str!("../../../shaders/scatter.wgsl");
 /// Matrix products.
 pub(crate) const MATMUL: &str = include_str!("../../../shaders/matmul.wgsl");
+/// Threefry random bits.
+pub(crate) const RANDOM: &str = include_str!("../../../shaders/random.wgsl");
 
 /// Every family, by file name (for the naga tests).
 #[cfg(test)]
-pub(crate) const FAMILIES: [(&str, &str); 12] = [
+pub(crate) const FAMILIES: [(&str, &str); 13] = [
     ("dtype", DTYPE),
     ("copy", COPY),
     ("unary", UNARY),
@@ -51,6 +53,7 @@ pub(crate) const FAMILIES: [(&str, &str); 12] = [
     ("sort", SORT),
     ("matmul", MATMUL),
     ("scatter", SCATTER),
+    ("random", RANDOM),
 ];
 
 const MARK: &str = "//@ section ";

@@ -197,6 +197,7 @@ fn dispatch(
         }
         Primitive::Concatenate { axis } => be.concatenate(&v, *axis, spec)?,
         Primitive::Arange { start, step } => be.arange(*start, *step, spec)?,
+        Primitive::RandomBits { width } => be.random_bits(&v[0], *width, spec)?,
         Primitive::Copy => be.copy(&v[0], spec)?,
         Primitive::Reshape => {
             let d = &datas[0];

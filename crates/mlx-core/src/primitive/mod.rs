@@ -5,6 +5,7 @@
 mod binary;
 mod custom;
 mod indexing;
+mod random;
 mod reduce;
 mod scan;
 mod scatter;
@@ -115,6 +116,14 @@ pub enum Primitive {
         /// Increment.
         step: f64,
     },
+    /// Threefry random bits (MLX's `RandomBits`): input `keys` is `uint32`
+    /// of shape `[K.., 2]`; the node's shape is `[K.., M..]` and each key
+    /// fills its `prod(M)` elements of `width` bytes (`uint8`, `uint16` or
+    /// `uint32`) as MLX lays them out.
+    RandomBits {
+        /// Bytes per element: 1, 2 or 4.
+        width: usize,
+    },
     /// Row-major copy (the view's data made dense).
     Copy,
     /// View: same data, new shape (copies first if not row-major).
@@ -157,6 +166,7 @@ impl Primitive {
             Primitive::Scatter { op, .. } => op.name(),
             Primitive::Concatenate { .. } => "concatenate",
             Primitive::Arange { .. } => "arange",
+            Primitive::RandomBits { .. } => "bits",
             Primitive::Copy => "copy",
             Primitive::Reshape => "reshape",
             Primitive::Transpose { .. } => "transpose",

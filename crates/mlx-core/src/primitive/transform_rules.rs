@@ -53,6 +53,7 @@ impl Primitive {
             Primitive::Scatter { op, axes } => scatter_vjp(*op, axes, inputs, out, g)?,
             Primitive::Concatenate { axis } => concatenate_vjp(inputs, *axis, g)?,
             Primitive::Arange { .. } => Vec::new(),
+            Primitive::RandomBits { .. } => vec![None],
             Primitive::Copy => vec![Some(g.clone())],
             Primitive::Reshape
             | Primitive::Transpose { .. }
@@ -94,7 +95,9 @@ impl Primitive {
             }
             Primitive::AsType => t0.map_or(Ok(None), |t| astype_jvp(out, t)),
             Primitive::Reduce { op, axes } => t0.map_or(Ok(None), |t| op.jvp(x, axes, out, t)),
-            Primitive::ArgReduce { .. } | Primitive::Arange { .. } => Ok(None),
+            Primitive::ArgReduce { .. }
+            | Primitive::Arange { .. }
+            | Primitive::RandomBits { .. } => Ok(None),
             Primitive::Softmax => linear(&|t| softmax_vjp(out, t)),
             Primitive::Scan {
                 op,

@@ -145,6 +145,9 @@ impl Primitive {
             Primitive::Arange { .. } => {
                 Err(Error::invalid("vmap", "internal: arange has no inputs"))
             }
+            Primitive::RandomBits { width } => {
+                super::random::random_bits_vmap(&inputs[0], axes[0], *width, out)
+            }
             Primitive::Reshape => shifted(Primitive::Reshape),
             Primitive::Transpose { perm } => {
                 let mut p = vec![0];
