@@ -4,8 +4,8 @@
 use super::continuous::{gumbel, scalar, uniform, uniform_unit};
 use super::key::bits;
 use crate::ops::{
-    add, argmax, astype, cumsum, equal, exp, expand_dims, floor, isinf, less, less_equal, max,
-    maximum, minimum, multiply, reshape, subtract, sum, sum_axis, where_,
+    add, argmax, argsort, astype, cumsum, equal, exp, expand_dims, floor, isinf, less, less_equal,
+    max, maximum, minimum, multiply, reshape, subtract, sum, sum_axis, take, where_,
 };
 use crate::shape::{broadcast_shapes, format_shape, normalize_axis};
 use crate::{Array, Dtype, Error, Result};
@@ -189,4 +189,49 @@ fn categorical_inverse_cdf(logits: &Array, shape: &[usize], key: Option<&Array>)
     let hits = less_equal(&cdf, &expand_dims(&u, &[-1])?)?;
     let count = astype(&sum_axis(&hits, -1, false)?, Dtype::Uint32)?;
     subtract(&count, &Array::from_scalar(1u32))
+}
+
+/// A random permutation of `0..n` as `uint32` (MLX's
+/// `random.permutation(n)`): the argsort of `n` random 32-bit words.
+///
+/// # Errors
+/// The errors of [`bits`].
+///
+/// # Examples
+/// ```
+/// # use mlx_cpu as _;
+/// use mlx_core::random;
+/// let p = random::permutation(10, Some(&random::key(7)?))?;
+/// // mx.random.permutation(10, key=mx.random.key(7)) in MLX 0.32.4
+/// assert_eq!(p.to_vec::<u32>()?, vec![4, 6, 1, 2, 5, 7, 8, 3, 0, 9]);
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub fn permutation(n: usize, key: Option<&Array>) -> Result<Array> {
+    let words = bits(&[n], 4, key)?;
+    astype(&argsort(&words, Some(0))?, Dtype::Uint32)
+}
+
+/// `x` shuffled along `axis` (MLX's `random.permutation(x, axis)`).
+///
+/// # Errors
+/// `[permutation] ...` when `x` is 0-d or `axis` is out of range, and the
+/// errors of [`bits`].
+///
+/// # Examples
+/// ```
+/// # use mlx_cpu as _;
+/// use mlx_core::{random, Array};
+/// let x = Array::from_slice(&[0i32, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], &[3, 4])?;
+/// let p = random::permutation_array(&x, 1, Some(&random::key(7)?))?;
+/// // mx.random.permutation(x, axis=1, key=mx.random.key(7)) in MLX 0.32.4
+/// assert_eq!(p.to_vec::<i32>()?, vec![0, 1, 3, 2, 4, 5, 7, 6, 8, 9, 11, 10]);
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub fn permutation_array(x: &Array, axis: i64, key: Option<&Array>) -> Result<Array> {
+    if x.ndim() == 0 {
+        return Err(Error::invalid("permutation", "cannot permute a 0-d array"));
+    }
+    let ax = normalize_axis("permutation", axis, x.ndim())?;
+    let order = permutation(x.shape()[ax], key)?;
+    take(x, &order, Some(ax as i64))
 }

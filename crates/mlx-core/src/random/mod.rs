@@ -14,5 +14,5 @@ mod key;
 pub use continuous::{
     gumbel, laplace, multivariate_normal, normal, truncated_normal, uniform, uniform_unit,
 };
-pub use discrete::{bernoulli, categorical, randint};
+pub use discrete::{bernoulli, categorical, permutation, permutation_array, randint};
 pub use key::{bits, bits_word, key, seed, split, split_pair, threefry2x32};
