@@ -19,6 +19,7 @@ use mlx_cpu as _;
 use mlx_metal as _;
 
 mod check;
+mod composite;
 mod elementwise;
 mod errors;
 mod indexing;

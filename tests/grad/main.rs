@@ -3,6 +3,7 @@
 //! closed forms, higher order, custom rules, trees and memory.
 
 mod closed_forms;
+mod composite;
 mod custom;
 mod fd;
 mod memory;

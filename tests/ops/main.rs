@@ -4,6 +4,8 @@
 
 mod binary;
 mod bitwise;
+mod composite;
+mod conv;
 mod creation;
 mod device;
 mod errors;
