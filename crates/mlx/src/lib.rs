@@ -26,6 +26,11 @@ pub use mlx_cpu;
 #[cfg(feature = "metal")]
 pub use mlx_metal;
 
+/// Loading and saving arrays: `mlx::io::load`, `save`, `savez`,
+/// `save_safetensors`, `save_gguf` (the `mlx-io` crate, feature `io`).
+#[cfg(feature = "io")]
+pub use mlx_io as io;
+
 /// The README's Rust examples, compiled and run as doc tests.
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
