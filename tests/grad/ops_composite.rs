@@ -63,7 +63,7 @@ fn quantized_matmul_grad_wrt_x() {
         check("quantized_matmul", &f, &[x], &mut rng, 1e-6);
     }
     let wn = rng
-        .uniform(&[64, 8], -1.0, 1.0)
+        .uniform(&[64, 32], -1.0, 1.0)
         .as_type(Dtype::Float32)
         .unwrap();
     let (q, s, b) = ops::quantize(&wn, Some(32), Some(4)).unwrap();
