@@ -314,3 +314,53 @@ pub fn conjugate(a: &Array) -> Result<Array> {
 pub fn conj(a: &Array) -> Result<Array> {
     conjugate(a)
 }
+
+impl Array {
+    /// Method form of [`real`].
+    ///
+    /// # Errors
+    /// As [`real`].
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// let a = mlx_core::Array::from_slice(&[1.5f32], &[1])?;
+    /// assert_eq!(a.real()?.to_vec::<f32>()?, vec![1.5]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    pub fn real(&self) -> Result<Array> {
+        real(self)
+    }
+
+    /// Method form of [`imag`].
+    ///
+    /// # Errors
+    /// As [`imag`].
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// let a = mlx_core::Array::from_slice(&[1.5f32], &[1])?;
+    /// assert_eq!(a.imag()?.to_vec::<f32>()?, vec![0.0]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    pub fn imag(&self) -> Result<Array> {
+        imag(self)
+    }
+
+    /// Method form of [`conj`].
+    ///
+    /// # Errors
+    /// As [`conj`].
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// let a = mlx_core::Array::from_slice(&[1.5f32], &[1])?;
+    /// assert_eq!(a.conj()?.to_vec::<f32>()?, vec![1.5]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    pub fn conj(&self) -> Result<Array> {
+        conj(self)
+    }
+}

@@ -753,3 +753,37 @@ pub fn unflatten(a: &Array, axis: i64, shape: &[i64]) -> Result<Array> {
     out.extend(a.shape()[ax + 1..].iter().map(|&d| d as i64));
     reshape(a, &out)
 }
+
+impl Array {
+    /// Method form of [`diag`].
+    ///
+    /// # Errors
+    /// As [`diag`].
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// let a = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
+    /// assert_eq!(a.diag(0)?.to_vec::<i32>()?, vec![1, 0, 0, 2]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    pub fn diag(&self, k: i64) -> Result<Array> {
+        diag(self, k)
+    }
+
+    /// Method form of [`diagonal`].
+    ///
+    /// # Errors
+    /// As [`diagonal`].
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// let a = mlx_core::Array::from_slice(&[1i32, 2, 3, 4], &[2, 2])?;
+    /// assert_eq!(a.diagonal(0, 0, 1)?.to_vec::<i32>()?, vec![1, 4]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    pub fn diagonal(&self, offset: i64, axis1: i64, axis2: i64) -> Result<Array> {
+        diagonal(self, offset, axis1, axis2)
+    }
+}

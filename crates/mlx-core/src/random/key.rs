@@ -19,8 +19,10 @@ use std::sync::OnceLock;
 /// # Examples
 /// ```
 /// # use mlx_cpu as _;
-/// // mx.random.split(mx.random.key(0))[0] is the hash of counter (0, 1).
-/// let (a, b) = mlx_core::random::threefry2x32([0, 0], [0, 1]);
+/// // mx.random.split(mx.random.key(0)) is [[4146024105, 967050713],
+/// // [2718843009, 1272950319]]: four words whose first and third are the
+/// // hash of counter (0, 2).
+/// let (a, b) = mlx_core::random::threefry2x32([0, 0], [0, 2]);
 /// assert_eq!((a, b), (4146024105, 2718843009));
 /// ```
 pub fn threefry2x32(key: [u32; 2], count: [u32; 2]) -> (u32, u32) {
@@ -162,8 +164,10 @@ pub(crate) fn key_or_next(key: Option<&Array>) -> Result<Array> {
 /// ```
 /// # use mlx_cpu as _;
 /// use mlx_core::random;
-/// let b = random::bits(&[2], 4, Some(&random::key(0)?))?;
-/// assert_eq!(b.to_vec::<u32>()?, vec![4146024105, 967050713]);
+/// let b = random::bits(&[4], 4, Some(&random::key(0)?))?;
+/// // mx.random.split(mx.random.key(0)).flatten() in MLX 0.32.4 (split
+/// // draws these bits)
+/// assert_eq!(b.to_vec::<u32>()?, vec![4146024105, 967050713, 2718843009, 1272950319]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn bits(shape: &[usize], width: usize, key: Option<&Array>) -> Result<Array> {
