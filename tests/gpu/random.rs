@@ -23,7 +23,7 @@ fn bits_of(keys: &Array, shape: &[usize], width: usize, axis: i64) -> mlx::Resul
         &[Some(axis)],
         &[0],
     );
-    Ok(f(&[keys.clone()])?.remove(0))
+    Ok(f(std::slice::from_ref(keys))?.remove(0))
 }
 
 #[test]

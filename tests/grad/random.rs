@@ -82,10 +82,10 @@ fn vmap_over_keys_equals_loop() {
         &[Some(0)],
         &[0],
     );
-    let got = f(&[keys.clone()]).unwrap().remove(0);
+    let got = f(std::slice::from_ref(&keys)).unwrap().remove(0);
     let mut rows = Vec::new();
     for i in 0..3 {
-        let ki = ops::take(&keys, &Array::from_scalar(i as i32), Some(0)).unwrap();
+        let ki = ops::take(&keys, &Array::from_scalar(i), Some(0)).unwrap();
         rows.push(random::normal(&[2, 2], Dtype::Float32, None, None, Some(&ki)).unwrap());
     }
     let refs: Vec<&Array> = rows.iter().collect();
