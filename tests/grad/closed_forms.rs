@@ -221,3 +221,38 @@ fn integer_inputs_get_zero_gradients() {
     let g = df(&[x]).unwrap();
     assert_eq!(g[0].to_vec::<i32>().unwrap(), vec![0, 0]);
 }
+
+#[test]
+fn prod_gradient_at_zeros_matches_mlx() {
+    // mx.grad(lambda a: mx.prod(a, axis=1).sum())(x) -> [[0,6,0],[20,5,4],[0,0,0]]
+    let x = Array::from_slice(&[2.0f64, 0.0, 3.0, 1.0, 4.0, 5.0, 0.0, 0.0, 7.0], &[3, 3]).unwrap();
+    let df = grad(
+        |a: &[Array]| ops::prod_axis(&a[0], 1, false)?.sum(false),
+        &[0],
+    );
+    let g = df(std::slice::from_ref(&x)).unwrap();
+    assert_eq!(
+        g[0].to_vec::<f64>().unwrap(),
+        vec![0.0, 6.0, 0.0, 20.0, 5.0, 4.0, 0.0, 0.0, 0.0]
+    );
+    // mx.jvp(lambda a: mx.prod(a, axis=1), [x], [mx.ones_like(x)]) -> [6, 29, 0]
+    let (_, t) = jvp(
+        |a: &[Array]| Ok(vec![ops::prod_axis(&a[0], 1, false)?]),
+        std::slice::from_ref(&x),
+        &[ops::ones_like(&x).unwrap()],
+    )
+    .unwrap();
+    assert_eq!(t[0].to_vec::<f64>().unwrap(), vec![6.0, 29.0, 0.0]);
+    // Two non-adjacent axes: mx.grad(lambda a: mx.prod(a, axis=(0, 2)).sum())
+    //   -> [[[40,20],[126,0]],[[10,8],[0,0]]]
+    let y = Array::from_slice(&[1.0f64, 2.0, 0.0, 3.0, 4.0, 5.0, 6.0, 7.0], &[2, 2, 2]).unwrap();
+    let df = grad(
+        |a: &[Array]| ops::prod_axes(&a[0], &[0, 2], false)?.sum(false),
+        &[0],
+    );
+    let g = df(std::slice::from_ref(&y)).unwrap();
+    assert_eq!(
+        g[0].to_vec::<f64>().unwrap(),
+        vec![40.0, 20.0, 126.0, 0.0, 10.0, 8.0, 0.0, 0.0]
+    );
+}

@@ -104,10 +104,7 @@ impl ReduceOp {
         let gk = broadcast_to(&reshape(g, &keep)?, x.shape())?;
         match self {
             ReduceOp::Sum => Ok(Some(gk)),
-            ReduceOp::Prod => {
-                let ok = broadcast_to(&reshape(out, &keep)?, x.shape())?;
-                Ok(Some(((gk * ok)? / x)?))
-            }
+            ReduceOp::Prod => Ok(Some((gk * product_of_others(x, axes)?)?)),
             ReduceOp::Max | ReduceOp::Min => {
                 let mask = tie_weights(x, axes, out)?;
                 Ok(Some((gk * mask)?))
@@ -131,20 +128,39 @@ impl ReduceOp {
     /// Ok::<(), mlx_core::Error>(())
     /// ```
     pub fn jvp(self, x: &Array, axes: &[usize], out: &Array, t: &Array) -> Result<Option<Array>> {
-        use crate::ops::{broadcast_to, reshape, sum_axes};
+        use crate::ops::sum_axes;
         let ax: Vec<i64> = axes.iter().map(|&a| a as i64).collect();
-        let keep = kept_shape(x, axes);
         let weighted = match self {
             ReduceOp::Sum => t.clone(),
-            ReduceOp::Prod => {
-                let ok = broadcast_to(&reshape(out, &keep)?, x.shape())?;
-                ((t * ok)? / x)?
-            }
+            ReduceOp::Prod => (t * product_of_others(x, axes)?)?,
             ReduceOp::Max | ReduceOp::Min => (t * tie_weights(x, axes, out)?)?,
             ReduceOp::All | ReduceOp::Any => return Ok(None),
         };
         Ok(Some(sum_axes(&weighted, &ax, false)?))
     }
+}
+
+/// For every element of `x`, the product of the other elements of its
+/// reduction group over `axes` (`prod`'s derivative). Built from exclusive
+/// cumulative products from both ends, so zeros need no division and give
+/// exact results (as MLX does).
+fn product_of_others(x: &Array, axes: &[usize]) -> Result<Array> {
+    use crate::ops::{cumprod, reshape, transpose};
+    let kept: Vec<usize> = (0..x.ndim()).filter(|a| !axes.contains(a)).collect();
+    let perm: Vec<i64> = kept.iter().chain(axes).map(|&a| a as i64).collect();
+    let moved = transpose(x, Some(&perm))?;
+    let mut line: Vec<i64> = kept.iter().map(|&a| x.shape()[a] as i64).collect();
+    line.push(axes.iter().map(|&a| x.shape()[a] as i64).product());
+    let flat = reshape(&moved, &line)?;
+    let left = cumprod(&flat, Some(-1), false, false)?;
+    let right = cumprod(&flat, Some(-1), true, false)?;
+    let moved_shape: Vec<i64> = moved.shape().iter().map(|&d| d as i64).collect();
+    let others = reshape(&(left * right)?, &moved_shape)?;
+    let mut inverse = vec![0i64; perm.len()];
+    for (i, &p) in perm.iter().enumerate() {
+        inverse[p as usize] = i as i64;
+    }
+    transpose(&others, Some(&inverse))
 }
 
 /// `1 / count` where `x` equals the reduced extreme, else 0.
