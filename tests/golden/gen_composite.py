@@ -176,7 +176,10 @@ def gen_products(fam):
     for tag, x, sc in [("n1", f32(50, [3, 1]), None), ("n2", f32(51, [2]), None), ("n8_batch", f32(52, [3, 8]), None),
                        ("n16_scale", f32(53, [16]), 0.5), ("f16", f32(54, [2, 4], dtype="float16"), None),
                        ("int", arr(list(range(8)), "int32"), None), ("0d", arr(2.0, "float32"), None),
-                       ("bad_size", f32(55, [3]), None)]:
+                       ("bad_size", f32(55, [3]), None), ("m12", f32(56, [2, 12]), None),
+                       ("m12x4", f32(57, [48]), 0.25), ("m20x2", f32(58, [3, 40]), None),
+                       ("m28", f32(59, [28]), 1.0), ("m28x2_f16", f32(49, [2, 56], dtype="float16"), None),
+                       ("m20_int", arr(list(range(20)), "int32"), None)]:
         fam.add(f"hadamard_transform_{tag}", "hadamard_transform", [x], {"scale": sc},
                 lambda x, sc=sc: mx.hadamard_transform(x, sc))
 
@@ -289,7 +292,25 @@ def gen_conv():
     fam.write()
 
 
+def hadamard_table():
+    """Rust source of crates/mlx-core/src/ops/hadamard_factors.rs's tables:
+    MLX's unscaled transform of each unit vector, one row each."""
+    import numpy as np
+    out = []
+    for m in (12, 20, 28):
+        h = np.array(mx.hadamard_transform(mx.eye(m), scale=1.0))
+        rows = "".join('    "%s",\n' % "".join("+" if v > 0 else "-" for v in r) for r in h)
+        out.append("/// Row `i` is MLX's `hadamard_transform` of the `i`-th unit vector of\n"
+                   "/// length %d, unscaled (`+` is 1, `-` is -1).\n"
+                   "pub(crate) const H%d: [&str; %d] = [\n%s];\n" % (m, m, m, rows))
+    print("\n".join(out))
+
+
 if __name__ == "__main__":
+    import sys
+    if "--hadamard-table" in sys.argv:
+        hadamard_table()
+        sys.exit(0)
     fam = Family("composite")
     gen_structure(fam)
     gen_einsum(fam)

@@ -8,6 +8,7 @@ mod bitwise;
 mod conv;
 mod creation;
 mod einsum;
+mod hadamard_factors;
 mod indexing;
 mod matmul;
 mod numeric;

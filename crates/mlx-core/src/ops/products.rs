@@ -424,12 +424,11 @@ pub fn gather_mm(
 
 /// Walsh-Hadamard transform over the last axis, times `scale` (default
 /// `1/sqrt(n)`), MLX's `hadamard_transform`. Integer inputs give
-/// `float32`. Sizes are powers of two; MLX's extra `12`, `20` and `28`
-/// factors are not supported yet.
+/// `float32`. The size of the last axis is `m * 2^k` with `m` one of 1,
+/// 12, 20, 28 (MLX's Hadamard factors, applied as a small matrix product).
 ///
 /// # Errors
-/// `[hadamard] only supports n = m*2^k where m in (1, 12, 20, 28)`, or
-/// `Unsupported` for the non-power-of-two sizes MLX accepts.
+/// `[hadamard] only supports n = m*2^k where m in (1, 12, 20, 28)`.
 ///
 /// # Examples
 /// ```
@@ -460,21 +459,17 @@ pub fn hadamard_transform(a: &Array, scale: Option<f32>) -> Result<Array> {
             "only supports n = m*2^k where m in (1, 12, 20, 28)",
         ));
     };
-    if m != 1 {
-        return Err(Error::unsupported(
-            "hadamard_transform",
-            "composite",
-            "sizes with a factor 12, 20 or 28",
-        ));
-    }
-    let k = n.trailing_zeros() as usize;
+    let k = (n / m).trailing_zeros() as usize;
     let scale = scale.unwrap_or(1.0 / (n as f32).sqrt());
     let x = astype(a, dt)?;
     let lead = dims(&x.shape()[..x.ndim().saturating_sub(1)]);
+    // The last axis is `[m, 2, .., 2]` (MLX's order: the factor `m` is the
+    // slow index): butterflies over the 2s, then a product with `H_m`.
     let mut shape = lead.clone();
+    shape.push(m as i64);
     shape.extend(std::iter::repeat_n(2i64, k));
     let mut y = reshape(&x, &shape)?;
-    let base = lead.len();
+    let base = lead.len() + 1;
     for j in 0..k {
         let ax = base + j;
         let mut args = vec![crate::ops::SliceArg::full(); y.ndim()];
@@ -483,6 +478,13 @@ pub fn hadamard_transform(a: &Array, scale: Option<f32>) -> Result<Array> {
         args[ax] = crate::ops::SliceArg::Index(1);
         let y1 = index(&y, &args)?;
         y = stack(&[&(&y0 + &y1)?, &(&y0 - &y1)?], ax as i64)?;
+    }
+    if let Some(h) = super::hadamard_factors::factor(m) {
+        let hm = Array::from_slice(&h, &[m, m])?.as_type(dt)?;
+        let mut flat = lead.clone();
+        flat.extend([m as i64, (n / m) as i64]);
+        let moved = reshape(&y, &flat)?.swapaxes(-1, -2)?;
+        y = matmul(&moved, &hm)?.swapaxes(-1, -2)?;
     }
     let y = reshape(&y, &dims(x.shape()))?;
     &y * scale as f64
