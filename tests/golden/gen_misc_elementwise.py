@@ -11,6 +11,8 @@ gen_golden.py.
 
 from gen_golden import ALL, Family, arr, rng_vals
 
+import numpy as np
+
 import mlx.core as mx
 
 NAN = float("nan")
@@ -103,7 +105,40 @@ def gen():
     fam.add("divmod_complex64_rejected", "divmod", [z, z], {}, lambda a, b: list(mx.divmod(a, b)))
     fam.add("degrees_0d", "degrees", [arr(3.14159, "float32")], {}, mx.degrees)
     fam.add("radians_empty", "radians", [arr([], "float16", [0, 2])], {}, mx.radians)
+    gen_view(fam)
     fam.write()
+
+
+def gen_view(fam):
+    """`view` between every pair of dtypes, plus MLX's shape rules and errors."""
+    INT_RANGE = {"uint8": (0, 256), "uint16": (0, 65536), "uint32": (0, 2**32), "uint64": (0, 2**64 - 1),
+                 "int8": (-128, 128), "int16": (-2**15, 2**15), "int32": (-2**31, 2**31),
+                 "int64": (-2**63, 2**63 - 1)}
+    for i, src in enumerate(ALL):
+        if src in INT_RANGE:
+            lo, hi = INT_RANGE[src]
+            r = np.random.default_rng(100 + i)
+            vals = [lo + int(x) % (hi - lo) for x in r.integers(0, 2**63 - 1, 16)]
+            vals = [lo + (x * 2**40 + y) % (hi - lo) for x, y in zip(vals, vals[::-1])]
+        else:
+            vals = rng_vals(100 + i, 16, -3, 3, src)
+        a = arr(vals, src, [2, 8])
+        for dst in ALL:
+            fam.add(f"view_{src}_as_{dst}", "view", [a], {"dtype": dst},
+                    lambda a, dst=dst: mx.view(a, getattr(mx, dst if dst != "bool" else "bool_")))
+    v = lambda d: (lambda a: mx.view(a, getattr(mx, d)))
+    fam.add("view_0d_same_size", "view", [arr(1.0, "float32")], {"dtype": "int32"}, v("int32"))
+    fam.add("view_0d_other_size", "view", [arr(1.0, "float32")], {"dtype": "float16"}, v("float16"))
+    fam.add("view_larger_not_divisible", "view", [arr([1, 2, 3], "uint8")], {"dtype": "uint16"}, v("uint16"))
+    fam.add("view_larger_divisible_3d", "view", [arr(list(range(24)), "uint8", [2, 3, 4])], {"dtype": "uint32"},
+            v("uint32"))
+    fam.add("view_empty_rows", "view", [arr([], "float32", [0, 4])], {"dtype": "float16"}, v("float16"))
+    fam.add("view_empty_last", "view", [arr([], "float32", [3, 0])], {"dtype": "float64"}, v("float64"))
+    fam.add("view_u8_as_bool", "view", [arr([1, 0, 1, 0], "uint8")], {"dtype": "bool"},
+            lambda a: mx.view(a, mx.bool_))
+    fam.add("view_same_dtype", "view", [arr([1.5, -2.0], "float32")], {"dtype": "float32"}, v("float32"))
+    fam.add("view_f32_specials_as_u32", "view", [arr([NAN, INF, -INF, -0.0, 1e-45], "float32")],
+            {"dtype": "uint32"}, v("uint32"))
 
 
 if __name__ == "__main__":

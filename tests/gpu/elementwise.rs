@@ -575,3 +575,53 @@ fn copy_of_views_matches_cpu() {
     }
     failures.finish("copy_of_views_matches_cpu");
 }
+
+// ------------------------------------------------------------------- view
+
+/// `view` for every pair of GPU dtypes from random layouts (the last axis
+/// a multiple of 8 so every size ratio applies; 0-d inputs keep only the
+/// same-size pairs). Bytes must match the CPU's exactly, NaN payloads
+/// included.
+#[test]
+fn view_all_pairs_match_cpu_bytes() {
+    let inputs = || {
+        crate::strategies::shape_of_rank(0..=3)
+            .prop_map(|mut s| {
+                if let Some(last) = s.last_mut() {
+                    *last *= 8;
+                }
+                s
+            })
+            .prop_flat_map(crate::strategies::input_of)
+    };
+    let mut failures = Failures::new();
+    for from in GPU_DTYPES {
+        for to in GPU_DTYPES {
+            let outcome = check_result(3, inputs(), |gpu, spec| {
+                let label = format!(
+                    "view({to}) of {from} {:?}, {}",
+                    spec.shape,
+                    spec.describe_layout()
+                );
+                let fail = |what: String| TestCaseError::fail(format!("{label}: {what}"));
+                let run = |device: Device| -> mlx::Result<(Vec<usize>, HostData)> {
+                    let x = spec.build(from, &Domain::GENERAL, device)?;
+                    let y = ops::view(&x, to)?;
+                    Ok((y.shape().to_vec(), y.to_host_data()?))
+                };
+                match (run(Device::cpu()), run(gpu)) {
+                    (Ok((cs, ch)), Ok((gs, gh))) => {
+                        if cs != gs || ch.as_bytes() != gh.as_bytes() {
+                            return Err(fail(format!("cpu {cs:?} {ch:?}, gpu {gs:?} {gh:?}")));
+                        }
+                        Ok(())
+                    }
+                    (Err(ce), Err(ge)) if ce.to_string() == ge.to_string() => Ok(()),
+                    (c, g) => Err(fail(format!("cpu {:?}, gpu {:?}", c.err(), g.err()))),
+                }
+            });
+            failures.add(format!("view {from} -> {to}"), outcome);
+        }
+    }
+    failures.finish("view_all_pairs_match_cpu_bytes");
+}

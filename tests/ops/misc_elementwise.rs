@@ -1,6 +1,7 @@
 //! Elementwise helpers MLX composes from other ops (`divmod`, `degrees`,
 //! `radians`, `nan_to_num`, `isclose`, `allclose`, `array_equal`,
-//! `isposinf`, `isneginf`, `real`, `imag`, `conj`) against MLX 0.32.4
+//! `isposinf`, `isneginf`, `real`, `imag`, `conj`) and `view` (bit
+//! reinterpretation between every pair of dtypes) against MLX 0.32.4
 //! goldens (`tests/golden/misc_elementwise.json`, from
 //! `gen_misc_elementwise.py`): every dtype, NaN/inf, complex parts, 0-d,
 //! size-0 and broadcast inputs, with contiguous, transposed and negatively
@@ -41,6 +42,10 @@ fn apply(case: &Case, x: &[Array]) -> mlx::Result<Vec<Array>> {
         "isclose" => one(ops::isclose(a, &x[1], rtol, atol, equal_nan)),
         "allclose" => one(ops::allclose(a, &x[1], rtol, atol, equal_nan)),
         "array_equal" => one(ops::array_equal(a, &x[1], equal_nan)),
+        "view" => one(ops::view(
+            a,
+            case.arg_dtype("dtype").expect("view cases name a dtype"),
+        )),
         other => panic!("unknown op {other}"),
     }
 }
@@ -55,7 +60,7 @@ fn tol(case: &Case) -> Tol {
 mlx_tests::golden_op_tests! {
     family: "misc_elementwise", apply: apply, tol: tol,
     ops: [divmod, degrees, radians, isposinf, isneginf, real, imag, conj, nan_to_num,
-          isclose, allclose, array_equal]
+          isclose, allclose, array_equal, view]
 }
 
 /// MLX: `mx.issubdtype(d, c)` for each dtype and category (bool is only

@@ -117,6 +117,9 @@ pub trait Backend: Send + Sync + fmt::Debug {
     fn copy(&self, input: &View, out: OutSpec) -> Result<Storage>;
     /// Cast a view to `out.dtype`.
     fn as_type(&self, input: &View, out: OutSpec) -> Result<Storage>;
+    /// The view's row-major bytes read as `out.dtype` (`out.shape` has the
+    /// same number of bytes); nonzero bytes read as `bool` become 1.
+    fn bitcast(&self, input: &View, out: OutSpec) -> Result<Storage>;
     /// Elementwise unary op.
     fn unary(&self, op: UnaryOp, input: &View, out: OutSpec) -> Result<Storage>;
     /// Elementwise binary op; `a` and `b` have `out.shape`.

@@ -58,6 +58,9 @@ impl Backend for CpuBackend {
     fn as_type(&self, input: &View, out: OutSpec) -> Result<Storage> {
         crate::cast::as_type(input, out).map(store)
     }
+    fn bitcast(&self, input: &View, out: OutSpec) -> Result<Storage> {
+        crate::cast::bitcast(input, out).map(store)
+    }
     fn unary(&self, op: UnaryOp, input: &View, out: OutSpec) -> Result<Storage> {
         crate::unary::unary(op, input, out).map(store)
     }

@@ -58,6 +58,12 @@ pub(crate) fn as_type(v: &View, out: OutSpec) -> Result<HostData> {
     ))
 }
 
+/// The view's row-major bytes read as `out.dtype` (MLX's `view`; nonzero
+/// bytes read as `bool` become 1).
+pub(crate) fn bitcast(v: &View, out: OutSpec) -> Result<HostData> {
+    HostData::from_le_bytes(out.dtype, to_host(v)?.as_bytes())
+}
+
 /// An element type that can be cast to: one constructor per source kind.
 pub(crate) trait CastTo: OutElem {
     /// From an integer or bool (wrapping for integer targets).

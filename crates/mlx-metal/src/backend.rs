@@ -97,6 +97,10 @@ impl Backend for GpuBackend {
         crate::copy::copy(&self.gpu, "astype", input, out)
     }
 
+    fn bitcast(&self, input: &View, out: OutSpec) -> Result<Storage> {
+        crate::bitcast::bitcast(&self.gpu, input, out)
+    }
+
     fn unary(&self, op: UnaryOp, input: &View, out: OutSpec) -> Result<Storage> {
         crate::unary::unary(&self.gpu, op, input, out)
     }

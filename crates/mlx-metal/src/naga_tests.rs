@@ -271,6 +271,19 @@ fn sort_kernels_validate() {
 }
 
 #[test]
+fn bitcast_kernels_validate() {
+    use crate::bitcast::bitcast_source;
+    for from in GPU_DTYPES {
+        for to in GPU_DTYPES {
+            for contig in [true, false] {
+                let src = bitcast_source(from, to, contig).unwrap();
+                validate(&format!("view {from} as {to} contig={contig}"), &src);
+            }
+        }
+    }
+}
+
+#[test]
 fn random_kernels_validate() {
     use crate::random::random_source;
     for d in [Dtype::Uint8, Dtype::Uint16, Dtype::Uint32] {

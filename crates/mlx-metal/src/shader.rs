@@ -37,10 +37,12 @@ pub(crate) const SCATTER: &str = include_str!("../../../shaders/scatter.wgsl");
 pub(crate) const MATMUL: &str = include_str!("../../../shaders/matmul.wgsl");
 /// Threefry random bits.
 pub(crate) const RANDOM: &str = include_str!("../../../shaders/random.wgsl");
+/// `view`: bit reinterpretation between dtypes.
+pub(crate) const BITCAST: &str = include_str!("../../../shaders/bitcast.wgsl");
 
 /// Every family, by file name (for the naga tests).
 #[cfg(test)]
-pub(crate) const FAMILIES: [(&str, &str); 13] = [
+pub(crate) const FAMILIES: [(&str, &str); 14] = [
     ("dtype", DTYPE),
     ("copy", COPY),
     ("unary", UNARY),
@@ -54,6 +56,7 @@ pub(crate) const FAMILIES: [(&str, &str); 13] = [
     ("matmul", MATMUL),
     ("scatter", SCATTER),
     ("random", RANDOM),
+    ("bitcast", BITCAST),
 ];
 
 const MARK: &str = "//@ section ";

@@ -198,7 +198,16 @@ pub(crate) fn narrow(dtype: Dtype, bytes: &[u8], n: usize) -> Result<HostData> {
         Dtype::Bfloat16 => HostData::Bfloat16(
             words::<f32>(bytes, n)
                 .iter()
-                .map(|&x| bf16::from_f32(x))
+                .map(|&x| {
+                    // Slots hold exact bfloat16 values; a NaN keeps its
+                    // payload (as `view` made it) where it survives.
+                    let hi = (x.to_bits() >> 16) as u16;
+                    if x.is_nan() && hi & 0x7f != 0 {
+                        bf16::from_bits(hi)
+                    } else {
+                        bf16::from_f32(x)
+                    }
+                })
                 .collect(),
         ),
         Dtype::Uint32 => HostData::Uint32(words(bytes, n)),

@@ -178,6 +178,7 @@ fn dispatch(
         Primitive::Binary(op) => be.binary(*op, &bv[0], &bv[1], spec)?,
         Primitive::Select => be.select(&bv[0], &bv[1], &bv[2], spec)?,
         Primitive::AsType => be.as_type(&v[0], spec)?,
+        Primitive::Bitcast => be.bitcast(&v[0], spec)?,
         Primitive::Reduce { op, axes } => be.reduce(*op, &v[0], axes, spec)?,
         Primitive::ArgReduce { op, axis } => be.arg_reduce(*op, &v[0], *axis, spec)?,
         Primitive::Softmax => be.softmax(&v[0], spec)?,

@@ -22,6 +22,7 @@ mod shape;
 mod sort;
 mod structure;
 mod unary;
+mod view;
 
 pub use advanced::gather;
 pub use binary::*;
@@ -47,3 +48,4 @@ pub use shape::*;
 pub use sort::*;
 pub use structure::*;
 pub use unary::*;
+pub use view::view;

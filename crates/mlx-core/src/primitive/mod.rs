@@ -43,6 +43,10 @@ pub enum Primitive {
     Select,
     /// Cast to the node's dtype.
     AsType,
+    /// The input's row-major bytes read as the node's dtype (MLX's
+    /// `View`); the last axis is rescaled when the element sizes differ.
+    /// Reading as `bool` maps nonzero bytes to 1.
+    Bitcast,
     /// Reduce over sorted `axes`; the node's shape drops them.
     Reduce {
         /// Which reduction.
@@ -155,6 +159,7 @@ impl Primitive {
             Primitive::Binary(op) => op.name(),
             Primitive::Select => "where",
             Primitive::AsType => "astype",
+            Primitive::Bitcast => "view",
             Primitive::Reduce { op, .. } => op.name(),
             Primitive::ArgReduce { op, .. } => op.name(),
             Primitive::Softmax => "softmax",

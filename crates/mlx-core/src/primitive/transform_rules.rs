@@ -7,7 +7,18 @@ use super::reduce::softmax_vjp;
 use super::scatter::{scatter_jvp, scatter_vjp};
 use super::shape::{astype_jvp, astype_vjp, concatenate_jvp, concatenate_vjp, view_jvp, view_vjp};
 use super::Primitive;
-use crate::{Array, Result};
+use crate::{Array, Error, Result};
+
+/// `view` to another dtype reinterprets bits: MLX defines no derivative.
+fn no_derivative(rule: &str, out: &Array) -> Error {
+    Error::invalid(
+        "view",
+        format!(
+            "{rule} is not defined for viewing as {} (bit reinterpretation has no derivative)",
+            out.dtype()
+        ),
+    )
+}
 
 impl Primitive {
     /// Cotangents of the node's `inputs` given its output `out` and the
@@ -35,6 +46,7 @@ impl Primitive {
             Primitive::Binary(op) => op.vjp(x, &inputs[1], out, g)?.into(),
             Primitive::Select => select_vjp(inputs, g)?,
             Primitive::AsType => vec![astype_vjp(x, g)?],
+            Primitive::Bitcast => return Err(no_derivative("vjp", out)),
             Primitive::Reduce { op, axes } => vec![op.vjp(x, axes, out, g)?],
             Primitive::ArgReduce { .. } => vec![None],
             Primitive::Softmax => vec![Some(softmax_vjp(out, g)?)],
@@ -94,6 +106,10 @@ impl Primitive {
                 select_jvp(inputs, out, t).map(Some)
             }
             Primitive::AsType => t0.map_or(Ok(None), |t| astype_jvp(out, t)),
+            Primitive::Bitcast => match t0 {
+                Some(_) => Err(no_derivative("jvp", out)),
+                None => Ok(None),
+            },
             Primitive::Reduce { op, axes } => t0.map_or(Ok(None), |t| op.jvp(x, axes, out, t)),
             Primitive::ArgReduce { .. }
             | Primitive::Arange { .. }

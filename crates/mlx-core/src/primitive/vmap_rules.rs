@@ -110,6 +110,7 @@ impl Primitive {
                 axis: axis + 1,
             }),
             Primitive::Softmax => shifted(Primitive::Softmax),
+            Primitive::Bitcast => shifted(Primitive::Bitcast),
             Primitive::Scan {
                 op,
                 axis,
