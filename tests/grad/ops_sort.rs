@@ -136,3 +136,27 @@ fn cumprod_gradient_at_zeros_matches_mlx() {
     .unwrap();
     assert_eq!(g[0].to_vec::<f64>().unwrap(), vec![1.0, 8.0, 0.0, 0.0, 0.0]);
 }
+
+#[test]
+fn cumprod_tangent_at_zeros_is_exact() {
+    use mlx::transforms::jvp;
+    // x = [2, 0, 3, 0, 4], t = 1, by hand: d out_k = sum_j t_j
+    // prod_{i in scan(k), i != j} x_i. Forward: out = [2, 0, 0, 0, 0],
+    // d = [1, 2, 6, 0, 0]. Reversed: out_k = prod_{i >= k} x_i, d = [0
+    // (two zeros), 0 (two zeros), 12 (t_3 * 3 * 4), 4 (t_3 * 4), 1].
+    let x = Array::from_slice(&[2.0f64, 0.0, 3.0, 0.0, 4.0], &[5]).unwrap();
+    let t = ops::ones(&[5], Dtype::Float64).unwrap();
+    let tangent = |reverse: bool, inclusive: bool| -> Vec<f64> {
+        let (_, d) = jvp(
+            |a: &[Array]| Ok(vec![ops::cumprod(&a[0], None, reverse, inclusive)?]),
+            std::slice::from_ref(&x),
+            std::slice::from_ref(&t),
+        )
+        .unwrap();
+        d[0].to_vec::<f64>().unwrap()
+    };
+    assert_eq!(tangent(false, true), vec![1.0, 2.0, 6.0, 0.0, 0.0]);
+    assert_eq!(tangent(true, true), vec![0.0, 0.0, 12.0, 4.0, 1.0]);
+    // Exclusive: out_k = prod_{i<k} x_i = [1, 2, 0, 0, 0]; d = [0, 1, 2, 6, 0].
+    assert_eq!(tangent(false, false), vec![0.0, 1.0, 2.0, 6.0, 0.0]);
+}

@@ -110,8 +110,8 @@ impl ScanOp {
     }
 
     /// Tangent of the output given the input's tangent `t`. `cumprod`'s
-    /// is `out * cumsum(t / x)` (undefined where `x` has zeros; MLX has
-    /// no `jvp` for `cumprod`, `cummax` or `cummin`).
+    /// is exact at zeros (MLX has no `jvp` for `cumprod`, `cummax` or
+    /// `cummin`).
     ///
     /// # Errors
     /// As [`ScanOp::vjp`].
@@ -138,7 +138,7 @@ impl ScanOp {
         let ax = Some(axis as i64);
         match self {
             ScanOp::Sum => cumsum(t, ax, reverse, inclusive),
-            ScanOp::Prod => out * cumsum(&(t / x)?, ax, reverse, inclusive)?,
+            ScanOp::Prod => cumprod_jvp(x, out, axis, reverse, inclusive, t),
             ScanOp::Max | ScanOp::Min => {
                 let src = extreme_source(self, x, axis, reverse)?;
                 let picked = take_along_axis(t, &src, ax)?;
@@ -240,4 +240,38 @@ fn cumprod_vjp(
     let grad_with_one = partial(&with_one)?;
     let grad = (partial(out)? / x)?;
     where_(&first_zero, &grad_with_one, &where_(&eq_zero, &z, &grad)?)
+}
+
+/// `cumprod`'s tangent: `out * cumsum(t / x)` before the first zero of a
+/// line; after exactly one zero only that element's term survives
+/// (`t_z` times the product with `x_z` read as one); after two, zero.
+fn cumprod_jvp(
+    x: &Array,
+    out: &Array,
+    axis: usize,
+    reverse: bool,
+    inclusive: bool,
+    t: &Array,
+) -> Result<Array> {
+    let ax = Some(axis as i64);
+    let z = zeros(&[], x.dtype())?;
+    let one = full(&[], 1.0, x.dtype())?;
+    let is_zero = equal(x, &z)?;
+    let zeros_through = cumsum(&is_zero.as_type(Dtype::Int32)?, ax, reverse, true)?;
+    let first_zero = logical_and(
+        &is_zero,
+        &equal(&zeros_through, &full(&[], 1.0, Dtype::Int32)?)?,
+    )?;
+    let seen = cumsum(&is_zero.as_type(Dtype::Int32)?, ax, reverse, inclusive)?;
+    let safe_x = where_(&is_zero, &one, x)?;
+    let before = (out * cumsum(&(t / &safe_x)?, ax, reverse, inclusive)?)?;
+    let t_z = cumsum(&where_(&first_zero, t, &z)?, ax, reverse, inclusive)?;
+    let rest = cumprod(&where_(&first_zero, &one, x)?, ax, reverse, inclusive)?;
+    let after_one = (t_z * rest)?;
+    let n_seen = |k: f64| equal(&seen, &full(&[], k, Dtype::Int32)?);
+    where_(
+        &n_seen(0.0)?,
+        &before,
+        &where_(&n_seen(1.0)?, &after_one, &z)?,
+    )
 }
