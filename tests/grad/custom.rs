@@ -1,7 +1,7 @@
 //! `custom_function` and `checkpoint`.
 
 use crate::fd::Rng;
-use mlx::transforms::{checkpoint, custom_function, grad, jvp, vmap};
+use mlx::transforms::{checkpoint, custom_function, custom_function_with_vmap, grad, jvp, vmap};
 use mlx::{Array, Result};
 use std::sync::Arc;
 
@@ -83,4 +83,48 @@ fn vmap_of_custom_function_uses_the_forward_values() {
     let v = vmap(f, &[Some(0)], &[0]);
     let x = Array::from_slice(&[0.0f64, 0.0], &[2, 1]).unwrap();
     assert_eq!(v(&[x]).unwrap()[0].to_vec::<f64>().unwrap(), vec![1.0, 1.0]);
+}
+
+#[test]
+fn vmap_of_custom_function_uses_the_user_vmap_rule() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+    // f(x) = sum(x * x); the rule maps the batch with one reduction over
+    // the non-batch axes and says where the batch axis went. An oracle
+    // independent of the rule: the per-row sums of squares by hand.
+    let f = custom_function_with_vmap(
+        |x: &[Array]| Ok(vec![x[0].square()?.sum(false)?]),
+        |x: &[Array], g: &[Array], _: &[Array]| Ok(vec![((&x[0] * 2.0)? * &g[0])?]),
+        None,
+        |x: &[Array], axes: &[Option<usize>]| {
+            CALLS.fetch_add(1, Ordering::SeqCst);
+            let ax = axes[0].expect("mapped");
+            let others: Vec<i64> = (0..x[0].ndim() as i64)
+                .filter(|&d| d != ax as i64)
+                .collect();
+            Ok((
+                vec![x[0].square()?.sum_axes(&others, false)?],
+                vec![Some(0)],
+            ))
+        },
+    );
+    let v = vmap(f, &[Some(1)], &[0]);
+    // Columns [1, 3], [2, 4] -> 1 + 9 = 10 and 4 + 16 = 20.
+    let x = Array::from_slice(&[1.0f64, 2.0, 3.0, 4.0], &[2, 2]).unwrap();
+    assert_eq!(
+        v(&[x]).unwrap()[0].to_vec::<f64>().unwrap(),
+        vec![10.0, 20.0]
+    );
+    assert_eq!(CALLS.load(Ordering::SeqCst), 1);
+    // A rule returning no outputs is an error naming the op.
+    let bad = custom_function_with_vmap(
+        |x: &[Array]| Ok(vec![x[0].sum(false)?]),
+        |x: &[Array], _g: &[Array], _: &[Array]| Ok(vec![x[0].clone()]),
+        None,
+        |_x: &[Array], _axes: &[Option<usize>]| Ok((vec![], vec![])),
+    );
+    let e = vmap(bad, &[Some(0)], &[0])(&[Array::from_slice(&[1.0f64], &[1]).unwrap()])
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with("[custom_function]"), "{e}");
 }

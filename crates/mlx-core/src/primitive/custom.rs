@@ -32,6 +32,25 @@ pub type CustomVjpFn =
 /// ```
 pub type CustomJvpFn = Arc<dyn Fn(&[Array], &[Array]) -> Result<Vec<Array>> + Send + Sync>;
 
+/// A user vmap rule: `(primals with batch axes, their axes)` to every
+/// output and its batch axis (`None`: unbatched), as MLX's
+/// `custom_function.vmap`.
+///
+/// # Examples
+/// ```
+/// # use mlx_cpu as _;
+/// use mlx_core::{primitive::CustomVmapFn, Array};
+/// let vm: CustomVmapFn = std::sync::Arc::new(|x: &[Array], axes: &[Option<usize>]| {
+///     Ok((vec![x[0].exp()?], vec![axes[0]]))
+/// });
+/// let x = Array::from_slice(&[0.0f32, 0.0], &[2])?;
+/// assert_eq!(vm(&[x], &[Some(0)])?.1, vec![Some(0)]);
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub type CustomVmapFn = Arc<
+    dyn Fn(&[Array], &[Option<usize>]) -> Result<(Vec<Array>, Vec<Option<usize>>)> + Send + Sync,
+>;
+
 /// Output `index` of a custom function. The node's inputs are the primals
 /// followed by the forward value of this output; evaluation forwards that
 /// value, and gradients go through the user's rules instead of it.
@@ -59,6 +78,8 @@ pub struct CustomRule {
     pub vjp: CustomVjpFn,
     /// The user's jvp; without it, tangents flow through the forward graph.
     pub jvp: Option<CustomJvpFn>,
+    /// The user's vmap rule; without it, `vmap` maps the forward graph.
+    pub vmap: Option<CustomVmapFn>,
 }
 
 impl PartialEq for CustomRule {

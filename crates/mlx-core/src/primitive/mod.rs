@@ -16,7 +16,7 @@ mod unary;
 mod vmap_rules;
 
 pub use binary::{unbroadcast, BinaryOp};
-pub use custom::{CustomJvpFn, CustomRule, CustomVjpFn};
+pub use custom::{CustomJvpFn, CustomRule, CustomVjpFn, CustomVmapFn};
 pub use reduce::{ArgReduceOp, ReduceOp};
 pub use scan::ScanOp;
 pub use scatter::ScatterOp;

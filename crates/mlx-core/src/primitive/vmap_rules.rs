@@ -172,8 +172,24 @@ impl Primitive {
                     step: sp,
                 })
             }
-            Primitive::Custom(_) => {
+            Primitive::Custom(rule) => {
                 let n = inputs.len() - 1;
+                if let Some(user) = &rule.vmap {
+                    let (outs, out_axes) = user(&inputs[..n], &axes[..n])?;
+                    let (Some(y), Some(ax)) = (outs.get(rule.index), out_axes.get(rule.index))
+                    else {
+                        return Err(Error::invalid(
+                            "custom_function",
+                            format!(
+                                "the vmap rule returned {} outputs and {} axes, expected {}",
+                                outs.len(),
+                                out_axes.len(),
+                                rule.outputs.len()
+                            ),
+                        ));
+                    };
+                    return Ok((y.clone(), *ax));
+                }
                 match axes[n] {
                     Some(a) => Ok((inputs[n].clone(), Some(a))),
                     None => Ok((batched(&inputs[n], None, b)?, Some(0))),

@@ -16,7 +16,7 @@ mod jvp;
 mod vjp;
 mod vmap;
 
-pub use custom::{checkpoint, custom_function};
+pub use custom::{checkpoint, custom_function, custom_function_with_vmap};
 pub use grad::{grad, value_and_grad, value_and_grad_tree, value_and_grad_with_aux};
 pub use jvp::jvp;
 pub use vjp::vjp;
