@@ -4,8 +4,13 @@
 //! - `open (mmap)`: `mlx_io::load`, which maps the file and builds the
 //!   arrays without touching their data: milliseconds.
 //! - `load + read all`: load, then read every tensor back to the host (one
-//!   copy out of the page cache, as `cat` copies into its buffer). Compare
-//!   with the `cat file > /dev/null` bandwidth printed before the run.
+//!   copy out of the page cache into fresh memory).
+//! - `load + sum all`: load, then sum every tensor in place (the mapped
+//!   pages are read once, nothing is copied: what a model does with its
+//!   weights).
+//!
+//! Compare both with the `cat file > /dev/null` bandwidth printed before
+//! the run (`cat` copies into one small reused buffer).
 //!
 //! `MLX_IO_BENCH_MB` sets another size (e.g. 256 for a quick run).
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -89,6 +94,14 @@ fn io(c: &mut Criterion) {
             m.values()
                 .map(|a| a.to_host_data().unwrap().len())
                 .sum::<usize>()
+        })
+    });
+    g.bench_function(format!("load + sum all {mb} MiB safetensors"), |b| {
+        b.iter(|| {
+            let m = mlx_io::load(&path).unwrap().into_map().unwrap();
+            m.values()
+                .map(|a| a.sum(false).unwrap().item::<f32>().unwrap())
+                .sum::<f32>()
         })
     });
     g.finish();
