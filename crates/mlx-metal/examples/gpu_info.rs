@@ -25,6 +25,47 @@ fn main() -> Result<(), mlx_core::Error> {
     if std::env::args().any(|a| a == "--time") {
         time_fma()?;
     }
+    if std::env::args().any(|a| a == "--overhead") {
+        time_small_ops()?;
+    }
+    Ok(())
+}
+
+/// CPU cost per op: tiny arrays, so the GPU work is negligible. One op per
+/// eval (the LLM decode pattern) and a chain of 16 ops in one eval.
+fn time_small_ops() -> Result<(), mlx_core::Error> {
+    let a = Array::from_host_data_on(HostData::Float32(vec![1.0; 256]), &[256], Device::gpu())?;
+    let sync = |y: &Array| y.index(&[mlx_core::ops::SliceArg::Index(0)])?.item::<f32>();
+    let iters = 2000;
+    for round in 0..2 {
+        let t = std::time::Instant::now();
+        let mut last = a.clone();
+        for _ in 0..iters {
+            let y = (&a + 1.0)?;
+            mlx_core::eval(&[&y])?;
+            last = y;
+        }
+        sync(&last)?;
+        let one = t.elapsed().as_secs_f64() / iters as f64;
+        let t = std::time::Instant::now();
+        for _ in 0..iters / 16 {
+            let mut y = a.clone();
+            for _ in 0..16 {
+                y = (&y + 1.0)?;
+            }
+            mlx_core::eval(&[&y])?;
+            last = y;
+        }
+        sync(&last)?;
+        let chained = t.elapsed().as_secs_f64() / iters as f64;
+        if round == 1 {
+            println!(
+                "per op: {:.1} us with one op per eval, {:.1} us in a 16-op eval",
+                one * 1e6,
+                chained * 1e6
+            );
+        }
+    }
     Ok(())
 }
 

@@ -17,6 +17,12 @@ pub(crate) const WG: u32 = 256;
 /// by bind groups of a very long graph).
 const MAX_PENDING: usize = 1024;
 
+/// Bytes of the parameter arena: every dispatch of a batch has its
+/// parameter words at an aligned offset of one buffer, written once at
+/// submit (instead of one new buffer per dispatch, which costs an
+/// allocation and a staging copy each on a discrete GPU).
+const ARENA_BYTES: u64 = 1 << 20;
+
 /// An opened GPU with its caches.
 pub(crate) struct Gpu {
     pub(crate) device: wgpu::Device,
@@ -49,6 +55,12 @@ impl std::fmt::Debug for Gpu {
 struct Pending {
     encoder: Option<wgpu::CommandEncoder>,
     dispatches: usize,
+    /// The parameter words of this batch, as bytes, at aligned offsets of
+    /// `arena` (written to it at submit).
+    params: Vec<u8>,
+    /// The parameter arena: created once, rewritten by every batch. The
+    /// queue orders each batch's write after the work submitted before it.
+    arena: Option<wgpu::Buffer>,
 }
 
 const NO_ADAPTER: &str = "no GPU adapter found; install a Vulkan driver (on Debian/Ubuntu: \
@@ -329,16 +341,48 @@ impl Gpu {
             });
         }
         let words: &[u32] = if params.is_empty() { &[0] } else { params };
-        let pbuf = self
-            .device
-            .create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                label: None,
-                contents: bytemuck::cast_slice(words),
-                usage: wgpu::BufferUsages::STORAGE,
+        let bytes: &[u8] = bytemuck::cast_slice(words);
+        let len = (bytes.len() as u64).next_multiple_of(16);
+        let align = u64::from(self.limits.min_storage_buffer_offset_alignment).max(16);
+        let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+        let mut at = (pending.params.len() as u64).next_multiple_of(align);
+        if at + len > ARENA_BYTES || pending.dispatches >= MAX_PENDING {
+            self.submit_locked(&mut pending);
+            at = 0;
+        }
+        // A dispatch with more parameters than the arena holds gets a
+        // buffer of its own.
+        let own;
+        let (pbuf, offset) = if len > ARENA_BYTES {
+            own = self
+                .device
+                .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                    label: None,
+                    contents: bytes,
+                    usage: wgpu::BufferUsages::STORAGE,
+                });
+            (&own, 0)
+        } else {
+            pending.params.resize(at as usize, 0);
+            pending.params.extend_from_slice(bytes);
+            pending.params.resize((at + len) as usize, 0);
+            let arena = pending.arena.get_or_insert_with(|| {
+                self.device.create_buffer(&wgpu::BufferDescriptor {
+                    label: Some("params"),
+                    size: ARENA_BYTES,
+                    usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST,
+                    mapped_at_creation: false,
+                })
             });
+            (&*arena, at)
+        };
         let mut entries = vec![wgpu::BindGroupEntry {
             binding: 0,
-            resource: pbuf.as_entire_binding(),
+            resource: wgpu::BindingResource::Buffer(wgpu::BufferBinding {
+                buffer: pbuf,
+                offset,
+                size: wgpu::BufferSize::new(len),
+            }),
         }];
         for (i, b) in buffers.iter().enumerate() {
             // Rounded up to 16 bytes (buffers are allocated in 16-byte
@@ -360,7 +404,6 @@ impl Gpu {
             layout: &layout,
             entries: &entries,
         });
-        let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
         let encoder = pending.encoder.get_or_insert_with(|| {
             self.device
                 .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None })
@@ -372,12 +415,6 @@ impl Gpu {
             pass.dispatch_workgroups(groups[0], groups[1], groups[2]);
         }
         pending.dispatches += 1;
-        if pending.dispatches >= MAX_PENDING {
-            pending.dispatches = 0;
-            if let Some(enc) = pending.encoder.take() {
-                self.queue.submit([enc.finish()]);
-            }
-        }
         Ok(())
     }
 
@@ -386,7 +423,16 @@ impl Gpu {
     /// even when several threads evaluate at once.
     pub(crate) fn submit(&self) {
         let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+        self.submit_locked(&mut pending);
+    }
+
+    /// Write the batch's parameters to the arena, then submit its encoder.
+    fn submit_locked(&self, pending: &mut Pending) {
         pending.dispatches = 0;
+        if let (Some(arena), false) = (&pending.arena, pending.params.is_empty()) {
+            self.queue.write_buffer(arena, 0, &pending.params);
+        }
+        pending.params.clear();
         if let Some(enc) = pending.encoder.take() {
             self.queue.submit([enc.finish()]);
         }

@@ -10,6 +10,8 @@
 //! (`UnaryOp::Exp.name()` is `exp`), never retyped.
 
 use mlx_core::{Dtype, Error, Result};
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 /// Shared helpers (bfloat16 rounding, NaN, strided indexing).
 pub(crate) const DTYPE: &str = include_str!("../../../shaders/dtype.wgsl");
@@ -101,22 +103,43 @@ pub(crate) fn class(dtype: Dtype) -> &'static str {
 }
 
 /// The section for op `name` on `dtype`: `name.class`, else `name.uint`
-/// for bool, else `name`.
-pub(crate) fn op_section<'a>(
-    family: &'a str,
+/// for bool, else `name`. Lookups are memoised (ops call this on every
+/// dispatch, and scanning a family's text for the marker costs more than
+/// the rest of a small op's CPU work).
+pub(crate) fn op_section(
+    family: &'static str,
     op: &'static str,
     name: &str,
     dtype: Dtype,
-) -> Result<&'a str> {
+) -> Result<&'static str> {
+    type Key = (usize, String, &'static str);
+    static FOUND: OnceLock<Mutex<HashMap<Key, Option<&'static str>>>> = OnceLock::new();
     let c = class(dtype);
-    section(family, &format!("{name}.{c}"))
-        .or_else(|| {
-            (c == "bool")
-                .then(|| section(family, &format!("{name}.uint")))
-                .flatten()
-        })
-        .or_else(|| section(family, name))
-        .ok_or_else(|| Error::dtype(op, dtype, "has no GPU kernel for this dtype"))
+    let key = (family.as_ptr() as usize, name.to_string(), c);
+    let found = FOUND.get_or_init(Mutex::default);
+    let hit = found
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(&key)
+        .copied();
+    let sec = match hit {
+        Some(sec) => sec,
+        None => {
+            let sec = section(family, &format!("{name}.{c}"))
+                .or_else(|| {
+                    (c == "bool")
+                        .then(|| section(family, &format!("{name}.uint")))
+                        .flatten()
+                })
+                .or_else(|| section(family, name));
+            found
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(key, sec);
+            sec
+        }
+    };
+    sec.ok_or_else(|| Error::dtype(op, dtype, "has no GPU kernel for this dtype"))
 }
 
 /// Compose a kernel: `enable f16;` when needed, the binding preludes, the
