@@ -26,6 +26,29 @@ use mlx_core::{Dtype, Error, Result, Storage, View};
 /// Workgroups below which a reduction is split into chunks.
 const FEW_GROUPS: usize = 1024;
 
+/// The layout of `input`'s lines along `axis` (for kernels that walk one
+/// line per thread group): the other dimensions collapsed, and the axis'
+/// own stride as a 32-bit word.
+pub(crate) fn lines_along(
+    op: &'static str,
+    input: &View,
+    axis: usize,
+) -> Result<(Vec<(usize, isize)>, i32)> {
+    let others = collapse(
+        (0..input.shape.len())
+            .filter(|&i| i != axis)
+            .map(|i| (input.shape[i], input.strides[i])),
+    );
+    let stride = i32::try_from(input.strides[axis]).map_err(|_| Error::Device {
+        op,
+        msg: format!(
+            "stride {} does not fit the GPU's 32-bit indexing",
+            input.strides[axis]
+        ),
+    })?;
+    Ok((others, stride))
+}
+
 /// `(size, stride)` pairs with size-1 dimensions dropped and contiguous
 /// neighbours merged.
 pub(crate) fn collapse(dims: impl Iterator<Item = (usize, isize)>) -> Vec<(usize, isize)> {

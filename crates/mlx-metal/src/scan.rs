@@ -6,7 +6,7 @@
 
 use crate::context::{grid, Gpu};
 use crate::elementwise::{buffer, out_buffer, storage};
-use crate::reduce::{collapse, groups_grid, push_segment, word};
+use crate::reduce::{groups_grid, lines_along, push_segment, word};
 use crate::shader::{compose, op_section, section, SCAN};
 use crate::slots;
 use mlx_core::primitive::{OutSpec, ScanOp};
@@ -109,18 +109,7 @@ pub(crate) fn scan(
     let n = input.shape[axis];
     let inner: usize = input.shape[axis + 1..].iter().product();
     let lines = numel / n;
-    let line_dims = collapse(
-        (0..input.shape.len())
-            .filter(|&i| i != axis)
-            .map(|i| (input.shape[i], input.strides[i])),
-    );
-    let stride = i32::try_from(input.strides[axis]).map_err(|_| Error::Device {
-        op: name,
-        msg: format!(
-            "stride {} does not fit the GPU's 32-bit indexing",
-            input.strides[axis]
-        ),
-    })?;
+    let (line_dims, stride) = lines_along(name, input, axis)?;
     let mut p = vec![
         word(name, lines)?,
         word(name, n)?,

@@ -7,7 +7,7 @@
 
 use crate::context::{grid, Gpu};
 use crate::elementwise::{buffer, out_buffer, storage};
-use crate::reduce::{collapse, groups_grid, push_segment, word};
+use crate::reduce::{groups_grid, lines_along, push_segment, word};
 use crate::shader::{compose, op_section, section, SORT};
 use crate::slots;
 use mlx_core::primitive::{OutSpec, SortOp};
@@ -56,18 +56,7 @@ pub(crate) fn sort(
         msg: "sort scratch does not fit the GPU's 32-bit indexing".into(),
     })?;
     word(name, scratch_len)?;
-    let line_dims = collapse(
-        (0..input.shape.len())
-            .filter(|&i| i != axis)
-            .map(|i| (input.shape[i], input.strides[i])),
-    );
-    let stride = i32::try_from(input.strides[axis]).map_err(|_| Error::Device {
-        op: name,
-        msg: format!(
-            "stride {} does not fit the GPU's 32-bit indexing",
-            input.strides[axis]
-        ),
-    })?;
+    let (line_dims, stride) = lines_along(name, input, axis)?;
     let params = |k_lo: usize, k_hi: usize, j: usize, init: bool| -> Result<Vec<u32>> {
         let mut p = vec![
             word(name, lines)?,
