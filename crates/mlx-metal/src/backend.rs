@@ -66,9 +66,11 @@ impl GpuBackend {
             .min(self.gpu.limits.max_buffer_size)
     }
 
-    /// Release the pool's free buffers to the driver.
+    /// Release the pool's free buffers to the driver (and the cached bind
+    /// groups that name them).
     pub fn clear_cache(&self) {
-        self.gpu.pool.clear()
+        self.gpu.pool.clear();
+        self.gpu.clear_bindings();
     }
 }
 

@@ -3,6 +3,7 @@
 //! an eval is recorded into (submitted at the end of the eval, or when the
 //! host reads a result).
 
+use crate::binding::{create_group, padded_len, Bindings, ARENA_BYTES};
 use crate::pool::{bucket, GpuBuffer, Pool, USAGE};
 use crate::slots::Caps;
 use mlx_core::{Error, Result};
@@ -14,14 +15,8 @@ use wgpu::util::DeviceExt;
 pub(crate) const WG: u32 = 256;
 
 /// Dispatches recorded before an automatic submit (bounds the memory held
-/// by bind groups of a very long graph).
+/// by a very long graph's recorded commands).
 const MAX_PENDING: usize = 1024;
-
-/// Bytes of the parameter arena: every dispatch of a batch has its
-/// parameter words at an aligned offset of one buffer, written once at
-/// submit (instead of one new buffer per dispatch, which costs an
-/// allocation and a staging copy each on a discrete GPU).
-const ARENA_BYTES: u64 = 1 << 20;
 
 /// An opened GPU with its caches.
 pub(crate) struct Gpu {
@@ -54,13 +49,35 @@ impl std::fmt::Debug for Gpu {
 #[derive(Default)]
 struct Pending {
     encoder: Option<wgpu::CommandEncoder>,
+    /// The compute pass every dispatch of the batch is recorded into
+    /// (WebGPU orders dispatches of one pass like separate passes: each
+    /// dispatch is its own usage scope). Ended before any other command
+    /// and before submit.
+    pass: Option<wgpu::ComputePass<'static>>,
     dispatches: usize,
-    /// The parameter words of this batch, as bytes, at aligned offsets of
-    /// `arena` (written to it at submit).
-    params: Vec<u8>,
-    /// The parameter arena: created once, rewritten by every batch. The
-    /// queue orders each batch's write after the work submitted before it.
-    arena: Option<wgpu::Buffer>,
+    bindings: Bindings,
+}
+
+impl Pending {
+    /// The batch's encoder, with no compute pass open.
+    fn encoder(&mut self, device: &wgpu::Device) -> &mut wgpu::CommandEncoder {
+        self.pass = None;
+        self.encoder.get_or_insert_with(|| {
+            device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None })
+        })
+    }
+
+    /// The batch's compute pass, begun on first use.
+    fn pass(&mut self, device: &wgpu::Device) -> &mut wgpu::ComputePass<'static> {
+        if self.pass.is_none() {
+            let pass = self
+                .encoder(device)
+                .begin_compute_pass(&wgpu::ComputePassDescriptor::default())
+                .forget_lifetime();
+            self.pass = Some(pass);
+        }
+        self.pass.as_mut().expect("just begun")
+    }
 }
 
 const NO_ADAPTER: &str = "no GPU adapter found; install a Vulkan driver (on Debian/Ubuntu: \
@@ -243,7 +260,7 @@ impl Gpu {
             None => {
                 // Free the cache and wait for queued work, then retry once.
                 self.pool.clear();
-                self.submit();
+                self.clear_bindings();
                 let _ = self.device.poll(wgpu::PollType::wait_indefinitely());
                 make().ok_or_else(|| Error::Device {
                     op,
@@ -341,79 +358,45 @@ impl Gpu {
             });
         }
         let words: &[u32] = if params.is_empty() { &[0] } else { params };
-        let bytes: &[u8] = bytemuck::cast_slice(words);
-        let len = (bytes.len() as u64).next_multiple_of(16);
+        let len = padded_len(words);
         let align = u64::from(self.limits.min_storage_buffer_offset_alignment).max(16);
         let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
-        let mut at = (pending.params.len() as u64).next_multiple_of(align);
-        if at + len > ARENA_BYTES || pending.dispatches >= MAX_PENDING {
+        if pending.dispatches >= MAX_PENDING {
             self.submit_locked(&mut pending);
-            at = 0;
         }
-        // A dispatch with more parameters than the arena holds gets a
-        // buffer of its own.
-        let own;
-        let (pbuf, offset) = if len > ARENA_BYTES {
-            own = self
+        let group = if len > ARENA_BYTES {
+            // More parameters than the arena holds: a buffer of their own.
+            let own = self
                 .device
                 .create_buffer_init(&wgpu::util::BufferInitDescriptor {
                     label: None,
-                    contents: bytes,
+                    contents: bytemuck::cast_slice(words),
                     usage: wgpu::BufferUsages::STORAGE,
                 });
-            (&own, 0)
+            create_group(&self.device, pipeline, (&own, 0, len), buffers)
         } else {
-            pending.params.resize(at as usize, 0);
-            pending.params.extend_from_slice(bytes);
-            pending.params.resize((at + len) as usize, 0);
-            let arena = pending.arena.get_or_insert_with(|| {
-                self.device.create_buffer(&wgpu::BufferDescriptor {
-                    label: Some("params"),
-                    size: ARENA_BYTES,
-                    usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST,
-                    mapped_at_creation: false,
-                })
-            });
-            (&*arena, at)
+            let at = match pending.bindings.params(words, align) {
+                Some(at) => at,
+                None => {
+                    // The arena is full: submit the batch that reads it,
+                    // then start it over.
+                    self.submit_locked(&mut pending);
+                    pending.bindings.reset();
+                    pending
+                        .bindings
+                        .params(words, align)
+                        .expect("a block fits an empty arena")
+                }
+            };
+            let epoch = self.pool.epoch();
+            pending
+                .bindings
+                .group(&self.device, pipeline, (at, len), buffers, epoch)
         };
-        let mut entries = vec![wgpu::BindGroupEntry {
-            binding: 0,
-            resource: wgpu::BindingResource::Buffer(wgpu::BufferBinding {
-                buffer: pbuf,
-                offset,
-                size: wgpu::BufferSize::new(len),
-            }),
-        }];
-        for (i, b) in buffers.iter().enumerate() {
-            // Rounded up to 16 bytes (buffers are allocated in 16-byte
-            // multiples) so kernels that bind arrays of 16-byte vectors
-            // can address a partial last vector.
-            let len = b.len.max(4).next_multiple_of(16).min(b.raw().size());
-            entries.push(wgpu::BindGroupEntry {
-                binding: i as u32 + 1,
-                resource: wgpu::BindingResource::Buffer(wgpu::BufferBinding {
-                    buffer: b.raw(),
-                    offset: 0,
-                    size: wgpu::BufferSize::new(len),
-                }),
-            });
-        }
-        let layout = pipeline.get_bind_group_layout(0);
-        let group = self.device.create_bind_group(&wgpu::BindGroupDescriptor {
-            label: None,
-            layout: &layout,
-            entries: &entries,
-        });
-        let encoder = pending.encoder.get_or_insert_with(|| {
-            self.device
-                .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None })
-        });
-        {
-            let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor::default());
-            pass.set_pipeline(pipeline);
-            pass.set_bind_group(0, &group, &[]);
-            pass.dispatch_workgroups(groups[0], groups[1], groups[2]);
-        }
+        let pass = pending.pass(&self.device);
+        pass.set_pipeline(pipeline);
+        pass.set_bind_group(0, &group, &[]);
+        pass.dispatch_workgroups(groups[0], groups[1], groups[2]);
         pending.dispatches += 1;
         Ok(())
     }
@@ -426,16 +409,23 @@ impl Gpu {
         self.submit_locked(&mut pending);
     }
 
-    /// Write the batch's parameters to the arena, then submit its encoder.
+    /// Write the batch's new parameter blocks to the arena, then end its
+    /// compute pass and submit its encoder.
     fn submit_locked(&self, pending: &mut Pending) {
         pending.dispatches = 0;
-        if let (Some(arena), false) = (&pending.arena, pending.params.is_empty()) {
-            self.queue.write_buffer(arena, 0, &pending.params);
-        }
-        pending.params.clear();
+        pending.bindings.flush(&self.queue);
+        pending.pass = None;
         if let Some(enc) = pending.encoder.take() {
             self.queue.submit([enc.finish()]);
         }
+    }
+
+    /// Drop every cached bind group and parameter block (after submitting
+    /// the work that uses them), so the buffers they name can be freed.
+    pub(crate) fn clear_bindings(&self) {
+        let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+        self.submit_locked(&mut pending);
+        pending.bindings.reset();
     }
 
     /// Copy `len` bytes of `src` from byte `offset` (a multiple of 4) to the
@@ -459,10 +449,7 @@ impl Gpu {
         });
         {
             let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
-            let encoder = pending.encoder.get_or_insert_with(|| {
-                self.device
-                    .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None })
-            });
+            let encoder = pending.encoder(&self.device);
             let size = size.min(src.raw().size() - offset);
             encoder.copy_buffer_to_buffer(src.raw(), offset, &staging, 0, size);
         }

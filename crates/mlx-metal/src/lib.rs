@@ -29,6 +29,7 @@
 
 mod backend;
 mod binary;
+mod binding;
 mod bitcast;
 mod context;
 mod copy;

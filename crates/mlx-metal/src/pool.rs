@@ -36,6 +36,9 @@ pub(crate) struct Pool {
     pub(crate) cap: u64,
     /// Bytes of every buffer that exists (in use or cached).
     held: AtomicU64,
+    /// Counts releases of buffers to the driver; caches that hold buffers
+    /// (bind groups) empty themselves when it changes.
+    epoch: AtomicU64,
 }
 
 #[derive(Debug, Default)]
@@ -51,12 +54,18 @@ impl Pool {
             free: Mutex::new(Free::default()),
             cap,
             held: AtomicU64::new(0),
+            epoch: AtomicU64::new(0),
         }
     }
 
     /// Count a newly created buffer of `size` bytes.
     pub(crate) fn created(&self, size: u64) {
         self.held.fetch_add(size, Ordering::Relaxed);
+    }
+
+    /// Changes whenever a buffer is released to the driver.
+    pub(crate) fn epoch(&self) -> u64 {
+        self.epoch.load(Ordering::Relaxed)
     }
 
     /// Bytes of all buffers that exist, in use or cached.
@@ -79,6 +88,7 @@ impl Pool {
         if free.bytes + size > self.cap || bucket(size) != size {
             // Dropped: wgpu frees it once queued work is done.
             self.held.fetch_sub(size, Ordering::Relaxed);
+            self.epoch.fetch_add(1, Ordering::Relaxed);
             return;
         }
         free.bytes += size;
@@ -91,6 +101,7 @@ impl Pool {
         let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
         free.by_size.clear();
         self.held.fetch_sub(free.bytes, Ordering::Relaxed);
+        self.epoch.fetch_add(1, Ordering::Relaxed);
         free.bytes = 0;
     }
 
