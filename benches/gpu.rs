@@ -7,7 +7,7 @@
 //! | W5 | `a * b + c` over 64M f32 | GB/s, 4 arrays x 4 bytes x 64M |
 //! | W6 | softmax over the last axis of 4096x8192 f32 | GB/s, read + write |
 //! | W7 | matmul 4096^3 f32 and f16 | elem/s = FLOP/s (2 n^3) |
-//! | W8 | gemv 1x4096 @ 4096x4096 f16 (and the 4096x4096 weight transposed) | GB/s of weights |
+//! | W8 | gemv 1x4096 @ 4096x4096 f16 (and the 4096x4096 weight transposed; and a chain through 8 distinct layers in one eval) | GB/s of weights |
 //!
 //! Each criterion iteration builds the graph and evaluates it (one submit);
 //! a batch of iterations ends by reading one element of the last output,
@@ -150,6 +150,16 @@ fn w8(c: &mut Criterion) {
     });
     bench(&mut g, &format!("gemv 1x{k} @ ({n}x{k}).T f16"), || {
         x.matmul(&wt)
+    });
+    // The decode step of a model: a chain of products through distinct
+    // layers (8 x 32 MiB, beyond any L2) in one eval; throughput counts
+    // every layer's weights.
+    let layers: Vec<Array> = (0..8)
+        .map(|i| gpu_array(&[k, k], 10 + i, Dtype::Float16))
+        .collect();
+    g.throughput(Throughput::BytesDecimal((8 * 2 * k * k) as u64));
+    bench(&mut g, &format!("gemv chain of 8 {k}x{k} f16 layers"), || {
+        layers.iter().try_fold(x.clone(), |y, w| y.matmul(w))
     });
     g.finish();
 }

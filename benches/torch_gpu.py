@@ -68,6 +68,16 @@ def workloads():
     wt = uniform((k, k), 9, torch.float16).t()
     out.append(("W8", "gemv 1x4096 @ 4096x4096 f16", lambda: v @ w, 2 * k * k, "GB/s"))
     out.append(("W8", "gemv 1x4096 @ (4096x4096).T f16", lambda: v @ wt, 2 * k * k, "GB/s"))
+    layers = [uniform((k, k), 10 + i, torch.float16) for i in range(8)]
+
+    def chain():
+        y = v
+        for lw in layers:
+            y = y @ lw
+        return y
+
+    out.append(("W8", "gemv chain of 8 distinct 4096x4096 f16 layers (per product)",
+                chain, 8 * 2 * k * k, "GB/s"))
     return out
 
 

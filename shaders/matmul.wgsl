@@ -17,6 +17,8 @@
 //   `tiled` with 8-element units (A_VEC: offset and strides multiples of 8).
 //   Composed with `enable wgpu_cooperative_matrix;` first.
 // - `gemv_axpy` / `gemv_dot`: matrix-vector products (M == 1 or N == 1)
+//   (`gemv_axpy_fast`: `gemv_axpy` when every 8-output unit is a whole
+//   vector)
 //   out[j] = sum_k y[k] * x[k, j]; `axpy` when x is unit-stride along j
 //   (each thread owns 8 outputs, threads split k), `dot` when x is
 //   unit-stride along k (32 threads per output). Bindings 1 = x (`x.v4`
@@ -693,9 +695,12 @@ fn y_unit(i: u32, ni: u32, base: i32, si: i32) -> U8 {
 }
 
 //@ section gemv_axpy
-// 256 threads = 16 (j) x 16 (k): each thread owns 8 consecutive outputs
-// and walks rows k = tk, tk + 16, ... of its split; the 16 partial sums per
-// output are added in workgroup memory. 128 outputs per workgroup.
+// 256 threads = TJ (j) x TK (k), TK = 256 / TJ: each thread owns 8
+// consecutive outputs and walks rows k = tk, tk + TK, ... of its split;
+// the TK partial sums per output are added by a tree in workgroup memory.
+// TJ * 8 outputs per workgroup (TJ from the host: fewer outputs per
+// workgroup give more workgroups without splitting K).
+const TK: u32 = 256u / TJ;
 var<workgroup> red: array<vec4<f32>, 512>;
 
 @compute @workgroup_size(256)
@@ -709,9 +714,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     let bo = batch_offsets(z, 10u);
     let xb = pi(2u) + bo.x;
     let yb = pi(5u) + bo.y;
-    let tj = lid % 16u;
-    let tk = lid / 16u;
-    let j = wid.x * 128u + tj * 8u;
+    let tj = lid % TJ;
+    let tk = lid / TJ;
+    let j = wid.x * (TJ * 8u) + tj * 8u;
     let s = wid.y;
     let k_lo = s * p[8];
     let k_hi = min(K, k_lo + p[8]);
@@ -720,20 +725,20 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     var hi = vec4<f32>(0.0);
     var k = k_lo + tk;
     loop {
-        if (k + 48u >= k_hi) {
+        if (k + 3u * TK >= k_hi) {
             break;
         }
         let u0 = x_unit(k, j, K, nout, xb, sk, sj);
-        let u1 = x_unit(k + 16u, j, K, nout, xb, sk, sj);
-        let u2 = x_unit(k + 32u, j, K, nout, xb, sk, sj);
-        let u3 = x_unit(k + 48u, j, K, nout, xb, sk, sj);
+        let u1 = x_unit(k + TK, j, K, nout, xb, sk, sj);
+        let u2 = x_unit(k + 2u * TK, j, K, nout, xb, sk, sj);
+        let u3 = x_unit(k + 3u * TK, j, K, nout, xb, sk, sj);
         let y0 = y_at(u32(yb + i32(k) * ysk));
-        let y1 = y_at(u32(yb + i32(k + 16u) * ysk));
-        let y2 = y_at(u32(yb + i32(k + 32u) * ysk));
-        let y3 = y_at(u32(yb + i32(k + 48u) * ysk));
+        let y1 = y_at(u32(yb + i32(k + TK) * ysk));
+        let y2 = y_at(u32(yb + i32(k + 2u * TK) * ysk));
+        let y3 = y_at(u32(yb + i32(k + 3u * TK) * ysk));
         lo += y0 * u0.lo + y1 * u1.lo + y2 * u2.lo + y3 * u3.lo;
         hi += y0 * u0.hi + y1 * u1.hi + y2 * u2.hi + y3 * u3.hi;
-        k += 64u;
+        k += 4u * TK;
     }
     loop {
         if (k >= k_hi) {
@@ -743,23 +748,122 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
         let yk = y_at(u32(yb + i32(k) * ysk));
         lo += yk * u.lo;
         hi += yk * u.hi;
-        k += 16u;
+        k += TK;
     }
     red[lid * 2u] = lo;
     red[lid * 2u + 1u] = hi;
     workgroupBarrier();
-    if (lid < 32u) {
-        let t = lid / 2u;
-        let h = lid % 2u;
-        var acc = vec4<f32>(0.0);
-        for (var r = 0u; r < 16u; r++) {
-            acc += red[(r * 16u + t) * 2u + h];
+    // lid = tk * TJ + tj: halve the k-rows until row 0 holds the sums.
+    for (var half = TK / 2u; half > 0u; half = half / 2u) {
+        if (tk < half) {
+            let o = (lid + half * TJ) * 2u;
+            red[lid * 2u] += red[o];
+            red[lid * 2u + 1u] += red[o + 1u];
         }
-        let jj = wid.x * 128u + t * 8u + h * 4u;
-        for (var c = 0u; c < 4u; c++) {
-            if (jj + c < nout) {
-                emit(z, s, jj + c, acc[c]);
+        workgroupBarrier();
+    }
+    if (tk == 0u) {
+        let sum = array<vec4<f32>, 2>(red[lid * 2u], red[lid * 2u + 1u]);
+        for (var c = 0u; c < 8u; c++) {
+            if (j + c < nout) {
+                emit(z, s, j + c, sum[c / 4u][c % 4u]);
             }
+        }
+    }
+}
+
+//@ section gemv_axpy_fast
+// `gemv_axpy` for whole 8-output units read as vectors (X_VEC and NOUT a
+// multiple of 8): the row loop has no bounds checks and issues the loads
+// of eight rows before using any, so each thread keeps eight loads in
+// flight (a matrix-vector product is bound by memory latency). WGS
+// threads per workgroup, TJ along the outputs.
+const TK: u32 = WGS / TJ;
+var<workgroup> red: array<vec4<f32>, 2u * WGS>;
+
+fn row(base: i32, k: u32, sk: i32) -> U8 {
+    return x_vec(u32(base + i32(k) * sk));
+}
+
+fn yk(yb: i32, k: u32, ysk: i32) -> f32 {
+    return y_at(u32(yb + i32(k) * ysk));
+}
+
+@compute @workgroup_size(WGS)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+    let nout = p[0];
+    let K = p[1];
+    let sk = pi(3u);
+    let ysk = pi(6u);
+    let z = wid.z + p[9];
+    let bo = batch_offsets(z, 10u);
+    let xb = pi(2u) + bo.x;
+    let yb = pi(5u) + bo.y;
+    let tj = lid % TJ;
+    let tk = lid / TJ;
+    let j = wid.x * (TJ * 8u) + tj * 8u;
+    let s = wid.y;
+    let k_lo = s * p[8];
+    let k_hi = min(K, k_lo + p[8]);
+
+    var lo = vec4<f32>(0.0);
+    var hi = vec4<f32>(0.0);
+    if (j < nout) {
+        let base = xb + i32(j);
+        var k = k_lo + tk;
+        loop {
+            if (k + 7u * TK >= k_hi) {
+                break;
+            }
+            let u0 = row(base, k, sk);
+            let u1 = row(base, k + TK, sk);
+            let u2 = row(base, k + 2u * TK, sk);
+            let u3 = row(base, k + 3u * TK, sk);
+            let u4 = row(base, k + 4u * TK, sk);
+            let u5 = row(base, k + 5u * TK, sk);
+            let u6 = row(base, k + 6u * TK, sk);
+            let u7 = row(base, k + 7u * TK, sk);
+            let y0 = yk(yb, k, ysk);
+            let y1 = yk(yb, k + TK, ysk);
+            let y2 = yk(yb, k + 2u * TK, ysk);
+            let y3 = yk(yb, k + 3u * TK, ysk);
+            let y4 = yk(yb, k + 4u * TK, ysk);
+            let y5 = yk(yb, k + 5u * TK, ysk);
+            let y6 = yk(yb, k + 6u * TK, ysk);
+            let y7 = yk(yb, k + 7u * TK, ysk);
+            lo += y0 * u0.lo + y1 * u1.lo + y2 * u2.lo + y3 * u3.lo;
+            hi += y0 * u0.hi + y1 * u1.hi + y2 * u2.hi + y3 * u3.hi;
+            lo += y4 * u4.lo + y5 * u5.lo + y6 * u6.lo + y7 * u7.lo;
+            hi += y4 * u4.hi + y5 * u5.hi + y6 * u6.hi + y7 * u7.hi;
+            k += 8u * TK;
+        }
+        loop {
+            if (k >= k_hi) {
+                break;
+            }
+            let u = row(base, k, sk);
+            let yy = yk(yb, k, ysk);
+            lo += yy * u.lo;
+            hi += yy * u.hi;
+            k += TK;
+        }
+    }
+    red[lid * 2u] = lo;
+    red[lid * 2u + 1u] = hi;
+    workgroupBarrier();
+    // lid = tk * TJ + tj: halve the k-rows until row 0 holds the sums.
+    for (var half = TK / 2u; half > 0u; half = half / 2u) {
+        if (tk < half) {
+            let o = (lid + half * TJ) * 2u;
+            red[lid * 2u] += red[o];
+            red[lid * 2u + 1u] += red[o + 1u];
+        }
+        workgroupBarrier();
+    }
+    if (tk == 0u && j < nout) {
+        let sum = array<vec4<f32>, 2>(red[lid * 2u], red[lid * 2u + 1u]);
+        for (var c = 0u; c < 8u; c++) {
+            emit(z, s, j + c, sum[c / 4u][c % 4u]);
         }
     }
 }

@@ -80,3 +80,58 @@ fn matmul_matches_cpu() {
         )
     });
 }
+
+/// Matrix-vector products at sizes that pick each kernel variant: whole
+/// 8-output vector units with 2..16 threads along the outputs, with and
+/// without a K split (the split when the outputs alone make fewer than
+/// 128 workgroups), ragged outputs, batches, and K not a multiple of the
+/// rows a workgroup steps by. Layouts are random, so the weights are
+/// sometimes transposed (the dot kernel) and sometimes offset.
+#[test]
+fn gemv_sizes_match_cpu() {
+    let sizes = vec![
+        (1usize, 200usize, 4096usize),
+        (1, 1000, 1024),
+        (1, 300, 8200),
+        (1, 37, 16),
+        (1, 129, 4100),
+        (2, 70, 2048),
+        (3, 513, 8),
+        (1, 8, 3000),
+    ];
+    let dtypes = prop::sample::select(vec![Dtype::Float32, Dtype::Float16, Dtype::Bfloat16]);
+    let s = (prop::sample::select(sizes), any::<bool>()).prop_flat_map(
+        move |((b, k, n), vec_first)| {
+            let (x, w) = if vec_first {
+                (vec![b, 1, k], vec![k, n])
+            } else {
+                (vec![b, n, k], vec![k, 1])
+            };
+            ((input_of(x), input_of(w)), dtypes.clone())
+        },
+    );
+    check(12, s, |gpu, ((x, w), dt)| {
+        let domain = Domain::new(-2.0, 2.0, -3, 3).finite();
+        let k = x.shape.last().copied().unwrap_or(0) as f64;
+        run_both(
+            gpu,
+            "matmul",
+            &[
+                In {
+                    spec: &x,
+                    dtype: dt,
+                    domain,
+                },
+                In {
+                    spec: &w,
+                    dtype: dt,
+                    domain,
+                },
+            ],
+            &|a| Tol::Accum {
+                scale: k * max_abs(&a[0]) * max_abs(&a[1]),
+            },
+            &|a| ops::matmul(&a[0], &a[1]),
+        )
+    });
+}

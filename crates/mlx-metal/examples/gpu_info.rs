@@ -28,6 +28,9 @@ fn main() -> Result<(), mlx_core::Error> {
     if std::env::args().any(|a| a == "--overhead") {
         time_small_ops()?;
     }
+    if std::env::args().any(|a| a == "--gemv") {
+        time_gemv()?;
+    }
     Ok(())
 }
 
@@ -63,6 +66,75 @@ fn time_small_ops() -> Result<(), mlx_core::Error> {
                 "per op: {:.1} us with one op per eval, {:.1} us in a 16-op eval",
                 one * 1e6,
                 chained * 1e6
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The LLM decode product 1x4096 @ 4096x4096 f16, one per eval, synced
+/// at the end (a profiling target: `perf record gpu_info --gemv`).
+fn time_gemv() -> Result<(), mlx_core::Error> {
+    let k = 4096;
+    let on = |n: usize, shape: &[usize]| {
+        let v = (0..n).map(|i| ((i % 17) as f32 - 8.0) / 64.0).collect();
+        Array::from_host_data_on(HostData::Float32(v), shape, Device::gpu())?
+            .as_type(mlx_core::Dtype::Float16)
+    };
+    let (x, w) = (on(k, &[1, k])?, on(k * k, &[k, k])?);
+    mlx_core::eval(&[&x, &w])?;
+    let sync = |y: &Array| {
+        y.index(&[mlx_core::ops::SliceArg::Index(0)])?
+            .to_vec::<f32>()
+    };
+    let iters = std::env::var("GPU_INFO_ITERS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5000);
+    for round in 0..2 {
+        let t = std::time::Instant::now();
+        let mut last = x.clone();
+        for _ in 0..iters {
+            let y = x.matmul(&w)?;
+            mlx_core::eval(&[&y])?;
+            last = y;
+        }
+        sync(&last.as_type(mlx_core::Dtype::Float32)?)?;
+        let dt = t.elapsed().as_secs_f64() / iters as f64;
+        if round == 1 {
+            println!(
+                "gemv 1x{k} @ {k}x{k} f16, one per eval: {:.1} us, {:.0} GB/s of weights",
+                dt * 1e6,
+                (2 * k * k) as f64 / dt / 1e9
+            );
+        }
+    }
+    if std::env::var_os("GPU_INFO_NO_CHAIN").is_some() {
+        return Ok(());
+    }
+    // Eight layers of distinct weights (256 MiB, beyond any L2) chained in
+    // one eval: dispatch cost overlaps GPU work, so this shows GPU time.
+    let ws = (0..8)
+        .map(|_| on(k * k, &[k, k]))
+        .collect::<Result<Vec<_>, _>>()?;
+    mlx_core::eval(&ws.iter().collect::<Vec<_>>())?;
+    for round in 0..2 {
+        let t = std::time::Instant::now();
+        let mut y = x.clone();
+        for _ in 0..iters / 8 {
+            y = x.clone();
+            for w in &ws {
+                y = y.matmul(w)?;
+            }
+            mlx_core::eval(&[&y])?;
+        }
+        sync(&y.as_type(mlx_core::Dtype::Float32)?)?;
+        let dt = t.elapsed().as_secs_f64() / (iters / 8 * 8) as f64;
+        if round == 1 {
+            println!(
+                "gemv chained over 8 weights in one eval: {:.1} us per product, {:.0} GB/s",
+                dt * 1e6,
+                (2 * k * k) as f64 / dt / 1e9
             );
         }
     }

@@ -309,14 +309,19 @@ fn matmul_kernels_validate() {
                 }
             }
         }
-        for kind in [Gemv::Axpy, Gemv::Dot] {
+        for kind in [Gemv::Axpy, Gemv::AxpyFast, Gemv::Dot] {
             for x_vec in [false, true] {
                 for y_vec in [false, true] {
                     for split in [false, true] {
-                        validate(
-                            &format!("matmul gemv {d} {kind:?} x_vec={x_vec} y_vec={y_vec} split={split}"),
-                            &gemv_source(d, kind, x_vec, y_vec, split),
-                        );
+                        for tj in [2, 4, 8, 16] {
+                            validate(
+                                &format!(
+                                    "matmul gemv {d} {kind:?} x_vec={x_vec} y_vec={y_vec} \
+                                     split={split} tj={tj}"
+                                ),
+                                &gemv_source(d, kind, (x_vec, y_vec), split, tj),
+                            );
+                        }
                     }
                 }
             }
