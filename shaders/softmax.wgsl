@@ -96,9 +96,32 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
             m = fmax(m, v);
         }
     } else if (valid) {
-        // Online max and sum in one read: rescale the sum when the max grows.
+        // Online max and sum in one read: rescale the sum when the max
+        // grows. Four elements per step, loaded together (a long row is
+        // bound by loads in flight).
         var so = 0.0;
-        for (var r = t; r < n; r = r + TPR) {
+        var r = t;
+        loop {
+            if (r + 3u * TPR >= n) {
+                break;
+            }
+            let v0 = x_at(base, r);
+            let v1 = x_at(base, r + TPR);
+            let v2 = x_at(base, r + 2u * TPR);
+            let v3 = x_at(base, r + 3u * TPR);
+            let mx = fmax(fmax(v0, v1), fmax(v2, v3));
+            if (mx > m) {
+                so = so * exp(m - mx);
+                m = mx;
+            }
+            // While m is -inf every element so far was -inf (adds 0).
+            if (m > -inf_f32()) {
+                so = so + exp(v0 - m) + exp(v1 - m) + exp(v2 - m) + exp(v3 - m);
+            }
+            m = fmax(m, mx);
+            r = r + 4u * TPR;
+        }
+        for (; r < n; r = r + TPR) {
             let v = x_at(base, r);
             if (v > m) {
                 so = so * exp(m - v) + 1.0;
@@ -140,7 +163,22 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
             }
         }
     } else {
-        for (var r = t; r < n; r = r + TPR) {
+        var r = t;
+        loop {
+            if (r + 3u * TPR >= n) {
+                break;
+            }
+            let v0 = x_at(base, r);
+            let v1 = x_at(base, r + TPR);
+            let v2 = x_at(base, r + 2u * TPR);
+            let v3 = x_at(base, r + 3u * TPR);
+            out[obase + r] = st_out(select(exp(v0 - m) * inv, nan_f32(), bad));
+            out[obase + r + TPR] = st_out(select(exp(v1 - m) * inv, nan_f32(), bad));
+            out[obase + r + 2u * TPR] = st_out(select(exp(v2 - m) * inv, nan_f32(), bad));
+            out[obase + r + 3u * TPR] = st_out(select(exp(v3 - m) * inv, nan_f32(), bad));
+            r = r + 4u * TPR;
+        }
+        for (; r < n; r = r + TPR) {
             let y = exp(x_at(base, r) - m) * inv;
             out[obase + r] = st_out(select(y, nan_f32(), bad));
         }

@@ -114,20 +114,28 @@ fn float64_is_an_error_naming_the_op() {
 #[test]
 fn softmax_of_long_rows_matches_cpu() {
     let Some((_g, _one)) = gpu() else { return };
-    // Rows past the register-resident size take the online two-read path;
-    // both with -inf entries.
+    // Rows past the register-resident size take the online two-read path:
+    // scattered -inf entries, then rows that start with a long run of
+    // -inf, are all -inf, hold one NaN, or hold one +inf (the last three
+    // all NaN, as on the CPU).
     for n in [3000usize, 9000] {
-        let v: Vec<f32> = (0..3 * n)
+        let rows = 7;
+        let v: Vec<f32> = (0..rows * n)
             .map(|i| {
-                if i % 97 == 5 {
-                    f32::NEG_INFINITY
-                } else {
-                    ((i * 37) % 101) as f32 * 0.05 - 2.0
+                let (row, col) = (i / n, i % n);
+                let x = ((i * 37) % 101) as f32 * 0.05 - 2.0;
+                match row {
+                    0..=2 if i % 97 == 5 => f32::NEG_INFINITY,
+                    3 if col < 2001 => f32::NEG_INFINITY,
+                    4 => f32::NEG_INFINITY,
+                    5 if col == n / 2 => f32::NAN,
+                    6 if col == n - 3 => f32::INFINITY,
+                    _ => x,
                 }
             })
             .collect();
         let run = |d: Device| {
-            Array::from_host_data_on(HostData::Float32(v.clone()), &[3, n], d)
+            Array::from_host_data_on(HostData::Float32(v.clone()), &[rows, n], d)
                 .and_then(|a| mlx_core::ops::softmax(&a, None))
                 .and_then(|s| s.to_vec::<f32>())
                 .unwrap()
@@ -135,9 +143,17 @@ fn softmax_of_long_rows_matches_cpu() {
         let (c, g) = (run(Device::cpu()), run(Device::gpu()));
         for (i, (x, y)) in c.iter().zip(&g).enumerate() {
             assert!(
-                (x - y).abs() <= 1e-6 + 1e-4 * x.abs(),
-                "n={n} at {i}: cpu {x} gpu {y}"
+                (x.is_nan() && y.is_nan()) || (x - y).abs() <= 1e-6 + 1e-4 * x.abs(),
+                "n={n} row {} col {}: cpu {x} gpu {y}",
+                i / n,
+                i % n
             );
+        }
+        // Row 4 (all -inf) is NaN on the CPU; rows 0..4 sum to one.
+        assert!(c[4 * n].is_nan());
+        for row in 0..4 {
+            let sum: f32 = g[row * n..(row + 1) * n].iter().sum();
+            assert!((sum - 1.0).abs() < 1e-3, "row {row} sums to {sum}");
         }
     }
 }
