@@ -135,3 +135,44 @@ fn gemv_sizes_match_cpu() {
         )
     });
 }
+
+/// Products of whole 128x128 output tiles (the float16 cooperative-matrix
+/// kernel that loads straight from the buffers, where the adapter has
+/// cooperative matrices): row-major, row-padded and batched operands,
+/// and a transposed one (the staged kernel).
+#[test]
+fn whole_tile_products_match_cpu() {
+    let shapes = vec![
+        (vec![128usize, 64usize], vec![64usize, 256usize]),
+        (vec![2, 256, 32], vec![2, 32, 128]),
+        (vec![1, 128, 144], vec![144, 128]),
+    ];
+    let dtypes = prop::sample::select(vec![Dtype::Float16, Dtype::Float32]);
+    let s = prop::sample::select(shapes)
+        .prop_flat_map(|(a, b)| (input_of(a), input_of(b)))
+        .prop_flat_map(move |ab| (Just(ab), dtypes.clone()));
+    check(6, s, |gpu, ((a, b), dt)| {
+        let domain = Domain::new(-2.0, 2.0, -3, 3).finite();
+        let k = a.shape.last().copied().unwrap_or(0) as f64;
+        run_both(
+            gpu,
+            "matmul",
+            &[
+                In {
+                    spec: &a,
+                    dtype: dt,
+                    domain,
+                },
+                In {
+                    spec: &b,
+                    dtype: dt,
+                    domain,
+                },
+            ],
+            &|x| Tol::Accum {
+                scale: k * max_abs(&x[0]) * max_abs(&x[1]),
+            },
+            &|x| ops::matmul(&x[0], &x[1]),
+        )
+    });
+}

@@ -31,6 +31,9 @@ fn main() -> Result<(), mlx_core::Error> {
     if std::env::args().any(|a| a == "--gemv") {
         time_gemv()?;
     }
+    if std::env::args().any(|a| a == "--matmul") {
+        time_matmul()?;
+    }
     Ok(())
 }
 
@@ -135,6 +138,71 @@ fn time_gemv() -> Result<(), mlx_core::Error> {
                 "gemv chained over 8 weights in one eval: {:.1} us per product, {:.0} GB/s",
                 dt * 1e6,
                 (2 * k * k) as f64 / dt / 1e9
+            );
+        }
+    }
+    Ok(())
+}
+
+/// 4096^3 float16 products, 10 per eval, synced at the end (GPU time).
+fn time_matmul() -> Result<(), mlx_core::Error> {
+    let n = 4096;
+    let on = |seed: usize| {
+        let v = (0..n * n)
+            .map(|i| (((i * 37 + seed) % 17) as f32 - 8.0) / 64.0)
+            .collect();
+        Array::from_host_data_on(HostData::Float32(v), &[n, n], Device::gpu())?
+            .as_type(mlx_core::Dtype::Float16)
+    };
+    // Whole-tile shapes against an f64 product on the host first.
+    let (m, k, nn) = (512, 256, 384);
+    let vals = |len: usize, seed: usize| -> Vec<f32> {
+        (0..len)
+            .map(|i| (((i * 37 + seed) % 17) as f32 - 8.0) / 16.0)
+            .collect()
+    };
+    let (xv, yv) = (vals(m * k, 3), vals(k * nn, 4));
+    let x = Array::from_host_data_on(HostData::Float32(xv.clone()), &[m, k], Device::gpu())?
+        .as_type(mlx_core::Dtype::Float16)?;
+    let y = Array::from_host_data_on(HostData::Float32(yv.clone()), &[k, nn], Device::gpu())?
+        .as_type(mlx_core::Dtype::Float16)?;
+    let g = x
+        .matmul(&y)?
+        .as_type(mlx_core::Dtype::Float32)?
+        .to_vec::<f32>()?;
+    let mut worst = 0.0f64;
+    for i in 0..m {
+        for j in 0..nn {
+            // The inputs are exact in f16 (multiples of 1/16 below 1).
+            let want: f64 = (0..k)
+                .map(|t| f64::from(xv[i * k + t]) * f64::from(yv[t * nn + j]))
+                .sum();
+            let got = f64::from(g[i * nn + j]);
+            worst = worst.max((got - want).abs() / (1.0 + want.abs()));
+        }
+    }
+    println!("matmul {m}x{k} @ {k}x{nn} f16 against f64: worst relative error {worst:e}");
+    assert!(worst < 2e-3, "GPU matmul disagrees with the f64 product");
+    let (a, b) = (on(1)?, on(2)?);
+    mlx_core::eval(&[&a, &b])?;
+    let sync = |y: &Array| {
+        y.index(&[mlx_core::ops::SliceArg::Index(0)])?
+            .to_vec::<f32>()
+    };
+    for round in 0..2 {
+        let t = std::time::Instant::now();
+        let mut outs = Vec::new();
+        for _ in 0..10 {
+            outs.push(a.matmul(&b)?);
+        }
+        mlx_core::eval(&outs.iter().collect::<Vec<_>>())?;
+        sync(&outs[9].as_type(mlx_core::Dtype::Float32)?)?;
+        let dt = t.elapsed().as_secs_f64() / 10.0;
+        if round == 1 {
+            println!(
+                "matmul {n}^3 f16: {:.3} ms, {:.1} TFLOP/s",
+                dt * 1e3,
+                2.0 * (n as f64).powi(3) / dt / 1e12
             );
         }
     }

@@ -115,7 +115,25 @@ pub(crate) fn coop_source(a: Layout, b: Layout, out_vec: bool) -> String {
             } else {
                 "coop.out.scalar"
             }),
+            sec("coop.epilogue"),
             sec("coop"),
+        ],
+    );
+    format!("enable wgpu_cooperative_matrix;\n{body}")
+}
+
+/// WGSL of the float16 cooperative-matrix kernel for whole tiles of
+/// row-major operands, loading straight from the storage buffers.
+pub(crate) fn coop_direct_source() -> String {
+    let f = Dtype::Float16;
+    let body = compose(
+        &[("a", f), ("b", f), ("out", f)],
+        &[],
+        shader::MATMUL,
+        &[
+            sec("coop.out.vec"),
+            sec("coop.epilogue"),
+            sec("coop_direct"),
         ],
     );
     format!("enable wgpu_cooperative_matrix;\n{body}")
@@ -259,6 +277,16 @@ fn coop_available(gpu: &Gpu) -> bool {
         && !coop_disabled()
 }
 
+/// True when `coop_direct` takes the product: whole 128x128 output tiles,
+/// K a multiple of 16, both operands row-major with offsets, row strides
+/// and batch strides multiples of 8 elements (16-byte aligned rows).
+fn direct_tiles(m: usize, n: usize, k: usize, a: &Operand, b: &Operand) -> bool {
+    let aligned = |o: &Operand| {
+        o.cs == 1 && o.rs > 0 && o.off % 8 == 0 && o.rs % 8 == 0 && o.bs.iter().all(|s| s % 8 == 0)
+    };
+    m % 128 == 0 && n % 128 == 0 && k % 16 == 0 && k > 0 && aligned(a) && aligned(b)
+}
+
 /// Batched `a @ b`: `a` is `[batch.., M, K]`, `b` is `[batch.., K, N]`
 /// (equal batch shapes, broadcast ones with stride 0).
 pub(crate) fn matmul(gpu: &Gpu, a: &View, b: &View, out: OutSpec) -> Result<Storage> {
@@ -374,7 +402,29 @@ fn product(gpu: &Gpu, a: &View, b: &View, out: OutSpec, emulate_coop: bool) -> R
     params.extend(batch_words(&dims, &ao.bs, &bo.bs)?);
     let bufs = [abuf, bbuf, &ob];
 
-    if dtype == Dtype::Float16 && m >= 16 && n >= 16 && (emulate_coop || coop_available(gpu)) {
+    let coop = emulate_coop || coop_available(gpu);
+    if dtype == Dtype::Float16 && coop && direct_tiles(m, n, k, &ao, &bo) {
+        let key = format!("matmul.coop_direct|{}", emulate_coop as u8);
+        let source = || {
+            let src = coop_direct_source();
+            #[cfg(test)]
+            if emulate_coop {
+                return tests::emulate_coop_direct(&src);
+            }
+            src
+        };
+        let pipeline = gpu.pipeline(&key, source).map_err(|e| Error::Device {
+            op: OP,
+            msg: format!(
+                "the cooperative-matrix float16 kernel failed to build on {} ({e}); \
+                     set MLX_WGPU_NO_COOP=1 to use the portable kernel",
+                gpu.info.name
+            ),
+        })?;
+        dispatch_batched(gpu, &pipeline, &mut params, &bufs, n / 128, m / 128, batch)?;
+        return Ok(storage(ob, out));
+    }
+    if dtype == Dtype::Float16 && m >= 16 && n >= 16 && coop {
         let (la, lb, ov) = (ao.layout(8), bo.layout(8), n % 8 == 0);
         let key = format!(
             "matmul.coop|{}{}{}{}{}{}",
@@ -574,34 +624,58 @@ mod tests {
     /// elements lane l owns (row l / 2, columns (l % 2) * 8 ..). Everything
     /// else (tile staging, fragment offsets, epilogue) is the real text.
     pub(super) fn emulate_coop(src: &str) -> String {
+        emulate(src, ("As", "SA"), ("Bs", "SB"))
+    }
+
+    /// [`emulate_coop`] for `coop_direct`, whose operands are (offset, row
+    /// stride) in the storage buffers a / b.
+    pub(super) fn emulate_coop_direct(src: &str) -> String {
+        emulate(src, ("a", "lda"), ("b", "ldb"))
+    }
+
+    /// Emulate a kernel whose A and B fragments load from arrays `an` /
+    /// `bn` with strides named `sa` / `sb`.
+    fn emulate(src: &str, (an, sa): (&str, &str), (bn, sb): (&str, &str)) -> String {
         let mut s = src.to_string();
         let mut swap = |from: &str, to: &str| {
             assert!(s.contains(from), "coop kernel no longer contains {from:?}");
             s = s.replace(from, to);
         };
         swap("enable wgpu_cooperative_matrix;\n", "");
-        swap("coopLoadT<coop_mat16x16<f16, A>>(&As[", "vec2<u32>((");
-        swap("], SA)", "), SA)");
-        swap("coopLoadT<coop_mat16x16<f16, B>>(&Bs[", "vec2<u32>((");
-        swap("], SB)", "), SB)");
+        swap(
+            &format!("coopLoadT<coop_mat16x16<f16, A>>(&{an}["),
+            "vec2<u32>((",
+        );
+        swap(&format!("], {sa})"), &format!("), {sa})"));
+        swap(
+            &format!("coopLoadT<coop_mat16x16<f16, B>>(&{bn}["),
+            "vec2<u32>((",
+        );
+        swap(&format!("], {sb})"), &format!("), {sb})"));
         swap(
             "coopLoadT<coop_mat16x16<f32, C>>(&Cs[0], 16u)",
             "emu_load_c(0u)",
         );
         swap("coopMultiplyAdd(", "emu_mma(");
-        for c in ["c00", "c01", "c10", "c11", "c20", "c21", "c30", "c31"] {
-            swap(
-                &format!("coopStoreT({c}, &Cs[stage], 16u)"),
-                &format!("emu_store_c({c}, stage)"),
-            );
+        for i in 0..4 {
+            for j in 0..4 {
+                let store = format!("coopStoreT(c{i}{j}, &Cs[stage], 16u)");
+                if s.contains(&store) {
+                    s = s.replace(&store, &format!("emu_store_c(c{i}{j}, stage)"));
+                }
+            }
         }
+        let mut swap = |from: &str, to: &str| {
+            assert!(s.contains(from), "coop kernel no longer contains {from:?}");
+            s = s.replace(from, to);
+        };
         swap(
             ",\n        @builtin(subgroup_id) sg: u32, @builtin(subgroup_invocation_id) lane: u32)",
             ")",
         );
         swap(
-            "    let wm = sg / 4u;",
-            "    let sg = lid / 32u;\n    let lane = lid % 32u;\n    emu_lane = lane;\n    let wm = sg / 4u;",
+            "    let wm = sg / ",
+            "    let sg = lid / 32u;\n    let lane = lid % 32u;\n    emu_lane = lane;\n    let wm = sg / ",
         );
         for op in [
             "coop_mat16x16<",
@@ -612,7 +686,7 @@ mod tests {
             assert!(!s.contains(op), "unemulated {op} left");
         }
         s.push_str(
-            "
+            &"
 var<private> emu_lane: u32;
 alias EM = array<f32, 8>;
 fn emu_load_c(at: u32) -> EM {
@@ -625,20 +699,22 @@ fn emu_store_c(m: EM, at: u32) {
     let e = at + (emu_lane / 2u) * 16u + (emu_lane % 2u) * 8u;
     for (var i = 0u; i < 8u; i++) { Cs[e + i] = m[i]; }
 }
-// a, b: (offset, row stride) of row-major 16x16 tiles in As / Bs.
-fn emu_mma(a: vec2<u32>, b: vec2<u32>, c: EM) -> EM {
+// fa, fb: (offset, row stride) of row-major 16x16 tiles in AN / BN.
+fn emu_mma(fa: vec2<u32>, fb: vec2<u32>, c: EM) -> EM {
     var d = c;
     let r = emu_lane / 2u;
     let col = (emu_lane % 2u) * 8u;
     for (var k = 0u; k < 16u; k++) {
-        let x = f32(As[a.x + r * a.y + k]);
+        let x = f32(AN[fa.x + r * fa.y + k]);
         for (var j = 0u; j < 8u; j++) {
-            d[j] += x * f32(Bs[b.x + k * b.y + col + j]);
+            d[j] += x * f32(BN[fb.x + k * fb.y + col + j]);
         }
     }
     return d;
 }
-",
+"
+            .replace("AN", an)
+            .replace("BN", bn),
         );
         s
     }
@@ -796,5 +872,19 @@ fn emu_mma(a: vec2<u32>, b: vec2<u32>, c: EM) -> EM {
         );
         // K = 0 writes zeros.
         check_coop(&gpu, "K=0", (&[16, 0], &[0, 1], 0), (&[0, 16], &[16, 1], 0));
+        // Whole 128x128 tiles of row-major operands: the direct kernel,
+        // with padded rows, offsets, and a broadcast batch axis.
+        check_coop(
+            &gpu,
+            "direct",
+            (&[128, 48], &[56, 1], 8),
+            (&[48, 256], &[256, 1], 16),
+        );
+        check_coop(
+            &gpu,
+            "direct batched",
+            (&[2, 128, 32], &[4096, 32, 1], 0),
+            (&[2, 32, 128], &[0, 128, 1], 0),
+        );
     }
 }

@@ -338,6 +338,7 @@ fn matmul_kernels_validate() {
             }
         }
     }
+    validate("matmul coop direct", &crate::matmul::coop_direct_source());
 }
 
 /// The cooperative-matrix kernel cannot run here (no adapter offers it),
@@ -345,14 +346,16 @@ fn matmul_kernels_validate() {
 /// accepts it and declares the cooperative-matrix capability.
 #[test]
 fn matmul_coop_kernel_writes_spirv() {
-    use crate::matmul::{coop_source, Layout};
+    use crate::matmul::{coop_direct_source, coop_source, Layout};
     let l = |t| Layout { t, vec: true };
-    for (a, b) in [
+    let sources = [
         (l(false), l(false)),
         (l(false), l(true)),
         (l(true), l(true)),
-    ] {
-        let src = coop_source(a, b, true);
+    ]
+    .map(|(a, b)| (format!("coop {a:?} {b:?}"), coop_source(a, b, true)));
+    let direct = ("coop direct".to_string(), coop_direct_source());
+    for (name, src) in sources.into_iter().chain([direct]) {
         let module = naga::front::wgsl::parse_str(&src).expect("parses");
         let info = naga::valid::Validator::new(
             naga::valid::ValidationFlags::all(),
@@ -365,7 +368,7 @@ fn matmul_coop_kernel_writes_spirv() {
             ..Default::default()
         };
         let words = naga::back::spv::write_vec(&module, &info, &options, None)
-            .unwrap_or_else(|e| panic!("SPIR-V for coop {a:?} {b:?}: {e}"));
+            .unwrap_or_else(|e| panic!("SPIR-V for {name}: {e}"));
         // OpCapability CooperativeMatrixKHR (6022).
         assert!(
             words.windows(2).any(|w| w == [(2 << 16) | 17, 6022]),
