@@ -158,9 +158,11 @@ fn w8(c: &mut Criterion) {
         .map(|i| gpu_array(&[k, k], 10 + i, Dtype::Float16))
         .collect();
     g.throughput(Throughput::BytesDecimal((8 * 2 * k * k) as u64));
-    bench(&mut g, &format!("gemv chain of 8 {k}x{k} f16 layers"), || {
-        layers.iter().try_fold(x.clone(), |y, w| y.matmul(w))
-    });
+    bench(
+        &mut g,
+        &format!("gemv chain of 8 {k}x{k} f16 layers"),
+        || layers.iter().try_fold(x.clone(), |y, w| y.matmul(w)),
+    );
     g.finish();
 }
 
