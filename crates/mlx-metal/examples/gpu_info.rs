@@ -86,6 +86,20 @@ fn time_gemv() -> Result<(), mlx_core::Error> {
     };
     let (x, w) = (on(k, &[1, k])?, on(k * k, &[k, k])?);
     mlx_core::eval(&[&x, &w])?;
+    // GPU_INFO_FILL=n: first create and drop n arrays of 256 MiB, as a
+    // program that ran large work before does (the pool caches them).
+    let fill: usize = std::env::var("GPU_INFO_FILL")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let mut held = Vec::new();
+    for _ in 0..fill {
+        let big = (&x.reshape(&[-1])?.sum(false)? * 0.0)?;
+        let big = mlx_core::ops::contiguous(&mlx_core::ops::broadcast_to(&big, &[128 << 20])?)?;
+        mlx_core::eval(&[&big])?;
+        held.push(big);
+    }
+    drop(held);
     let sync = |y: &Array| {
         y.index(&[mlx_core::ops::SliceArg::Index(0)])?
             .to_vec::<f32>()

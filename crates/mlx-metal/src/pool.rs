@@ -31,7 +31,7 @@ pub(crate) fn bucket(bytes: u64) -> u64 {
 /// Free buffers by bucket size, and how many bytes they hold.
 #[derive(Debug, Default)]
 pub(crate) struct Pool {
-    free: Mutex<Free>,
+    free: Mutex<Free<wgpu::Buffer>>,
     /// Cached bytes above which returned buffers are released instead.
     pub(crate) cap: u64,
     /// Bytes of every buffer that exists (in use or cached).
@@ -41,10 +41,49 @@ pub(crate) struct Pool {
     epoch: AtomicU64,
 }
 
-#[derive(Debug, Default)]
-struct Free {
-    by_size: HashMap<u64, Vec<wgpu::Buffer>>,
+#[derive(Debug)]
+struct Free<B> {
+    by_size: HashMap<u64, Vec<B>>,
     bytes: u64,
+}
+
+impl<B> Default for Free<B> {
+    fn default() -> Self {
+        Free {
+            by_size: HashMap::new(),
+            bytes: 0,
+        }
+    }
+}
+
+impl<B> Free<B> {
+    /// Evict cached buffers of at least `size` bytes, largest first, until
+    /// `size` more bytes fit under `cap`. Returns the evicted buffers with
+    /// their sizes, and whether `size` now fits. (A loop that returns
+    /// small buffers every step keeps them cached even when earlier work
+    /// filled the cache with large ones.)
+    fn make_room(&mut self, size: u64, cap: u64) -> (Vec<(u64, B)>, bool) {
+        let mut evicted = Vec::new();
+        while self.bytes + size > cap {
+            let largest = self
+                .by_size
+                .iter()
+                .filter(|(&s, v)| s >= size && !v.is_empty())
+                .map(|(&s, _)| s)
+                .max();
+            let Some(s) = largest else { break };
+            if let Some(b) = self.by_size.get_mut(&s).and_then(Vec::pop) {
+                self.bytes -= s;
+                evicted.push((s, b));
+            }
+        }
+        (evicted, self.bytes + size <= cap)
+    }
+
+    fn push(&mut self, size: u64, b: B) {
+        self.bytes += size;
+        self.by_size.entry(size).or_default().push(b);
+    }
 }
 
 impl Pool {
@@ -81,18 +120,30 @@ impl Pool {
         Some(buf)
     }
 
-    /// Return a buffer; released instead when the cache is full.
+    /// Return a buffer to the cache, releasing larger cached buffers when
+    /// it is full; released itself when it still does not fit.
     fn put(&self, buf: wgpu::Buffer) {
         let size = buf.size();
         let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
-        if free.bytes + size > self.cap || bucket(size) != size {
-            // Dropped: wgpu frees it once queued work is done.
-            self.held.fetch_sub(size, Ordering::Relaxed);
-            self.epoch.fetch_add(1, Ordering::Relaxed);
-            return;
+        let (evicted, fits) = if bucket(size) == size {
+            free.make_room(size, self.cap)
+        } else {
+            (Vec::new(), false)
+        };
+        // Released buffers are dropped: wgpu frees them once queued work
+        // that uses them is done.
+        for (s, _) in &evicted {
+            self.held.fetch_sub(*s, Ordering::Relaxed);
         }
-        free.bytes += size;
-        free.by_size.entry(size).or_default().push(buf);
+        if !fits {
+            self.held.fetch_sub(size, Ordering::Relaxed);
+        }
+        if !fits || !evicted.is_empty() {
+            self.epoch.fetch_add(1, Ordering::Relaxed);
+        }
+        if fits {
+            free.push(size, buf);
+        }
     }
 
     /// Release every cached buffer (e.g. before retrying an allocation
@@ -146,7 +197,30 @@ impl Drop for GpuBuffer {
 
 #[cfg(test)]
 mod tests {
-    use super::bucket;
+    use super::{bucket, Free};
+
+    #[test]
+    fn a_full_cache_evicts_larger_buffers_largest_first() {
+        let mut f: Free<u32> = Free::default();
+        f.push(64, 1);
+        f.push(256, 2);
+        f.push(128, 3);
+        // 448 cached under a cap of 460: 16 more bytes evict the 256.
+        let (ev, fits) = f.make_room(16, 460);
+        assert_eq!(ev, vec![(256, 2)]);
+        assert!(fits);
+        assert_eq!(f.bytes, 192);
+        // Room without eviction.
+        assert_eq!(f.make_room(64, 480), (vec![], true));
+        // Smaller cached buffers are kept for a larger one, which then
+        // does not fit.
+        let (ev, fits) = f.make_room(512, 480);
+        assert!(ev.is_empty() && !fits);
+        // Evicting the 128 then the 64 (largest first) makes room for 64.
+        let (ev, fits) = f.make_room(64, 64);
+        assert_eq!(ev, vec![(128, 3), (64, 1)]);
+        assert!(fits && f.bytes == 0);
+    }
 
     #[test]
     fn buckets_round_up_with_bounded_slack() {
