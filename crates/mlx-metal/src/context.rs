@@ -14,6 +14,12 @@ use wgpu::util::DeviceExt;
 /// Threads per workgroup of the 1-D elementwise kernels.
 pub(crate) const WG: u32 = 256;
 
+/// Uploads of at most this many bytes are shared by content.
+const SMALL_UPLOAD: usize = 64;
+
+/// Shared small uploads kept before the table is emptied.
+const MAX_CONSTS: usize = 1024;
+
 /// Dispatches recorded before an automatic submit (bounds the memory held
 /// by a very long graph's recorded commands).
 const MAX_PENDING: usize = 1024;
@@ -32,6 +38,8 @@ pub(crate) struct Gpu {
     pub(crate) coop_matrix: bool,
     pub(crate) pool: Arc<Pool>,
     pipelines: Mutex<HashMap<String, Arc<wgpu::ComputePipeline>>>,
+    /// Shared small uploads by content (see [`Gpu::upload`]).
+    consts: Mutex<HashMap<Vec<u8>, wgpu::Buffer>>,
     pending: Mutex<Pending>,
     errors: Arc<Mutex<Vec<String>>>,
     /// `[flag, index, axis size]` written by gathers on a bad index.
@@ -179,6 +187,7 @@ impl Gpu {
             limits,
             pool,
             pipelines: Mutex::default(),
+            consts: Mutex::default(),
             pending: Mutex::default(),
             errors,
             oob,
@@ -275,9 +284,33 @@ impl Gpu {
         Ok(GpuBuffer::new(buf, bytes, self.pool.clone()))
     }
 
-    /// A new buffer holding `bytes` (padded to its bucket).
+    /// A new buffer holding `bytes` (padded to its bucket). Small
+    /// contents (scalars, short vectors) are uploaded once and shared by
+    /// every array holding the same bytes: buffers are never written after
+    /// upload, and a repeated `x * 2.0` then neither creates a buffer nor
+    /// misses the bind-group cache.
     pub(crate) fn upload(&self, op: &'static str, bytes: &[u8]) -> Result<GpuBuffer> {
         self.check_size(op, bytes.len() as u64)?;
+        let len = bytes.len() as u64;
+        if bytes.len() <= SMALL_UPLOAD {
+            let mut consts = self.consts.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(buf) = consts.get(bytes) {
+                return Ok(GpuBuffer::shared(buf.clone(), len, self.pool.clone()));
+            }
+            if consts.len() >= MAX_CONSTS {
+                consts.clear();
+            }
+            let buf = self.create_init(bytes);
+            consts.insert(bytes.to_vec(), buf.clone());
+            return Ok(GpuBuffer::shared(buf, len, self.pool.clone()));
+        }
+        let buf = self.create_init(bytes);
+        self.pool.created(buf.size());
+        Ok(GpuBuffer::new(buf, len, self.pool.clone()))
+    }
+
+    /// A pool-usage buffer of `bytes`' bucket size starting with `bytes`.
+    fn create_init(&self, bytes: &[u8]) -> wgpu::Buffer {
         let size = bucket(bytes.len() as u64) as usize;
         let mut padded;
         let contents = if size == bytes.len() {
@@ -288,14 +321,12 @@ impl Gpu {
             padded.resize(size, 0);
             &padded[..]
         };
-        let buf = self
-            .device
+        self.device
             .create_buffer_init(&wgpu::util::BufferInitDescriptor {
                 label: None,
                 contents,
                 usage: USAGE,
-            });
-        Ok(GpuBuffer::new(buf, bytes.len() as u64, self.pool.clone()))
+            })
     }
 
     /// The compute pipeline for `key`, built from `source()` on first use.

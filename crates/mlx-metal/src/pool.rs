@@ -169,6 +169,9 @@ pub(crate) struct GpuBuffer {
     buf: Option<wgpu::Buffer>,
     pub(crate) len: u64,
     pool: Arc<Pool>,
+    /// Returned to the pool when dropped (false for a shared, read-only
+    /// buffer that a cache owns).
+    pooled: bool,
 }
 
 impl GpuBuffer {
@@ -178,6 +181,18 @@ impl GpuBuffer {
             buf: Some(buf),
             len,
             pool,
+            pooled: true,
+        }
+    }
+
+    /// A handle to a buffer owned elsewhere and never written (it does
+    /// not go back to the pool when dropped).
+    pub(crate) fn shared(buf: wgpu::Buffer, len: u64, pool: Arc<Pool>) -> GpuBuffer {
+        GpuBuffer {
+            buf: Some(buf),
+            len,
+            pool,
+            pooled: false,
         }
     }
 
@@ -190,7 +205,9 @@ impl GpuBuffer {
 impl Drop for GpuBuffer {
     fn drop(&mut self) {
         if let Some(buf) = self.buf.take() {
-            self.pool.put(buf);
+            if self.pooled {
+                self.pool.put(buf);
+            }
         }
     }
 }

@@ -27,6 +27,34 @@ fn on_gpu(v: Vec<f32>, shape: &[usize]) -> Array {
 }
 
 #[test]
+fn uploads_are_counted_and_scalars_shared() {
+    let Some((g, _one)) = gpu() else { return };
+    g.clear_cache();
+    let before = g.held_bytes();
+    // A 1 MiB upload counts while it exists and while the pool caches it,
+    // and clearing the cache gives it back (no wrap-around below zero).
+    let big = on_gpu(vec![1.5; 1 << 18], &[1 << 18]);
+    assert!(g.held_bytes() >= before + (1 << 20));
+    drop(big);
+    g.clear_cache();
+    assert_eq!(g.held_bytes(), before);
+    // The same scalar operand many times: right values, and no buffer
+    // per use (shared small uploads are not pool buffers).
+    let x = on_gpu(vec![1.0, 2.0, 3.0, 4.0], &[4]);
+    for k in 0..50 {
+        let y = ((&x * 2.0f32).unwrap() + k as f32).unwrap();
+        let want: Vec<f32> = [1.0f32, 2.0, 3.0, 4.0]
+            .iter()
+            .map(|v| v * 2.0 + k as f32)
+            .collect();
+        assert_eq!(y.to_vec::<f32>().unwrap(), want);
+    }
+    drop(x);
+    g.clear_cache();
+    assert_eq!(g.held_bytes(), before);
+}
+
+#[test]
 fn a_training_like_loop_holds_a_steady_footprint() {
     let Some((g, _one)) = gpu() else { return };
     let w = on_gpu(
