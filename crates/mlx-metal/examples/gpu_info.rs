@@ -1,7 +1,8 @@
 //! Print the GPU adapter the backend picks and check one small eval
-//! against values computed by hand.
+//! against values computed by hand; optional timings outside criterion.
 //!
-//! `cargo run -p mlx-metal --example gpu_info`
+//! `cargo run -p mlx-metal --example gpu_info [--time] [--overhead]
+//! [--gemv] [--matmul]` (see docs/gpu.md).
 
 use mlx_core::{Array, Device, HostData};
 
