@@ -371,6 +371,15 @@ fn write_tile(stage: u32, lane: u32, obase: u32, gm0: u32, gn0: u32) {
     }
 }
 
+// Write accumulator c (output rows gm.., columns gn..) through this
+// subgroup's slice of Cs at `stage`.
+fn emit_tile(c: coop_mat16x16<f32, C>, stage: u32, lane: u32, obase: u32, gm: u32, gn: u32) {
+    coopStoreT(c, &Cs[stage], 16u);
+    workgroupBarrier();
+    write_tile(stage, lane, obase, gm, gn);
+    workgroupBarrier();
+}
+
 //@ section coop
 // 128x128 output tile per workgroup of 8 subgroups (2 along M x 4 along
 // N), each owning 64x32 outputs as 4x2 cooperative 16x16 f32
@@ -570,38 +579,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     let stage = sg * 256u;
     let gm = m0 + wm * 64u;
     let gn = n0 + wn * 32u;
-    coopStoreT(c00, &Cs[stage], 16u);
-    workgroupBarrier();
-    write_tile(stage, lane, obase, gm + 0u, gn + 0u);
-    workgroupBarrier();
-    coopStoreT(c01, &Cs[stage], 16u);
-    workgroupBarrier();
-    write_tile(stage, lane, obase, gm + 0u, gn + 16u);
-    workgroupBarrier();
-    coopStoreT(c10, &Cs[stage], 16u);
-    workgroupBarrier();
-    write_tile(stage, lane, obase, gm + 16u, gn + 0u);
-    workgroupBarrier();
-    coopStoreT(c11, &Cs[stage], 16u);
-    workgroupBarrier();
-    write_tile(stage, lane, obase, gm + 16u, gn + 16u);
-    workgroupBarrier();
-    coopStoreT(c20, &Cs[stage], 16u);
-    workgroupBarrier();
-    write_tile(stage, lane, obase, gm + 32u, gn + 0u);
-    workgroupBarrier();
-    coopStoreT(c21, &Cs[stage], 16u);
-    workgroupBarrier();
-    write_tile(stage, lane, obase, gm + 32u, gn + 16u);
-    workgroupBarrier();
-    coopStoreT(c30, &Cs[stage], 16u);
-    workgroupBarrier();
-    write_tile(stage, lane, obase, gm + 48u, gn + 0u);
-    workgroupBarrier();
-    coopStoreT(c31, &Cs[stage], 16u);
-    workgroupBarrier();
-    write_tile(stage, lane, obase, gm + 48u, gn + 16u);
-    workgroupBarrier();
+    emit_tile(c00, stage, lane, obase, gm + 0u, gn + 0u);
+    emit_tile(c01, stage, lane, obase, gm + 0u, gn + 16u);
+    emit_tile(c10, stage, lane, obase, gm + 16u, gn + 0u);
+    emit_tile(c11, stage, lane, obase, gm + 16u, gn + 16u);
+    emit_tile(c20, stage, lane, obase, gm + 32u, gn + 0u);
+    emit_tile(c21, stage, lane, obase, gm + 32u, gn + 16u);
+    emit_tile(c30, stage, lane, obase, gm + 48u, gn + 0u);
+    emit_tile(c31, stage, lane, obase, gm + 48u, gn + 16u);
 }
 
 //@ section coop_direct
@@ -686,69 +671,22 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
 
     let obase = z * M * N;
     let stage = sg * 256u;
-    coopStoreT(c00, &Cs[stage], 16u);
-    workgroupBarrier();
-    write_tile(stage, lane, obase, gm + 0u, gn + 0u);
-    workgroupBarrier();
-    coopStoreT(c01, &Cs[stage], 16u);
-    workgroupBarrier();
-    write_tile(stage, lane, obase, gm + 0u, gn + 16u);
-    workgroupBarrier();
-    coopStoreT(c02, &Cs[stage], 16u);
-    workgroupBarrier();
-    write_tile(stage, lane, obase, gm + 0u, gn + 32u);
-    workgroupBarrier();
-    coopStoreT(c03, &Cs[stage], 16u);
-    workgroupBarrier();
-    write_tile(stage, lane, obase, gm + 0u, gn + 48u);
-    workgroupBarrier();
-    coopStoreT(c10, &Cs[stage], 16u);
-    workgroupBarrier();
-    write_tile(stage, lane, obase, gm + 16u, gn + 0u);
-    workgroupBarrier();
-    coopStoreT(c11, &Cs[stage], 16u);
-    workgroupBarrier();
-    write_tile(stage, lane, obase, gm + 16u, gn + 16u);
-    workgroupBarrier();
-    coopStoreT(c12, &Cs[stage], 16u);
-    workgroupBarrier();
-    write_tile(stage, lane, obase, gm + 16u, gn + 32u);
-    workgroupBarrier();
-    coopStoreT(c13, &Cs[stage], 16u);
-    workgroupBarrier();
-    write_tile(stage, lane, obase, gm + 16u, gn + 48u);
-    workgroupBarrier();
-    coopStoreT(c20, &Cs[stage], 16u);
-    workgroupBarrier();
-    write_tile(stage, lane, obase, gm + 32u, gn + 0u);
-    workgroupBarrier();
-    coopStoreT(c21, &Cs[stage], 16u);
-    workgroupBarrier();
-    write_tile(stage, lane, obase, gm + 32u, gn + 16u);
-    workgroupBarrier();
-    coopStoreT(c22, &Cs[stage], 16u);
-    workgroupBarrier();
-    write_tile(stage, lane, obase, gm + 32u, gn + 32u);
-    workgroupBarrier();
-    coopStoreT(c23, &Cs[stage], 16u);
-    workgroupBarrier();
-    write_tile(stage, lane, obase, gm + 32u, gn + 48u);
-    workgroupBarrier();
-    coopStoreT(c30, &Cs[stage], 16u);
-    workgroupBarrier();
-    write_tile(stage, lane, obase, gm + 48u, gn + 0u);
-    workgroupBarrier();
-    coopStoreT(c31, &Cs[stage], 16u);
-    workgroupBarrier();
-    write_tile(stage, lane, obase, gm + 48u, gn + 16u);
-    workgroupBarrier();
-    coopStoreT(c32, &Cs[stage], 16u);
-    workgroupBarrier();
-    write_tile(stage, lane, obase, gm + 48u, gn + 32u);
-    workgroupBarrier();
-    coopStoreT(c33, &Cs[stage], 16u);
-    workgroupBarrier();
-    write_tile(stage, lane, obase, gm + 48u, gn + 48u);
+    emit_tile(c00, stage, lane, obase, gm + 0u, gn + 0u);
+    emit_tile(c01, stage, lane, obase, gm + 0u, gn + 16u);
+    emit_tile(c02, stage, lane, obase, gm + 0u, gn + 32u);
+    emit_tile(c03, stage, lane, obase, gm + 0u, gn + 48u);
+    emit_tile(c10, stage, lane, obase, gm + 16u, gn + 0u);
+    emit_tile(c11, stage, lane, obase, gm + 16u, gn + 16u);
+    emit_tile(c12, stage, lane, obase, gm + 16u, gn + 32u);
+    emit_tile(c13, stage, lane, obase, gm + 16u, gn + 48u);
+    emit_tile(c20, stage, lane, obase, gm + 32u, gn + 0u);
+    emit_tile(c21, stage, lane, obase, gm + 32u, gn + 16u);
+    emit_tile(c22, stage, lane, obase, gm + 32u, gn + 32u);
+    emit_tile(c23, stage, lane, obase, gm + 32u, gn + 48u);
+    emit_tile(c30, stage, lane, obase, gm + 48u, gn + 0u);
+    emit_tile(c31, stage, lane, obase, gm + 48u, gn + 16u);
+    emit_tile(c32, stage, lane, obase, gm + 48u, gn + 32u);
+    emit_tile(c33, stage, lane, obase, gm + 48u, gn + 48u);
 }
 
 //@ section x.v4
@@ -845,93 +783,110 @@ fn y_unit(i: u32, ni: u32, base: i32, si: i32) -> U8 {
     return u;
 }
 
-//@ section gemv_axpy
-// 256 threads = TJ (j) x TK (k), TK = 256 / TJ: each thread owns 8
-// consecutive outputs and walks rows k = tk, tk + TK, ... of its split;
-// the TK partial sums per output are added by a tree in workgroup memory.
-// TJ * 8 outputs per workgroup (TJ from the host: fewer outputs per
-// workgroup give more workgroups without splitting K).
-const TK: u32 = 256u / TJ;
-var<workgroup> red: array<vec4<f32>, 512>;
+//@ section gemv.axpy_common
+// Shared by `gemv_axpy` and `gemv_axpy_fast`: WGS threads = TJ (j) x TK
+// (k), TK = WGS / TJ; each thread owns 8 consecutive outputs and walks
+// rows k = tk, tk + TK, ... of its K split; the TK partial sums per output
+// are added by a tree in workgroup memory. TJ * 8 outputs per workgroup
+// (TJ from the host: fewer outputs per workgroup give more workgroups
+// without splitting K).
+const TK: u32 = WGS / TJ;
+var<workgroup> red: array<vec4<f32>, 2u * WGS>;
 
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-    let nout = p[0];
-    let K = p[1];
-    let sk = pi(3u);
-    let sj = pi(4u);
-    let ysk = pi(6u);
+// A thread's place: lid = tk * TJ + tj, outputs j .. j + 8 of batch z,
+// rows k_lo .. k_hi of split s; x and y bases include the batch offsets.
+struct Axpy {
+    nout: u32,
+    K: u32,
+    sk: i32,
+    sj: i32,
+    ysk: i32,
+    z: u32,
+    xb: i32,
+    yb: i32,
+    tk: u32,
+    j: u32,
+    s: u32,
+    k_lo: u32,
+    k_hi: u32,
+}
+
+fn axpy_place(wid: vec3<u32>, lid: u32) -> Axpy {
     let z = wid.z + p[9];
     let bo = batch_offsets(z, 10u);
-    let xb = pi(2u) + bo.x;
-    let yb = pi(5u) + bo.y;
-    let tj = lid % TJ;
-    let tk = lid / TJ;
-    let j = wid.x * (TJ * 8u) + tj * 8u;
-    let s = wid.y;
-    let k_lo = s * p[8];
-    let k_hi = min(K, k_lo + p[8]);
+    let k_lo = wid.y * p[8];
+    return Axpy(p[0], p[1], pi(3u), pi(4u), pi(6u), z, pi(2u) + bo.x, pi(5u) + bo.y,
+                lid / TJ, wid.x * (TJ * 8u) + (lid % TJ) * 8u, wid.y, k_lo,
+                min(p[1], k_lo + p[8]));
+}
 
-    var lo = vec4<f32>(0.0);
-    var hi = vec4<f32>(0.0);
-    var k = k_lo + tk;
-    loop {
-        if (k + 3u * TK >= k_hi) {
-            break;
-        }
-        let u0 = x_unit(k, j, K, nout, xb, sk, sj);
-        let u1 = x_unit(k + TK, j, K, nout, xb, sk, sj);
-        let u2 = x_unit(k + 2u * TK, j, K, nout, xb, sk, sj);
-        let u3 = x_unit(k + 3u * TK, j, K, nout, xb, sk, sj);
-        let y0 = y_at(u32(yb + i32(k) * ysk));
-        let y1 = y_at(u32(yb + i32(k + TK) * ysk));
-        let y2 = y_at(u32(yb + i32(k + 2u * TK) * ysk));
-        let y3 = y_at(u32(yb + i32(k + 3u * TK) * ysk));
-        lo += y0 * u0.lo + y1 * u1.lo + y2 * u2.lo + y3 * u3.lo;
-        hi += y0 * u0.hi + y1 * u1.hi + y2 * u2.hi + y3 * u3.hi;
-        k += 4u * TK;
-    }
-    loop {
-        if (k >= k_hi) {
-            break;
-        }
-        let u = x_unit(k, j, K, nout, xb, sk, sj);
-        let yk = y_at(u32(yb + i32(k) * ysk));
-        lo += yk * u.lo;
-        hi += yk * u.hi;
-        k += TK;
-    }
+// Add the workgroup's partial sums (lo, hi) of each thread's 8 outputs
+// over its k-rows and emit them from row 0 (every thread calls this).
+fn axpy_finish(lid: u32, a: Axpy, lo: vec4<f32>, hi: vec4<f32>) {
     red[lid * 2u] = lo;
     red[lid * 2u + 1u] = hi;
     workgroupBarrier();
-    // lid = tk * TJ + tj: halve the k-rows until row 0 holds the sums.
+    // Halve the k-rows until row 0 holds the sums.
     for (var half = TK / 2u; half > 0u; half = half / 2u) {
-        if (tk < half) {
+        if (a.tk < half) {
             let o = (lid + half * TJ) * 2u;
             red[lid * 2u] += red[o];
             red[lid * 2u + 1u] += red[o + 1u];
         }
         workgroupBarrier();
     }
-    if (tk == 0u) {
+    if (a.tk == 0u) {
         let sum = array<vec4<f32>, 2>(red[lid * 2u], red[lid * 2u + 1u]);
         for (var c = 0u; c < 8u; c++) {
-            if (j + c < nout) {
-                emit(z, s, j + c, sum[c / 4u][c % 4u]);
+            if (a.j + c < a.nout) {
+                emit(a.z, a.s, a.j + c, sum[c / 4u][c % 4u]);
             }
         }
     }
 }
 
-//@ section gemv_axpy_fast
-// `gemv_axpy` for whole 8-output units read as vectors (X_VEC and NOUT a
-// multiple of 8): the row loop has no bounds checks and issues the loads
-// of eight rows before using any, so each thread keeps eight loads in
-// flight (a matrix-vector product is bound by memory latency). WGS
-// threads per workgroup, TJ along the outputs.
-const TK: u32 = WGS / TJ;
-var<workgroup> red: array<vec4<f32>, 2u * WGS>;
+//@ section gemv_axpy
+// Any layout and output count (x read through `x_unit`, bounds checked).
+@compute @workgroup_size(WGS)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+    let a = axpy_place(wid, lid);
+    var lo = vec4<f32>(0.0);
+    var hi = vec4<f32>(0.0);
+    var k = a.k_lo + a.tk;
+    loop {
+        if (k + 3u * TK >= a.k_hi) {
+            break;
+        }
+        let u0 = x_unit(k, a.j, a.K, a.nout, a.xb, a.sk, a.sj);
+        let u1 = x_unit(k + TK, a.j, a.K, a.nout, a.xb, a.sk, a.sj);
+        let u2 = x_unit(k + 2u * TK, a.j, a.K, a.nout, a.xb, a.sk, a.sj);
+        let u3 = x_unit(k + 3u * TK, a.j, a.K, a.nout, a.xb, a.sk, a.sj);
+        let y0 = y_at(u32(a.yb + i32(k) * a.ysk));
+        let y1 = y_at(u32(a.yb + i32(k + TK) * a.ysk));
+        let y2 = y_at(u32(a.yb + i32(k + 2u * TK) * a.ysk));
+        let y3 = y_at(u32(a.yb + i32(k + 3u * TK) * a.ysk));
+        lo += y0 * u0.lo + y1 * u1.lo + y2 * u2.lo + y3 * u3.lo;
+        hi += y0 * u0.hi + y1 * u1.hi + y2 * u2.hi + y3 * u3.hi;
+        k += 4u * TK;
+    }
+    loop {
+        if (k >= a.k_hi) {
+            break;
+        }
+        let u = x_unit(k, a.j, a.K, a.nout, a.xb, a.sk, a.sj);
+        let yk = y_at(u32(a.yb + i32(k) * a.ysk));
+        lo += yk * u.lo;
+        hi += yk * u.hi;
+        k += TK;
+    }
+    axpy_finish(lid, a, lo, hi);
+}
 
+//@ section gemv_axpy_fast
+// Whole 8-output units read as vectors (X_VEC and NOUT a multiple of 8):
+// the row loop has no bounds checks and issues the loads of eight rows
+// before using any, so each thread keeps eight loads in flight (a
+// matrix-vector product is bound by memory latency).
 fn row(base: i32, k: u32, sk: i32) -> U8 {
     return x_vec(u32(base + i32(k) * sk));
 }
@@ -942,28 +897,17 @@ fn yk(yb: i32, k: u32, ysk: i32) -> f32 {
 
 @compute @workgroup_size(WGS)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-    let nout = p[0];
-    let K = p[1];
-    let sk = pi(3u);
-    let ysk = pi(6u);
-    let z = wid.z + p[9];
-    let bo = batch_offsets(z, 10u);
-    let xb = pi(2u) + bo.x;
-    let yb = pi(5u) + bo.y;
-    let tj = lid % TJ;
-    let tk = lid / TJ;
-    let j = wid.x * (TJ * 8u) + tj * 8u;
-    let s = wid.y;
-    let k_lo = s * p[8];
-    let k_hi = min(K, k_lo + p[8]);
-
+    let a = axpy_place(wid, lid);
+    let sk = a.sk;
+    let ysk = a.ysk;
+    let yb = a.yb;
     var lo = vec4<f32>(0.0);
     var hi = vec4<f32>(0.0);
-    if (j < nout) {
-        let base = xb + i32(j);
-        var k = k_lo + tk;
+    if (a.j < a.nout) {
+        let base = a.xb + i32(a.j);
+        var k = a.k_lo + a.tk;
         loop {
-            if (k + 7u * TK >= k_hi) {
+            if (k + 7u * TK >= a.k_hi) {
                 break;
             }
             let u0 = row(base, k, sk);
@@ -989,7 +933,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
             k += 8u * TK;
         }
         loop {
-            if (k >= k_hi) {
+            if (k >= a.k_hi) {
                 break;
             }
             let u = row(base, k, sk);
@@ -999,24 +943,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
             k += TK;
         }
     }
-    red[lid * 2u] = lo;
-    red[lid * 2u + 1u] = hi;
-    workgroupBarrier();
-    // lid = tk * TJ + tj: halve the k-rows until row 0 holds the sums.
-    for (var half = TK / 2u; half > 0u; half = half / 2u) {
-        if (tk < half) {
-            let o = (lid + half * TJ) * 2u;
-            red[lid * 2u] += red[o];
-            red[lid * 2u + 1u] += red[o + 1u];
-        }
-        workgroupBarrier();
-    }
-    if (tk == 0u && j < nout) {
-        let sum = array<vec4<f32>, 2>(red[lid * 2u], red[lid * 2u + 1u]);
-        for (var c = 0u; c < 8u; c++) {
-            emit(z, s, j + c, sum[c / 4u][c % 4u]);
-        }
-    }
+    axpy_finish(lid, a, lo, hi);
 }
 
 //@ section gemv_dot

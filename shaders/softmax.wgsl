@@ -23,6 +23,13 @@ fn x_at(base: i32, r: u32) -> f32 {
     return f32(ld_a(a[u32(base + i32(r) * bitcast<i32>(p[3]))]));
 }
 
+// Elements r, r + TPR, r + 2 TPR, r + 3 TPR of the row at `base`, loaded
+// together (a long row is bound by loads in flight).
+fn x4(base: i32, r: u32) -> vec4<f32> {
+    return vec4<f32>(x_at(base, r), x_at(base, r + TPR), x_at(base, r + 2u * TPR),
+                     x_at(base, r + 3u * TPR));
+}
+
 // NaN-propagating max.
 fn fmax(x: f32, y: f32) -> f32 {
     return select(y, x, x > y || is_nan(x));
@@ -97,26 +104,23 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         }
     } else if (valid) {
         // Online max and sum in one read: rescale the sum when the max
-        // grows. Four elements per step, loaded together (a long row is
-        // bound by loads in flight).
+        // grows. Four elements per step.
         var so = 0.0;
         var r = t;
         loop {
             if (r + 3u * TPR >= n) {
                 break;
             }
-            let v0 = x_at(base, r);
-            let v1 = x_at(base, r + TPR);
-            let v2 = x_at(base, r + 2u * TPR);
-            let v3 = x_at(base, r + 3u * TPR);
-            let mx = fmax(fmax(v0, v1), fmax(v2, v3));
+            let v = x4(base, r);
+            let mx = fmax(fmax(v.x, v.y), fmax(v.z, v.w));
             if (mx > m) {
                 so = so * exp(m - mx);
                 m = mx;
             }
             // While m is -inf every element so far was -inf (adds 0).
             if (m > -inf_f32()) {
-                so = so + exp(v0 - m) + exp(v1 - m) + exp(v2 - m) + exp(v3 - m);
+                let e = exp(v - vec4<f32>(m));
+                so = so + e.x + e.y + e.z + e.w;
             }
             m = fmax(m, mx);
             r = r + 4u * TPR;
@@ -168,14 +172,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
             if (r + 3u * TPR >= n) {
                 break;
             }
-            let v0 = x_at(base, r);
-            let v1 = x_at(base, r + TPR);
-            let v2 = x_at(base, r + 2u * TPR);
-            let v3 = x_at(base, r + 3u * TPR);
-            out[obase + r] = st_out(select(exp(v0 - m) * inv, nan_f32(), bad));
-            out[obase + r + TPR] = st_out(select(exp(v1 - m) * inv, nan_f32(), bad));
-            out[obase + r + 2u * TPR] = st_out(select(exp(v2 - m) * inv, nan_f32(), bad));
-            out[obase + r + 3u * TPR] = st_out(select(exp(v3 - m) * inv, nan_f32(), bad));
+            let y = select(exp(x4(base, r) - vec4<f32>(m)) * inv, vec4<f32>(nan_f32()), bad);
+            out[obase + r] = st_out(y.x);
+            out[obase + r + TPR] = st_out(y.y);
+            out[obase + r + 2u * TPR] = st_out(y.z);
+            out[obase + r + 3u * TPR] = st_out(y.w);
             r = r + 4u * TPR;
         }
         for (; r < n; r = r + TPR) {

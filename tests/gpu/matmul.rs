@@ -2,15 +2,47 @@
 //! operands, `M == 1`, 1-D operands, empty dimensions, mixed dtypes.
 
 use crate::check::{check, run_both, In, Tol};
-use crate::strategies::{broadcastable_from, input_of, Domain, GPU_FLOATS};
+use crate::strategies::{broadcastable_from, input_of, Domain, InputSpec, GPU_FLOATS};
 use mlx::ops;
-use mlx::{Array, Dtype};
+use mlx::{Array, Device, Dtype};
 use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
 
 /// The largest `|x|` of `a` (at least 1).
 fn max_abs(a: &Array) -> f64 {
     let h = a.to_host_data().expect("cpu input evaluates");
     (0..h.len()).map(|i| h.get_f64(i).abs()).fold(1.0, f64::max)
+}
+
+/// `a @ b` on both backends, inputs in [-2, 2], within the accumulation
+/// tolerance of K terms of the inputs' size.
+fn product_matches(
+    gpu: Device,
+    (a, da): (&InputSpec, Dtype),
+    (b, db): (&InputSpec, Dtype),
+) -> Result<(), TestCaseError> {
+    let domain = Domain::new(-2.0, 2.0, -3, 3).finite();
+    let k = a.shape.last().copied().unwrap_or(0) as f64;
+    run_both(
+        gpu,
+        "matmul",
+        &[
+            In {
+                spec: a,
+                dtype: da,
+                domain,
+            },
+            In {
+                spec: b,
+                dtype: db,
+                domain,
+            },
+        ],
+        &|x| Tol::Accum {
+            scale: k * max_abs(&x[0]) * max_abs(&x[1]),
+        },
+        &|x| ops::matmul(&x[0], &x[1]),
+    )
 }
 
 /// The shapes of `a` and `b`: `[batch_a.., M, K]` and `[batch_b.., K, N]`
@@ -56,28 +88,7 @@ fn matmul_matches_cpu() {
         prop_oneof![4 => Just(None), 1 => dtypes().prop_map(Some), 1 => Just(Some(Dtype::Int32))],
     );
     check(64, s, |gpu, ((a, b), dt, dt_b)| {
-        let domain = Domain::new(-2.0, 2.0, -3, 3).finite();
-        let k = a.shape.last().copied().unwrap_or(0) as f64;
-        run_both(
-            gpu,
-            "matmul",
-            &[
-                In {
-                    spec: &a,
-                    dtype: dt,
-                    domain,
-                },
-                In {
-                    spec: &b,
-                    dtype: dt_b.unwrap_or(dt),
-                    domain,
-                },
-            ],
-            &|x| Tol::Accum {
-                scale: k * max_abs(&x[0]) * max_abs(&x[1]),
-            },
-            &|x| ops::matmul(&x[0], &x[1]),
-        )
+        product_matches(gpu, (&a, dt), (&b, dt_b.unwrap_or(dt)))
     });
 }
 
@@ -111,28 +122,7 @@ fn gemv_sizes_match_cpu() {
         },
     );
     check(12, s, |gpu, ((x, w), dt)| {
-        let domain = Domain::new(-2.0, 2.0, -3, 3).finite();
-        let k = x.shape.last().copied().unwrap_or(0) as f64;
-        run_both(
-            gpu,
-            "matmul",
-            &[
-                In {
-                    spec: &x,
-                    dtype: dt,
-                    domain,
-                },
-                In {
-                    spec: &w,
-                    dtype: dt,
-                    domain,
-                },
-            ],
-            &|a| Tol::Accum {
-                scale: k * max_abs(&a[0]) * max_abs(&a[1]),
-            },
-            &|a| ops::matmul(&a[0], &a[1]),
-        )
+        product_matches(gpu, (&x, dt), (&w, dt))
     });
 }
 
@@ -152,27 +142,6 @@ fn whole_tile_products_match_cpu() {
         .prop_flat_map(|(a, b)| (input_of(a), input_of(b)))
         .prop_flat_map(move |ab| (Just(ab), dtypes.clone()));
     check(6, s, |gpu, ((a, b), dt)| {
-        let domain = Domain::new(-2.0, 2.0, -3, 3).finite();
-        let k = a.shape.last().copied().unwrap_or(0) as f64;
-        run_both(
-            gpu,
-            "matmul",
-            &[
-                In {
-                    spec: &a,
-                    dtype: dt,
-                    domain,
-                },
-                In {
-                    spec: &b,
-                    dtype: dt,
-                    domain,
-                },
-            ],
-            &|x| Tol::Accum {
-                scale: k * max_abs(&x[0]) * max_abs(&x[1]),
-            },
-            &|x| ops::matmul(&x[0], &x[1]),
-        )
+        product_matches(gpu, (&a, dt), (&b, dt))
     });
 }

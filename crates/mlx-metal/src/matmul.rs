@@ -150,26 +150,31 @@ pub(crate) fn gemv_source(
     tj: u32,
 ) -> String {
     let h = dtype == Dtype::Float16;
+    let (threads, kernel) = match kind {
+        Gemv::Axpy => (256, "gemv_axpy"),
+        Gemv::AxpyFast => (AXPY_FAST_THREADS, "gemv_axpy_fast"),
+        Gemv::Dot => (256, "gemv_dot"),
+    };
+    let mut sections = vec![
+        sec(if h { "x.h8" } else { "x.v4" }),
+        sec(if h { "y.h8" } else { "y.v4" }),
+        sec(if split { "gemv.partial" } else { "gemv.final" }),
+        sec("gemv.units"),
+    ];
+    if kind != Gemv::Dot {
+        sections.push(sec("gemv.axpy_common"));
+    }
+    sections.push(sec(kernel));
     compose(
         &[("x", dtype), ("y", dtype), ("out", dtype)],
         &[
             ("X_VEC", flag(x_vec)),
             ("Y_VEC", flag(y_vec)),
             ("TJ", format!("{tj}u")),
-            ("WGS", format!("{AXPY_FAST_THREADS}u")),
+            ("WGS", format!("{threads}u")),
         ],
         shader::MATMUL,
-        &[
-            sec(if h { "x.h8" } else { "x.v4" }),
-            sec(if h { "y.h8" } else { "y.v4" }),
-            sec(if split { "gemv.partial" } else { "gemv.final" }),
-            sec("gemv.units"),
-            sec(match kind {
-                Gemv::Axpy => "gemv_axpy",
-                Gemv::AxpyFast => "gemv_axpy_fast",
-                Gemv::Dot => "gemv_dot",
-            }),
-        ],
+        &sections,
     )
 }
 
@@ -403,38 +408,32 @@ fn product(gpu: &Gpu, a: &View, b: &View, out: OutSpec, emulate_coop: bool) -> R
     let bufs = [abuf, bbuf, &ob];
 
     let coop = emulate_coop || coop_available(gpu);
-    if dtype == Dtype::Float16 && coop && direct_tiles(m, n, k, &ao, &bo) {
-        let key = format!("matmul.coop_direct|{}", emulate_coop as u8);
-        let source = || {
-            let src = coop_direct_source();
-            #[cfg(test)]
-            if emulate_coop {
-                return tests::emulate_coop_direct(&src);
-            }
-            src
-        };
-        let pipeline = gpu.pipeline(&key, source).map_err(|e| Error::Device {
-            op: OP,
-            msg: format!(
-                "the cooperative-matrix float16 kernel failed to build on {} ({e}); \
-                     set MLX_WGPU_NO_COOP=1 to use the portable kernel",
-                gpu.info.name
-            ),
-        })?;
-        dispatch_batched(gpu, &pipeline, &mut params, &bufs, n / 128, m / 128, batch)?;
-        return Ok(storage(ob, out));
-    }
     if dtype == Dtype::Float16 && m >= 16 && n >= 16 && coop {
+        // Whole tiles of row-major operands load straight from the
+        // buffers; the rest is staged through workgroup memory.
+        let direct = direct_tiles(m, n, k, &ao, &bo);
         let (la, lb, ov) = (ao.layout(8), bo.layout(8), n % 8 == 0);
-        let key = format!(
-            "matmul.coop|{}{}{}{}{}{}",
-            la.t as u8, la.vec as u8, lb.t as u8, lb.vec as u8, ov as u8, emulate_coop as u8
-        );
+        let key = if direct {
+            format!("matmul.coop_direct|{}", emulate_coop as u8)
+        } else {
+            format!(
+                "matmul.coop|{}{}{}{}{}{}",
+                la.t as u8, la.vec as u8, lb.t as u8, lb.vec as u8, ov as u8, emulate_coop as u8
+            )
+        };
         let source = || {
-            let src = coop_source(la, lb, ov);
+            let src = if direct {
+                coop_direct_source()
+            } else {
+                coop_source(la, lb, ov)
+            };
             #[cfg(test)]
             if emulate_coop {
-                return tests::emulate_coop(&src);
+                return if direct {
+                    tests::emulate_coop_direct(&src)
+                } else {
+                    tests::emulate_coop(&src)
+                };
             }
             src
         };
@@ -657,18 +656,11 @@ mod tests {
             "emu_load_c(0u)",
         );
         swap("coopMultiplyAdd(", "emu_mma(");
-        for i in 0..4 {
-            for j in 0..4 {
-                let store = format!("coopStoreT(c{i}{j}, &Cs[stage], 16u)");
-                if s.contains(&store) {
-                    s = s.replace(&store, &format!("emu_store_c(c{i}{j}, stage)"));
-                }
-            }
-        }
-        let mut swap = |from: &str, to: &str| {
-            assert!(s.contains(from), "coop kernel no longer contains {from:?}");
-            s = s.replace(from, to);
-        };
+        swap(
+            "fn emit_tile(c: coop_mat16x16<f32, C>,",
+            "fn emit_tile(c: EM,",
+        );
+        swap("coopStoreT(c, &Cs[stage], 16u)", "emu_store_c(c, stage)");
         swap(
             ",\n        @builtin(subgroup_id) sg: u32, @builtin(subgroup_invocation_id) lane: u32)",
             ")",
