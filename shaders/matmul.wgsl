@@ -357,8 +357,10 @@ fn out8(at: u32, n: u32, nn: u32, lo: vec4<f32>, hi: vec4<f32>) {
 var<workgroup> Cs: array<f32, 2048>;
 
 // Write the 16x16 tile a subgroup just stored at Cs[stage] (rows gm0..,
-// columns gn0..): each lane writes 8 consecutive outputs of one row.
-fn write_tile(stage: u32, lane: u32, obase: u32, gm0: u32, gn0: u32) {
+// columns gn0..): each lane writes 8 consecutive outputs of one row, those
+// at rows >= keep.x and columns >= keep.y (a tile moved back to stay in
+// bounds writes only what its neighbour does not).
+fn write_tile(stage: u32, lane: u32, obase: u32, gm0: u32, gn0: u32, keep: vec2<u32>) {
     let r = lane / 2u;
     let col = (lane % 2u) * 8u;
     let at = stage + r * 16u + col;
@@ -366,17 +368,18 @@ fn write_tile(stage: u32, lane: u32, obase: u32, gm0: u32, gn0: u32) {
     let hi = vec4<f32>(Cs[at + 4u], Cs[at + 5u], Cs[at + 6u], Cs[at + 7u]);
     let gm = gm0 + r;
     let gn = gn0 + col;
-    if (gm < p[0]) {
+    if (gm < p[0] && gm >= keep.x && gn >= keep.y) {
         out8(obase + gm * p[1] + gn, gn, p[1], lo, hi);
     }
 }
 
-// Write accumulator c (output rows gm.., columns gn..) through this
-// subgroup's slice of Cs at `stage`.
-fn emit_tile(c: coop_mat16x16<f32, C>, stage: u32, lane: u32, obase: u32, gm: u32, gn: u32) {
+// Write accumulator c (output rows gm.., columns gn..; only rows >=
+// keep.x and columns >= keep.y) through this subgroup's slice of Cs.
+fn emit_tile(c: coop_mat16x16<f32, C>, stage: u32, lane: u32, obase: u32, gm: u32, gn: u32,
+             keep: vec2<u32>) {
     coopStoreT(c, &Cs[stage], 16u);
     workgroupBarrier();
-    write_tile(stage, lane, obase, gm, gn);
+    write_tile(stage, lane, obase, gm, gn, keep);
     workgroupBarrier();
 }
 
@@ -579,25 +582,35 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     let stage = sg * 256u;
     let gm = m0 + wm * 64u;
     let gn = n0 + wn * 32u;
-    emit_tile(c00, stage, lane, obase, gm + 0u, gn + 0u);
-    emit_tile(c01, stage, lane, obase, gm + 0u, gn + 16u);
-    emit_tile(c10, stage, lane, obase, gm + 16u, gn + 0u);
-    emit_tile(c11, stage, lane, obase, gm + 16u, gn + 16u);
-    emit_tile(c20, stage, lane, obase, gm + 32u, gn + 0u);
-    emit_tile(c21, stage, lane, obase, gm + 32u, gn + 16u);
-    emit_tile(c30, stage, lane, obase, gm + 48u, gn + 0u);
-    emit_tile(c31, stage, lane, obase, gm + 48u, gn + 16u);
+    emit_tile(c00, stage, lane, obase, gm + 0u, gn + 0u,
+              vec2<u32>(gm + 0u, gn + 0u));
+    emit_tile(c01, stage, lane, obase, gm + 0u, gn + 16u,
+              vec2<u32>(gm + 0u, gn + 16u));
+    emit_tile(c10, stage, lane, obase, gm + 16u, gn + 0u,
+              vec2<u32>(gm + 16u, gn + 0u));
+    emit_tile(c11, stage, lane, obase, gm + 16u, gn + 16u,
+              vec2<u32>(gm + 16u, gn + 16u));
+    emit_tile(c20, stage, lane, obase, gm + 32u, gn + 0u,
+              vec2<u32>(gm + 32u, gn + 0u));
+    emit_tile(c21, stage, lane, obase, gm + 32u, gn + 16u,
+              vec2<u32>(gm + 32u, gn + 16u));
+    emit_tile(c30, stage, lane, obase, gm + 48u, gn + 0u,
+              vec2<u32>(gm + 48u, gn + 0u));
+    emit_tile(c31, stage, lane, obase, gm + 48u, gn + 16u,
+              vec2<u32>(gm + 48u, gn + 16u));
 }
 
 //@ section coop_direct
-// Whole tiles only (M and N multiples of 128, K of 16, row-major operands
-// with offsets and row strides multiples of 8): 128x128 outputs per
+// Row-major operands with K a multiple of 16, N a multiple of 8 and both
+// at least 16, offsets and row strides multiples of 8: 128x128 outputs per
 // workgroup of 4 subgroups (2 x 2), each owning 64x64 as 4x4 cooperative
 // 16x16 f32 accumulators and loading its fragments straight from the
 // storage buffers (no workgroup staging or barriers in the K loop; tiles
-// two subgroups share come from the L1 cache). Measured on an H100
-// (4096^3): 77 TFLOP/s, against 47 with 64x32 per subgroup (fragment
-// loads, not products, were the limit) and 42 for the staged `coop`.
+// two subgroups share come from the L1 cache). A 16-row or 16-column tile
+// past the end of M or N starts at M - 16 or N - 16 instead and writes
+// only the part its neighbour does not. Measured on an H100 (4096^3): 77
+// TFLOP/s, against 47 with 64x32 per subgroup (fragment loads, not
+// products, were the limit) and 42 for the staged `coop`.
 @group(0) @binding(1) var<storage, read> a: array<f16>;
 @group(0) @binding(2) var<storage, read> b: array<f16>;
 
@@ -615,8 +628,17 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     let wn = sg % 2u;
     let gm = wid.y * 128u + wm * 64u;
     let gn = wid.x * 128u + wn * 64u;
-    let abase = u32(pi(3u) + bo.x) + gm * lda;
-    let bbase = u32(pi(6u) + bo.y) + gn;
+    // Tile origins, moved back to stay within M and N.
+    let r0 = min(gm + 0u, M - 16u);
+    let r1 = min(gm + 16u, M - 16u);
+    let r2 = min(gm + 32u, M - 16u);
+    let r3 = min(gm + 48u, M - 16u);
+    let q0 = min(gn + 0u, N - 16u);
+    let q1 = min(gn + 16u, N - 16u);
+    let q2 = min(gn + 32u, N - 16u);
+    let q3 = min(gn + 48u, N - 16u);
+    let abase = u32(pi(3u) + bo.x);
+    let bbase = u32(pi(6u) + bo.y);
 
     for (var i = lid; i < 2048u; i += 128u) {
         Cs[i] = 0.0;
@@ -643,14 +665,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     for (var k = 0u; k < K; k += 16u) {
         let ak = abase + k;
         let bk = bbase + k * ldb;
-        let a0 = coopLoadT<coop_mat16x16<f16, A>>(&a[ak], lda);
-        let a1 = coopLoadT<coop_mat16x16<f16, A>>(&a[ak + 16u * lda], lda);
-        let a2 = coopLoadT<coop_mat16x16<f16, A>>(&a[ak + 32u * lda], lda);
-        let a3 = coopLoadT<coop_mat16x16<f16, A>>(&a[ak + 48u * lda], lda);
-        let b0 = coopLoadT<coop_mat16x16<f16, B>>(&b[bk], ldb);
-        let b1 = coopLoadT<coop_mat16x16<f16, B>>(&b[bk + 16u], ldb);
-        let b2 = coopLoadT<coop_mat16x16<f16, B>>(&b[bk + 32u], ldb);
-        let b3 = coopLoadT<coop_mat16x16<f16, B>>(&b[bk + 48u], ldb);
+        let a0 = coopLoadT<coop_mat16x16<f16, A>>(&a[ak + r0 * lda], lda);
+        let a1 = coopLoadT<coop_mat16x16<f16, A>>(&a[ak + r1 * lda], lda);
+        let a2 = coopLoadT<coop_mat16x16<f16, A>>(&a[ak + r2 * lda], lda);
+        let a3 = coopLoadT<coop_mat16x16<f16, A>>(&a[ak + r3 * lda], lda);
+        let b0 = coopLoadT<coop_mat16x16<f16, B>>(&b[bk + q0], ldb);
+        let b1 = coopLoadT<coop_mat16x16<f16, B>>(&b[bk + q1], ldb);
+        let b2 = coopLoadT<coop_mat16x16<f16, B>>(&b[bk + q2], ldb);
+        let b3 = coopLoadT<coop_mat16x16<f16, B>>(&b[bk + q3], ldb);
         c00 = coopMultiplyAdd(a0, b0, c00);
         c01 = coopMultiplyAdd(a0, b1, c01);
         c02 = coopMultiplyAdd(a0, b2, c02);
@@ -671,22 +693,22 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
 
     let obase = z * M * N;
     let stage = sg * 256u;
-    emit_tile(c00, stage, lane, obase, gm + 0u, gn + 0u);
-    emit_tile(c01, stage, lane, obase, gm + 0u, gn + 16u);
-    emit_tile(c02, stage, lane, obase, gm + 0u, gn + 32u);
-    emit_tile(c03, stage, lane, obase, gm + 0u, gn + 48u);
-    emit_tile(c10, stage, lane, obase, gm + 16u, gn + 0u);
-    emit_tile(c11, stage, lane, obase, gm + 16u, gn + 16u);
-    emit_tile(c12, stage, lane, obase, gm + 16u, gn + 32u);
-    emit_tile(c13, stage, lane, obase, gm + 16u, gn + 48u);
-    emit_tile(c20, stage, lane, obase, gm + 32u, gn + 0u);
-    emit_tile(c21, stage, lane, obase, gm + 32u, gn + 16u);
-    emit_tile(c22, stage, lane, obase, gm + 32u, gn + 32u);
-    emit_tile(c23, stage, lane, obase, gm + 32u, gn + 48u);
-    emit_tile(c30, stage, lane, obase, gm + 48u, gn + 0u);
-    emit_tile(c31, stage, lane, obase, gm + 48u, gn + 16u);
-    emit_tile(c32, stage, lane, obase, gm + 48u, gn + 32u);
-    emit_tile(c33, stage, lane, obase, gm + 48u, gn + 48u);
+    emit_tile(c00, stage, lane, obase, r0, q0, vec2<u32>(gm + 0u, gn + 0u));
+    emit_tile(c01, stage, lane, obase, r0, q1, vec2<u32>(gm + 0u, gn + 16u));
+    emit_tile(c02, stage, lane, obase, r0, q2, vec2<u32>(gm + 0u, gn + 32u));
+    emit_tile(c03, stage, lane, obase, r0, q3, vec2<u32>(gm + 0u, gn + 48u));
+    emit_tile(c10, stage, lane, obase, r1, q0, vec2<u32>(gm + 16u, gn + 0u));
+    emit_tile(c11, stage, lane, obase, r1, q1, vec2<u32>(gm + 16u, gn + 16u));
+    emit_tile(c12, stage, lane, obase, r1, q2, vec2<u32>(gm + 16u, gn + 32u));
+    emit_tile(c13, stage, lane, obase, r1, q3, vec2<u32>(gm + 16u, gn + 48u));
+    emit_tile(c20, stage, lane, obase, r2, q0, vec2<u32>(gm + 32u, gn + 0u));
+    emit_tile(c21, stage, lane, obase, r2, q1, vec2<u32>(gm + 32u, gn + 16u));
+    emit_tile(c22, stage, lane, obase, r2, q2, vec2<u32>(gm + 32u, gn + 32u));
+    emit_tile(c23, stage, lane, obase, r2, q3, vec2<u32>(gm + 32u, gn + 48u));
+    emit_tile(c30, stage, lane, obase, r3, q0, vec2<u32>(gm + 48u, gn + 0u));
+    emit_tile(c31, stage, lane, obase, r3, q1, vec2<u32>(gm + 48u, gn + 16u));
+    emit_tile(c32, stage, lane, obase, r3, q2, vec2<u32>(gm + 48u, gn + 32u));
+    emit_tile(c33, stage, lane, obase, r3, q3, vec2<u32>(gm + 48u, gn + 48u));
 }
 
 //@ section x.v4

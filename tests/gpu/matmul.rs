@@ -126,16 +126,19 @@ fn gemv_sizes_match_cpu() {
     });
 }
 
-/// Products of whole 128x128 output tiles (the float16 cooperative-matrix
-/// kernel that loads straight from the buffers, where the adapter has
-/// cooperative matrices): row-major, row-padded and batched operands,
-/// and a transposed one (the staged kernel).
+/// Products with K a multiple of 16 and N of 8 (the float16
+/// cooperative-matrix kernel that loads straight from the buffers, where
+/// the adapter has cooperative matrices): whole and ragged 128x128 output
+/// tiles, row-padded and batched operands, and transposed ones (the staged
+/// kernel).
 #[test]
-fn whole_tile_products_match_cpu() {
+fn tile_aligned_products_match_cpu() {
     let shapes = vec![
         (vec![128usize, 64usize], vec![64usize, 256usize]),
         (vec![2, 256, 32], vec![2, 32, 128]),
         (vec![1, 128, 144], vec![144, 128]),
+        (vec![37, 32], vec![32, 200]),
+        (vec![2, 130, 48], vec![48, 24]),
     ];
     let dtypes = prop::sample::select(vec![Dtype::Float16, Dtype::Float32]);
     let s = prop::sample::select(shapes)

@@ -169,56 +169,61 @@ fn time_matmul() -> Result<(), mlx_core::Error> {
         Array::from_host_data_on(HostData::Float32(v), &[n, n], Device::gpu())?
             .as_type(mlx_core::Dtype::Float16)
     };
-    // Whole-tile shapes against an f64 product on the host first.
-    let (m, k, nn) = (512, 256, 384);
-    let vals = |len: usize, seed: usize| -> Vec<f32> {
-        (0..len)
-            .map(|i| (((i * 37 + seed) % 17) as f32 - 8.0) / 16.0)
-            .collect()
-    };
-    let (xv, yv) = (vals(m * k, 3), vals(k * nn, 4));
-    let x = Array::from_host_data_on(HostData::Float32(xv.clone()), &[m, k], Device::gpu())?
-        .as_type(mlx_core::Dtype::Float16)?;
-    let y = Array::from_host_data_on(HostData::Float32(yv.clone()), &[k, nn], Device::gpu())?
-        .as_type(mlx_core::Dtype::Float16)?;
-    let g = x
-        .matmul(&y)?
-        .as_type(mlx_core::Dtype::Float32)?
-        .to_vec::<f32>()?;
-    let mut worst = 0.0f64;
-    for i in 0..m {
-        for j in 0..nn {
-            // The inputs are exact in f16 (multiples of 1/16 below 1).
-            let want: f64 = (0..k)
-                .map(|t| f64::from(xv[i * k + t]) * f64::from(yv[t * nn + j]))
-                .sum();
-            let got = f64::from(g[i * nn + j]);
-            worst = worst.max((got - want).abs() / (1.0 + want.abs()));
+    // Whole and ragged tiles against an f64 product on the host first.
+    for (m, k, nn) in [(512, 256, 384), (300, 64, 200)] {
+        let vals = |len: usize, seed: usize| -> Vec<f32> {
+            (0..len)
+                .map(|i| (((i * 37 + seed) % 17) as f32 - 8.0) / 16.0)
+                .collect()
+        };
+        let (xv, yv) = (vals(m * k, 3), vals(k * nn, 4));
+        let x = Array::from_host_data_on(HostData::Float32(xv.clone()), &[m, k], Device::gpu())?
+            .as_type(mlx_core::Dtype::Float16)?;
+        let y = Array::from_host_data_on(HostData::Float32(yv.clone()), &[k, nn], Device::gpu())?
+            .as_type(mlx_core::Dtype::Float16)?;
+        let g = x
+            .matmul(&y)?
+            .as_type(mlx_core::Dtype::Float32)?
+            .to_vec::<f32>()?;
+        let mut worst = 0.0f64;
+        for i in 0..m {
+            for j in 0..nn {
+                // The inputs are exact in f16 (multiples of 1/16 below 1).
+                let want: f64 = (0..k)
+                    .map(|t| f64::from(xv[i * k + t]) * f64::from(yv[t * nn + j]))
+                    .sum();
+                let got = f64::from(g[i * nn + j]);
+                worst = worst.max((got - want).abs() / (1.0 + want.abs()));
+            }
         }
+        println!("matmul {m}x{k} @ {k}x{nn} f16 against f64: worst relative error {worst:e}");
+        assert!(worst < 2e-3, "GPU matmul disagrees with the f64 product");
     }
-    println!("matmul {m}x{k} @ {k}x{nn} f16 against f64: worst relative error {worst:e}");
-    assert!(worst < 2e-3, "GPU matmul disagrees with the f64 product");
     let (a, b) = (on(1)?, on(2)?);
     mlx_core::eval(&[&a, &b])?;
     let sync = |y: &Array| {
         y.index(&[mlx_core::ops::SliceArg::Index(0)])?
             .to_vec::<f32>()
     };
-    for round in 0..2 {
-        let t = std::time::Instant::now();
-        let mut outs = Vec::new();
-        for _ in 0..10 {
-            outs.push(a.matmul(&b)?);
-        }
-        mlx_core::eval(&outs.iter().collect::<Vec<_>>())?;
-        sync(&outs[9].as_type(mlx_core::Dtype::Float32)?)?;
-        let dt = t.elapsed().as_secs_f64() / 10.0;
-        if round == 1 {
-            println!(
-                "matmul {n}^3 f16: {:.3} ms, {:.1} TFLOP/s",
-                dt * 1e3,
-                2.0 * (n as f64).powi(3) / dt / 1e12
-            );
+    // Whole tiles, then rows that end inside a tile (a prefill's M).
+    for rows in [n, n - 96] {
+        let a = a.index(&[mlx_core::ops::SliceArg::range(Some(0), Some(rows as i64), 1)])?;
+        for round in 0..2 {
+            let t = std::time::Instant::now();
+            let mut outs = Vec::new();
+            for _ in 0..10 {
+                outs.push(a.matmul(&b)?);
+            }
+            mlx_core::eval(&outs.iter().collect::<Vec<_>>())?;
+            sync(&outs[9].as_type(mlx_core::Dtype::Float32)?)?;
+            let dt = t.elapsed().as_secs_f64() / 10.0;
+            if round == 1 {
+                println!(
+                    "matmul {rows}x{n} @ {n}x{n} f16: {:.3} ms, {:.1} TFLOP/s",
+                    dt * 1e3,
+                    2.0 * rows as f64 * (n as f64).powi(2) / dt / 1e12
+                );
+            }
         }
     }
     Ok(())

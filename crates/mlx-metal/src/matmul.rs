@@ -282,14 +282,14 @@ fn coop_available(gpu: &Gpu) -> bool {
         && !coop_disabled()
 }
 
-/// True when `coop_direct` takes the product: whole 128x128 output tiles,
-/// K a multiple of 16, both operands row-major with offsets, row strides
+/// True when `coop_direct` takes the product: K a multiple of 16, N of 8,
+/// M and N at least 16, both operands row-major with offsets, row strides
 /// and batch strides multiples of 8 elements (16-byte aligned rows).
 fn direct_tiles(m: usize, n: usize, k: usize, a: &Operand, b: &Operand) -> bool {
     let aligned = |o: &Operand| {
         o.cs == 1 && o.rs > 0 && o.off % 8 == 0 && o.rs % 8 == 0 && o.bs.iter().all(|s| s % 8 == 0)
     };
-    m % 128 == 0 && n % 128 == 0 && k % 16 == 0 && k > 0 && aligned(a) && aligned(b)
+    m >= 16 && n >= 16 && n % 8 == 0 && k % 16 == 0 && k > 0 && aligned(a) && aligned(b)
 }
 
 /// Batched `a @ b`: `a` is `[batch.., M, K]`, `b` is `[batch.., K, N]`
@@ -409,8 +409,8 @@ fn product(gpu: &Gpu, a: &View, b: &View, out: OutSpec, emulate_coop: bool) -> R
 
     let coop = emulate_coop || coop_available(gpu);
     if dtype == Dtype::Float16 && m >= 16 && n >= 16 && coop {
-        // Whole tiles of row-major operands load straight from the
-        // buffers; the rest is staged through workgroup memory.
+        // Row-major operands with K a multiple of 16 load straight from
+        // the buffers; the rest is staged through workgroup memory.
         let direct = direct_tiles(m, n, k, &ao, &bo);
         let (la, lb, ov) = (ao.layout(8), bo.layout(8), n % 8 == 0);
         let key = if direct {
@@ -864,8 +864,9 @@ fn emu_mma(fa: vec2<u32>, fb: vec2<u32>, c: EM) -> EM {
         );
         // K = 0 writes zeros.
         check_coop(&gpu, "K=0", (&[16, 0], &[0, 1], 0), (&[0, 16], &[16, 1], 0));
-        // Whole 128x128 tiles of row-major operands: the direct kernel,
-        // with padded rows, offsets, and a broadcast batch axis.
+        // Row-major operands with K a multiple of 16: the direct kernel,
+        // with padded rows, offsets, a broadcast batch axis, and M and N
+        // that end inside a tile (its last tiles move back).
         check_coop(
             &gpu,
             "direct",
@@ -877,6 +878,24 @@ fn emu_mma(fa: vec2<u32>, fb: vec2<u32>, c: EM) -> EM {
             "direct batched",
             (&[2, 128, 32], &[4096, 32, 1], 0),
             (&[2, 32, 128], &[0, 128, 1], 0),
+        );
+        check_coop(
+            &gpu,
+            "direct ragged",
+            (&[130, 48], &[48, 1], 0),
+            (&[48, 200], &[200, 1], 8),
+        );
+        check_coop(
+            &gpu,
+            "direct smallest",
+            (&[16, 16], &[16, 1], 0),
+            (&[16, 24], &[24, 1], 0),
+        );
+        check_coop(
+            &gpu,
+            "direct ragged batched",
+            (&[3, 37, 32], &[37 * 40, 40, 1], 8),
+            (&[3, 32, 40], &[32 * 40, 40, 1], 0),
         );
     }
 }
