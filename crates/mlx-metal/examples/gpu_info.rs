@@ -136,24 +136,29 @@ fn time_gemv() -> Result<(), mlx_core::Error> {
         .map(|_| on(k * k, &[k, k]))
         .collect::<Result<Vec<_>, _>>()?;
     mlx_core::eval(&ws.iter().collect::<Vec<_>>())?;
-    for round in 0..2 {
-        let t = std::time::Instant::now();
-        let mut y = x.clone();
-        for _ in 0..iters / 8 {
-            y = x.clone();
-            for w in &ws {
-                y = y.matmul(w)?;
+    // The same with each weight stored transposed ([out, in], as model
+    // files hold a linear layer's weight: y = x @ W.T).
+    let wts = ws.iter().map(|w| w.t()).collect::<Result<Vec<_>, _>>()?;
+    for (label, layers) in [("", &ws), (" (weights transposed)", &wts)] {
+        for round in 0..2 {
+            let t = std::time::Instant::now();
+            let mut y = x.clone();
+            for _ in 0..iters / 8 {
+                y = x.clone();
+                for w in layers {
+                    y = y.matmul(w)?;
+                }
+                mlx_core::eval(&[&y])?;
             }
-            mlx_core::eval(&[&y])?;
-        }
-        sync(&y.as_type(mlx_core::Dtype::Float32)?)?;
-        let dt = t.elapsed().as_secs_f64() / (iters / 8 * 8) as f64;
-        if round == 1 {
-            println!(
-                "gemv chained over 8 weights in one eval: {:.1} us per product, {:.0} GB/s",
-                dt * 1e6,
-                (2 * k * k) as f64 / dt / 1e9
-            );
+            sync(&y.as_type(mlx_core::Dtype::Float32)?)?;
+            let dt = t.elapsed().as_secs_f64() / (iters / 8 * 8) as f64;
+            if round == 1 {
+                println!(
+                    "gemv chained over 8 weights{label} in one eval: {:.1} us per product, {:.0} GB/s",
+                    dt * 1e6,
+                    (2 * k * k) as f64 / dt / 1e9
+                );
+            }
         }
     }
     Ok(())
@@ -207,7 +212,11 @@ fn time_matmul() -> Result<(), mlx_core::Error> {
     };
     // Whole tiles, then rows that end inside a tile (a prefill's M).
     for rows in [n, n - 96] {
-        let a = a.index(&[mlx_core::ops::SliceArg::range(Some(0), Some(rows as i64), 1)])?;
+        let a = a.index(&[mlx_core::ops::SliceArg::range(
+            Some(0),
+            Some(rows as i64),
+            1,
+        )])?;
         for round in 0..2 {
             let t = std::time::Instant::now();
             let mut outs = Vec::new();
