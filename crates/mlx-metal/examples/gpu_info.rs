@@ -109,22 +109,25 @@ fn time_gemv() -> Result<(), mlx_core::Error> {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(5000);
-    for round in 0..2 {
-        let t = std::time::Instant::now();
-        let mut last = x.clone();
-        for _ in 0..iters {
-            let y = x.matmul(&w)?;
-            mlx_core::eval(&[&y])?;
-            last = y;
-        }
-        sync(&last.as_type(mlx_core::Dtype::Float32)?)?;
-        let dt = t.elapsed().as_secs_f64() / iters as f64;
-        if round == 1 {
-            println!(
-                "gemv 1x{k} @ {k}x{k} f16, one per eval: {:.1} us, {:.0} GB/s of weights",
-                dt * 1e6,
-                (2 * k * k) as f64 / dt / 1e9
-            );
+    let wt = w.t()?;
+    for (label, w) in [("", &w), (" (transposed)", &wt)] {
+        for round in 0..2 {
+            let t = std::time::Instant::now();
+            let mut last = x.clone();
+            for _ in 0..iters {
+                let y = x.matmul(w)?;
+                mlx_core::eval(&[&y])?;
+                last = y;
+            }
+            sync(&last.as_type(mlx_core::Dtype::Float32)?)?;
+            let dt = t.elapsed().as_secs_f64() / iters as f64;
+            if round == 1 {
+                println!(
+                    "gemv 1x{k} @ {k}x{k}{label} f16, one per eval: {:.1} us, {:.0} GB/s of weights",
+                    dt * 1e6,
+                    (2 * k * k) as f64 / dt / 1e9
+                );
+            }
         }
     }
     if std::env::var_os("GPU_INFO_NO_CHAIN").is_some() {
