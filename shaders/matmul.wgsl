@@ -601,8 +601,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
 }
 
 //@ section coop_direct
-// Row-major operands with K a multiple of 16, N a multiple of 8 and both
-// at least 16, offsets and row strides multiples of 8: 128x128 outputs per
+// Operands unit-stride along a dimension (A_T / B_T: stored transposed,
+// unit-stride along K, as a linear layer's weight W in x @ W.T), K a
+// multiple of 16, N a multiple of 8, M and N at least 16, offsets and the
+// other strides multiples of 8: 128x128 outputs per
 // workgroup of 4 subgroups (2 x 2), each owning 64x64 as 4x4 cooperative
 // 16x16 f32 accumulators and loading its fragments straight from the
 // storage buffers (no workgroup staging or barriers in the K loop; tiles
@@ -614,6 +616,23 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
 @group(0) @binding(1) var<storage, read> a: array<f16>;
 @group(0) @binding(2) var<storage, read> b: array<f16>;
 
+// The 16x16 fragment of A at rows m.., columns k.. (`ld` the stride that
+// is not 1).
+fn frag_a(base: u32, m: u32, k: u32, ld: u32) -> coop_mat16x16<f16, A> {
+    if (A_T) {
+        return coopLoad<coop_mat16x16<f16, A>>(&a[base + k * ld + m], ld);
+    }
+    return coopLoadT<coop_mat16x16<f16, A>>(&a[base + m * ld + k], ld);
+}
+
+// The 16x16 fragment of B at rows k.., columns n..
+fn frag_b(base: u32, k: u32, n: u32, ld: u32) -> coop_mat16x16<f16, B> {
+    if (B_T) {
+        return coopLoad<coop_mat16x16<f16, B>>(&b[base + n * ld + k], ld);
+    }
+    return coopLoadT<coop_mat16x16<f16, B>>(&b[base + k * ld + n], ld);
+}
+
 @compute @workgroup_size(128)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32,
         @builtin(subgroup_id) sg: u32, @builtin(subgroup_invocation_id) lane: u32) {
@@ -622,8 +641,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     let K = p[2];
     let z = wid.z + p[9];
     let bo = batch_offsets(z, 10u);
-    let lda = p[4];
-    let ldb = p[7];
+    let lda = select(p[4], p[5], A_T);
+    let ldb = select(p[7], p[8], B_T);
     let wm = sg / 2u;
     let wn = sg % 2u;
     let gm = wid.y * 128u + wm * 64u;
@@ -663,16 +682,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     var c32 = zero;
     var c33 = zero;
     for (var k = 0u; k < K; k += 16u) {
-        let ak = abase + k;
-        let bk = bbase + k * ldb;
-        let a0 = coopLoadT<coop_mat16x16<f16, A>>(&a[ak + r0 * lda], lda);
-        let a1 = coopLoadT<coop_mat16x16<f16, A>>(&a[ak + r1 * lda], lda);
-        let a2 = coopLoadT<coop_mat16x16<f16, A>>(&a[ak + r2 * lda], lda);
-        let a3 = coopLoadT<coop_mat16x16<f16, A>>(&a[ak + r3 * lda], lda);
-        let b0 = coopLoadT<coop_mat16x16<f16, B>>(&b[bk + q0], ldb);
-        let b1 = coopLoadT<coop_mat16x16<f16, B>>(&b[bk + q1], ldb);
-        let b2 = coopLoadT<coop_mat16x16<f16, B>>(&b[bk + q2], ldb);
-        let b3 = coopLoadT<coop_mat16x16<f16, B>>(&b[bk + q3], ldb);
+        let a0 = frag_a(abase, r0, k, lda);
+        let a1 = frag_a(abase, r1, k, lda);
+        let a2 = frag_a(abase, r2, k, lda);
+        let a3 = frag_a(abase, r3, k, lda);
+        let b0 = frag_b(bbase, k, q0, ldb);
+        let b1 = frag_b(bbase, k, q1, ldb);
+        let b2 = frag_b(bbase, k, q2, ldb);
+        let b3 = frag_b(bbase, k, q3, ldb);
         c00 = coopMultiplyAdd(a0, b0, c00);
         c01 = coopMultiplyAdd(a0, b1, c01);
         c02 = coopMultiplyAdd(a0, b2, c02);

@@ -178,7 +178,11 @@ fn time_matmul() -> Result<(), mlx_core::Error> {
             .as_type(mlx_core::Dtype::Float16)
     };
     // Whole and ragged tiles against an f64 product on the host first.
-    for (m, k, nn) in [(512, 256, 384), (300, 64, 200)] {
+    for (m, k, nn, wt) in [
+        (512, 256, 384, false),
+        (300, 64, 200, false),
+        (300, 64, 200, true),
+    ] {
         let vals = |len: usize, seed: usize| -> Vec<f32> {
             (0..len)
                 .map(|i| (((i * 37 + seed) % 17) as f32 - 8.0) / 16.0)
@@ -187,8 +191,16 @@ fn time_matmul() -> Result<(), mlx_core::Error> {
         let (xv, yv) = (vals(m * k, 3), vals(k * nn, 4));
         let x = Array::from_host_data_on(HostData::Float32(xv.clone()), &[m, k], Device::gpu())?
             .as_type(mlx_core::Dtype::Float16)?;
-        let y = Array::from_host_data_on(HostData::Float32(yv.clone()), &[k, nn], Device::gpu())?
-            .as_type(mlx_core::Dtype::Float16)?;
+        // wt: the weight stored [nn, k] and used transposed (x @ W.T).
+        let y = if wt {
+            let yt: Vec<f32> = (0..nn * k).map(|e| yv[(e % k) * nn + e / k]).collect();
+            Array::from_host_data_on(HostData::Float32(yt), &[nn, k], Device::gpu())?
+                .as_type(mlx_core::Dtype::Float16)?
+                .t()?
+        } else {
+            Array::from_host_data_on(HostData::Float32(yv.clone()), &[k, nn], Device::gpu())?
+                .as_type(mlx_core::Dtype::Float16)?
+        };
         let g = x
             .matmul(&y)?
             .as_type(mlx_core::Dtype::Float32)?
@@ -204,7 +216,8 @@ fn time_matmul() -> Result<(), mlx_core::Error> {
                 worst = worst.max((got - want).abs() / (1.0 + want.abs()));
             }
         }
-        println!("matmul {m}x{k} @ {k}x{nn} f16 against f64: worst relative error {worst:e}");
+        let how = if wt { " (weight transposed)" } else { "" };
+        println!("matmul {m}x{k} @ {k}x{nn}{how} f16 against f64: worst relative error {worst:e}");
         assert!(worst < 2e-3, "GPU matmul disagrees with the f64 product");
     }
     let (a, b) = (on(1)?, on(2)?);
@@ -213,8 +226,10 @@ fn time_matmul() -> Result<(), mlx_core::Error> {
         y.index(&[mlx_core::ops::SliceArg::Index(0)])?
             .to_vec::<f32>()
     };
-    // Whole tiles, then rows that end inside a tile (a prefill's M).
-    for rows in [n, n - 96] {
+    // Whole tiles, rows that end inside a tile (a prefill's M), and the
+    // weight used transposed (x @ W.T, a linear layer).
+    let bt = b.t()?;
+    for (rows, b, how) in [(n, &b, ""), (n - 96, &b, ""), (n, &bt, ".T")] {
         let a = a.index(&[mlx_core::ops::SliceArg::range(
             Some(0),
             Some(rows as i64),
@@ -224,14 +239,14 @@ fn time_matmul() -> Result<(), mlx_core::Error> {
             let t = std::time::Instant::now();
             let mut outs = Vec::new();
             for _ in 0..10 {
-                outs.push(a.matmul(&b)?);
+                outs.push(a.matmul(b)?);
             }
             mlx_core::eval(&outs.iter().collect::<Vec<_>>())?;
             sync(&outs[9].as_type(mlx_core::Dtype::Float32)?)?;
             let dt = t.elapsed().as_secs_f64() / 10.0;
             if round == 1 {
                 println!(
-                    "matmul {rows}x{n} @ {n}x{n} f16: {:.3} ms, {:.1} TFLOP/s",
+                    "matmul {rows}x{n} @ ({n}x{n}){how} f16: {:.3} ms, {:.1} TFLOP/s",
                     dt * 1e3,
                     2.0 * rows as f64 * (n as f64).powi(2) / dt / 1e12
                 );

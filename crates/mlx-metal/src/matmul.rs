@@ -122,13 +122,14 @@ pub(crate) fn coop_source(a: Layout, b: Layout, out_vec: bool) -> String {
     format!("enable wgpu_cooperative_matrix;\n{body}")
 }
 
-/// WGSL of the float16 cooperative-matrix kernel for whole tiles of
-/// row-major operands, loading straight from the storage buffers.
-pub(crate) fn coop_direct_source() -> String {
+/// WGSL of the float16 cooperative-matrix kernel that loads fragments
+/// straight from the storage buffers; `a_t` / `b_t`: that operand is
+/// unit-stride along K.
+pub(crate) fn coop_direct_source(a_t: bool, b_t: bool) -> String {
     let f = Dtype::Float16;
     let body = compose(
         &[("a", f), ("b", f), ("out", f)],
-        &[],
+        &[("A_T", flag(a_t)), ("B_T", flag(b_t))],
         shader::MATMUL,
         &[
             sec("coop.out.vec"),
@@ -282,14 +283,28 @@ fn coop_available(gpu: &Gpu) -> bool {
         && !coop_disabled()
 }
 
-/// True when `coop_direct` takes the product: K a multiple of 16, N of 8,
-/// M and N at least 16, both operands row-major with offsets, row strides
-/// and batch strides multiples of 8 elements (16-byte aligned rows).
-fn direct_tiles(m: usize, n: usize, k: usize, a: &Operand, b: &Operand) -> bool {
-    let aligned = |o: &Operand| {
-        o.cs == 1 && o.rs > 0 && o.off % 8 == 0 && o.rs % 8 == 0 && o.bs.iter().all(|s| s % 8 == 0)
+/// The layouts `coop_direct` reads `a` and `b` with (true: unit-stride
+/// along K), when it takes the product: K a multiple of 16, N of 8, M and
+/// N at least 16, each operand unit-stride along one of its dimensions with
+/// the other stride, its offset and batch strides multiples of 8 elements
+/// (16-byte aligned fragments), and M a multiple of 8 when `a` is
+/// unit-stride along M (its last tile may start at M - 16).
+fn direct_tiles(m: usize, n: usize, k: usize, a: &Operand, b: &Operand) -> Option<(bool, bool)> {
+    // (unit-stride along K?) for an operand with strides (along K, other).
+    let layout = |o: &Operand, along_k: isize, other: isize| -> Option<bool> {
+        let aligned = o.off % 8 == 0 && o.bs.iter().all(|s| s % 8 == 0);
+        match (along_k, other) {
+            (1, s) if s > 0 && s % 8 == 0 && aligned => Some(true),
+            (s, 1) if s > 0 && s % 8 == 0 && aligned => Some(false),
+            _ => None,
+        }
     };
-    m >= 16 && n >= 16 && n % 8 == 0 && k % 16 == 0 && k > 0 && aligned(a) && aligned(b)
+    if m < 16 || n < 16 || n % 8 != 0 || k % 16 != 0 || k == 0 {
+        return None;
+    }
+    let a_t = !layout(a, a.cs, a.rs)?;
+    let b_t = layout(b, b.rs, b.cs)?;
+    (!a_t || m % 8 == 0).then_some((a_t, b_t))
 }
 
 /// Batched `a @ b`: `a` is `[batch.., M, K]`, `b` is `[batch.., K, N]`
@@ -409,12 +424,15 @@ fn product(gpu: &Gpu, a: &View, b: &View, out: OutSpec, emulate_coop: bool) -> R
 
     let coop = emulate_coop || coop_available(gpu);
     if dtype == Dtype::Float16 && m >= 16 && n >= 16 && coop {
-        // Row-major operands with K a multiple of 16 load straight from
-        // the buffers; the rest is staged through workgroup memory.
+        // Aligned operands with K a multiple of 16 load straight from the
+        // buffers; the rest is staged through workgroup memory.
         let direct = direct_tiles(m, n, k, &ao, &bo);
         let (la, lb, ov) = (ao.layout(8), bo.layout(8), n % 8 == 0);
-        let key = if direct {
-            format!("matmul.coop_direct|{}", emulate_coop as u8)
+        let key = if let Some((a_t, b_t)) = direct {
+            format!(
+                "matmul.coop_direct|{}{}{}",
+                a_t as u8, b_t as u8, emulate_coop as u8
+            )
         } else {
             format!(
                 "matmul.coop|{}{}{}{}{}{}",
@@ -422,14 +440,13 @@ fn product(gpu: &Gpu, a: &View, b: &View, out: OutSpec, emulate_coop: bool) -> R
             )
         };
         let source = || {
-            let src = if direct {
-                coop_direct_source()
-            } else {
-                coop_source(la, lb, ov)
+            let src = match direct {
+                Some((a_t, b_t)) => coop_direct_source(a_t, b_t),
+                None => coop_source(la, lb, ov),
             };
             #[cfg(test)]
             if emulate_coop {
-                return if direct {
+                return if direct.is_some() {
                     tests::emulate_coop_direct(&src)
                 } else {
                     tests::emulate_coop(&src)
@@ -623,34 +640,60 @@ mod tests {
     /// elements lane l owns (row l / 2, columns (l % 2) * 8 ..). Everything
     /// else (tile staging, fragment offsets, epilogue) is the real text.
     pub(super) fn emulate_coop(src: &str) -> String {
-        emulate(src, ("As", "SA"), ("Bs", "SB"))
+        emulate(
+            src,
+            &[
+                ("coopLoadT<coop_mat16x16<f16, A>>(&As[", "vec3<u32>(("),
+                ("], SA)", "), SA, 0u)"),
+                ("coopLoadT<coop_mat16x16<f16, B>>(&Bs[", "vec3<u32>(("),
+                ("], SB)", "), SB, 0u)"),
+            ],
+            ("As", "Bs"),
+        )
     }
 
-    /// [`emulate_coop`] for `coop_direct`, whose operands are (offset, row
-    /// stride) in the storage buffers a / b.
+    /// [`emulate_coop`] for `coop_direct`, whose fragments come from
+    /// `frag_a` / `frag_b` over the storage buffers a / b, row- or
+    /// column-major.
     pub(super) fn emulate_coop_direct(src: &str) -> String {
-        emulate(src, ("a", "lda"), ("b", "ldb"))
+        emulate(
+            src,
+            &[
+                ("-> coop_mat16x16<f16, A> {", "-> vec3<u32> {"),
+                ("-> coop_mat16x16<f16, B> {", "-> vec3<u32> {"),
+                (
+                    "coopLoad<coop_mat16x16<f16, A>>(&a[base + k * ld + m], ld)",
+                    "vec3<u32>(base + k * ld + m, ld, 1u)",
+                ),
+                (
+                    "coopLoadT<coop_mat16x16<f16, A>>(&a[base + m * ld + k], ld)",
+                    "vec3<u32>(base + m * ld + k, ld, 0u)",
+                ),
+                (
+                    "coopLoad<coop_mat16x16<f16, B>>(&b[base + n * ld + k], ld)",
+                    "vec3<u32>(base + n * ld + k, ld, 1u)",
+                ),
+                (
+                    "coopLoadT<coop_mat16x16<f16, B>>(&b[base + k * ld + n], ld)",
+                    "vec3<u32>(base + k * ld + n, ld, 0u)",
+                ),
+            ],
+            ("a", "b"),
+        )
     }
 
-    /// Emulate a kernel whose A and B fragments load from arrays `an` /
-    /// `bn` with strides named `sa` / `sb`.
-    fn emulate(src: &str, (an, sa): (&str, &str), (bn, sb): (&str, &str)) -> String {
+    /// Emulate a kernel: `loads` turn its fragment loads into (offset,
+    /// stride, column-major) triples over the arrays `an` / `bn`.
+    fn emulate(src: &str, loads: &[(&str, &str)], (an, bn): (&str, &str)) -> String {
         let mut s = src.to_string();
         let mut swap = |from: &str, to: &str| {
             assert!(s.contains(from), "coop kernel no longer contains {from:?}");
             s = s.replace(from, to);
         };
         swap("enable wgpu_cooperative_matrix;\n", "");
-        swap(
-            &format!("coopLoadT<coop_mat16x16<f16, A>>(&{an}["),
-            "vec2<u32>((",
-        );
-        swap(&format!("], {sa})"), &format!("), {sa})"));
-        swap(
-            &format!("coopLoadT<coop_mat16x16<f16, B>>(&{bn}["),
-            "vec2<u32>((",
-        );
-        swap(&format!("], {sb})"), &format!("), {sb})"));
+        for (from, to) in loads {
+            swap(from, to);
+        }
         swap(
             "coopLoadT<coop_mat16x16<f32, C>>(&Cs[0], 16u)",
             "emu_load_c(0u)",
@@ -691,15 +734,19 @@ fn emu_store_c(m: EM, at: u32) {
     let e = at + (emu_lane / 2u) * 16u + (emu_lane % 2u) * 8u;
     for (var i = 0u; i < 8u; i++) { Cs[e + i] = m[i]; }
 }
-// fa, fb: (offset, row stride) of row-major 16x16 tiles in AN / BN.
-fn emu_mma(fa: vec2<u32>, fb: vec2<u32>, c: EM) -> EM {
+// Element (r, c) of a fragment f = (offset, stride, column-major).
+fn emu_at(f: vec3<u32>, r: u32, c: u32) -> u32 {
+    return select(f.x + r * f.y + c, f.x + c * f.y + r, f.z == 1u);
+}
+// fa, fb: 16x16 fragments of AN / BN.
+fn emu_mma(fa: vec3<u32>, fb: vec3<u32>, c: EM) -> EM {
     var d = c;
     let r = emu_lane / 2u;
     let col = (emu_lane % 2u) * 8u;
     for (var k = 0u; k < 16u; k++) {
-        let x = f32(AN[fa.x + r * fa.y + k]);
+        let x = f32(AN[emu_at(fa, r, k)]);
         for (var j = 0u; j < 8u; j++) {
-            d[j] += x * f32(BN[fb.x + k * fb.y + col + j]);
+            d[j] += x * f32(BN[emu_at(fb, k, col + j)]);
         }
     }
     return d;
@@ -890,6 +937,26 @@ fn emu_mma(fa: vec2<u32>, fb: vec2<u32>, c: EM) -> EM {
             "direct smallest",
             (&[16, 16], &[16, 1], 0),
             (&[16, 24], &[24, 1], 0),
+        );
+        // Operands stored transposed (unit-stride along K): a linear
+        // layer's weight in x @ W.T, and A^T.
+        check_coop(
+            &gpu,
+            "direct NT",
+            (&[40, 32], &[32, 1], 0),
+            (&[32, 136], &[1, 40], 0),
+        );
+        check_coop(
+            &gpu,
+            "direct TN",
+            (&[48, 32], &[1, 56], 8),
+            (&[32, 24], &[24, 1], 0),
+        );
+        check_coop(
+            &gpu,
+            "direct TT ragged",
+            (&[40, 16], &[1, 40], 0),
+            (&[16, 200], &[1, 16], 0),
         );
         check_coop(
             &gpu,

@@ -338,7 +338,14 @@ fn matmul_kernels_validate() {
             }
         }
     }
-    validate("matmul coop direct", &crate::matmul::coop_direct_source());
+    for a_t in [false, true] {
+        for b_t in [false, true] {
+            validate(
+                &format!("matmul coop direct a_t={a_t} b_t={b_t}"),
+                &crate::matmul::coop_direct_source(a_t, b_t),
+            );
+        }
+    }
 }
 
 /// The cooperative-matrix kernel cannot run here (no adapter offers it),
@@ -354,8 +361,9 @@ fn matmul_coop_kernel_writes_spirv() {
         (l(true), l(true)),
     ]
     .map(|(a, b)| (format!("coop {a:?} {b:?}"), coop_source(a, b, true)));
-    let direct = ("coop direct".to_string(), coop_direct_source());
-    for (name, src) in sources.into_iter().chain([direct]) {
+    let direct = [(false, false), (true, true)]
+        .map(|(a, b)| (format!("coop direct {a} {b}"), coop_direct_source(a, b)));
+    for (name, src) in sources.into_iter().chain(direct) {
         let module = naga::front::wgsl::parse_str(&src).expect("parses");
         let info = naga::valid::Validator::new(
             naga::valid::ValidationFlags::all(),
