@@ -383,6 +383,11 @@ fn emit_tile(c: coop_mat16x16<f32, C>, stage: u32, lane: u32, obase: u32, gm: u3
     workgroupBarrier();
 }
 
+// `emit_tile` for a tile that stays where it is (writes all of it).
+fn emit_whole(c: coop_mat16x16<f32, C>, stage: u32, lane: u32, obase: u32, gm: u32, gn: u32) {
+    emit_tile(c, stage, lane, obase, gm, gn, vec2<u32>(gm, gn));
+}
+
 //@ section coop
 // 128x128 output tile per workgroup of 8 subgroups (2 along M x 4 along
 // N), each owning 64x32 outputs as 4x2 cooperative 16x16 f32
@@ -582,22 +587,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
     let stage = sg * 256u;
     let gm = m0 + wm * 64u;
     let gn = n0 + wn * 32u;
-    emit_tile(c00, stage, lane, obase, gm + 0u, gn + 0u,
-              vec2<u32>(gm + 0u, gn + 0u));
-    emit_tile(c01, stage, lane, obase, gm + 0u, gn + 16u,
-              vec2<u32>(gm + 0u, gn + 16u));
-    emit_tile(c10, stage, lane, obase, gm + 16u, gn + 0u,
-              vec2<u32>(gm + 16u, gn + 0u));
-    emit_tile(c11, stage, lane, obase, gm + 16u, gn + 16u,
-              vec2<u32>(gm + 16u, gn + 16u));
-    emit_tile(c20, stage, lane, obase, gm + 32u, gn + 0u,
-              vec2<u32>(gm + 32u, gn + 0u));
-    emit_tile(c21, stage, lane, obase, gm + 32u, gn + 16u,
-              vec2<u32>(gm + 32u, gn + 16u));
-    emit_tile(c30, stage, lane, obase, gm + 48u, gn + 0u,
-              vec2<u32>(gm + 48u, gn + 0u));
-    emit_tile(c31, stage, lane, obase, gm + 48u, gn + 16u,
-              vec2<u32>(gm + 48u, gn + 16u));
+    emit_whole(c00, stage, lane, obase, gm + 0u, gn + 0u);
+    emit_whole(c01, stage, lane, obase, gm + 0u, gn + 16u);
+    emit_whole(c10, stage, lane, obase, gm + 16u, gn + 0u);
+    emit_whole(c11, stage, lane, obase, gm + 16u, gn + 16u);
+    emit_whole(c20, stage, lane, obase, gm + 32u, gn + 0u);
+    emit_whole(c21, stage, lane, obase, gm + 32u, gn + 16u);
+    emit_whole(c30, stage, lane, obase, gm + 48u, gn + 0u);
+    emit_whole(c31, stage, lane, obase, gm + 48u, gn + 16u);
 }
 
 //@ section coop_direct

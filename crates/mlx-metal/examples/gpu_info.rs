@@ -76,6 +76,26 @@ fn time_small_ops() -> Result<(), mlx_core::Error> {
     Ok(())
 }
 
+/// Seconds per unit of `run` (which does `units` units of work and returns
+/// its last output; reading that back waits for the GPU), from the second
+/// of two runs (the first warms caches and pipelines).
+fn warm_time(
+    units: usize,
+    mut run: impl FnMut() -> Result<Array, mlx_core::Error>,
+) -> Result<f64, mlx_core::Error> {
+    let mut dt = 0.0;
+    for _ in 0..2 {
+        let t = std::time::Instant::now();
+        let last = run()?;
+        last.reshape(&[-1])?
+            .index(&[mlx_core::ops::SliceArg::Index(0)])?
+            .as_type(mlx_core::Dtype::Float32)?
+            .item::<f32>()?;
+        dt = t.elapsed().as_secs_f64() / units.max(1) as f64;
+    }
+    Ok(dt)
+}
+
 /// The LLM decode product 1x4096 @ 4096x4096 f16, one per eval, synced
 /// at the end (a profiling target: `perf record gpu_info --gemv`).
 fn time_gemv() -> Result<(), mlx_core::Error> {
@@ -101,34 +121,25 @@ fn time_gemv() -> Result<(), mlx_core::Error> {
         held.push(big);
     }
     drop(held);
-    let sync = |y: &Array| {
-        y.index(&[mlx_core::ops::SliceArg::Index(0)])?
-            .to_vec::<f32>()
-    };
     let iters = std::env::var("GPU_INFO_ITERS")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(5000);
     let wt = w.t()?;
     for (label, w) in [("", &w), (" (transposed)", &wt)] {
-        for round in 0..2 {
-            let t = std::time::Instant::now();
+        let dt = warm_time(iters, || {
             let mut last = x.clone();
             for _ in 0..iters {
-                let y = x.matmul(w)?;
-                mlx_core::eval(&[&y])?;
-                last = y;
+                last = x.matmul(w)?;
+                mlx_core::eval(&[&last])?;
             }
-            sync(&last.as_type(mlx_core::Dtype::Float32)?)?;
-            let dt = t.elapsed().as_secs_f64() / iters as f64;
-            if round == 1 {
-                println!(
-                    "gemv 1x{k} @ {k}x{k}{label} f16, one per eval: {:.1} us, {:.0} GB/s of weights",
-                    dt * 1e6,
-                    (2 * k * k) as f64 / dt / 1e9
-                );
-            }
-        }
+            Ok(last)
+        })?;
+        println!(
+            "gemv 1x{k} @ {k}x{k}{label} f16, one per eval: {:.1} us, {:.0} GB/s of weights",
+            dt * 1e6,
+            (2 * k * k) as f64 / dt / 1e9
+        );
     }
     if std::env::var_os("GPU_INFO_NO_CHAIN").is_some() {
         return Ok(());
@@ -143,8 +154,7 @@ fn time_gemv() -> Result<(), mlx_core::Error> {
     // files hold a linear layer's weight: y = x @ W.T).
     let wts = ws.iter().map(|w| w.t()).collect::<Result<Vec<_>, _>>()?;
     for (label, layers) in [("", &ws), (" (weights transposed)", &wts)] {
-        for round in 0..2 {
-            let t = std::time::Instant::now();
+        let dt = warm_time(iters / 8 * 8, || {
             let mut y = x.clone();
             for _ in 0..iters / 8 {
                 y = x.clone();
@@ -153,16 +163,13 @@ fn time_gemv() -> Result<(), mlx_core::Error> {
                 }
                 mlx_core::eval(&[&y])?;
             }
-            sync(&y.as_type(mlx_core::Dtype::Float32)?)?;
-            let dt = t.elapsed().as_secs_f64() / (iters / 8 * 8) as f64;
-            if round == 1 {
-                println!(
-                    "gemv chained over 8 weights{label} in one eval: {:.1} us per product, {:.0} GB/s",
-                    dt * 1e6,
-                    (2 * k * k) as f64 / dt / 1e9
-                );
-            }
-        }
+            Ok(y)
+        })?;
+        println!(
+            "gemv chained over 8 weights{label} in one eval: {:.1} us per product, {:.0} GB/s",
+            dt * 1e6,
+            (2 * k * k) as f64 / dt / 1e9
+        );
     }
     Ok(())
 }
@@ -222,10 +229,6 @@ fn time_matmul() -> Result<(), mlx_core::Error> {
     }
     let (a, b) = (on(1)?, on(2)?);
     mlx_core::eval(&[&a, &b])?;
-    let sync = |y: &Array| {
-        y.index(&[mlx_core::ops::SliceArg::Index(0)])?
-            .to_vec::<f32>()
-    };
     // Whole tiles, rows that end inside a tile (a prefill's M), and the
     // weight used transposed (x @ W.T, a linear layer).
     let bt = b.t()?;
@@ -235,23 +238,18 @@ fn time_matmul() -> Result<(), mlx_core::Error> {
             Some(rows as i64),
             1,
         )])?;
-        for round in 0..2 {
-            let t = std::time::Instant::now();
-            let mut outs = Vec::new();
-            for _ in 0..10 {
-                outs.push(a.matmul(b)?);
-            }
+        let dt = warm_time(10, || {
+            let outs = (0..10)
+                .map(|_| a.matmul(b))
+                .collect::<Result<Vec<_>, _>>()?;
             mlx_core::eval(&outs.iter().collect::<Vec<_>>())?;
-            sync(&outs[9].as_type(mlx_core::Dtype::Float32)?)?;
-            let dt = t.elapsed().as_secs_f64() / 10.0;
-            if round == 1 {
-                println!(
-                    "matmul {rows}x{n} @ ({n}x{n}){how} f16: {:.3} ms, {:.1} TFLOP/s",
-                    dt * 1e3,
-                    2.0 * rows as f64 * (n as f64).powi(2) / dt / 1e12
-                );
-            }
-        }
+            Ok(outs[9].clone())
+        })?;
+        println!(
+            "matmul {rows}x{n} @ ({n}x{n}){how} f16: {:.3} ms, {:.1} TFLOP/s",
+            dt * 1e3,
+            2.0 * rows as f64 * (n as f64).powi(2) / dt / 1e12
+        );
     }
     Ok(())
 }

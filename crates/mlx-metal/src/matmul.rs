@@ -699,10 +699,12 @@ mod tests {
             "emu_load_c(0u)",
         );
         swap("coopMultiplyAdd(", "emu_mma(");
-        swap(
-            "fn emit_tile(c: coop_mat16x16<f32, C>,",
-            "fn emit_tile(c: EM,",
-        );
+        for f in ["emit_tile", "emit_whole"] {
+            swap(
+                &format!("fn {f}(c: coop_mat16x16<f32, C>,"),
+                &format!("fn {f}(c: EM,"),
+            );
+        }
         swap("coopStoreT(c, &Cs[stage], 16u)", "emu_store_c(c, stage)");
         swap(
             ",\n        @builtin(subgroup_id) sg: u32, @builtin(subgroup_invocation_id) lane: u32)",
