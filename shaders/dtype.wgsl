@@ -84,18 +84,125 @@ fn expm1_f32(x: f32) -> f32 {
 // pi/2 is split in three parts whose leading ones have few significant
 // bits, so k * part is exact for |k| < 2^13 and r keeps f32 accuracy for
 // |x| up to about 1e4 without relying on a fused fma (hardware sin/cos/tan
-// reduce large arguments poorly on some GPUs).
+// reduce large arguments poorly on some GPUs). Larger |x| take
+// `trig_reduce_big`.
 fn trig_reduce(x: f32) -> vec2<f32> {
     let k = round(x * 0.6366197723675814);
     let r = ((x - k * 1.5703125) - k * 4.837512969970703125e-4) - k * 7.54978995489188216e-8;
     return vec2<f32>(r, f32(i32(k) & 3));
 }
 
+// 2/pi in 32-bit words, after one zero word (the bits before the point).
+const TWO_OVER_PI = array<u32, 10>(0u, 0xa2f9836eu, 0x4e441529u, 0xfc2757d1u, 0xf534ddc0u,
+    0xdb629599u, 0x3c439041u, 0xfe5163abu, 0xdebbc561u, 0xb7246e3au);
+
+// The 32 bits of TWO_OVER_PI from bit `s` (counted from its first bit).
+fn two_over_pi_bits(s: u32) -> u32 {
+    var t = TWO_OVER_PI;
+    let j = s >> 5u;
+    let sh = s & 31u;
+    if (sh == 0u) {
+        return t[j];
+    }
+    return (t[j] << sh) | (t[j + 1u] >> (32u - sh));
+}
+
+// (low, high) words of the 64-bit product a * b.
+fn mul_wide(a: u32, b: u32) -> vec2<u32> {
+    let a0 = a & 0xffffu;
+    let a1 = a >> 16u;
+    let b0 = b & 0xffffu;
+    let b1 = b >> 16u;
+    let p00 = a0 * b0;
+    let p10 = a1 * b0;
+    let mid = a0 * b1 + (p00 >> 16u) + (p10 & 0xffffu);
+    return vec2<u32>((mid << 16u) | (p00 & 0xffffu), a1 * b1 + (mid >> 16u) + (p10 >> 16u));
+}
+
+// Payne-Hanek: finite ax >= 2^-7 (normal) as k * pi/2 + r with |r| <= pi/4,
+// returning (r, k mod 4). ax = m * 2^(e-23); only 96 bits of 2/pi matter
+// (those of weight 2^(25-e) .. 2^(-70-e)): the low 96 bits of m times them
+// are (k mod 4).(fraction), the fraction good to 2^-70, enough for every
+// float (none lies closer than about 2^-30 to a multiple of pi/2).
+fn trig_reduce_big(ax: f32) -> vec2<f32> {
+    let b = bitcast<u32>(ax);
+    let e = i32(b >> 23u) - 127;
+    let m = (b & 0x7fffffu) | 0x800000u;
+    let at = u32(e + 7);
+    let p2 = mul_wide(m, two_over_pi_bits(at + 64u));
+    let p1 = mul_wide(m, two_over_pi_bits(at + 32u));
+    let f2 = p2.x;
+    let f1 = p2.y + p1.x;
+    let f0 = m * two_over_pi_bits(at) + p1.y + select(0u, 1u, f1 < p1.x);
+    var q = f0 >> 30u;
+    // The fraction, top-aligned in g0 g1 g2.
+    var g0 = (f0 << 2u) | (f1 >> 30u);
+    var g1 = (f1 << 2u) | (f2 >> 30u);
+    var g2 = f2 << 2u;
+    var neg = false;
+    if (g0 >= 0x80000000u) {
+        // fraction >= 1/2: k + 1, and r from 1 - fraction (negated).
+        q = q + 1u;
+        neg = true;
+        g0 = ~g0;
+        g1 = ~g1;
+        g2 = ~g2 + 1u;
+        if (g2 == 0u) {
+            g1 = g1 + 1u;
+            if (g1 == 0u) {
+                g0 = g0 + 1u;
+            }
+        }
+    }
+    var shift = 0i;
+    if (g0 == 0u) {
+        g0 = g1;
+        g1 = g2;
+        g2 = 0u;
+        shift = 32;
+    }
+    if (g0 == 0u) {
+        g0 = g1;
+        g1 = 0u;
+        shift = 64;
+    }
+    let lz = countLeadingZeros(g0);
+    var hi = g0;
+    var lo = g1;
+    if (lz != 0u) {
+        hi = (g0 << lz) | (g1 >> (32u - lz));
+        lo = (g1 << lz) | (g2 >> (32u - lz));
+    }
+    shift = shift + i32(lz) + 32;
+    // fraction = (fh + fl) * 2^-shift, fh exact; r = fraction * pi/2 with
+    // pi/2 in two parts.
+    let fh = f32(hi & 0xffffff00u);
+    let fl = f32(hi & 0xffu) + f32(lo >> 8u) * 5.9604644775390625e-8;
+    let r = fh * 1.5707963705062866 + (fh * -4.3711388286737929e-8 + fl * 1.5707963705062866);
+    let rs = ldexp(r, -shift);
+    return vec2<f32>(select(rs, -rs, neg), f32(q & 3u));
+}
+
+// x = k * pi/2 + r, |r| <= pi/4, for any finite x: returns (r, k mod 4).
+fn trig_reduce_any(x: f32) -> vec2<f32> {
+    if (abs(x) < 4096.0) {
+        return trig_reduce(x);
+    }
+    let rq = trig_reduce_big(abs(x));
+    if (sign_bit(x)) {
+        return vec2<f32>(-rq.x, f32((4u - u32(rq.y)) & 3u));
+    }
+    return rq;
+}
+
 fn sin_f32(x: f32) -> f32 {
     if (abs(x) <= 0.7853981633974483) {
         return sin(x);
     }
-    let rq = trig_reduce(x);
+    if (is_nan(x) || is_inf(x)) {
+        return nan_f32();
+    }
+    let rq = trig_reduce_any(x);
     let q = u32(rq.y);
     if (q == 0u) {
         return sin(rq.x);
@@ -111,7 +218,10 @@ fn cos_f32(x: f32) -> f32 {
     if (abs(x) <= 0.7853981633974483) {
         return cos(x);
     }
-    let rq = trig_reduce(x);
+    if (is_nan(x) || is_inf(x)) {
+        return nan_f32();
+    }
+    let rq = trig_reduce_any(x);
     let q = u32(rq.y);
     if (q == 0u) {
         return cos(rq.x);
@@ -127,7 +237,10 @@ fn tan_f32(x: f32) -> f32 {
     if (abs(x) <= 0.7853981633974483) {
         return tan(x);
     }
-    let rq = trig_reduce(x);
+    if (is_nan(x) || is_inf(x)) {
+        return nan_f32();
+    }
+    let rq = trig_reduce_any(x);
     if ((u32(rq.y) & 1u) == 0u) {
         return tan(rq.x);
     }

@@ -33,20 +33,64 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     out[i] = st_out(op(ld_a(a[strided_offset(i, nd, 2u, 2u + nd)])));
 }
 
+// Subnormal inputs: GPUs that flush f32 subnormals to zero would take
+// them as 0, so abs/negative/sign work on the bits, and sqrt/rsqrt/log
+// read a subnormal x = mant * 2^-149 from its bits (mant as a float is
+// normal), so none of them depends on the adapter keeping subnormals.
+fn is_subnormal(x: f32) -> bool {
+    let b = bitcast<u32>(x) & 0x7fffffffu;
+    return b != 0u && b < 0x00800000u;
+}
+
+// The mantissa of a positive subnormal x as a float: x = mant * 2^-149.
+fn subnormal_mant(x: f32) -> f32 {
+    return f32(bitcast<u32>(x) & 0x7fffffu);
+}
+
+// log2(x) for x >= 0, exact in the exponent for subnormal x.
+fn log2_f32(x: f32) -> f32 {
+    if (is_subnormal(x)) {
+        return log2(subnormal_mant(x)) - 149.0;
+    }
+    return log2(x);
+}
+
+// log(x) for x >= 0, subnormals included.
+fn log_f32(x: f32) -> f32 {
+    if (is_subnormal(x)) {
+        return log(subnormal_mant(x)) - 103.27892990343184;
+    }
+    return log(x);
+}
+
+// Cephes' asinf kernel for 0 <= a <= 0.5 (lavapipe's builtin asin and
+// acos are off by up to 4e-4).
+fn asin_small(a: f32) -> f32 {
+    let z = a * a;
+    return ((((4.2163199048e-2 * z + 2.4181311049e-2) * z + 4.5470025998e-2) * z
+        + 7.4953002686e-2) * z + 1.6666752422e-1) * z * a + a;
+}
+
 //@ section abs.float
-fn op(x: f32) -> f32 { return abs(x); }
+fn op(x: f32) -> f32 { return bitcast<f32>(bitcast<u32>(x) & 0x7fffffffu); }
 //@ section abs.sint
 fn op(x: C_a) -> C_out { return select(x, C_a(0) - x, x < C_a(0)); }
 //@ section abs.uint
 fn op(x: C_a) -> C_out { return x; }
 
 //@ section negative.float
-fn op(x: f32) -> f32 { return -x; }
+fn op(x: f32) -> f32 { return bitcast<f32>(bitcast<u32>(x) ^ 0x80000000u); }
 //@ section negative
 fn op(x: C_a) -> C_out { return C_a(0) - x; }
 
 //@ section sign.float
-fn op(x: f32) -> f32 { return select(select(0.0, 1.0, x > 0.0), -1.0, x < 0.0); }
+fn op(x: f32) -> f32 {
+    // 0 for ±0 and NaN, as the CPU's sign.
+    if (is_nan(x) || (bitcast<u32>(x) & 0x7fffffffu) == 0u) {
+        return 0.0;
+    }
+    return select(1.0, -1.0, sign_bit(x));
+}
 //@ section sign.sint
 fn op(x: C_a) -> C_out { return select(select(C_a(0), C_a(1), x > C_a(0)), C_a(0) - C_a(1), x < C_a(0)); }
 //@ section sign.uint
@@ -56,9 +100,20 @@ fn op(x: C_a) -> C_out { return select(C_a(0), C_a(1), x > C_a(0)); }
 fn op(x: C_a) -> C_out { return x * x; }
 
 //@ section sqrt.float
-fn op(x: f32) -> f32 { return select(sqrt(x), nan_f32(), x < 0.0); }
+fn op(x: f32) -> f32 {
+    if (is_subnormal(x)) {
+        // sqrt(mant * 2^-149) = sqrt(2 * mant) * 2^-75.
+        return select(sqrt(2.0 * subnormal_mant(x)) * 2.6469779601696886e-23, nan_f32(), sign_bit(x));
+    }
+    return select(sqrt(x), nan_f32(), x < 0.0);
+}
 //@ section rsqrt.float
-fn op(x: f32) -> f32 { return select(inverseSqrt(x), nan_f32(), x < 0.0); }
+fn op(x: f32) -> f32 {
+    if (is_subnormal(x)) {
+        return select(inverseSqrt(2.0 * subnormal_mant(x)) * 3.7778931862957162e22, nan_f32(), sign_bit(x));
+    }
+    return select(inverseSqrt(x), nan_f32(), x < 0.0);
+}
 //@ section reciprocal.float
 fn op(x: f32) -> f32 { return 1.0 / x; }
 //@ section exp.float
@@ -66,13 +121,15 @@ fn op(x: f32) -> f32 { return exp(x); }
 //@ section expm1.float
 fn op(x: f32) -> f32 { return expm1_f32(x); }
 //@ section log.float
-fn op(x: f32) -> f32 { return select(log(x), nan_f32(), x < 0.0); }
+fn op(x: f32) -> f32 { return select(log_f32(x), nan_f32(), x < 0.0 || (is_subnormal(x) && sign_bit(x))); }
 //@ section log1p.float
 fn op(x: f32) -> f32 { return select(log1p_f32(x), nan_f32(), x < -1.0); }
 //@ section log2.float
-fn op(x: f32) -> f32 { return select(log2(x), nan_f32(), x < 0.0); }
+fn op(x: f32) -> f32 { return select(log2_f32(x), nan_f32(), x < 0.0 || (is_subnormal(x) && sign_bit(x))); }
 //@ section log10.float
-fn op(x: f32) -> f32 { return select(log2(x) * 0.30102999566398120, nan_f32(), x < 0.0); }
+fn op(x: f32) -> f32 {
+    return select(log2_f32(x) * 0.30102999566398120, nan_f32(), x < 0.0 || (is_subnormal(x) && sign_bit(x)));
+}
 //@ section sin.float
 fn op(x: f32) -> f32 { return sin_f32(x); }
 //@ section cos.float
@@ -81,27 +138,32 @@ fn op(x: f32) -> f32 { return cos_f32(x); }
 fn op(x: f32) -> f32 { return tan_f32(x); }
 //@ section arcsin.float
 fn op(x: f32) -> f32 {
-    // Cephes' asinf (lavapipe's builtin asin is off by 4e-4 at 0.5).
+    // Cephes' asinf: asin(a) = pi/2 - 2 asin(sqrt((1 - a) / 2)) above 0.5.
     let a = abs(x);
     if (!(a <= 1.0) || is_nan(x)) {
         return nan_f32();
     }
-    let big = a > 0.5;
-    var z = a * a;
-    var t = a;
-    if (big) {
-        z = 0.5 * (1.0 - a);
-        t = sqrt(z);
-    }
-    var r = ((((4.2163199048e-2 * z + 2.4181311049e-2) * z + 4.5470025998e-2) * z
-        + 7.4953002686e-2) * z + 1.6666752422e-1) * z * t + t;
-    if (big) {
-        r = 1.57079632679489662 - 2.0 * r;
+    var r = asin_small(a);
+    if (a > 0.5) {
+        r = 1.57079632679489662 - 2.0 * asin_small(sqrt(0.5 * (1.0 - a)));
     }
     return select(r, -r, sign_bit(x));
 }
 //@ section arccos.float
-fn op(x: f32) -> f32 { return select(acos(x), nan_f32(), abs(x) > 1.0); }
+fn op(x: f32) -> f32 {
+    // Cephes' acosf: 2 asin(sqrt((1 - |x|) / 2)) near +-1, pi/2 - asin(x)
+    // between.
+    if (!(abs(x) <= 1.0) || is_nan(x)) {
+        return nan_f32();
+    }
+    if (x > 0.5) {
+        return 2.0 * asin_small(sqrt(0.5 * (1.0 - x)));
+    }
+    if (x < -0.5) {
+        return 3.14159265358979324 - 2.0 * asin_small(sqrt(0.5 * (1.0 + x)));
+    }
+    return 1.57079632679489662 - asin_small(x);
+}
 //@ section arctan.float
 fn op(x: f32) -> f32 { return select(atan(x), x, is_nan(x)); }
 //@ section sinh.float

@@ -45,6 +45,21 @@ impl GpuBackend {
         format!("{} ({:?})", self.gpu.info.name, self.gpu.info.backend)
     }
 
+    /// Whether kernels keep float32 subnormal inputs and results (as the
+    /// CPU does) rather than flushing them to zero. Decided when the
+    /// adapter opens by a probe kernel, after asking Vulkan drivers for
+    /// `DenormPreserve` where they offer it (see docs/gpu.md); `abs`,
+    /// `negative`, `sign`, `sqrt`, `rsqrt` and the logarithms handle
+    /// subnormal inputs exactly either way.
+    pub fn preserves_subnormals(&self) -> bool {
+        self.gpu.subnormals
+    }
+
+    /// How kernels treat float32 subnormals, in words (for reports).
+    pub fn subnormal_mode(&self) -> &'static str {
+        self.gpu.subnormal_mode()
+    }
+
     /// Bytes held by the buffer pool's free buffers.
     pub fn cached_bytes(&self) -> u64 {
         self.gpu.pool.cached_bytes()

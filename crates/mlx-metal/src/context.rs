@@ -4,6 +4,7 @@
 //! host reads a result).
 
 use crate::binding::{create_group, padded_len, Bindings, ARENA_BYTES};
+use crate::float_controls::{self, FloatControls};
 use crate::pool::{bucket, GpuBuffer, Pool, USAGE};
 use crate::slots::Caps;
 use mlx_core::{Error, Result};
@@ -36,6 +37,11 @@ pub(crate) struct Gpu {
     pub(crate) subgroups: bool,
     /// The adapter offers 16x16x16 f16 cooperative matrices.
     pub(crate) coop_matrix: bool,
+    /// Kernels are built through SPIR-V with `DenormPreserve` (see
+    /// [`crate::float_controls`]).
+    pub(crate) float_controls: Option<FloatControls>,
+    /// Kernels keep f32 subnormal inputs and results (the probe's answer).
+    pub(crate) subnormals: bool,
     pub(crate) pool: Arc<Pool>,
     pipelines: Mutex<HashMap<String, Arc<wgpu::ComputePipeline>>>,
     /// Shared small uploads by content (see [`Gpu::upload`]).
@@ -126,8 +132,20 @@ impl Gpu {
         let wanted = wgpu::Features::SHADER_F16
             | wgpu::Features::SHADER_INT64
             | wgpu::Features::SUBGROUP
-            | wgpu::Features::EXPERIMENTAL_COOPERATIVE_MATRIX;
+            | wgpu::Features::EXPERIMENTAL_COOPERATIVE_MATRIX
+            | wgpu::Features::PASSTHROUGH_SHADERS;
         let features = offered & wanted;
+        // MLX_GPU_FLOAT_CONTROLS: 0 never asks for DenormPreserve, 1 asks
+        // even where the driver does not report it (to test that path).
+        let ask = std::env::var("MLX_GPU_FLOAT_CONTROLS").ok();
+        let denorm = float_controls::vulkan_denorm_preserve(&adapter)
+            .filter(|_| features.contains(wgpu::Features::PASSTHROUGH_SHADERS))
+            .filter(|fc| match ask.as_deref() {
+                Some("0") => false,
+                Some("1") => true,
+                _ => fc.denorm_preserve,
+            });
+        let forced = ask.as_deref() == Some("1");
         let limits = adapter.limits();
         // SAFETY: experimental features are only used by the cooperative
         // matrix kernel, whose shapes and layouts follow the extension.
@@ -169,7 +187,7 @@ impl Gpu {
             pool.clone(),
         );
         pool.created(16);
-        Ok(Gpu {
+        let mut gpu = Gpu {
             caps: Caps {
                 f16: features.contains(wgpu::Features::SHADER_F16),
                 int64: features.contains(wgpu::Features::SHADER_INT64),
@@ -192,7 +210,35 @@ impl Gpu {
             errors,
             oob,
             oob_op: Mutex::default(),
-        })
+            float_controls: None,
+            subnormals: false,
+        };
+        gpu.subnormals = float_controls::probe(&gpu)?;
+        if forced && denorm.is_some() {
+            gpu.float_controls = denorm;
+            gpu.subnormals = float_controls::probe(&gpu)?;
+        } else if !gpu.subnormals && denorm.is_some() {
+            // The driver flushes by default: ask for DenormPreserve, and
+            // keep it only if the probe then sees subnormals.
+            gpu.float_controls = denorm;
+            match float_controls::probe(&gpu) {
+                Ok(true) => gpu.subnormals = true,
+                _ => {
+                    gpu.float_controls = None;
+                    let _ = gpu.check_errors("gpu");
+                }
+            }
+        }
+        Ok(gpu)
+    }
+
+    /// What kernels do with f32 subnormals, in words.
+    pub(crate) fn subnormal_mode(&self) -> &'static str {
+        match (self.subnormals, self.float_controls.is_some()) {
+            (true, true) => "preserved (DenormPreserve requested)",
+            (true, false) => "preserved (driver default)",
+            (false, _) => "flushed to zero",
+        }
     }
 
     /// The out-of-bounds flag buffer, for a gather recorded by `op`.
@@ -341,6 +387,18 @@ impl Gpu {
         }
         let src = source();
         let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
+        if let Some(fc) = self.float_controls {
+            let pipeline = float_controls::pipeline(&self.device, fc, key, &src);
+            if let Some(e) = pollster::block_on(scope.pop()) {
+                return Err(Error::Device {
+                    op: "shader",
+                    msg: format!("kernel `{key}` failed to build: {e}"),
+                });
+            }
+            let p = Arc::new(pipeline?);
+            cache.insert(key.to_string(), p.clone());
+            return Ok(p);
+        }
         let module = self
             .device
             .create_shader_module(wgpu::ShaderModuleDescriptor {
