@@ -62,6 +62,10 @@ pub enum Metadata {
 /// # use mlx_cpu as _;
 /// let o = mlx_io::LoadOptions::default();
 /// assert!(o.mmap && o.format.is_none() && !o.return_metadata);
+/// assert_eq!(o.max_expansion, mlx_io::npz::DEFAULT_MAX_EXPANSION);
+/// // A trusted .npz of very compressible data (mostly zeros):
+/// let trusted = mlx_io::LoadOptions { max_expansion: 4096, ..Default::default() };
+/// # let _ = trusted;
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct LoadOptions {
@@ -71,6 +75,13 @@ pub struct LoadOptions {
     pub return_metadata: bool,
     /// Memory-map the file (the default) instead of reading it.
     pub mmap: bool,
+    /// The most bytes the deflated entries of a `.npz` may inflate to in
+    /// all, as a multiple of the file's size (at least
+    /// [`npz::MIN_INFLATE_BUDGET`] bytes): by default
+    /// [`npz::DEFAULT_MAX_EXPANSION`] (128). Raise it to load a trusted
+    /// archive of very compressible data; other formats never expand a
+    /// file by more than about 1.1 times and ignore it.
+    pub max_expansion: u64,
 }
 
 impl Default for LoadOptions {
@@ -79,6 +90,7 @@ impl Default for LoadOptions {
             format: None,
             return_metadata: false,
             mmap: true,
+            max_expansion: npz::DEFAULT_MAX_EXPANSION,
         }
     }
 }
@@ -152,11 +164,17 @@ pub fn load_with(
         Format::Gguf => "load_gguf",
     };
     let bytes = mmap::open(op, path, options.mmap)?;
-    load_bytes(bytes, format, options.return_metadata)
+    load_bytes_expanding(
+        bytes,
+        format,
+        options.return_metadata,
+        options.max_expansion,
+    )
 }
 
 /// Load arrays from the bytes of a file of `format` (the in-memory form
-/// of [`load_with`]; the arrays share `bytes`).
+/// of [`load_with`]; the arrays share `bytes`), with the default
+/// `.npz` inflation bound (see [`npz::load_bytes_with`] for another).
 ///
 /// # Errors
 /// As [`load_with`].
@@ -176,10 +194,23 @@ pub fn load_bytes(
     format: Format,
     return_metadata: bool,
 ) -> Result<(Loaded, Option<Metadata>)> {
+    load_bytes_expanding(bytes, format, return_metadata, npz::DEFAULT_MAX_EXPANSION)
+}
+
+/// [`load_bytes`] with a `.npz` inflation bound of `max_expansion`.
+fn load_bytes_expanding(
+    bytes: SharedBytes,
+    format: Format,
+    return_metadata: bool,
+    max_expansion: u64,
+) -> Result<(Loaded, Option<Metadata>)> {
     check_metadata(format, return_metadata)?;
     let (loaded, meta) = match format {
         Format::Npy => (Loaded::Array(npy::load_bytes(bytes)?), None),
-        Format::Npz => (Loaded::Map(npz::load_bytes(bytes)?), None),
+        Format::Npz => (
+            Loaded::Map(npz::load_bytes_with(bytes, max_expansion)?),
+            None,
+        ),
         Format::Safetensors => {
             let (m, meta) = safetensors::load_bytes(bytes)?;
             (Loaded::Map(m), Some(Metadata::Safetensors(meta)))

@@ -8,10 +8,23 @@
 use crate::array_bytes::{array_from_bytes, host_data};
 use crate::reader::Reader;
 use crate::{Error, Result};
+use mlx_core::shape::checked_numel;
 use mlx_core::{Array, Dtype, SharedBytes};
 
 const MAGIC: &[u8] = b"\x93NUMPY";
 const OP: &str = "load";
+
+/// The longest header dict read: 1 MiB. NumPy refuses headers over
+/// 10,000 bytes by default (`max_header_size`); a shape of rank 64 with
+/// 20-digit dimensions takes under 1.5 KB. A header is parsed as it is
+/// read, keeping only the shape (8 bytes per dimension, each at least
+/// two characters), so a header costs at most 4 times its size.
+///
+/// # Examples
+/// ```
+/// assert_eq!(mlx_io::npy::MAX_HEADER_LEN, 1 << 20);
+/// ```
+pub const MAX_HEADER_LEN: usize = 1 << 20;
 
 /// The header of a `.npy` file: what the data is and where it lies.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,6 +77,12 @@ pub fn parse(bytes: &[u8]) -> Result<NpyHeader> {
             ))
         }
     };
+    if header_len > MAX_HEADER_LEN {
+        return Err(Error::format(
+            OP,
+            format!("header of {header_len} bytes exceeds the limit of {MAX_HEADER_LEN} bytes"),
+        ));
+    }
     let raw = r.take(header_len, "header")?;
     let text = match version.0 {
         3 => std::str::from_utf8(raw).ok(),
@@ -75,12 +94,8 @@ pub fn parse(bytes: &[u8]) -> Result<NpyHeader> {
     .ok_or_else(|| Error::format(OP, "header is not valid text"))?;
     let dict = parse_dict(text)?;
     let (dtype, big_endian) = parse_descr(&dict.descr)?;
-    let data_len = dict
-        .shape
-        .iter()
-        .try_fold(dtype.size(), |acc, &d| acc.checked_mul(d))
-        .filter(|&n| n <= isize::MAX as usize)
-        .ok_or_else(|| Error::format(OP, "shape is too large"))?;
+    // Every dimension counts, even beside a zero one.
+    let data_len = checked_numel(OP, &dict.shape, dtype.size())? * dtype.size();
     let data_offset = r.pos();
     if data_len > r.remaining() {
         return Err(Error::format(
@@ -261,73 +276,85 @@ enum Tok<'a> {
     Bool(bool),
 }
 
-fn tokens(text: &str) -> Result<Vec<Tok<'_>>> {
-    let bad = |what: &str| Error::format(OP, format!("malformed header: {what}"));
-    let b = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b' ' | b'\t' | b'\n' | b'\r' => i += 1,
+/// The tokens of the header text, one at a time (nothing is collected,
+/// so a long header costs no memory beyond what the dict keeps).
+struct Lexer<'a> {
+    text: &'a str,
+    i: usize,
+}
+
+impl<'a> Lexer<'a> {
+    fn next(&mut self) -> Result<Option<Tok<'a>>> {
+        let bad = |what: &str| Error::format(OP, format!("malformed header: {what}"));
+        let text = self.text;
+        let b = text.as_bytes();
+        while self.i < b.len() && matches!(b[self.i], b' ' | b'\t' | b'\n' | b'\r') {
+            self.i += 1;
+        }
+        let i = self.i;
+        if i >= b.len() {
+            return Ok(None);
+        }
+        let tok = match b[i] {
             c @ (b'{' | b'}' | b'(' | b')' | b':' | b',' | b'[' | b']') => {
-                out.push(Tok::Punct(c));
-                i += 1;
+                self.i += 1;
+                Tok::Punct(c)
             }
             q @ (b'\'' | b'"') => {
                 let end = b[i + 1..]
                     .iter()
                     .position(|&c| c == q)
                     .ok_or_else(|| bad("unterminated string"))?;
-                out.push(Tok::Str(&text[i + 1..i + 1 + end]));
-                i += end + 2;
+                self.i += end + 2;
+                Tok::Str(&text[i + 1..i + 1 + end])
             }
             b'0'..=b'9' => {
-                let start = i;
-                while i < b.len() && b[i].is_ascii_digit() {
-                    i += 1;
+                let mut j = i;
+                while j < b.len() && b[j].is_ascii_digit() {
+                    j += 1;
                 }
-                let n = text[start..i]
+                let n = text[i..j]
                     .parse::<u64>()
                     .map_err(|_| bad("dimension too large"))?;
-                if i < b.len() && (b[i] == b'L' || b[i] == b'l') {
-                    i += 1; // Python 2 long suffix
+                if j < b.len() && (b[j] == b'L' || b[j] == b'l') {
+                    j += 1; // Python 2 long suffix
                 }
-                out.push(Tok::Int(n));
+                self.i = j;
+                Tok::Int(n)
             }
             _ if text[i..].starts_with("True") => {
-                out.push(Tok::Bool(true));
-                i += 4;
+                self.i += 4;
+                Tok::Bool(true)
             }
             _ if text[i..].starts_with("False") => {
-                out.push(Tok::Bool(false));
-                i += 5;
+                self.i += 5;
+                Tok::Bool(false)
             }
             _ => return Err(bad("unexpected character")),
-        }
+        };
+        Ok(Some(tok))
     }
-    Ok(out)
 }
 
 /// Parse `{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }`.
 fn parse_dict(text: &str) -> Result<Dict> {
     let bad = |what: &str| Error::format(OP, format!("malformed header: {what}"));
-    let toks = tokens(text)?;
-    let mut it = toks.iter().peekable();
-    if it.next() != Some(&Tok::Punct(b'{')) {
+    let mut it = Lexer { text, i: 0 };
+    if it.next()? != Some(Tok::Punct(b'{')) {
         return Err(bad("expected a dict"));
     }
     let (mut descr, mut fortran, mut shape) = (None, None, None);
     loop {
-        let key = match it.next() {
+        let key = match it.next()? {
             Some(Tok::Punct(b'}')) => break,
-            Some(Tok::Str(k)) => *k,
+            Some(Tok::Str(k)) => k,
             _ => return Err(bad("expected a key")),
         };
-        if it.next() != Some(&Tok::Punct(b':')) {
+        if it.next()? != Some(Tok::Punct(b':')) {
             return Err(bad("expected ':'"));
         }
         match key {
-            "descr" => match it.next() {
+            "descr" => match it.next()? {
                 Some(Tok::Str(s)) => descr = Some(s.to_string()),
                 _ => {
                     return Err(bad(
@@ -335,22 +362,22 @@ fn parse_dict(text: &str) -> Result<Dict> {
                     ))
                 }
             },
-            "fortran_order" => match it.next() {
-                Some(Tok::Bool(v)) => fortran = Some(*v),
+            "fortran_order" => match it.next()? {
+                Some(Tok::Bool(v)) => fortran = Some(v),
                 _ => return Err(bad("fortran_order is not True or False")),
             },
             "shape" => {
-                if it.next() != Some(&Tok::Punct(b'(')) {
+                if it.next()? != Some(Tok::Punct(b'(')) {
                     return Err(bad("shape is not a tuple"));
                 }
                 let mut dims = Vec::new();
                 loop {
-                    match it.next() {
+                    match it.next()? {
                         Some(Tok::Punct(b')')) => break,
                         Some(Tok::Int(n)) => {
-                            let n = usize::try_from(*n).map_err(|_| bad("dimension too large"))?;
+                            let n = usize::try_from(n).map_err(|_| bad("dimension too large"))?;
                             dims.push(n);
-                            match it.next() {
+                            match it.next()? {
                                 Some(Tok::Punct(b',')) => {}
                                 Some(Tok::Punct(b')')) => break,
                                 _ => return Err(bad("expected ',' or ')' in shape")),
@@ -363,13 +390,13 @@ fn parse_dict(text: &str) -> Result<Dict> {
             }
             other => return Err(bad(&format!("unexpected key {other:?}"))),
         }
-        match it.next() {
+        match it.next()? {
             Some(Tok::Punct(b',')) => {}
             Some(Tok::Punct(b'}')) => break,
             _ => return Err(bad("expected ',' or '}'")),
         }
     }
-    if it.next().is_some() {
+    if it.next()?.is_some() {
         return Err(bad("text after the dict"));
     }
     match (descr, fortran, shape) {

@@ -2,9 +2,14 @@
 //! deflate-compressed (the `zip` crate, limited to those two methods).
 //!
 //! A stored entry is loaded straight from the archive's bytes (no copy on
-//! the CPU backend when mapped); a deflated one is inflated into a buffer
-//! whose size the compressed entry must justify (deflate expands at most
-//! about 1032 times), so a zip bomb is rejected before it is inflated.
+//! the CPU backend when mapped); a deflated one is inflated into a buffer.
+//! Before anything is inflated, every entry is checked: entries must not
+//! overlap in the archive (no two central-directory records may share
+//! bytes), each must claim no more than its compressed size can inflate
+//! to (deflate expands at most about 1032 times), and all of them together
+//! no more than [`DEFAULT_MAX_EXPANSION`] times the archive's size (or
+//! [`MIN_INFLATE_BUDGET`] bytes for a small archive), unless the caller
+//! opts in to more ([`load_bytes_with`], `LoadOptions::max_expansion`).
 
 use crate::{npy, Error, Result};
 use mlx_core::{Array, SharedBytes};
@@ -19,13 +24,36 @@ const OP: &str = "load";
 /// a little slack.
 const MAX_DEFLATE_RATIO: u64 = 1040;
 
+/// The default bound on the bytes all deflated entries of an archive may
+/// inflate to, as a multiple of the archive's size: 128. Arrays of real
+/// data compress 1-10 times; an archive holding mostly zeros can exceed
+/// it and needs [`load_bytes_with`] (or `LoadOptions::max_expansion`).
+///
+/// # Examples
+/// ```
+/// assert_eq!(mlx_io::npz::DEFAULT_MAX_EXPANSION, 128);
+/// ```
+pub const DEFAULT_MAX_EXPANSION: u64 = 128;
+
+/// Inflating up to this many bytes (1 MiB) is allowed whatever the
+/// archive's size, so small compressed archives of zeros load.
+///
+/// # Examples
+/// ```
+/// assert_eq!(mlx_io::npz::MIN_INFLATE_BUDGET, 1 << 20);
+/// ```
+pub const MIN_INFLATE_BUDGET: u64 = 1 << 20;
+
 /// The arrays of the `.npz` archive in `bytes`, keyed by entry name without
-/// the `.npy` suffix (`arr_0`, `weight`).
+/// the `.npy` suffix (`arr_0`, `weight`). Deflated entries may inflate to
+/// [`DEFAULT_MAX_EXPANSION`] times the archive's size in all; see
+/// [`load_bytes_with`] for more.
 ///
 /// # Errors
 /// `[load] ...` for a malformed archive or entry, a compression method
-/// other than stored or deflate, or an entry larger than its compressed
-/// size can justify.
+/// other than stored or deflate, overlapping entries, an entry larger than
+/// its compressed size can justify, or entries inflating to more than the
+/// bound in all.
 ///
 /// # Examples
 /// ```
@@ -38,8 +66,82 @@ const MAX_DEFLATE_RATIO: u64 = 1040;
 /// Ok::<(), mlx_io::Error>(())
 /// ```
 pub fn load_bytes(bytes: SharedBytes) -> Result<HashMap<String, Array>> {
+    load_bytes_with(bytes, DEFAULT_MAX_EXPANSION)
+}
+
+/// Where one entry lies in the archive, read from its records.
+struct EntrySpan {
+    name: String,
+    /// Local header start to the end of the compressed data.
+    span: std::ops::Range<u64>,
+    deflated: bool,
+    size: u64,
+}
+
+/// [`load_bytes`] with the bound on inflated bytes chosen by the caller:
+/// deflated entries may inflate to `max_expansion` times the archive's
+/// size in all (at least [`MIN_INFLATE_BUDGET`] bytes). Pass a larger
+/// value (up to `u64::MAX`) for a trusted archive of very compressible
+/// data; overlapping entries and entries claiming more than deflate can
+/// produce are refused whatever the bound.
+///
+/// # Errors
+/// As [`load_bytes`]; the bound's error reads `[load] deflated entries
+/// inflate to ... bytes in all, more than 128 times the archive's ...
+/// bytes`.
+///
+/// # Examples
+/// ```
+/// # use mlx_cpu as _;
+/// use mlx_core::{ops, Dtype, SharedBytes};
+/// // 4 MiB of zeros deflate to a few KiB: past the default bound.
+/// let z = ops::zeros(&[1 << 20], Dtype::Float32)?;
+/// let zip = SharedBytes::new(mlx_io::npz::to_bytes([("z", &z)], true)?);
+/// assert!(mlx_io::npz::load_bytes(zip.clone()).is_err());
+/// let m = mlx_io::npz::load_bytes_with(zip, 2000)?;
+/// assert_eq!(m["z"].shape(), &[1 << 20]);
+/// Ok::<(), mlx_io::Error>(())
+/// ```
+pub fn load_bytes_with(bytes: SharedBytes, max_expansion: u64) -> Result<HashMap<String, Array>> {
     let zerr = |e: zip::result::ZipError| Error::format(OP, format!("invalid .npz archive: {e}"));
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes.as_bytes())).map_err(zerr)?;
+    // Check every entry's records before inflating anything.
+    let mut spans = Vec::with_capacity(archive.len());
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).map_err(zerr)?;
+        let name = entry.name().to_string();
+        let outside = || Error::format(OP, format!("entry {name:?} lies outside the archive"));
+        let start = entry.header_start();
+        let end = entry
+            .data_start()
+            .and_then(|d| d.checked_add(entry.compressed_size()))
+            .filter(|&e| e <= bytes.len() as u64)
+            .ok_or_else(outside)?;
+        spans.push(EntrySpan {
+            deflated: entry.compression() == CompressionMethod::Deflated,
+            size: entry.size(),
+            span: start..end,
+            name,
+        });
+    }
+    check_overlaps(&spans)?;
+    let budget = (bytes.len() as u64)
+        .saturating_mul(max_expansion)
+        .max(MIN_INFLATE_BUDGET);
+    let total = spans
+        .iter()
+        .filter(|s| s.deflated)
+        .try_fold(0u64, |acc, s| acc.checked_add(s.size))
+        .unwrap_or(u64::MAX);
+    if total > budget {
+        return Err(Error::format(
+            OP,
+            format!(
+                "deflated entries inflate to {total} bytes in all, more than {max_expansion} times the archive's {} bytes (pass a larger max_expansion to load a trusted archive)",
+                bytes.len()
+            ),
+        ));
+    }
     let mut out = HashMap::new();
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).map_err(zerr)?;
@@ -100,6 +202,34 @@ pub fn load_bytes(bytes: SharedBytes) -> Result<HashMap<String, Array>> {
         out.insert(key, array);
     }
     Ok(out)
+}
+
+/// Refuse entries whose bytes (local header and data) overlap another's:
+/// a hostile archive can point many central-directory records at one
+/// deflated entry to multiply what it inflates to.
+fn check_overlaps(spans: &[EntrySpan]) -> Result<()> {
+    let mut order: Vec<&EntrySpan> = spans.iter().collect();
+    order.sort_by_key(|s| (s.span.start, s.span.end));
+    // The entry reaching furthest so far: any later start before its end
+    // overlaps it.
+    let mut furthest: Option<&EntrySpan> = None;
+    for s in order {
+        if let Some(f) = furthest {
+            if s.span.start < f.span.end {
+                return Err(Error::format(
+                    OP,
+                    format!(
+                        "entries {:?} (bytes {}..{}) and {:?} (bytes {}..{}) overlap in the archive",
+                        f.name, f.span.start, f.span.end, s.name, s.span.start, s.span.end
+                    ),
+                ));
+            }
+        }
+        if furthest.is_none_or(|f| s.span.end > f.span.end) {
+            furthest = Some(s);
+        }
+    }
+    Ok(())
 }
 
 /// The `.npz` archive of `arrays` (entries `name.npy`), deflate-compressed

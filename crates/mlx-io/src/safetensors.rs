@@ -7,6 +7,7 @@
 use crate::array_bytes::{array_from_bytes, host_data};
 use crate::{Error, Result};
 use ::safetensors::tensor::{Dtype as StDtype, SafeTensors, View};
+use mlx_core::shape::checked_numel;
 use mlx_core::{Array, Dtype, HostData, SharedBytes};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -31,9 +32,14 @@ pub struct TensorEntry {
 /// The tensors (sorted by offset) and the `__metadata__` strings of the
 /// safetensors file in `bytes`, validated but not read.
 ///
+/// The `safetensors` crate bounds the header at 100,000,000 bytes and
+/// requires the tensors' byte ranges to be contiguous, so no two overlap.
+///
 /// # Errors
-/// `[load_safetensors] ...` for a malformed header or a dtype MLX lacks
-/// (the `F8_*`, `F4`, `F6_*` types).
+/// `[load_safetensors] ...` for a malformed header, overlapping or
+/// gapped offsets, a shape whose size overflows (any dimension counts,
+/// even beside a zero one), or a dtype MLX lacks (the `F8_*`, `F4`,
+/// `F6_*` types).
 ///
 /// # Examples
 /// ```
@@ -63,6 +69,9 @@ pub fn parse(bytes: &[u8]) -> Result<(Vec<TensorEntry>, HashMap<String, String>)
                 ),
             )
         })?;
+        // The crate's own check multiplies from a zero dimension; every
+        // dimension must count (a `(0, 1024, 2^54)` tensor is refused).
+        checked_numel(OP, &info.shape, dtype.size())?;
         let (s, e) = info.data_offsets;
         entries.push(TensorEntry {
             name,

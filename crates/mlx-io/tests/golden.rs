@@ -112,6 +112,7 @@ fn golden_files_load_as_mlx_loads_them() {
                 format: None,
                 return_metadata: with_meta,
                 mmap,
+                ..LoadOptions::default()
             };
             let (loaded, meta) = mlx_io::load_with(golden_dir().join(file), &opts)
                 .unwrap_or_else(|e| panic!("{file}: {e}"));

@@ -209,6 +209,7 @@ fn files_round_trip_through_every_saver_with_mmap_and_without() {
         format: Some(Format::Safetensors),
         return_metadata: true,
         mmap: true,
+        ..LoadOptions::default()
     };
     let (_, meta) = mlx_io::load_with(dir.join("d.bin"), &opts).unwrap();
     assert_eq!(meta, Some(Metadata::Safetensors(HashMap::new())));

@@ -6,6 +6,7 @@ use super::value::{read_string, read_value, GgufValue};
 use crate::array_bytes::array_from_bytes;
 use crate::reader::Reader;
 use crate::{Error, Result};
+use mlx_core::shape::checked_numel;
 use mlx_core::{Array, Dtype, SharedBytes};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -123,11 +124,14 @@ pub struct GgufFile {
 }
 
 /// Parse and check the GGUF file in `bytes`: header, metadata, tensor
-/// infos, and that every tensor's data lies inside the file.
+/// infos, and that every tensor's data lies inside the file with no two
+/// tensors sharing bytes. Since tensors do not overlap, loading unpacks
+/// at most the file's size (quantized blocks grow by at most 20/18).
 ///
 /// # Errors
-/// `[load_gguf] ...` for anything malformed or a tensor type not read
-/// here (e.g. `Q4_K`).
+/// `[load_gguf] ...` for anything malformed, overlapping tensors, a
+/// shape whose size overflows (any dimension counts, even beside a zero
+/// one), or a tensor type not read here (e.g. `Q4_K`).
 ///
 /// # Examples
 /// ```
@@ -206,11 +210,10 @@ pub fn parse(bytes: &[u8]) -> Result<GgufFile> {
             .rev()
             .map(|&d| usize::try_from(d).map_err(|_| too_big()))
             .collect::<Result<Vec<usize>>>()?;
-        let numel = shape
-            .iter()
-            .try_fold(1usize, |acc, &d| acc.checked_mul(d))
-            .ok_or_else(too_big)?;
         let (block_elems, block_bytes) = ggml_type.block();
+        // Every dimension counts, even beside a zero one; a quantized
+        // tensor unpacks to at most one byte per element.
+        let numel = checked_numel(OP, &shape, block_bytes.div_ceil(block_elems))?;
         if block_elems > 1 && shape.last().is_none_or(|&d| d % block_elems != 0) {
             return Err(Error::format(
                 OP,
@@ -244,12 +247,39 @@ pub fn parse(bytes: &[u8]) -> Result<GgufFile> {
             range: start..end,
         });
     }
+    check_overlaps(&tensors)?;
     Ok(GgufFile {
         version,
         metadata,
         tensors,
         alignment,
     })
+}
+
+/// Refuse tensors whose data ranges overlap: a hostile file can point
+/// thousands of quantized tensors at one block of data, and each would be
+/// unpacked into its own buffer. Empty tensors overlap nothing.
+fn check_overlaps(tensors: &[GgufTensorInfo]) -> Result<()> {
+    let mut order: Vec<&GgufTensorInfo> = tensors.iter().filter(|t| !t.range.is_empty()).collect();
+    order.sort_by_key(|t| (t.range.start, t.range.end));
+    let mut furthest: Option<&GgufTensorInfo> = None;
+    for t in order {
+        if let Some(f) = furthest {
+            if t.range.start < f.range.end {
+                return Err(Error::format(
+                    OP,
+                    format!(
+                        "tensors {:?} (bytes {}..{}) and {:?} (bytes {}..{}) overlap",
+                        f.name, f.range.start, f.range.end, t.name, t.range.start, t.range.end
+                    ),
+                ));
+            }
+        }
+        if furthest.is_none_or(|f| t.range.end > f.range.end) {
+            furthest = Some(t);
+        }
+    }
+    Ok(())
 }
 
 /// The arrays and metadata of the GGUF file in `bytes`. Unquantized
