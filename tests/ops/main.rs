@@ -14,6 +14,7 @@ mod indexing;
 mod indexing_adv;
 mod laws;
 mod matmul;
+mod memory;
 mod misc_elementwise;
 mod ops_table;
 mod printing;

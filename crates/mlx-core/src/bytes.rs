@@ -3,6 +3,7 @@
 //! [`HostData`]. File loaders (`mlx-io`) build arrays from these, and the
 //! CPU backend reads them in place.
 
+use crate::memory::{try_to_vec, try_zeroed};
 use crate::{with_dtype, Complex64, Dtype, Element, Error, HostData, Result};
 use std::fmt;
 use std::ops::Range;
@@ -117,18 +118,18 @@ impl HostData {
         }
         with_dtype!(dtype, T => {
             if let Some(s) = T::cast_bytes(bytes) {
-                return Ok(T::into_host(s.to_vec()));
+                return Ok(T::into_host(try_to_vec("array", s)?));
             }
             // Misaligned (or bool bytes other than 0/1): copy into an
             // 8-byte-aligned buffer first.
-            let mut words = vec![0u64; bytes.len().div_ceil(8)];
+            let mut words = try_zeroed::<u64>("array", bytes.len().div_ceil(8))?;
             let dst = &mut bytemuck::cast_slice_mut::<u64, u8>(&mut words)[..bytes.len()];
             dst.copy_from_slice(bytes);
             if dtype == Dtype::Bool {
                 dst.iter_mut().for_each(|b| *b = u8::from(*b != 0));
             }
             let s = T::cast_bytes(dst).expect("aligned plain data casts");
-            Ok(T::into_host(s.to_vec()))
+            Ok(T::into_host(try_to_vec("array", s)?))
         })
     }
 

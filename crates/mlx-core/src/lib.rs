@@ -23,6 +23,7 @@ mod device;
 mod dtype;
 mod element;
 mod error;
+pub mod memory;
 pub mod ops;
 pub mod primitive;
 pub mod random;

@@ -14,7 +14,7 @@
 //! - bool arithmetic is C++'s `bool(a op b)`: `add` is or, `subtract` xor,
 //!   `multiply`/`floor_divide`/`minimum` and, `remainder` false.
 
-use crate::elementwise_walk::{dense, Layout, OutElem};
+use crate::elementwise_walk::{dense, Layout, OutElem, ELEMENTWISE};
 use crate::unary::{complex_div, FloatStore, Int, Real};
 use half::{bf16, f16};
 use mlx_core::primitive::{BinaryOp, OutSpec};
@@ -34,7 +34,8 @@ where
         crate::strided::buffer::<T>(b)?,
     );
     let layout = Layout::new([a, b]);
-    Ok(layout.fill(
+    layout.fill(
+        ELEMENTWISE,
         |out: &mut [U], [sa, sb]: [isize; 2], [ta, tb]: [isize; 2]| {
             let n = out.len();
             match (dense(ba, sa, ta, n), dense(bb, sb, tb, n)) {
@@ -63,7 +64,7 @@ where
                 }
             }
         },
-    ))
+    )
 }
 
 /// Map `a`, `b` through `f` and wrap the result.
@@ -364,7 +365,8 @@ fn select_typed<T: OutElem>(c: &View, x: &View, y: &View) -> Result<Vec<T>> {
         crate::strided::buffer::<T>(y)?,
     );
     let layout = Layout::new([c, x, y]);
-    Ok(layout.fill(
+    layout.fill(
+        ELEMENTWISE,
         |out: &mut [T], [sc, sx, sy]: [isize; 3], [tc, tx, ty]: [isize; 3]| {
             let n = out.len();
             match (
@@ -389,7 +391,7 @@ fn select_typed<T: OutElem>(c: &View, x: &View, y: &View) -> Result<Vec<T>> {
                 }
             }
         },
-    ))
+    )
 }
 
 #[cfg(test)]

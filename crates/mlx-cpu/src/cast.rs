@@ -13,7 +13,7 @@
 //! - `float16`/`bfloat16` round to nearest even from the exact source value
 //!   (integers pass through `f64`, so `|x| > 2^53` may round twice).
 
-use crate::elementwise_walk::{alloc_out, map1, OutElem, CHUNK};
+use crate::elementwise_walk::{alloc_out, map1, OutElem, CHUNK, ELEMENTWISE};
 use half::{bf16, f16};
 use mlx_core::primitive::OutSpec;
 use mlx_core::{Complex64, Element, HostData, Result, View};
@@ -31,7 +31,7 @@ fn copy_typed<T: OutElem>(v: &View) -> Result<Vec<T>> {
     }
     let n = v.numel();
     let src = &crate::strided::buffer::<T>(v)?[v.offset..v.offset + n];
-    let mut out = alloc_out::<T>(n);
+    let mut out = alloc_out::<T>(ELEMENTWISE, n)?;
     if n >= 2 * CHUNK {
         out.par_chunks_mut(CHUNK)
             .zip(src.par_chunks(CHUNK))

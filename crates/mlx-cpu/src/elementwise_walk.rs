@@ -17,14 +17,19 @@ pub(crate) const CHUNK: usize = 1 << 16;
 pub(crate) trait OutElem: Element + Default + Zeroable {}
 impl<T: Element + Default + Zeroable> OutElem for T {}
 
-/// A zeroed output vector of `n` elements. The zeroing is free (the
-/// allocator hands out fresh pages), and on Linux large buffers are
-/// advised to use transparent huge pages, as NumPy does: first-touch page
-/// faults otherwise cost more than the arithmetic of a bandwidth-bound op.
-pub(crate) fn alloc_out<U: OutElem>(n: usize) -> Vec<U> {
-    let mut v = bytemuck::zeroed_vec::<U>(n);
+/// The op named by allocation failures in elementwise kernels, which do
+/// not know their primitive; `eval` names the primitive instead.
+pub(crate) const ELEMENTWISE: &str = "elementwise";
+
+/// A zeroed output vector of `n` elements, or [`mlx_core::Error::OutOfMemory`]
+/// naming `op`. The zeroing is free (the allocator hands out fresh pages),
+/// and on Linux large buffers are advised to use transparent huge pages,
+/// as NumPy does: first-touch page faults otherwise cost more than the
+/// arithmetic of a bandwidth-bound op.
+pub(crate) fn alloc_out<U: OutElem>(op: &'static str, n: usize) -> Result<Vec<U>> {
+    let mut v = mlx_core::memory::try_zeroed::<U>(op, n)?;
     advise_huge(&mut v);
-    v
+    Ok(v)
 }
 
 /// Ask the kernel to back `v` with huge pages (advisory; errors ignored).
@@ -142,13 +147,17 @@ impl<const K: usize> Layout<K> {
     }
 
     /// Fill a new output vector run by run, in parallel when large.
-    pub(crate) fn fill<U, F>(&self, seg: F) -> Vec<U>
+    ///
+    /// # Errors
+    /// [`mlx_core::Error::OutOfMemory`] naming `op` when the output cannot
+    /// be allocated.
+    pub(crate) fn fill<U, F>(&self, op: &'static str, seg: F) -> Result<Vec<U>>
     where
         U: OutElem,
         F: Fn(&mut [U], [isize; K], [isize; K]) + Sync,
     {
         let n = self.numel();
-        let mut out = alloc_out::<U>(n);
+        let mut out = alloc_out::<U>(op, n)?;
         if n >= 2 * CHUNK {
             out.par_chunks_mut(CHUNK)
                 .enumerate()
@@ -156,7 +165,7 @@ impl<const K: usize> Layout<K> {
         } else if n > 0 {
             self.walk_range(0, &mut out, &seg);
         }
-        out
+        Ok(out)
     }
 }
 
@@ -176,8 +185,9 @@ where
 {
     let buf = crate::strided::buffer::<T>(v)?;
     let layout = Layout::new([v]);
-    Ok(
-        layout.fill(|out: &mut [U], [s]: [isize; 1], [st]: [isize; 1]| {
+    layout.fill(
+        ELEMENTWISE,
+        |out: &mut [U], [s]: [isize; 1], [st]: [isize; 1]| {
             if let Some(x) = dense(buf, s, st, out.len()) {
                 for (o, &x) in out.iter_mut().zip(x) {
                     *o = f(x);
@@ -187,6 +197,6 @@ where
                     *o = f(buf[(s + j as isize * st) as usize]);
                 }
             }
-        }),
+        },
     )
 }

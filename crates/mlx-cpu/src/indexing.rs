@@ -5,7 +5,9 @@
 //! run of elements after the gathered axis. Rows that are dense in the
 //! source are copied with `copy_from_slice` (the embedding-lookup case).
 
+use crate::elementwise_walk::OutElem;
 use crate::strided::{buffer, contiguous, PAR_THRESHOLD};
+use mlx_core::memory::{try_with_capacity, try_zeroed};
 use mlx_core::primitive::OutSpec;
 use mlx_core::shape::{is_row_major, numel};
 use mlx_core::{with_dtype, Dtype, Element, Error, HostData, Result, View};
@@ -99,19 +101,18 @@ pub(crate) use with_index_impl as with_index;
 
 /// `take` along `axis`: `out.shape` is `v.shape[..axis] + indices.shape +
 /// v.shape[axis + 1..]`.
-pub(crate) fn gather(v: &View, indices: &View, axis: usize, _out: OutSpec) -> Result<HostData> {
+pub(crate) fn gather(v: &View, indices: &View, axis: usize, out: OutSpec) -> Result<HostData> {
     let n = v.shape[axis];
     let ids = with_index_impl!(indices.dtype, "take", I => read_indices::<I>(indices, n, axis))?;
-    with_dtype!(v.dtype, T => gather_typed::<T>(v, &ids, axis).map(T::into_host))
+    with_dtype!(v.dtype, T => gather_typed::<T>(v, &ids, axis, out.shape).map(T::into_host))
 }
 
 /// `take_along_axis`: `v` and `indices` agree except on `axis`; the output
 /// has the indices' shape.
 pub(crate) fn gather_axis(v: &View, indices: &View, axis: usize, out: OutSpec) -> Result<HostData> {
     with_index_impl!(indices.dtype, "take_along_axis", I => {
-        let ids = contiguous::<I>(indices)?;
         with_dtype!(v.dtype, T => {
-            gather_axis_typed::<T, I>(v, &ids, axis, out.shape).map(T::into_host)
+            gather_axis_typed::<T, I>(v, indices, axis, out.shape).map(T::into_host)
         })
     })
 }
@@ -133,36 +134,39 @@ pub(crate) fn out_of_bounds(i: impl Display, n: usize, axis: usize, op: &'static
 
 /// Read an index view in row-major order, normalised into `0..n`.
 fn read_indices<I: Index>(idx: &View, n: usize, axis: usize) -> Result<Vec<usize>> {
-    contiguous::<I>(idx)?
-        .iter()
-        .map(|&i| i.wrap(n).ok_or_else(|| out_of_bounds(i, n, axis, "take")))
-        .collect()
+    let src = contiguous::<I>("take", idx)?;
+    let mut ids = try_with_capacity("take", src.len())?;
+    for &i in src.iter() {
+        ids.push(i.wrap(n).ok_or_else(|| out_of_bounds(i, n, axis, "take"))?);
+    }
+    Ok(ids)
 }
 
 /// Element offsets of every index of `shape` (row-major order) under
-/// `strides`.
-pub(crate) fn offsets(shape: &[usize], strides: &[isize]) -> Vec<isize> {
-    let mut offs = Vec::with_capacity(numel(shape));
+/// `strides`; allocation failures are errors of `op`.
+pub(crate) fn offsets(op: &'static str, shape: &[usize], strides: &[isize]) -> Result<Vec<isize>> {
+    let mut offs = try_with_capacity(op, 1)?;
     offs.push(0isize);
     for (&d, &s) in shape.iter().zip(strides) {
-        let prev = std::mem::take(&mut offs);
-        offs.reserve(prev.len() * d);
-        for &p in &prev {
-            offs.extend((0..d).map(|i| p + i as isize * s));
+        let mut next = try_with_capacity(op, offs.len() * d)?;
+        for &p in &offs {
+            next.extend((0..d).map(|i| p + i as isize * s));
         }
+        offs = next;
     }
-    offs
+    Ok(offs)
 }
 
-/// A new `total`-element vector filled in blocks of whole rows (`row`
-/// elements each) by `f(first_row, block)`, blocks in parallel when large;
-/// the first error returned by `f` wins. `row` must be > 0.
-fn fill_rows<T, F>(total: usize, row: usize, f: F) -> Result<Vec<T>>
+/// Fill `out` in blocks of whole rows (`row` elements each) by
+/// `f(first_row, block)`, blocks in parallel when large; the first error
+/// returned by `f` wins. `row` must be > 0. Callers allocate `out` before
+/// any other buffer, so a size beyond memory fails before pages are touched.
+fn fill_rows<T, F>(mut out: Vec<T>, row: usize, f: F) -> Result<Vec<T>>
 where
-    T: Element + Default,
+    T: OutElem,
     F: Fn(usize, &mut [T]) -> Result<()> + Sync,
 {
-    let mut out = vec![T::default(); total];
+    let total = out.len();
     if total >= PAR_THRESHOLD {
         let rows_per = (PAR_THRESHOLD / row).max(1);
         out.par_chunks_mut(rows_per * row)
@@ -186,18 +190,18 @@ struct Inner {
 
 impl Inner {
     /// The layout of `v`'s dimensions after `axis`.
-    fn new(v: &View, axis: usize) -> Inner {
+    fn new(op: &'static str, v: &View, axis: usize) -> Result<Inner> {
         let (shape, strides) = (&v.shape[axis + 1..], &v.strides[axis + 1..]);
         let dense = is_row_major(shape, strides);
-        Inner {
+        Ok(Inner {
             len: numel(shape),
             dense,
             offs: if dense {
                 Vec::new()
             } else {
-                offsets(shape, strides)
+                offsets(op, shape, strides)?
             },
-        }
+        })
     }
 
     /// Copy the row starting at element `start` of `buf` into `dst`.
@@ -217,16 +221,22 @@ impl Inner {
 }
 
 /// [`gather`] for one element type; `ids` are normalised.
-fn gather_typed<T: Element + Default>(v: &View, ids: &[usize], axis: usize) -> Result<Vec<T>> {
+fn gather_typed<T: OutElem>(
+    v: &View,
+    ids: &[usize],
+    axis: usize,
+    out_shape: &[usize],
+) -> Result<Vec<T>> {
     let buf = buffer::<T>(v)?;
-    let outer = offsets(&v.shape[..axis], &v.strides[..axis]);
-    let inner = Inner::new(v, axis);
-    let total = outer.len() * ids.len() * inner.len;
+    let total = numel(out_shape);
     if total == 0 {
         return Ok(Vec::new());
     }
+    let out = try_zeroed("take", total)?;
+    let outer = offsets("take", &v.shape[..axis], &v.strides[..axis])?;
+    let inner = Inner::new("take", v, axis)?;
     let (base, sa, ni) = (v.offset as isize, v.strides[axis], ids.len());
-    fill_rows(total, inner.len, |row0, block| {
+    fill_rows(out, inner.len, |row0, block| {
         let (mut o, mut j) = (row0 / ni, row0 % ni);
         for dst in block.chunks_mut(inner.len) {
             inner.copy(buf, base + outer[o] + ids[j] as isize * sa, dst);
@@ -241,9 +251,9 @@ fn gather_typed<T: Element + Default>(v: &View, ids: &[usize], axis: usize) -> R
 
 /// [`gather_axis`] for one element and index type; `ids` are laid out
 /// row-major in `out_shape` and checked as they are read.
-fn gather_axis_typed<T: Element + Default, I: Index>(
+fn gather_axis_typed<T: OutElem, I: Index>(
     v: &View,
-    ids: &[I],
+    indices: &View,
     axis: usize,
     out_shape: &[usize],
 ) -> Result<Vec<T>> {
@@ -252,8 +262,10 @@ fn gather_axis_typed<T: Element + Default, I: Index>(
     if total == 0 {
         return Ok(Vec::new());
     }
-    let outer = offsets(&v.shape[..axis], &v.strides[..axis]);
-    let inner = Inner::new(v, axis);
+    let out = try_zeroed("take_along_axis", total)?;
+    let ids = contiguous::<I>("take_along_axis", indices)?;
+    let outer = offsets("take_along_axis", &v.shape[..axis], &v.strides[..axis])?;
+    let inner = Inner::new("take_along_axis", v, axis)?;
     let (base, sa, m, n) = (
         v.offset as isize,
         v.strides[axis],
@@ -261,7 +273,7 @@ fn gather_axis_typed<T: Element + Default, I: Index>(
         v.shape[axis],
     );
     let len = inner.len;
-    fill_rows(total, len, |row0, block| {
+    fill_rows(out, len, |row0, block| {
         let (mut o, mut j) = (row0 / m, row0 % m);
         let block_ids = &ids[row0 * len..row0 * len + block.len()];
         for (dst, row_ids) in block.chunks_mut(len).zip(block_ids.chunks(len)) {
@@ -287,7 +299,7 @@ fn gather_axis_typed<T: Element + Default, I: Index>(
 }
 
 /// [`concatenate`] for one element type.
-fn concatenate_typed<T: Element + Default>(
+fn concatenate_typed<T: OutElem>(
     inputs: &[View],
     axis: usize,
     out_shape: &[usize],
@@ -296,14 +308,15 @@ fn concatenate_typed<T: Element + Default>(
     if total == 0 {
         return Ok(Vec::new());
     }
+    let out = try_zeroed("concatenate", total)?;
     let inner = numel(&out_shape[axis + 1..]);
     let parts = inputs
         .iter()
         .filter(|v| v.numel() > 0)
-        .map(|v| Ok((contiguous::<T>(v)?, v.shape[axis] * inner)))
+        .map(|v| Ok((contiguous::<T>("concatenate", v)?, v.shape[axis] * inner)))
         .collect::<Result<Vec<(Cow<[T]>, usize)>>>()?;
     let row = out_shape[axis] * inner;
-    fill_rows(total, row, |o0, block| {
+    fill_rows(out, row, |o0, block| {
         for (o, dst) in (o0..).zip(block.chunks_mut(row)) {
             let mut at = 0;
             for (src, w) in &parts {
@@ -321,6 +334,7 @@ mod tests {
 
     #[test]
     fn offsets_row_major_order() {
+        let offsets = |shape: &[usize], strides: &[isize]| offsets("take", shape, strides).unwrap();
         assert_eq!(offsets(&[], &[]), vec![0]);
         assert_eq!(offsets(&[2, 3], &[1, 2]), vec![0, 2, 4, 1, 3, 5]);
         assert_eq!(offsets(&[2, 2], &[0, -1]), vec![0, -1, 0, -1]);

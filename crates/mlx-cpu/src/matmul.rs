@@ -6,10 +6,13 @@
 //! multiplied in `float32` and rounded back. Large products use gemm's own
 //! threads; batches of small products run in parallel over the batch.
 
+use crate::elementwise_walk::OutElem;
 use crate::strided::{buffer, gather_strided, strided_offset, PAR_THRESHOLD};
 use gemm::Parallelism;
 use half::{bf16, f16};
+use mlx_core::memory::{try_collect, try_with_capacity, try_zeroed};
 use mlx_core::primitive::OutSpec;
+use mlx_core::shape::numel;
 use mlx_core::{Complex64, Dtype, Element, Error, HostData, Result, View};
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -37,21 +40,23 @@ pub(crate) fn matmul(a: &View, b: &View, out: OutSpec) -> Result<HostData> {
     match out.dtype {
         // Half types are multiplied in f32 and rounded once, as MLX does
         // (gemm's own f16 path accumulates in f16 for one-row products).
-        Dtype::Float16 => Ok(HostData::Float16(
-            via_f32::<f16>(a, b, out.shape, k)?
-                .into_iter()
-                .map(f16::from_f32)
-                .collect(),
-        )),
+        Dtype::Float16 => Ok(HostData::Float16(via_f32(
+            a,
+            b,
+            out.shape,
+            k,
+            f16::from_f32,
+        )?)),
         Dtype::Float32 => Ok(HostData::Float32(typed::<f32>(a, b, out.shape, k)?)),
         Dtype::Float64 => Ok(HostData::Float64(typed::<f64>(a, b, out.shape, k)?)),
         Dtype::Complex64 => Ok(HostData::Complex64(typed::<Complex64>(a, b, out.shape, k)?)),
-        Dtype::Bfloat16 => Ok(HostData::Bfloat16(
-            via_f32::<bf16>(a, b, out.shape, k)?
-                .into_iter()
-                .map(bf16::from_f32)
-                .collect(),
-        )),
+        Dtype::Bfloat16 => Ok(HostData::Bfloat16(via_f32(
+            a,
+            b,
+            out.shape,
+            k,
+            bf16::from_f32,
+        )?)),
         Dtype::Bool
         | Dtype::Uint8
         | Dtype::Uint16
@@ -76,10 +81,18 @@ struct Operand<'a, T: Clone> {
     strides: Vec<isize>,
 }
 
+/// The zeroed output buffer, allocated before any operand copy so that a
+/// product too large for memory fails first, and cheaply.
+fn alloc_output<T: OutElem>(out_shape: &[usize]) -> Result<Vec<T>> {
+    try_zeroed("matmul", numel(out_shape))
+}
+
 /// Product of views whose element type gemm supports directly.
-fn typed<T: Element>(a: &View, b: &View, out_shape: &[usize], k: usize) -> Result<Vec<T>> {
+fn typed<T: OutElem>(a: &View, b: &View, out_shape: &[usize], k: usize) -> Result<Vec<T>> {
+    let mut out = alloc_output::<T>(out_shape)?;
     let (a, b) = (operand::<T>(a)?, operand::<T>(b)?);
-    Ok(batched(&a, &b, out_shape, k))
+    batched(&a, &b, &mut out, out_shape, k);
+    Ok(out)
 }
 
 /// Borrow a view as an operand, making it dense only if a stride is negative.
@@ -93,7 +106,7 @@ fn operand<'a, T: Element>(v: &View<'a>) -> Result<Operand<'a, T>> {
         });
     }
     if v.strides.iter().any(|&s| s < 0) {
-        let (data, strides) = densify(buf, v);
+        let (data, strides) = densify(buf, v)?;
         return Ok(Operand {
             data: Cow::Owned(data),
             offset: 0,
@@ -115,9 +128,9 @@ fn operand<'a, T: Element>(v: &View<'a>) -> Result<Operand<'a, T>> {
 
 /// Gather a view into a dense buffer, keeping stride-0 (broadcast)
 /// dimensions unmaterialised; returns the buffer and the view's strides in it.
-fn densify<T: Element>(buf: &[T], v: &View) -> (Vec<T>, Vec<isize>) {
+fn densify<T: Element>(buf: &[T], v: &View) -> Result<(Vec<T>, Vec<isize>)> {
     if v.numel() == 0 {
-        return (Vec::new(), vec![0; v.shape.len()]);
+        return Ok((Vec::new(), vec![0; v.shape.len()]));
     }
     let reduced: Vec<usize> = v
         .shape
@@ -126,19 +139,20 @@ fn densify<T: Element>(buf: &[T], v: &View) -> (Vec<T>, Vec<isize>) {
         .map(|(&d, &s)| if s == 0 { 1 } else { d })
         .collect();
     let data = gather_strided(
+        "matmul",
         buf,
         &View {
             shape: &reduced,
             ..*v
         },
-    );
+    )?;
     let mut strides = vec![0isize; reduced.len()];
     let mut acc = 1isize;
     for i in (0..reduced.len()).rev() {
         strides[i] = if reduced[i] == 1 { 0 } else { acc };
         acc *= reduced[i] as isize;
     }
-    (data, strides)
+    Ok((data, strides))
 }
 
 /// True when every element of the (non-empty) layout lies in `0..len`.
@@ -161,38 +175,55 @@ fn in_bounds(len: usize, offset: usize, shape: &[usize], strides: &[isize]) -> b
     lo >= 0 && (hi as usize) < len
 }
 
-/// The f32 product of two half-precision views (`H` is `f16` or `bf16`).
+/// The product of two half-precision views (`H` is `f16` or `bf16`),
+/// computed in f32 and rounded by `down`.
 fn via_f32<H: Copy + Into<f32> + mlx_core::Element>(
     a: &View,
     b: &View,
     shape: &[usize],
     k: usize,
-) -> Result<Vec<f32>> {
+    down: fn(f32) -> H,
+) -> Result<Vec<H>> {
+    let mut out32 = alloc_output::<f32>(shape)?;
+    let mut out = try_with_capacity("matmul", out32.len())?;
     let to_f32 = |v: &View| -> Result<Operand<'static, f32>> {
-        let (data, strides) = densify(buffer::<H>(v)?, v);
+        let (data, strides) = densify(buffer::<H>(v)?, v)?;
         Ok(Operand {
-            data: Cow::Owned(data.into_iter().map(Into::into).collect()),
+            data: Cow::Owned(try_collect(
+                "matmul",
+                data.len(),
+                data.into_iter().map(Into::into),
+            )?),
             offset: 0,
             strides,
         })
     };
     let (a32, b32) = (to_f32(a)?, to_f32(b)?);
-    Ok(batched(&a32, &b32, shape, k))
+    batched(&a32, &b32, &mut out32, shape, k);
+    out.extend(out32.into_iter().map(down));
+    Ok(out)
 }
 
-/// Run the batch of products into a new row-major `[batch.., m, n]` buffer.
+/// Run the batch of products into `out`, the zeroed row-major
+/// `[batch.., m, n]` buffer.
 ///
 /// `T` must be one of gemm's types (`f16`, `f32`, `f64`, `Complex32`), and
 /// both operands must have passed [`in_bounds`] for their full shapes
 /// `[batch.., m, k]` and `[batch.., k, n]` with non-negative strides.
-fn batched<T: Element>(a: &Operand<T>, b: &Operand<T>, out_shape: &[usize], k: usize) -> Vec<T> {
+fn batched<T: Element>(
+    a: &Operand<T>,
+    b: &Operand<T>,
+    out: &mut [T],
+    out_shape: &[usize],
+    k: usize,
+) {
     let nd = out_shape.len();
     let (m, n) = (out_shape[nd - 2], out_shape[nd - 1]);
     let batch_shape = &out_shape[..nd - 2];
     let batch: usize = batch_shape.iter().product();
-    let mut out = vec![T::from_f64_lossy(0.0); batch * m * n];
+    assert_eq!(out.len(), batch * m * n, "internal: matmul output size");
     if out.is_empty() || k == 0 {
-        return out;
+        return;
     }
     let (a_rs, a_cs) = (a.strides[nd - 2], a.strides[nd - 1]);
     let (b_rs, b_cs) = (b.strides[nd - 2], b.strides[nd - 1]);
@@ -202,8 +233,8 @@ fn batched<T: Element>(a: &Operand<T>, b: &Operand<T>, out_shape: &[usize], k: u
         if let Some(rs) = fold_rows(&out_shape[..nd - 1], &a.strides[..nd - 1]) {
             let lhs = (a.offset as isize, a_cs, rs);
             let rhs = (b.offset as isize, b_cs, b_rs);
-            gemm_into(&mut out, batch * m, n, k, a, lhs, b, rhs, true);
-            return out;
+            gemm_into(out, batch * m, n, k, a, lhs, b, rhs, true);
+            return;
         }
     }
     let work = m * n * k;
@@ -233,7 +264,6 @@ fn batched<T: Element>(a: &Operand<T>, b: &Operand<T>, out_shape: &[usize], k: u
             run(bi, dst, true);
         }
     }
-    out
 }
 
 /// The row stride that walks dimensions `shape` (`[batch.., m]`) as one run

@@ -16,9 +16,13 @@ use crate::reduce_monoid::{
 };
 use crate::strided::{buffer, contiguous, strided_offset, PAR_THRESHOLD};
 use half::{bf16, f16};
+use mlx_core::memory::{try_vec, try_zeroed};
 use mlx_core::primitive::{ArgReduceOp, OutSpec, ReduceOp};
 use mlx_core::{Complex64, Element, Error, HostData, Result, View};
 use rayon::prelude::*;
+
+/// The op named by allocation failures here; `eval` names the primitive.
+const REDUCE: &str = "reduce";
 
 /// Reduced rows combined into a temporary before they join the running
 /// accumulators (two-level summation along strided axes).
@@ -126,7 +130,7 @@ fn reduce_typed<T: Accumulate, M: Monoid<T::Acc>>(
     }
     let fill = T::store(M::identity());
     if n_red == 0 {
-        return Ok(T::into_host(vec![fill; n_out]));
+        return Ok(T::into_host(try_vec(REDUCE, n_out, fill)?));
     }
     let dims = |keep: bool| {
         (0..v.shape.len())
@@ -136,7 +140,7 @@ fn reduce_typed<T: Accumulate, M: Monoid<T::Acc>>(
     let kept = collapse(dims(true));
     let red = collapse(dims(false));
     let parallel = n_out.saturating_mul(n_red) >= PAR_THRESHOLD;
-    let mut res = vec![fill; n_out];
+    let mut res = try_vec(REDUCE, n_out, fill)?;
     let (kshape, kstrides) = unzip(&kept);
     let base = v.offset as isize;
 
@@ -191,7 +195,7 @@ fn reduce_typed<T: Accumulate, M: Monoid<T::Acc>>(
         strides: &pstrides,
         ..*v
     };
-    let data = contiguous::<T>(&pv)?;
+    let data = contiguous::<T>(REDUCE, &pv)?;
     let rows_per = (PAR_THRESHOLD / n_red).max(1);
     for_chunks(&mut res, rows_per, parallel, |c, chunk| {
         for (r, o) in chunk.iter_mut().enumerate() {
@@ -365,7 +369,7 @@ where
     let (kshape, kstrides) = unzip(&kept);
     let step = v.strides[axis];
     let base = v.offset as isize;
-    let mut res = vec![0u32; n_out];
+    let mut res = try_zeroed::<u32>(REDUCE, n_out)?;
     let rows_per = (PAR_THRESHOLD / n).max(1);
     let parallel = n_out.saturating_mul(n) >= PAR_THRESHOLD;
     for_chunks(&mut res, rows_per, parallel, |c, chunk| {

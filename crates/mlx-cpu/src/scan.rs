@@ -237,11 +237,11 @@ fn scan_typed<T: Element, F: Fn(T, T) -> T + Sync>(
     init: T,
     f: F,
 ) -> Result<HostData> {
-    let x = contiguous::<T>(v)?;
+    let mut res = mlx_core::memory::try_vec("scan", v.numel(), init)?;
+    let x = contiguous::<T>("scan", v)?;
     let n = v.shape[axis];
     let inner: usize = v.shape[axis + 1..].iter().product();
     let block = n * inner;
-    let mut res = vec![init; x.len()];
     if block == 0 {
         return Ok(T::into_host(res));
     }

@@ -11,8 +11,9 @@
 //! (so a NaN already there is replaced), bool `+` is or and `*` is and.
 
 use crate::indexing::{offsets, out_of_bounds, with_index, Index};
-use crate::strided::{contiguous, PAR_THRESHOLD};
+use crate::strided::{contiguous, contiguous_owned, PAR_THRESHOLD};
 use half::{bf16, f16};
+use mlx_core::memory::try_with_capacity;
 use mlx_core::primitive::{OutSpec, ScatterOp};
 use mlx_core::shape::{numel, row_major_strides};
 use mlx_core::{with_dtype, Complex64, Dtype, Element, Error, HostData, Result, View};
@@ -137,13 +138,15 @@ fn starts<I: Index>(
     axis: usize,
     op: &'static str,
 ) -> Result<Vec<usize>> {
-    contiguous::<I>(v)?
-        .iter()
-        .map(|&i| match i.wrap(n) {
-            Some(j) if j + w <= n => Ok(j),
-            _ => Err(out_of_bounds(i, n, axis, op)),
-        })
-        .collect()
+    let src = contiguous::<I>(op, v)?;
+    let mut out = try_with_capacity(op, src.len())?;
+    for &i in src.iter() {
+        out.push(match i.wrap(n) {
+            Some(j) if j + w <= n => j,
+            _ => return Err(out_of_bounds(i, n, axis, op)),
+        });
+    }
+    Ok(out)
 }
 
 /// Scatter `updates` into a copy of `input` (see `Primitive::Scatter`).
@@ -183,8 +186,9 @@ fn scatter_typed<T: Combine>(
     axes: &[usize],
     out_shape: &[usize],
 ) -> Result<Vec<T>> {
-    let mut o: Vec<T> = contiguous::<T>(input)?.into_owned();
-    let u = contiguous::<T>(updates)?;
+    let name = op.name();
+    let mut o: Vec<T> = contiguous_owned::<T>(name, input)?;
+    let u = contiguous::<T>(name, updates)?;
     let k = updates.shape.len() - input.shape.len();
     let window = &updates.shape[k..];
     let wn = numel(window);
@@ -193,10 +197,7 @@ fn scatter_typed<T: Combine>(
         return Ok(o);
     }
     let strides = row_major_strides(out_shape);
-    let woffs: Vec<usize> = offsets(window, &strides)
-        .into_iter()
-        .map(|x| x as usize)
-        .collect();
+    let woffs = offsets(name, window, &strides)?;
     for p in 0..n_upd {
         let base: usize = pos
             .iter()
@@ -207,21 +208,19 @@ fn scatter_typed<T: Combine>(
         if wn >= PAR_THRESHOLD {
             // Window elements are distinct positions: split them safely by
             // gathering (offset, value) pairs per chunk.
-            let updated: Vec<(usize, T)> = woffs
-                .par_iter()
-                .zip(src.par_iter())
-                .map(|(&off, &x)| {
-                    let mut y = o[base + off];
-                    apply(op, &mut y, x);
-                    (base + off, y)
-                })
-                .collect();
+            let mut updated: Vec<(usize, T)> = try_with_capacity(name, wn)?;
+            updated.par_extend(woffs.par_iter().zip(src.par_iter()).map(|(&off, &x)| {
+                let i = base + off as usize;
+                let mut y = o[i];
+                apply(op, &mut y, x);
+                (i, y)
+            }));
             for (i, y) in updated {
                 o[i] = y;
             }
         } else {
             for (&off, &x) in woffs.iter().zip(src.iter()) {
-                apply(op, &mut o[base + off], x);
+                apply(op, &mut o[base + off as usize], x);
             }
         }
     }

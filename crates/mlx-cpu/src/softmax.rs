@@ -7,11 +7,13 @@
 //! A row whose max is infinite (all `-inf`, or containing `+inf`) gives
 //! NaN, as MLX does.
 
+use crate::elementwise_walk::OutElem;
 use crate::strided::{contiguous, PAR_THRESHOLD};
 use half::slice::HalfFloatSliceExt;
 use half::{bf16, f16};
+use mlx_core::memory::try_zeroed;
 use mlx_core::primitive::OutSpec;
-use mlx_core::{Dtype, Element, Error, HostData, Result, View};
+use mlx_core::{Dtype, Error, HostData, Result, View};
 use rayon::prelude::*;
 
 /// Independent accumulators in the inner loops.
@@ -20,8 +22,14 @@ const LANES: usize = 16;
 /// Softmax of `v` over its last axis; `out` has the same shape and dtype.
 pub(crate) fn softmax(v: &View, out: OutSpec) -> Result<HostData> {
     match v.dtype {
-        Dtype::Float32 => rows::<f32>(v, |x, y, n| each_row(x, y, n, softmax_row_f32)),
-        Dtype::Float64 => rows::<f64>(v, |x, y, n| each_row(x, y, n, softmax_row_f64)),
+        Dtype::Float32 => rows::<f32>(v, |x, y, n| {
+            each_row(x, y, n, softmax_row_f32);
+            Ok(())
+        }),
+        Dtype::Float64 => rows::<f64>(v, |x, y, n| {
+            each_row(x, y, n, softmax_row_f64);
+            Ok(())
+        }),
         Dtype::Float16 => rows::<f16>(v, rows_half::<f16>),
         Dtype::Bfloat16 => rows::<bf16>(v, rows_half::<bf16>),
         Dtype::Bool
@@ -42,11 +50,11 @@ pub(crate) fn softmax(v: &View, out: OutSpec) -> Result<HostData> {
 }
 
 /// Apply `block(x, y, n)` to blocks of whole last-axis rows (`n` long) of
-/// `v`, in parallel when large.
-fn rows<T: Element + Default>(v: &View, block: fn(&[T], &mut [T], usize)) -> Result<HostData> {
-    let x = contiguous::<T>(v)?;
+/// `v`, in parallel when large (allocation failures are `softmax` errors).
+fn rows<T: OutElem>(v: &View, block: fn(&[T], &mut [T], usize) -> Result<()>) -> Result<HostData> {
+    let mut out = try_zeroed("softmax", v.numel())?;
+    let x = contiguous::<T>("softmax", v)?;
     let n = v.shape.last().copied().unwrap_or(1);
-    let mut out = vec![T::default(); x.len()];
     if n == 0 || x.is_empty() {
         return Ok(T::into_host(out));
     }
@@ -55,9 +63,11 @@ fn rows<T: Element + Default>(v: &View, block: fn(&[T], &mut [T], usize)) -> Res
     if x.len() >= PAR_THRESHOLD {
         out.par_chunks_mut(chunk)
             .zip(x.par_chunks(chunk))
-            .for_each(work);
+            .try_for_each(work)?;
     } else {
-        out.chunks_mut(chunk).zip(x.chunks(chunk)).for_each(work);
+        out.chunks_mut(chunk)
+            .zip(x.chunks(chunk))
+            .try_for_each(work)?;
     }
     Ok(T::into_host(out))
 }
@@ -144,15 +154,16 @@ fn each_row<T>(x: &[T], y: &mut [T], n: usize, row: fn(&[T], &mut [T])) {
 }
 
 /// Softmax of a block of half-precision rows, computed in `float32`.
-fn rows_half<T>(x: &[T], y: &mut [T], n: usize)
+fn rows_half<T>(x: &[T], y: &mut [T], n: usize) -> Result<()>
 where
     [T]: HalfFloatSliceExt,
 {
-    let mut xf = vec![0.0f32; x.len()];
-    let mut yf = vec![0.0f32; x.len()];
+    let mut xf = try_zeroed::<f32>("softmax", x.len())?;
+    let mut yf = try_zeroed::<f32>("softmax", x.len())?;
     x.convert_to_f32_slice(&mut xf);
     each_row(&xf, &mut yf, n, softmax_row_f32);
     y.convert_from_f32_slice(&yf);
+    Ok(())
 }
 
 /// `e^x` for `f32`, within about 1 ulp, written so LLVM can vectorise it

@@ -2,8 +2,10 @@
 //! positions and stably sorted (NaNs last, complex by real then imaginary
 //! part, as MLX's comparator); lines run in parallel.
 
+use crate::elementwise_walk::OutElem;
 use crate::strided::{contiguous, PAR_THRESHOLD};
 use half::{bf16, f16};
+use mlx_core::memory::try_zeroed;
 use mlx_core::primitive::{OutSpec, SortOp};
 use mlx_core::{Complex64, Element, HostData, Result, View};
 use rayon::prelude::*;
@@ -62,48 +64,72 @@ pub(crate) fn sort(op: SortOp, v: &View, axis: usize, _out: OutSpec) -> Result<H
     mlx_core::with_dtype!(v.dtype, T => sort_typed::<T>(op, v, axis))
 }
 
-fn sort_typed<T: SortKey>(op: SortOp, v: &View, axis: usize) -> Result<HostData> {
-    let x = contiguous::<T>(v)?;
+fn sort_typed<T: SortKey + OutElem>(op: SortOp, v: &View, axis: usize) -> Result<HostData> {
+    let name = op.name();
+    let total = v.numel();
     let n = v.shape[axis];
     let inner: usize = v.shape[axis + 1..].iter().product();
-    let total = x.len();
-    let lines = total.checked_div(n).unwrap_or(0);
-    // The permutation of every line, in line order `[outer, inner]`.
-    let perm_of = |line: usize| -> Vec<u32> {
+    // Every buffer is reserved before any is written, so a size beyond
+    // memory fails before pages are touched.
+    let mut perms = try_zeroed::<u32>(name, total)?;
+    let mut res_values = match op {
+        SortOp::Sort => try_zeroed::<T>(name, total)?,
+        SortOp::ArgSort => Vec::new(),
+    };
+    let mut res_indices = match op {
+        SortOp::ArgSort if inner > 1 => try_zeroed::<u32>(name, total)?,
+        SortOp::Sort | SortOp::ArgSort => Vec::new(),
+    };
+    let x = contiguous::<T>(name, v)?;
+    if total == 0 {
+        return Ok(match op {
+            SortOp::Sort => T::into_host(res_values),
+            SortOp::ArgSort => u32::into_host(perms),
+        });
+    }
+    // The permutation of every line, line after line in order `[outer, inner]`.
+    let perm_of = |line: usize, p: &mut [u32]| {
         let (o, i) = (line / inner, line % inner);
         let base = o * n * inner + i;
         let at = |k: u32| &x[base + k as usize * inner];
-        let mut p: Vec<u32> = (0..n as u32).collect();
+        for (k, q) in p.iter_mut().enumerate() {
+            *q = k as u32;
+        }
         p.sort_by(|&a, &b| T::order(at(a), at(b)));
-        p
     };
-    let perms: Vec<Vec<u32>> = if total >= PAR_THRESHOLD {
-        (0..lines).into_par_iter().map(perm_of).collect()
+    if total >= PAR_THRESHOLD {
+        perms
+            .par_chunks_mut(n)
+            .enumerate()
+            .for_each(|(line, p)| perm_of(line, p));
     } else {
-        (0..lines).map(perm_of).collect()
-    };
+        perms
+            .chunks_mut(n)
+            .enumerate()
+            .for_each(|(line, p)| perm_of(line, p));
+    }
     let dest = |line: usize, k: usize| {
         let (o, i) = (line / inner, line % inner);
         o * n * inner + i + k * inner
     };
     Ok(match op {
         SortOp::Sort => {
-            let mut res = x.to_vec();
-            for (line, p) in perms.iter().enumerate() {
+            for (line, p) in perms.chunks(n).enumerate() {
                 for (k, &j) in p.iter().enumerate() {
-                    res[dest(line, k)] = x[dest(line, j as usize)];
+                    res_values[dest(line, k)] = x[dest(line, j as usize)];
                 }
             }
-            T::into_host(res)
+            T::into_host(res_values)
         }
+        // Lines along the last axis are already in output order.
+        SortOp::ArgSort if inner == 1 => u32::into_host(perms),
         SortOp::ArgSort => {
-            let mut res = vec![0u32; total];
-            for (line, p) in perms.iter().enumerate() {
+            for (line, p) in perms.chunks(n).enumerate() {
                 for (k, &j) in p.iter().enumerate() {
-                    res[dest(line, k)] = j;
+                    res_indices[dest(line, k)] = j;
                 }
             }
-            u32::into_host(res)
+            u32::into_host(res_indices)
         }
     })
 }

@@ -1,5 +1,7 @@
 //! Reading strided views: borrow dense data directly, gather the rest.
 
+use crate::elementwise_walk::OutElem;
+use mlx_core::memory::{try_to_vec, try_vec, try_zeroed};
 use mlx_core::{Element, Error, HostData, Result, SharedBytes, View};
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -52,8 +54,8 @@ pub(crate) fn strided_offset(mut i: usize, shape: &[usize], strides: &[isize]) -
 }
 
 /// The view's elements in row-major order: borrowed when the view is
-/// dense, gathered otherwise.
-pub(crate) fn contiguous<'a, T: Element>(v: &View<'a>) -> Result<Cow<'a, [T]>> {
+/// dense, gathered otherwise (allocation failures are errors of `op`).
+pub(crate) fn contiguous<'a, T: Element>(op: &'static str, v: &View<'a>) -> Result<Cow<'a, [T]>> {
     let buf = buffer::<T>(v)?;
     let n = v.numel();
     if n == 0 {
@@ -62,11 +64,19 @@ pub(crate) fn contiguous<'a, T: Element>(v: &View<'a>) -> Result<Cow<'a, [T]>> {
     if v.is_row_major() {
         return Ok(Cow::Borrowed(&buf[v.offset..v.offset + n]));
     }
-    Ok(Cow::Owned(gather_strided(buf, v)))
+    Ok(Cow::Owned(gather_strided(op, buf, v)?))
 }
 
-/// Copy a strided view into a new row-major vector.
-pub(crate) fn gather_strided<T: Element>(buf: &[T], v: &View) -> Vec<T> {
+/// The view's elements in row-major order in a vector of their own.
+pub(crate) fn contiguous_owned<T: Element>(op: &'static str, v: &View) -> Result<Vec<T>> {
+    match contiguous(op, v)? {
+        Cow::Borrowed(s) => try_to_vec(op, s),
+        Cow::Owned(o) => Ok(o),
+    }
+}
+
+/// Copy a strided view (at least one element) into a new row-major vector.
+pub(crate) fn gather_strided<T: Element>(op: &'static str, buf: &[T], v: &View) -> Result<Vec<T>> {
     let n = v.numel();
     let base = v.offset as isize;
     let (shape, strides) = (v.shape, v.strides);
@@ -80,7 +90,7 @@ pub(crate) fn gather_strided<T: Element>(buf: &[T], v: &View) -> Vec<T> {
             }
         }
     };
-    let mut out = vec![buf[v.offset]; n];
+    let mut out = try_vec(op, n, buf[v.offset])?;
     if n >= PAR_THRESHOLD {
         let rows_per = (PAR_THRESHOLD / inner).max(1);
         out.par_chunks_mut(rows_per * inner)
@@ -89,15 +99,16 @@ pub(crate) fn gather_strided<T: Element>(buf: &[T], v: &View) -> Vec<T> {
     } else {
         fill_rows(0, &mut out);
     }
-    out
+    Ok(out)
 }
 
-/// Fill a new vector of `n` elements with `f(i)`, in parallel when large.
-pub(crate) fn fill_indexed<T: Element + Default, F>(n: usize, f: F) -> Vec<T>
+/// Fill a new vector of `n` elements with `f(i)`, in parallel when large
+/// (allocation failures are errors of `op`).
+pub(crate) fn fill_indexed<T: OutElem, F>(op: &'static str, n: usize, f: F) -> Result<Vec<T>>
 where
     F: Fn(usize) -> T + Sync,
 {
-    let mut out = vec![T::default(); n];
+    let mut out = try_zeroed(op, n)?;
     if n >= PAR_THRESHOLD {
         out.par_chunks_mut(PAR_THRESHOLD)
             .enumerate()
@@ -112,5 +123,5 @@ where
             *o = f(i);
         }
     }
-    out
+    Ok(out)
 }

@@ -569,7 +569,7 @@ impl Gpu {
                 op,
                 msg: format!("could not read the readback buffer: {e:?}"),
             })?;
-            view[..len as usize].to_vec()
+            mlx_core::memory::try_to_vec(op, &view[..len as usize])?
         };
         staging.unmap();
         Ok(bytes)

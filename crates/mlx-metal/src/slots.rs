@@ -158,64 +158,79 @@ pub(crate) fn cast_expr(v: &str, from: Dtype, to: Dtype) -> String {
     format!("{tc}({v})")
 }
 
-/// Host data widened to the slot layout, as bytes.
-pub(crate) fn widen(data: &HostData) -> Vec<u8> {
-    fn cast<T: Copy, U: bytemuck::Pod>(v: &[T], f: impl Fn(T) -> U) -> Vec<u8> {
-        bytemuck::cast_slice::<U, u8>(&v.iter().map(|&x| f(x)).collect::<Vec<U>>()).to_vec()
+/// Host data widened to the slot layout, as bytes (allocation failures
+/// are `OutOfMemory` errors of `op`).
+pub(crate) fn widen(op: &'static str, data: &HostData) -> Result<Vec<u8>> {
+    use mlx_core::memory::{try_to_vec, try_with_capacity};
+    let cast = |v: &[u8]| try_to_vec(op, v);
+    /// Each element through `f`, written straight into the byte buffer.
+    fn widened<T: Copy, U: bytemuck::Pod>(
+        op: &'static str,
+        v: &[T],
+        f: impl Fn(T) -> U,
+    ) -> Result<Vec<u8>> {
+        let size = std::mem::size_of::<U>();
+        let mut out = try_with_capacity(op, v.len().saturating_mul(size))?;
+        for &x in v {
+            out.extend_from_slice(bytemuck::bytes_of(&f(x)));
+        }
+        Ok(out)
     }
-    match data {
-        HostData::Bool(v) => cast(v, u32::from),
-        HostData::Uint8(v) => cast(v, u32::from),
-        HostData::Uint16(v) => cast(v, u32::from),
-        HostData::Int8(v) => cast(v, i32::from),
-        HostData::Int16(v) => cast(v, i32::from),
-        HostData::Bfloat16(v) => cast(v, bf16::to_f32),
-        HostData::Uint32(v) => bytemuck::cast_slice(v).to_vec(),
-        HostData::Uint64(v) => bytemuck::cast_slice(v).to_vec(),
-        HostData::Int32(v) => bytemuck::cast_slice(v).to_vec(),
-        HostData::Int64(v) => bytemuck::cast_slice(v).to_vec(),
-        HostData::Float16(v) => bytemuck::cast_slice(v).to_vec(),
-        HostData::Float32(v) => bytemuck::cast_slice(v).to_vec(),
-        HostData::Float64(v) => bytemuck::cast_slice(v).to_vec(),
-        HostData::Complex64(v) => bytemuck::cast_slice(v).to_vec(),
-    }
+    Ok(match data {
+        HostData::Bool(v) => widened(op, v, u32::from)?,
+        HostData::Uint8(v) => widened(op, v, u32::from)?,
+        HostData::Uint16(v) => widened(op, v, u32::from)?,
+        HostData::Int8(v) => widened(op, v, i32::from)?,
+        HostData::Int16(v) => widened(op, v, i32::from)?,
+        HostData::Bfloat16(v) => widened(op, v, bf16::to_f32)?,
+        HostData::Uint32(v) => cast(bytemuck::cast_slice(v))?,
+        HostData::Uint64(v) => cast(bytemuck::cast_slice(v))?,
+        HostData::Int32(v) => cast(bytemuck::cast_slice(v))?,
+        HostData::Int64(v) => cast(bytemuck::cast_slice(v))?,
+        HostData::Float16(v) => cast(bytemuck::cast_slice(v))?,
+        HostData::Float32(v) => cast(bytemuck::cast_slice(v))?,
+        HostData::Float64(v) => cast(bytemuck::cast_slice(v))?,
+        HostData::Complex64(v) => cast(bytemuck::cast_slice(v))?,
+    })
 }
 
 /// `n` elements of `dtype` read back from slot bytes.
 pub(crate) fn narrow(dtype: Dtype, bytes: &[u8], n: usize) -> Result<HostData> {
-    fn words<T: bytemuck::Pod>(bytes: &[u8], n: usize) -> Vec<T> {
+    const OP: &str = "download";
+    /// The `n` slot words of `bytes`, each through `f` (alignment-free).
+    fn map<T: bytemuck::Pod, U>(bytes: &[u8], n: usize, f: impl Fn(T) -> U) -> Result<Vec<U>> {
         let size = std::mem::size_of::<T>();
-        bytemuck::pod_collect_to_vec(&bytes[..n * size])
+        let words = bytes[..n * size].chunks_exact(size);
+        mlx_core::memory::try_collect(OP, n, words.map(|w| f(bytemuck::pod_read_unaligned(w))))
+    }
+    fn words<T: bytemuck::Pod>(bytes: &[u8], n: usize) -> Result<Vec<T>> {
+        let size = std::mem::size_of::<T>();
+        let mut out = mlx_core::memory::try_zeroed::<T>(OP, n)?;
+        bytemuck::cast_slice_mut::<T, u8>(&mut out).copy_from_slice(&bytes[..n * size]);
+        Ok(out)
     }
     Ok(match dtype {
-        Dtype::Bool => HostData::Bool(words::<u32>(bytes, n).iter().map(|&x| x != 0).collect()),
-        Dtype::Uint8 => HostData::Uint8(words::<u32>(bytes, n).iter().map(|&x| x as u8).collect()),
-        Dtype::Uint16 => {
-            HostData::Uint16(words::<u32>(bytes, n).iter().map(|&x| x as u16).collect())
-        }
-        Dtype::Int8 => HostData::Int8(words::<i32>(bytes, n).iter().map(|&x| x as i8).collect()),
-        Dtype::Int16 => HostData::Int16(words::<i32>(bytes, n).iter().map(|&x| x as i16).collect()),
-        Dtype::Bfloat16 => HostData::Bfloat16(
-            words::<f32>(bytes, n)
-                .iter()
-                .map(|&x| {
-                    // Slots hold exact bfloat16 values; a NaN keeps its
-                    // payload (as `view` made it) where it survives.
-                    let hi = (x.to_bits() >> 16) as u16;
-                    if x.is_nan() && hi & 0x7f != 0 {
-                        bf16::from_bits(hi)
-                    } else {
-                        bf16::from_f32(x)
-                    }
-                })
-                .collect(),
-        ),
-        Dtype::Uint32 => HostData::Uint32(words(bytes, n)),
-        Dtype::Uint64 => HostData::Uint64(words(bytes, n)),
-        Dtype::Int32 => HostData::Int32(words(bytes, n)),
-        Dtype::Int64 => HostData::Int64(words(bytes, n)),
-        Dtype::Float16 => HostData::Float16(words::<f16>(bytes, n)),
-        Dtype::Float32 => HostData::Float32(words(bytes, n)),
+        Dtype::Bool => HostData::Bool(map(bytes, n, |x: u32| x != 0)?),
+        Dtype::Uint8 => HostData::Uint8(map(bytes, n, |x: u32| x as u8)?),
+        Dtype::Uint16 => HostData::Uint16(map(bytes, n, |x: u32| x as u16)?),
+        Dtype::Int8 => HostData::Int8(map(bytes, n, |x: i32| x as i8)?),
+        Dtype::Int16 => HostData::Int16(map(bytes, n, |x: i32| x as i16)?),
+        Dtype::Bfloat16 => HostData::Bfloat16(map(bytes, n, |x: f32| {
+            // Slots hold exact bfloat16 values; a NaN keeps its
+            // payload (as `view` made it) where it survives.
+            let hi = (x.to_bits() >> 16) as u16;
+            if x.is_nan() && hi & 0x7f != 0 {
+                bf16::from_bits(hi)
+            } else {
+                bf16::from_f32(x)
+            }
+        })?),
+        Dtype::Uint32 => HostData::Uint32(words(bytes, n)?),
+        Dtype::Uint64 => HostData::Uint64(words(bytes, n)?),
+        Dtype::Int32 => HostData::Int32(words(bytes, n)?),
+        Dtype::Int64 => HostData::Int64(words(bytes, n)?),
+        Dtype::Float16 => HostData::Float16(words::<f16>(bytes, n)?),
+        Dtype::Float32 => HostData::Float32(words(bytes, n)?),
         Dtype::Float64 | Dtype::Complex64 => {
             return Err(Error::dtype(
                 "download",

@@ -12,7 +12,7 @@ use mlx_core::{Device, HostData, Result, Storage, View};
 pub(crate) fn upload(gpu: &Gpu, data: HostData) -> Result<Storage> {
     let dtype = data.dtype();
     slots::check("upload", dtype, gpu.caps)?;
-    let bytes = slots::widen(&data);
+    let bytes = slots::widen("upload", &data)?;
     let buf = gpu.upload("upload", &bytes)?;
     let n = buf.len as usize;
     Ok(Storage::new(buf, Device::gpu(), n))
@@ -51,8 +51,10 @@ pub(crate) fn arange(gpu: &Gpu, start: f64, step: f64, out: OutSpec) -> Result<S
     slots::check("arange", out.dtype, gpu.caps)?;
     let n = out.numel();
     let data = mlx_core::with_dtype!(out.dtype, T => HostData::from(
-        (0..n).map(|i| <T as mlx_core::Element>::from_f64_lossy(start + i as f64 * step)).collect::<Vec<T>>()
+        mlx_core::memory::try_collect("arange", n, (0..n).map(|i| {
+            <T as mlx_core::Element>::from_f64_lossy(start + i as f64 * step)
+        }))?
     ));
-    let buf = gpu.upload("arange", &slots::widen(&data))?;
+    let buf = gpu.upload("arange", &slots::widen("arange", &data)?)?;
     Ok(storage(buf, out))
 }

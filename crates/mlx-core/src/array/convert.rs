@@ -21,7 +21,8 @@ impl Array {
     /// Ok::<(), mlx_core::Error>(())
     /// ```
     pub fn from_slice<T: Element>(data: &[T], shape: &[usize]) -> Result<Array> {
-        Self::from_host_data(T::into_host(data.to_vec()), shape)
+        let data = crate::memory::try_to_vec("array", data)?;
+        Self::from_host_data(T::into_host(data), shape)
     }
 
     /// Like [`Array::from_slice`], taking ownership of the vector.
@@ -138,7 +139,7 @@ impl Array {
     pub fn from_nested<N: Nested>(data: &N) -> Result<Array> {
         let mut shape = Vec::new();
         data.nested_shape(&mut shape);
-        let mut flat = Vec::with_capacity(numel(&shape));
+        let mut flat = crate::memory::try_with_capacity("array", numel(&shape))?;
         data.flatten_into(&shape, &mut flat)?;
         Self::from_vec(flat, &shape)
     }
@@ -160,7 +161,7 @@ impl Array {
             ));
         }
         let host = self.to_host_data()?;
-        Ok(T::slice(&host).expect("dtype checked above").to_vec())
+        crate::memory::try_to_vec("to_vec", T::slice(&host).expect("dtype checked above"))
     }
 
     /// Evaluate and read the elements as [`HostData`] (row-major).
@@ -174,7 +175,9 @@ impl Array {
         self.eval()?;
         let d = self.data()?;
         let backend = backend_for_op("to_vec", d.storage.device())?;
-        backend.download(&view_of(self, &d))
+        backend
+            .download(&view_of(self, &d))
+            .map_err(|e| crate::memory::name_oom("to_vec", e))
     }
 
     /// The single element of a size-1 array.

@@ -95,11 +95,13 @@ fn run_node(a: &Array) -> Result<Option<Arc<dyn Backend>>> {
         _ => return Ok(None),
     };
     let backend = backend_for_op(primitive.name(), a.device())?;
+    // Allocation failures name the primitive, whichever helper failed.
+    let named = |e| crate::memory::name_oom(primitive.name(), e);
     let mut datas = Vec::with_capacity(inputs.len());
     for inp in &inputs {
-        datas.push(on_device(inp, backend.as_ref())?);
+        datas.push(on_device(inp, backend.as_ref()).map_err(named)?);
     }
-    let data = dispatch(backend.as_ref(), &primitive, &inputs, &datas, a)?;
+    let data = dispatch(backend.as_ref(), &primitive, &inputs, &datas, a).map_err(named)?;
     *a.lock() = State::Ready(data);
     Ok(Some(backend))
 }

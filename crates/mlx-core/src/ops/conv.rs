@@ -169,7 +169,7 @@ pub fn conv_general(
             ));
         }
         let out = (padded - eff_k) / stride[i] + 1;
-        let mut idx = Vec::with_capacity((out * k) as usize);
+        let mut idx = crate::memory::try_with_capacity(OP, (out * k) as usize)?;
         let mut needs_zero = false;
         for o in 0..out {
             for kk in 0..k {

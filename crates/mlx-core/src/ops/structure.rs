@@ -19,10 +19,11 @@ pub(crate) fn index_array(
     v: Vec<i64>,
     shape: &[usize],
 ) -> Result<Array> {
-    let v: Vec<i32> = v
-        .into_iter()
-        .map(|x| i32::try_from(x).map_err(|_| Error::invalid(op, "index does not fit in int32")))
-        .collect::<Result<_>>()?;
+    let mut v32: Vec<i32> = crate::memory::try_with_capacity(op, v.len())?;
+    for x in v {
+        v32.push(i32::try_from(x).map_err(|_| Error::invalid(op, "index does not fit in int32"))?);
+    }
+    let v = v32;
     Array::from_host_data_on(HostData::from(v), shape, a.device())
 }
 
