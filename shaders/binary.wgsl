@@ -44,6 +44,29 @@ fn b2u(c: bool) -> u32 {
     return select(0u, 1u, c);
 }
 
+fn is_subnormal(x: f32) -> bool {
+    let b = bitcast<u32>(x) & 0x7fffffffu;
+    return b != 0u && b < 0x00800000u;
+}
+
+// frexp(x).exp, for subnormal x too.
+fn frexp_exp(x: f32) -> i32 {
+    if (is_subnormal(x)) {
+        return frexp(x * 18446744073709551616.0).exp - 64;
+    }
+    return frexp(x).exp;
+}
+
+// x / y with a subnormal y first scaled into the normal range (exactly,
+// by 2^64): GPU division is a reciprocal and a product, good only for
+// |y| in [2^-126, 2^126].
+fn div_f32(x: f32, y: f32) -> f32 {
+    if (is_subnormal(y)) {
+        return (x / (y * 18446744073709551616.0)) * 18446744073709551616.0;
+    }
+    return x / y;
+}
+
 //@ section add
 fn op(x: C_a, y: C_b) -> C_out { return x + y; }
 //@ section subtract
@@ -51,16 +74,21 @@ fn op(x: C_a, y: C_b) -> C_out { return x - y; }
 //@ section multiply
 fn op(x: C_a, y: C_b) -> C_out { return x * y; }
 //@ section divide.float
-fn op(x: f32, y: f32) -> f32 { return x / y; }
+fn op(x: f32, y: f32) -> f32 { return div_f32(x, y); }
 
 //@ section floor_divide.float
 fn op(x: f32, y: f32) -> f32 {
     // GPU division may be off by an ulp or two, enough to cross an integer
     // (2.5 / 0.001 giving 2499.9998); one Newton step on the residual makes
     // the quotient correctly rounded in practice before the floor.
-    let q = x / y;
+    let q = div_f32(x, y);
     let r = fma(-q, y, x);
-    let q2 = q + r / y;
+    let q2 = q + div_f32(r, y);
+    // A negative quotient too small for a normal float is still -1 (a GPU
+    // that flushes makes it -0).
+    if (q == 0.0 && x != 0.0 && y != 0.0 && sign_bit(x) != sign_bit(y) && !is_inf(y)) {
+        return -1.0;
+    }
     return floor(select(q2, q, is_nan(q2) || abs(q) == inf_f32() || y == 0.0));
 }
 //@ section floor_divide.sint
@@ -89,7 +117,7 @@ fn op(x: C_a, y: C_b) -> C_out { return x & y; }
 // 0 for 2.5 % 0.001), and both give NaN for an infinite y.
 fn fmod_f32(x: f32, y: f32) -> f32 {
     let ay = abs(y);
-    let my = frexp(ay).fract;
+    let my = ldexp(ay, -frexp_exp(ay));
     var r = abs(x);
     // At most one step per binade between x and y (< 280 for f32); the cap
     // guards against a GPU that flushes a subnormal y to a 0 mantissa.
@@ -98,7 +126,7 @@ fn fmod_f32(x: f32, y: f32) -> f32 {
             break;
         }
         // d = |y| scaled into r's binade, halved if above r: d <= r < 2d.
-        var d = ldexp(my, frexp(r).exp);
+        var d = ldexp(my, frexp_exp(r));
         if (d > r) {
             d = d * 0.5;
         }
@@ -232,8 +260,9 @@ fn op(y: f32, x: f32) -> f32 {
     let pi = 3.14159265358979;
     let sy = select(1.0, -1.0, sign_bit(y));
     if (y == 0.0) {
-        // ±0 for x >= +0, ±pi for x <= -0 (the sign of y kept).
-        return select(y, sy * pi, sign_bit(x));
+        // ±0 for x >= +0, ±pi for x <= -0 (the sign of y kept; a GPU that
+        // flushes takes a subnormal y as this zero).
+        return sy * select(0.0, pi, sign_bit(x));
     }
     if (is_inf(x)) {
         if (is_inf(y)) {
@@ -244,7 +273,18 @@ fn op(y: f32, x: f32) -> f32 {
     if (x == 0.0 || is_inf(y)) {
         return sy * 1.57079632679489662;
     }
-    return atan2(y, x);
+    // Both tiny (subnormals among them): scale by 2^64, which keeps the
+    // angle; a tiny ratio for x > 0: atan(y / x) = y / x in f32.
+    var ys = y;
+    var xs = x;
+    if (max(abs(y), abs(x)) < 2.168404344971009e-19) {
+        ys = y * 18446744073709551616.0;
+        xs = x * 18446744073709551616.0;
+    }
+    if (xs > 0.0 && abs(ys) < abs(xs) * 9.3e-10) {
+        return ys / xs;
+    }
+    return atan2(ys, xs);
 }
 //@ section logaddexp.float
 fn op(x: f32, y: f32) -> f32 {

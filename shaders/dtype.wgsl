@@ -195,56 +195,58 @@ fn trig_reduce_any(x: f32) -> vec2<f32> {
     return rq;
 }
 
-fn sin_f32(x: f32) -> f32 {
+// Cephes' sinf and cosf polynomials for |r| <= pi/4 (about 1 ulp; GPU
+// builtins may be accurate only in absolute terms).
+fn sin_poly(r: f32) -> f32 {
+    let z = r * r;
+    return ((-1.9515295891e-4 * z + 8.3321608736e-3) * z - 1.6666654611e-1) * z * r + r;
+}
+
+fn cos_poly(r: f32) -> f32 {
+    let z = r * r;
+    return ((2.443315711809948e-5 * z - 1.388731625493765e-3) * z + 4.166664568298827e-2) * z * z
+        - 0.5 * z + 1.0;
+}
+
+// (r, k mod 4) with x = k * pi/2 + r, or (x, 0) for |x| <= pi/4.
+fn trig_quadrant(x: f32) -> vec2<f32> {
     if (abs(x) <= 0.7853981633974483) {
-        return sin(x);
+        return vec2<f32>(x, 0.0);
     }
+    return trig_reduce_any(x);
+}
+
+fn sin_f32(x: f32) -> f32 {
     if (is_nan(x) || is_inf(x)) {
         return nan_f32();
     }
-    let rq = trig_reduce_any(x);
+    let rq = trig_quadrant(x);
     let q = u32(rq.y);
-    if (q == 0u) {
-        return sin(rq.x);
-    } else if (q == 1u) {
-        return cos(rq.x);
-    } else if (q == 2u) {
-        return -sin(rq.x);
-    }
-    return -cos(rq.x);
+    let v = select(sin_poly(rq.x), cos_poly(rq.x), (q & 1u) == 1u);
+    return select(v, -v, q >= 2u);
 }
 
 fn cos_f32(x: f32) -> f32 {
-    if (abs(x) <= 0.7853981633974483) {
-        return cos(x);
-    }
     if (is_nan(x) || is_inf(x)) {
         return nan_f32();
     }
-    let rq = trig_reduce_any(x);
+    let rq = trig_quadrant(x);
     let q = u32(rq.y);
-    if (q == 0u) {
-        return cos(rq.x);
-    } else if (q == 1u) {
-        return -sin(rq.x);
-    } else if (q == 2u) {
-        return -cos(rq.x);
-    }
-    return sin(rq.x);
+    let v = select(cos_poly(rq.x), sin_poly(rq.x), (q & 1u) == 1u);
+    return select(v, -v, q == 1u || q == 2u);
 }
 
 fn tan_f32(x: f32) -> f32 {
-    if (abs(x) <= 0.7853981633974483) {
-        return tan(x);
-    }
     if (is_nan(x) || is_inf(x)) {
         return nan_f32();
     }
-    let rq = trig_reduce_any(x);
+    let rq = trig_quadrant(x);
+    let s = sin_poly(rq.x);
+    let c = cos_poly(rq.x);
     if ((u32(rq.y) & 1u) == 0u) {
-        return tan(rq.x);
+        return s / c;
     }
-    return -1.0 / tan(rq.x);
+    return -c / s;
 }
 
 

@@ -22,6 +22,7 @@ mod check;
 mod composite;
 mod elementwise;
 mod errors;
+mod extremes;
 mod indexing;
 mod matmul;
 mod random;

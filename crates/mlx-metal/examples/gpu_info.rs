@@ -8,7 +8,11 @@ use mlx_core::{Array, Device, HostData};
 
 fn main() -> Result<(), mlx_core::Error> {
     let gpu = mlx_metal::GpuBackend::new()?;
-    println!("adapter: {}", gpu.adapter_name());
+    println!(
+        "adapter: {}; float32 subnormals {}",
+        gpu.adapter_name(),
+        gpu.subnormal_mode()
+    );
     let on = |v: Vec<f32>| Array::from_host_data_on(HostData::Float32(v), &[4], Device::gpu());
     let (a, b, c) = (
         on(vec![1., 2., 3., 4.])?,

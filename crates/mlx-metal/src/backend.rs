@@ -56,7 +56,7 @@ impl GpuBackend {
     }
 
     /// How kernels treat float32 subnormals, in words (for reports).
-    pub fn subnormal_mode(&self) -> &'static str {
+    pub fn subnormal_mode(&self) -> String {
         self.gpu.subnormal_mode()
     }
 

@@ -42,6 +42,8 @@ pub(crate) struct Gpu {
     pub(crate) float_controls: Option<FloatControls>,
     /// Kernels keep f32 subnormal inputs and results (the probe's answer).
     pub(crate) subnormals: bool,
+    /// Why kernels flush, when they do (for [`Gpu::subnormal_mode`]).
+    why_flushed: &'static str,
     pub(crate) pool: Arc<Pool>,
     pipelines: Mutex<HashMap<String, Arc<wgpu::ComputePipeline>>>,
     /// Shared small uploads by content (see [`Gpu::upload`]).
@@ -138,13 +140,25 @@ impl Gpu {
         // MLX_GPU_FLOAT_CONTROLS: 0 never asks for DenormPreserve, 1 asks
         // even where the driver does not report it (to test that path).
         let ask = std::env::var("MLX_GPU_FLOAT_CONTROLS").ok();
-        let denorm = float_controls::vulkan_denorm_preserve(&adapter)
+        let reported = float_controls::vulkan_denorm_preserve(&adapter);
+        let mut why_not = match reported {
+            None => "not Vulkan 1.2+",
+            Some(_) if !features.contains(wgpu::Features::PASSTHROUGH_SHADERS) => {
+                "no passthrough shaders"
+            }
+            Some(fc) if !fc.denorm_preserve => "driver reports no DenormPreserve",
+            Some(_) => "",
+        };
+        let denorm = reported
             .filter(|_| features.contains(wgpu::Features::PASSTHROUGH_SHADERS))
             .filter(|fc| match ask.as_deref() {
                 Some("0") => false,
                 Some("1") => true,
                 _ => fc.denorm_preserve,
             });
+        if ask.as_deref() == Some("0") {
+            why_not = "MLX_GPU_FLOAT_CONTROLS=0";
+        }
         let forced = ask.as_deref() == Some("1");
         let limits = adapter.limits();
         // SAFETY: experimental features are only used by the cooperative
@@ -212,6 +226,7 @@ impl Gpu {
             oob_op: Mutex::default(),
             float_controls: None,
             subnormals: false,
+            why_flushed: why_not,
         };
         gpu.subnormals = float_controls::probe(&gpu)?;
         if forced && denorm.is_some() {
@@ -223,8 +238,13 @@ impl Gpu {
             gpu.float_controls = denorm;
             match float_controls::probe(&gpu) {
                 Ok(true) => gpu.subnormals = true,
-                _ => {
+                Ok(false) => {
                     gpu.float_controls = None;
+                    gpu.why_flushed = "DenormPreserve requested, still flushed";
+                }
+                Err(_) => {
+                    gpu.float_controls = None;
+                    gpu.why_flushed = "DenormPreserve requested, kernel failed";
                     let _ = gpu.check_errors("gpu");
                 }
             }
@@ -233,11 +253,11 @@ impl Gpu {
     }
 
     /// What kernels do with f32 subnormals, in words.
-    pub(crate) fn subnormal_mode(&self) -> &'static str {
+    pub(crate) fn subnormal_mode(&self) -> String {
         match (self.subnormals, self.float_controls.is_some()) {
-            (true, true) => "preserved (DenormPreserve requested)",
-            (true, false) => "preserved (driver default)",
-            (false, _) => "flushed to zero",
+            (true, true) => "preserved (DenormPreserve requested)".into(),
+            (true, false) => "preserved (driver default)".into(),
+            (false, _) => format!("flushed to zero ({})", self.why_flushed),
         }
     }
 
