@@ -84,11 +84,6 @@ fn op(x: f32, y: f32) -> f32 {
     let q = div_f32(x, y);
     let r = fma(-q, y, x);
     let q2 = q + div_f32(r, y);
-    // A negative quotient too small for a normal float is still -1 (a GPU
-    // that flushes makes it -0).
-    if (q == 0.0 && x != 0.0 && y != 0.0 && sign_bit(x) != sign_bit(y) && !is_inf(y)) {
-        return -1.0;
-    }
     return floor(select(q2, q, is_nan(q2) || abs(q) == inf_f32() || y == 0.0));
 }
 //@ section floor_divide.sint
