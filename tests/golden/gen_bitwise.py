@@ -6,14 +6,23 @@ inputs, and shift amounts past the bit width or negative.
 
 Run from tests/golden: `python3 gen_bitwise.py`. Format as gen_golden.py.
 
-Shift amounts past the width are undefined behaviour in MLX's C++; on this
-CPU MLX's array-by-array kernels take the amount modulo the promoted width
-(32 for types up to 32 bits, which shift as int32, 64 for 64-bit types).
-Its scalar-broadcast kernel gives 0 instead, so the out-of-range cases
-here all pair arrays of equal shape.
+Shift amounts that are negative or at least the width are undefined
+behaviour in MLX's C++ (on x86 its array-by-array kernels take the amount
+modulo the promoted width, its scalar-broadcast kernel gives 0), so those
+cases (`*_wide_amounts`, `*_out_of_range_*`) take NumPy's rule as the
+oracle: every bit is shifted out, giving 0, or -1 for a negative value
+shifted right (issue 12).
 """
 
+import numpy as np
+
 from gen_golden import ALL, INTS, Family, arr, rng_vals
+
+
+def numpy_shift(op):
+    """`op` computed by NumPy on the MLX inputs, as an MLX array."""
+    import mlx.core as mx
+    return lambda a, b: mx.array(getattr(np, op)(np.array(a), np.array(b)))
 
 BITS = {"uint8": 8, "uint16": 16, "uint32": 32, "uint64": 64,
         "int8": 8, "int16": 16, "int32": 32, "int64": 64}
@@ -53,7 +62,9 @@ def gen():
         fam.add(f"{op}_empty", op, [arr([], "int32", [0, 4]), arr(ib, "int32", [4])], {}, f)
         # promotion: int8 with uint8 is int16, bool with int8 is int8,
         # uint64 with int64 promotes to float32 and is rejected
-        fam.add(f"{op}_int8_uint8_mixed", op, [arr([1, -2, 3], "int8"), arr([200, 2, 1], "uint8")], {}, f)
+        # 1 << 200 is out of range: NumPy's rule (see the docstring)
+        fam.add(f"{op}_int8_uint8_mixed", op, [arr([1, -2, 3], "int8"), arr([200, 2, 1], "uint8")], {},
+                numpy_shift(op) if shift else f)
         fam.add(f"{op}_bool_int8_mixed", op, [arr([True, False, True], "bool"), arr([3, 1, 2], "int8")], {}, f)
         fam.add(f"{op}_uint64_int64_mixed", op, [arr([1, 2], "uint64"), arr([1, 2], "int64")], {}, f)
         fam.add(f"{op}_int32_float32_mixed", op, [arr([1, 2], "int32"), arr([1.0, 2.0], "float32")], {}, f)
@@ -76,7 +87,10 @@ def gen():
         vals = ([7, 1, 2 ** (bits - 1) - 1] if dt.startswith("u") else [7, -8, -1])
         xs = [vals[i % len(vals)] for i in range(len(sh))]
         for op in ["left_shift", "right_shift"]:
-            fam.add(f"{op}_{dt}_wide_amounts", op, [arr(xs, dt), arr(sh, dt)], {}, getattr(mx, op))
+            fam.add(f"{op}_{dt}_wide_amounts", op, [arr(xs, dt), arr(sh, dt)], {}, numpy_shift(op))
+            # one amount broadcast over an array (MLX's scalar kernel path)
+            fam.add(f"{op}_{dt}_out_of_range_scalar", op, [arr(xs, dt), arr(sh[1], dt)], {},
+                    numpy_shift(op))
     fam.add("right_shift_int8_negative_arithmetic", "right_shift",
             [arr([-128, -127, -8, -1, 127, 64], "int8"), arr([1, 3, 2, 7, 6, 7], "int8")], {}, mx.right_shift)
     fam.add("right_shift_int64_negative_arithmetic", "right_shift",

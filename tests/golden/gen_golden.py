@@ -420,14 +420,16 @@ def gen_reduce():
     # softmax
     for dt in ["float16", "bfloat16", "float32", "float64", "int32"]:
         a = arr(rng_vals(42, 24, -3, 3, dt), dt, [2, 3, 4])
-        for tag, ax in [("last", None), ("axis0", [0]), ("axes_0_1", [0, 1]), ("axis_neg2", [-2])]:
-            if dt != "float32" and tag != "last":
+        # no axis: every axis, as MLX (issue 12)
+        for tag, ax in [("last", [-1]), ("all", None), ("axis0", [0]), ("axes_0_1", [0, 1]), ("axis_neg2", [-2])]:
+            if dt != "float32" and tag not in ("last", "all"):
                 continue
             fam.add(f"softmax_{dt}_{tag}", "softmax", [a], {"axes": ax},
-                    lambda a, ax=ax: mx.softmax(a, axis=ax) if ax is not None else mx.softmax(a, axis=-1))
-    fam.add("softmax_float32_large_stable", "softmax", [arr([1000.0, 1001.0, 1002.0], "float32")], {"axes": None}, lambda a: mx.softmax(a, axis=-1))
-    fam.add("softmax_float32_neg_inf", "softmax", [arr([float("-inf"), 0.0, 1.0], "float32")], {"axes": None}, lambda a: mx.softmax(a, axis=-1))
-    fam.add("softmax_float32_empty", "softmax", [arr([], "float32", [0, 3])], {"axes": None}, lambda a: mx.softmax(a, axis=-1))
+                    lambda a, ax=ax: mx.softmax(a, axis=ax) if ax is not None else mx.softmax(a))
+    fam.add("softmax_float32_large_stable", "softmax", [arr([1000.0, 1001.0, 1002.0], "float32")], {"axes": None}, lambda a: mx.softmax(a))
+    fam.add("softmax_float32_neg_inf", "softmax", [arr([float("-inf"), 0.0, 1.0], "float32")], {"axes": None}, lambda a: mx.softmax(a))
+    fam.add("softmax_float32_empty", "softmax", [arr([], "float32", [0, 3])], {"axes": [-1]}, lambda a: mx.softmax(a, axis=-1))
+    fam.add("softmax_float32_empty_all", "softmax", [arr([], "float32", [0, 3])], {"axes": None}, lambda a: mx.softmax(a))
     # cumsum
     for dt in ["bool", "uint8", "int8", "int32", "int64", "uint32", "float16", "bfloat16", "float32", "float64", "complex64"]:
         a = arr(rng_vals(43, 12, 0 if dt.startswith("u") else -5, 6 if dt != "bool" else 2, dt), dt, [3, 4])
