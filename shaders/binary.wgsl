@@ -312,10 +312,12 @@ fn op(x: C_a, y: C_b) -> C_out { return b2u(x != C_a(0) && y != C_b(0)); }
 //@ section logical_or
 fn op(x: C_a, y: C_b) -> C_out { return b2u(x != C_a(0) || y != C_b(0)); }
 
-// Bitwise ops: integers (and bool for and/or/xor). Shifts take the amount
-// modulo the slot's width (32, or 64 for the `64` sections), as C++ on
-// x86 (MLX); 8/16-bit values are held widened in 32 bits, so narrow types
-// shift as int32 and wrap when stored, as C++'s integer promotion does.
+// Bitwise ops: integers (and bool for and/or/xor). Shifts follow NumPy:
+// an amount that is negative or at least the slot's width (32, or 64 for
+// the `64` sections) shifts every bit out (0, or -1 for a negative value
+// shifted right; `(x >> 31u) >> 1u` is that sign fill, 0 when unsigned);
+// 8/16-bit values are held widened in 32 bits, so narrow types shift as
+// int32 and wrap when stored, as C++'s integer promotion does.
 //@ section bitwise_and
 fn op(x: C_a, y: C_b) -> C_out { return x & y; }
 //@ section bitwise_or
@@ -323,10 +325,18 @@ fn op(x: C_a, y: C_b) -> C_out { return x | y; }
 //@ section bitwise_xor
 fn op(x: C_a, y: C_b) -> C_out { return x ^ y; }
 //@ section left_shift
-fn op(x: C_a, y: C_b) -> C_out { return x << (u32(y) & 31u); }
+fn op(x: C_a, y: C_b) -> C_out {
+    return select(C_out(0), x << (u32(y) & 31u), y >= C_b(0) && y < C_b(32));
+}
 //@ section right_shift
-fn op(x: C_a, y: C_b) -> C_out { return x >> (u32(y) & 31u); }
+fn op(x: C_a, y: C_b) -> C_out {
+    return select((x >> 31u) >> 1u, x >> (u32(y) & 31u), y >= C_b(0) && y < C_b(32));
+}
 //@ section left_shift64
-fn op(x: C_a, y: C_b) -> C_out { return x << u32(y & C_b(63)); }
+fn op(x: C_a, y: C_b) -> C_out {
+    return select(C_out(0), x << u32(y & C_b(63)), y >= C_b(0) && y < C_b(64));
+}
 //@ section right_shift64
-fn op(x: C_a, y: C_b) -> C_out { return x >> u32(y & C_b(63)); }
+fn op(x: C_a, y: C_b) -> C_out {
+    return select((x >> 63u) >> 1u, x >> u32(y & C_b(63)), y >= C_b(0) && y < C_b(64));
+}

@@ -60,7 +60,7 @@ fn float64_ops_on_gpu_fail_naming_the_op() {
         }),
         ("concatenate", |a| {
             let x = ops::astype(a, Dtype::Float64)?;
-            ops::concatenate(&[&x, &x], 0)
+            ops::concatenate(&[&x, &x], Some(0))
         }),
         ("contiguous", |a| {
             ops::contiguous(&ops::astype(a, Dtype::Float64)?)

@@ -205,7 +205,7 @@ fn softmax_matches_cpu() {
                     domain: Domain::new(-20.0, 20.0, -20, 20),
                 }],
                 &|_| Tol::Transcendental,
-                &|x| ops::softmax(&x[0], axes.as_deref()),
+                &|x| ops::softmax(&x[0], axes.as_deref(), false),
             )
         });
         failures.add(format!("softmax on {dt}"), outcome);

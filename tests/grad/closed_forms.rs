@@ -57,7 +57,7 @@ fn grad_logsumexp_is_softmax() {
         |x: &[Array]| ops::logsumexp(&x[0], Some(&[1]), false)?.sum(false),
         &[0],
     );
-    let want = ops::softmax(&x, Some(&[1])).unwrap();
+    let want = ops::softmax(&x, Some(&[1]), false).unwrap();
     assert_close(&df(&[x]).unwrap()[0], &want, 1e-12);
 }
 

@@ -57,18 +57,40 @@ fn quantized_matmul_grad_wrt_x() {
         .as_type(Dtype::Float32)
         .unwrap();
     for bits in [3, 4] {
-        let (q, s, b) = ops::quantize(&w, Some(32), Some(bits)).unwrap();
+        let (q, s, b) = ops::quantize(&w, Some(32), Some(bits), Default::default()).unwrap();
         let x = rng.uniform(&[2, 64], -1.0, 1.0);
-        let f = |x: &[Array]| ops::quantized_matmul(&x[0], &q, &s, &b, true, Some(32), Some(bits));
+        let f = |x: &[Array]| {
+            ops::quantized_matmul(
+                &x[0],
+                &q,
+                &s,
+                &b,
+                true,
+                Some(32),
+                Some(bits),
+                Default::default(),
+            )
+        };
         check("quantized_matmul", &f, &[x], &mut rng, 1e-6);
     }
     let wn = rng
         .uniform(&[64, 32], -1.0, 1.0)
         .as_type(Dtype::Float32)
         .unwrap();
-    let (q, s, b) = ops::quantize(&wn, Some(32), Some(4)).unwrap();
+    let (q, s, b) = ops::quantize(&wn, Some(32), Some(4), Default::default()).unwrap();
     let x = rng.uniform(&[3, 64], -1.0, 1.0);
-    let f = |x: &[Array]| ops::quantized_matmul(&x[0], &q, &s, &b, false, Some(32), Some(4));
+    let f = |x: &[Array]| {
+        ops::quantized_matmul(
+            &x[0],
+            &q,
+            &s,
+            &b,
+            false,
+            Some(32),
+            Some(4),
+            Default::default(),
+        )
+    };
     check("quantized_matmul_no_transpose", &f, &[x], &mut rng, 1e-6);
 }
 
@@ -79,7 +101,7 @@ fn gather_qmm_grad_wrt_x() {
         .uniform(&[3, 4, 32], -1.0, 1.0)
         .as_type(Dtype::Float32)
         .unwrap();
-    let (q, s, b) = ops::quantize(&w, Some(32), Some(4)).unwrap();
+    let (q, s, b) = ops::quantize(&w, Some(32), Some(4), Default::default()).unwrap();
     let idx = Array::from_slice(&[2u32, 0, 2], &[3]).unwrap();
     let x = rng.uniform(&[1, 2, 32], -1.0, 1.0);
     let f = |x: &[Array]| {
@@ -93,6 +115,7 @@ fn gather_qmm_grad_wrt_x() {
             true,
             Some(32),
             Some(4),
+            Default::default(),
             false,
         )
     };

@@ -114,14 +114,14 @@ fn cases() -> Vec<Case> {
         ),
         (
             "softmax",
-            Box::new(|x| ops::softmax(&x[0], None)),
+            Box::new(|x| ops::softmax(&x[0], None, false)),
             vec![s(&[2, 4])],
             -2.0,
             2.0,
         ),
         (
             "softmax_axis0",
-            Box::new(|x| ops::softmax(&x[0], Some(&[0]))),
+            Box::new(|x| ops::softmax(&x[0], Some(&[0]), true)),
             vec![s(&[3, 2])],
             -2.0,
             2.0,
@@ -250,7 +250,7 @@ fn cases() -> Vec<Case> {
         ),
         (
             "concatenate",
-            Box::new(|x| ops::concatenate(&[&x[0], &x[1].sin()?], 1)),
+            Box::new(|x| ops::concatenate(&[&x[0], &x[1].sin()?], Some(1))),
             vec![s(&[2, 1]), s(&[2, 3])],
             -1.0,
             1.0,

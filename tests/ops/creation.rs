@@ -41,6 +41,11 @@ fn apply(case: &Case, x: &[Array]) -> mlx::Result<Vec<Array>> {
             case.arg_f64("start").expect("start"),
             case.arg_f64("stop").expect("stop"),
             case.arg_i64("num").expect("num"),
+            // absent: MLX's default, endpoint=True
+            case.args
+                .get("endpoint")
+                .and_then(|v| v.as_bool())
+                .unwrap_or(true),
             dtype,
         ),
         "eye" => ops::eye(n(case, "n"), m, k, dtype),

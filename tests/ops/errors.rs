@@ -124,7 +124,7 @@ fn arange_zero_step(_d: &Device) {
 
 fn linspace_negative_num(_d: &Device) {
     assert_err(
-        ops::linspace(0.0, 1.0, -1, None),
+        ops::linspace(0.0, 1.0, -1, true, None),
         "[linspace] number of samples, -1, must be non-negative",
     );
 }
@@ -252,26 +252,29 @@ fn concatenate_mismatched_shapes(d: &Device) {
     let a = f32s(d, &[0.0; 6], &[2, 3]);
     let b = f32s(d, &[0.0; 4], &[2, 2]);
     assert_err(
-        ops::concatenate(&[&a, &b], 0),
+        ops::concatenate(&[&a, &b], Some(0)),
         "[concatenate] all the input array dimensions except for the concatenation axis must match exactly, got (2, 3) and (2, 2)",
     );
     let c = f32s(d, &[0.0; 2], &[2]);
     assert_err(
-        ops::concatenate(&[&a, &c], 0),
+        ops::concatenate(&[&a, &c], Some(0)),
         "[concatenate] all the input array dimensions except for the concatenation axis must match exactly, got (2, 3) and (2,)",
     );
 }
 
 fn concatenate_no_arrays_or_0d(d: &Device) {
-    assert_err(ops::concatenate(&[], 0), "[concatenate] no arrays given");
+    assert_err(
+        ops::concatenate(&[], Some(0)),
+        "[concatenate] no arrays given",
+    );
     let s = f32s(d, &[1.0], &[]);
     assert_err(
-        ops::concatenate(&[&s, &s], 0),
+        ops::concatenate(&[&s, &s], Some(0)),
         "[concatenate] zero-dimensional arrays cannot be concatenated",
     );
     let a = f32s(d, &[0.0; 2], &[2]);
     assert_err(
-        ops::concatenate(&[&a, &a], 1),
+        ops::concatenate(&[&a, &a], Some(1)),
         "[concatenate] axis 1 is out of bounds for array of 1 dimensions",
     );
 }

@@ -154,7 +154,7 @@ fn concatenate_then_split_round_trips(d: &Device) {
             parts.push((arr(d, &data, &sh), data, sh));
         }
         let refs: Vec<&Array> = parts.iter().map(|p| &p.0).collect();
-        let cat = ops::concatenate(&refs, ax as i64).map_err(err)?;
+        let cat = ops::concatenate(&refs, Some(ax as i64)).map_err(err)?;
         let mut bounds = Vec::new();
         let mut acc = 0i64;
         for &k in &sizes[..sizes.len() - 1] {

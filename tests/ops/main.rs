@@ -2,17 +2,20 @@
 //! `tests/golden/gen_golden.py`; every test body takes `&mlx::Device` and
 //! `mlx_tests::device_tests!` expands it per device (style rule 12).
 
+mod arguments;
 mod binary;
 mod bitwise;
 mod composite;
 mod conv;
 mod creation;
 mod device;
+mod error_op_names;
 mod errors;
 mod graph;
 mod indexing;
 mod indexing_adv;
 mod laws;
+mod limits;
 mod matmul;
 mod memory;
 mod misc_elementwise;

@@ -405,8 +405,23 @@ fn render() -> String {
     s += &table("Operations (`mlx.core`)", "", OPS, &fns);
     s += "\n";
     s += &table("Array members (`mlx.core.array`)", "array.", ARRAY, &fns);
+    s += NOTES;
     s
 }
+
+/// Arguments and rules of the Rust signatures a reader of MLX's reference
+/// would not guess (kept here so that the file stays generated).
+const NOTES: &str = "
+## Arguments and rules
+
+- `concatenate(arrays, axis: Option<i64>)`: MLX's default is `Some(0)`; `None` flattens every array, then joins them (MLX `axis=None`).
+- `linspace(start, stop, num, endpoint, dtype)`: `endpoint = false` leaves `stop` out (MLX `endpoint=False`).
+- `softmax(a, axes, precise)`: `axes = None` is every axis, as in MLX. The kernels accumulate half-precision input in `float32` whatever `precise` says; over several axes `precise` computes the composite in `float32`.
+- `quantize`, `dequantize`, `quantized_matmul`, `gather_qmm` take `mode: QuantizationMode` (MLX's `mode` strings through `QuantizationMode::parse`). Only `Affine` is implemented; `Mxfp4`, `Mxfp8` and `Nvfp4` are an error naming the op and the mode.
+- `left_shift`, `right_shift`: an amount that is negative or at least the bit width shifts every bit out, giving 0 (or -1 for a negative value shifted right), as NumPy does on both backends. MLX leaves this to C++, where it is undefined.
+- `round(a, decimals)` with `decimals != 0` scales in `float32` for integers and bool too, as MLX does (`round([15, 25], -1)` is `[20, 20]`).
+- Errors name the op called: a composite relabels the errors of the ops it delegates to (`[tile]`, not `[reshape]`), where MLX sometimes names the inner op.
+";
 
 #[test]
 fn ops_table_is_current() {

@@ -5,6 +5,7 @@
 //! of MLX-packed words, `quantized_matmul` and `gather_qmm`, and MLX's
 //! errors; with contiguous, transposed and negatively strided inputs.
 
+use mlx::ops::QuantizationMode::Affine;
 use mlx::{ops, Array, Dtype};
 use mlx_tests::{Case, Tol};
 
@@ -22,11 +23,13 @@ fn apply(case: &Case, x: &[Array]) -> mlx::Result<Vec<Array>> {
     let (gs, bits) = gs_bits(case);
     match case.op.as_str() {
         "quantize" => {
-            let (q, s, b) = ops::quantize(&x[0], gs, bits)?;
-            let d = ops::dequantize(&q, &s, &b, gs, bits)?;
+            let (q, s, b) = ops::quantize(&x[0], gs, bits, Affine)?;
+            let d = ops::dequantize(&q, &s, &b, gs, bits, Affine)?;
             Ok(vec![q, s, b, d])
         }
-        "dequantize" => Ok(vec![ops::dequantize(&x[0], &x[1], &x[2], gs, bits)?]),
+        "dequantize" => Ok(vec![ops::dequantize(
+            &x[0], &x[1], &x[2], gs, bits, Affine,
+        )?]),
         "quantized_matmul" => Ok(vec![ops::quantized_matmul(
             &x[0],
             &x[1],
@@ -35,6 +38,7 @@ fn apply(case: &Case, x: &[Array]) -> mlx::Result<Vec<Array>> {
             case.arg_bool("transpose"),
             gs,
             bits,
+            Affine,
         )?]),
         "gather_qmm" => {
             let mut rest = x[4..].iter();
@@ -58,6 +62,7 @@ fn apply(case: &Case, x: &[Array]) -> mlx::Result<Vec<Array>> {
                 case.arg_bool("transpose"),
                 gs,
                 bits,
+                Affine,
                 false,
             )?])
         }
@@ -81,13 +86,13 @@ mlx_tests::golden_op_tests! {
 /// eval), and empty weights give empty outputs (MLX's reshape fails).
 fn quantize_float64_rejected_and_empty_accepted(device: &mlx::Device) {
     let w = ops::zeros(&[2, 32], Dtype::Float64).unwrap();
-    let err = ops::quantize(&w, Some(32), Some(4))
+    let err = ops::quantize(&w, Some(32), Some(4), Affine)
         .unwrap_err()
         .to_string();
     assert!(err.starts_with("[quantize]"), "{err}");
     let w = Array::from_host_data_on(mlx::HostData::from(Vec::<f32>::new()), &[0, 64], *device)
         .unwrap();
-    let (q, s, b) = ops::quantize(&w, None, None).unwrap();
+    let (q, s, b) = ops::quantize(&w, None, None, Affine).unwrap();
     assert_eq!(q.shape(), &[0, 8]);
     assert_eq!(s.shape(), &[0, 1]);
     assert_eq!(b.to_vec::<f32>().unwrap(), Vec::<f32>::new());

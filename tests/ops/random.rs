@@ -542,3 +542,34 @@ fn default_key_is_per_thread() {
     assert_eq!(draw(Some(5)), draw(Some(5)));
     assert_ne!(draw(Some(5)), draw(Some(6)));
 }
+
+/// Unseeded threads draw distinct keys: each thread's first unseeded call
+/// starts from a key split off the process's root key, and calls in
+/// sequence on one thread still differ.
+#[test]
+fn unseeded_threads_draw_distinct_keys() {
+    let draws: Vec<Vec<u32>> = (0..8)
+        .map(|_| {
+            std::thread::spawn(|| {
+                let first = random::bits(&[4], 4, None)
+                    .unwrap()
+                    .to_vec::<u32>()
+                    .unwrap();
+                let second = random::bits(&[4], 4, None)
+                    .unwrap()
+                    .to_vec::<u32>()
+                    .unwrap();
+                assert_ne!(first, second, "one thread's calls in sequence");
+                first
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|h| h.join().unwrap())
+        .collect();
+    for i in 0..draws.len() {
+        for j in 0..i {
+            assert_ne!(draws[i], draws[j], "threads {i} and {j} drew the same bits");
+        }
+    }
+}

@@ -37,7 +37,7 @@ fn apply(case: &Case, x: &[Array]) -> mlx::Result<Vec<Array>> {
         "logsumexp" => ops::logsumexp(a, axes, kd),
         "argmax" => ops::argmax(a, case.arg_i64("axis"), kd),
         "argmin" => ops::argmin(a, case.arg_i64("axis"), kd),
-        "softmax" => ops::softmax(a, axes),
+        "softmax" => ops::softmax(a, axes, case.arg_bool("precise")),
         "cumsum" => ops::cumsum(
             a,
             case.arg_i64("axis"),

@@ -42,7 +42,7 @@ fn apply(case: &Case, x: &[Array]) -> mlx::Result<Vec<Array>> {
             case.arg_i64("destination").expect("destination"),
         ),
         "broadcast_to" => ops::broadcast_to(a, &case.arg_usizes("shape")),
-        "concatenate" => ops::concatenate(&refs, axis()),
+        "concatenate" => ops::concatenate(&refs, case.arg_i64("axis")),
         "stack" => ops::stack(&refs, axis()),
         "astype" => ops::astype(a, case.arg_dtype("dtype").expect("dtype")),
         other => panic!("unknown shape op {other}"),

@@ -105,6 +105,32 @@ impl Error {
         }
     }
 
+    /// The same error reported under `op`: a composite op passes the errors
+    /// of the ops it delegates to through this, so that the message names
+    /// the op the caller called (`tile`, not its inner `reshape`). Errors
+    /// of the device, of memory and broken invariants keep their op.
+    ///
+    /// # Examples
+    /// ```
+    /// use mlx_core::Error;
+    /// let e = Error::invalid("reshape", "can only infer one dimension");
+    /// assert_eq!(e.in_op("tile").to_string(), "[tile] can only infer one dimension");
+    /// ```
+    pub fn in_op(self, op: &'static str) -> Error {
+        match self {
+            Error::InvalidArgument { msg, .. } => Error::InvalidArgument { op, msg },
+            Error::Broadcast { a, b, .. } => Error::Broadcast { op, a, b },
+            Error::AxisOutOfBounds { axis, ndim, .. } => Error::AxisOutOfBounds { op, axis, ndim },
+            Error::Dtype { dtype, msg, .. } => Error::Dtype { op, dtype, msg },
+            Error::ShapeOverflow { msg, .. } => Error::ShapeOverflow { op, msg },
+            e @ (Error::Unsupported { .. }
+            | Error::NoBackend { .. }
+            | Error::OutOfMemory { .. }
+            | Error::Internal { .. }
+            | Error::Device { .. }) => e,
+        }
+    }
+
     /// Shorthand for [`Error::Unsupported`] without detail.
     pub fn unsupported(
         op: &'static str,

@@ -20,6 +20,11 @@ pub(crate) trait Real: Float + Send + Sync + 'static {
     fn erfinv(self) -> Self;
     /// Round half to even.
     fn round_even(self) -> Self;
+    /// Inverse hyperbolic sine, finite for every finite input (`log(2|x|)`
+    /// for large `|x|`, where `x + sqrt(x^2 + 1)` would overflow).
+    fn arcsinh(self) -> Self;
+    /// Inverse hyperbolic cosine, finite for every finite `x >= 1`.
+    fn arccosh(self) -> Self;
 }
 
 impl Real for f32 {
@@ -37,6 +42,19 @@ impl Real for f32 {
     fn round_even(self) -> f32 {
         self.round_ties_even()
     }
+    #[inline]
+    fn arcsinh(self) -> f32 {
+        libm::asinhf(self)
+    }
+    #[inline]
+    fn arccosh(self) -> f32 {
+        // libm's acoshf answers finite values below 1 (acosh(-89) = -2.44)
+        if self < 1.0 {
+            f32::NAN
+        } else {
+            libm::acoshf(self)
+        }
+    }
 }
 
 impl Real for f64 {
@@ -51,6 +69,18 @@ impl Real for f64 {
     #[inline]
     fn round_even(self) -> f64 {
         self.round_ties_even()
+    }
+    #[inline]
+    fn arcsinh(self) -> f64 {
+        libm::asinh(self)
+    }
+    #[inline]
+    fn arccosh(self) -> f64 {
+        if self < 1.0 {
+            f64::NAN
+        } else {
+            libm::acosh(self)
+        }
     }
 }
 
@@ -120,10 +150,12 @@ pub(crate) trait Int: OutElem + Ord + Eq {
     fn bor(self, o: Self) -> Self;
     /// Bitwise exclusive or.
     fn bxor(self, o: Self) -> Self;
-    /// `self << o` as C++ on x86 (MLX): narrow types promote to `i32`, the
-    /// amount is taken modulo the promoted width, the result wraps back.
+    /// `self << o` as NumPy: narrow types promote to `i32` and the result
+    /// wraps back; an amount that is negative or at least the width shifts
+    /// every bit out (0).
     fn shl_c(self, o: Self) -> Self;
-    /// `self >> o` likewise (arithmetic for signed types).
+    /// `self >> o` likewise, arithmetic for signed types: an amount out of
+    /// range gives 0, or -1 for a negative value.
     fn shr_c(self, o: Self) -> Self;
 }
 
@@ -167,9 +199,27 @@ macro_rules! impl_int {
             #[inline(always)]
             fn bxor(self, o: $t) -> $t { self ^ o }
             #[inline(always)]
-            fn shl_c(self, o: $t) -> $t { (self as $p).wrapping_shl(o as u32) as $t }
+            fn shl_c(self, o: $t) -> $t {
+                // u64 amounts past i64::MAX turn negative: out of range too
+                let k = o as i64;
+                if (0..<$p>::BITS as i64).contains(&k) {
+                    (self as $p).wrapping_shl(k as u32) as $t
+                } else {
+                    0
+                }
+            }
             #[inline(always)]
-            fn shr_c(self, o: $t) -> $t { (self as $p).wrapping_shr(o as u32) as $t }
+            #[allow(unused_comparisons)]
+            fn shr_c(self, o: $t) -> $t {
+                let k = o as i64;
+                if (0..<$p>::BITS as i64).contains(&k) {
+                    (self as $p).wrapping_shr(k as u32) as $t
+                } else if self < 0 {
+                    (0 as $t).wrapping_sub(1)
+                } else {
+                    0
+                }
+            }
         }
     )*};
 }
@@ -301,8 +351,8 @@ fn float_unary<S: FloatStore>(op: UnaryOp, v: &View) -> Result<HostData> {
         Sinh => lift!(|x| x.sinh()),
         Cosh => lift!(|x| x.cosh()),
         Tanh => lift!(|x| x.tanh()),
-        ArcSinh => lift!(|x| x.asinh()),
-        ArcCosh => lift!(|x| x.acosh()),
+        ArcSinh => lift!(|x| x.arcsinh()),
+        ArcCosh => lift!(|x| x.arccosh()),
         ArcTanh => lift!(|x| x.atanh()),
         Sigmoid => lift!(|x| sigmoid(x)),
         Erf => lift!(|x| x.erf()),

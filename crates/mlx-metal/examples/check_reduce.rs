@@ -289,23 +289,29 @@ fn softmaxes(ck: &mut Checker) -> Result<()> {
         for special in [false, true] {
             let special = special && d == Dtype::Float32;
             for shape in [&[4usize, 10][..], &[3, 3000], &[2, 9000], &[7], &[3, 1]] {
-                ck.run("softmax", d, shape, special, |a| a.softmax(None))?;
+                ck.run("softmax", d, shape, special, |a| {
+                    a.softmax(Some(&[-1][..]), false)
+                })?;
             }
             ck.run("softmax of transpose", d, &[10, 4], special, |a| {
-                a.transpose(None)?.softmax(None)
+                a.transpose(None)?.softmax(Some(&[-1][..]), false)
             })?;
             ck.run("softmax axis 0", d, &[300, 3], special, |a| {
-                a.softmax(Some(&[0][..]))
+                a.softmax(Some(&[0][..]), false)
             })?;
             ck.run("softmax of broadcast", d, &[1, 50], special, |a| {
-                a.broadcast_to(&[3, 50])?.softmax(None)
+                a.broadcast_to(&[3, 50])?.softmax(Some(&[-1][..]), false)
             })?;
         }
-        ck.run("softmax of empty", d, &[0, 4], false, |a| a.softmax(None))?;
-        ck.run("softmax of empty rows", d, &[4, 0], false, |a| {
-            a.softmax(None)
+        ck.run("softmax of empty", d, &[0, 4], false, |a| {
+            a.softmax(Some(&[-1][..]), false)
         })?;
-        ck.run("softmax of 0-d", d, &[], false, |a| a.softmax(None))?;
+        ck.run("softmax of empty rows", d, &[4, 0], false, |a| {
+            a.softmax(Some(&[-1][..]), false)
+        })?;
+        ck.run("softmax of 0-d", d, &[], false, |a| {
+            a.softmax(Some(&[-1][..]), false)
+        })?;
     }
     // Rows of -inf, and a row holding +inf, give NaN as on the CPU.
     for h in [
@@ -315,8 +321,8 @@ fn softmaxes(ck: &mut Checker) -> Result<()> {
         let c = Array::from_host_data_on(HostData::Float32(h.clone()), &[2, 3], Device::cpu())?;
         let g = Array::from_host_data_on(HostData::Float32(h), &[2, 3], Device::gpu())?;
         let (c, g) = (
-            c.softmax(None)?.to_vec::<f32>()?,
-            g.softmax(None)?.to_vec::<f32>()?,
+            c.softmax(Some(&[-1][..]), false)?.to_vec::<f32>()?,
+            g.softmax(Some(&[-1][..]), false)?.to_vec::<f32>()?,
         );
         for (x, y) in c.iter().zip(&g) {
             assert!(

@@ -15,7 +15,7 @@ fn main() -> mlx::Result<()> {
 
     // Ops are lazy: they record a graph and compute only shape and dtype.
     let c = (&a * &b)?; // broadcasting, int32 promoted to float32
-    let d = ops::softmax(&c, None)?;
+    let d = ops::softmax(&c, Some(&[-1]), false)?;
     println!("\nc = a * b is {:?}", c);
     println!("d = softmax(c) is {:?}", d);
     eval(&[&d])?; // evaluation runs the graph once and drops it
@@ -66,7 +66,7 @@ fn main() -> mlx::Result<()> {
     println!("int8 / int8 gives float32: {}", (&i8s / &twos)?);
     println!(
         "bfloat16: {}",
-        ops::linspace(0.0, 1.0, 4, Some(Dtype::Bfloat16))?
+        ops::linspace(0.0, 1.0, 4, true, Some(Dtype::Bfloat16))?
     );
 
     // Large arrays print their edges, as MLX does.

@@ -270,6 +270,11 @@ binary_fns! {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn where_(condition: &Array, x: &Array, y: &Array) -> Result<Array> {
+    where_unlabeled(condition, x, y).map_err(|e| e.in_op("where"))
+}
+
+/// [`where_`] before its errors are relabelled.
+fn where_unlabeled(condition: &Array, x: &Array, y: &Array) -> Result<Array> {
     let dtype = Dtype::promote(x.dtype(), y.dtype());
     let shape = broadcast_shapes("where", condition.shape(), x.shape())?;
     let shape = broadcast_shapes("where", &shape, y.shape())?;
@@ -295,6 +300,11 @@ pub fn where_(condition: &Array, x: &Array, y: &Array) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn clip<S: Scalar>(a: &Array, a_min: Option<S>, a_max: Option<S>) -> Result<Array> {
+    clip_unlabeled::<S>(a, a_min, a_max).map_err(|e| e.in_op("clip"))
+}
+
+/// [`clip`] before its errors are relabelled.
+fn clip_unlabeled<S: Scalar>(a: &Array, a_min: Option<S>, a_max: Option<S>) -> Result<Array> {
     let lo = a_min.map(|v| scalar_like(v, a)).transpose()?;
     let hi = a_max.map(|v| scalar_like(v, a)).transpose()?;
     clip_arrays(a, lo.as_ref(), hi.as_ref())
@@ -305,6 +315,11 @@ pub fn clip<S: Scalar>(a: &Array, a_min: Option<S>, a_max: Option<S>) -> Result<
 /// # Errors
 /// As [`clip`], or broadcast errors.
 pub fn clip_arrays(a: &Array, a_min: Option<&Array>, a_max: Option<&Array>) -> Result<Array> {
+    clip_arrays_unlabeled(a, a_min, a_max).map_err(|e| e.in_op("clip"))
+}
+
+/// [`clip_arrays`] before its errors are relabelled.
+fn clip_arrays_unlabeled(a: &Array, a_min: Option<&Array>, a_max: Option<&Array>) -> Result<Array> {
     if a_min.is_none() && a_max.is_none() {
         return Err(crate::Error::invalid(
             "clip",

@@ -81,10 +81,11 @@ bitwise_fns! {
     /// Ok::<(), mlx_core::Error>(())
     /// ```
     bitwise_xor => BitwiseXor;
-    /// Elementwise `a << b`. Bools shift as `uint8`. As in MLX (C++ on
-    /// x86), types narrower than 32 bits shift as `int32` and wrap back, and
-    /// the amount is taken modulo 32 (modulo 64 for 64-bit types), so
-    /// negative amounts shift by their low bits.
+    /// Elementwise `a << b`. Bools shift as `uint8`; types narrower than 32
+    /// bits shift as `int32` and wrap back. An amount that is negative or
+    /// at least the bit width shifts every bit out and gives 0, as in NumPy
+    /// (MLX leaves this to C++, where it is undefined: `1 << 40` on `int32`
+    /// gives 256 on x86).
     ///
     /// # Examples
     /// ```
@@ -92,11 +93,17 @@ bitwise_fns! {
     /// let a = mlx_core::Array::from_slice(&[1u8, 3], &[2])?;
     /// let b = mlx_core::Array::from_slice(&[7u8, 2], &[2])?;
     /// assert_eq!(mlx_core::ops::left_shift(&a, &b)?.to_vec::<u8>()?, vec![128, 12]);
+    /// // np.left_shift(np.int32(1), [40, -1]) is [0, 0]
+    /// let a = mlx_core::Array::from_slice(&[1i32], &[1])?;
+    /// let b = mlx_core::Array::from_slice(&[40i32, -1], &[2])?;
+    /// assert_eq!(mlx_core::ops::left_shift(&a, &b)?.to_vec::<i32>()?, vec![0, 0]);
     /// Ok::<(), mlx_core::Error>(())
     /// ```
     left_shift => LeftShift;
     /// Elementwise `a >> b`, arithmetic (sign-filling) for signed types;
-    /// bools shift as `uint8` and amounts follow [`left_shift`].
+    /// bools shift as `uint8`. An amount that is negative or at least the
+    /// bit width shifts every bit out: 0, or -1 for a negative value (NumPy's
+    /// rule, see [`left_shift`]).
     ///
     /// # Examples
     /// ```

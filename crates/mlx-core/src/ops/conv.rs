@@ -202,7 +202,7 @@ pub fn conv_general(
             if needs_zero {
                 let mut zs = x.shape().to_vec();
                 zs[ax] = 1;
-                x = concatenate(&[&x, &zeros(&zs, dt)?], ax as i64)?;
+                x = concatenate(&[&x, &zeros(&zs, dt)?], Some(ax as i64))?;
             }
             let ind = index_array(OP, &x, idx, &[out, k])?;
             x = take(&x, &ind, Some(ax as i64))?;

@@ -27,7 +27,12 @@ fn constant(value: f64, dtype: Dtype) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn full<S: Scalar>(shape: &[usize], value: S, dtype: Dtype) -> Result<Array> {
-    check_size_fits("full", shape)?;
+    full_unlabeled::<S>(shape, value, dtype).map_err(|e| e.in_op("full"))
+}
+
+/// [`full`] before its errors are relabelled.
+fn full_unlabeled<S: Scalar>(shape: &[usize], value: S, dtype: Dtype) -> Result<Array> {
+    check_size_fits("full", shape, dtype.size())?;
     broadcast_to(&constant(value.to_f64(), dtype)?, shape)
 }
 
@@ -44,7 +49,12 @@ pub fn full<S: Scalar>(shape: &[usize], value: S, dtype: Dtype) -> Result<Array>
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn full_array(shape: &[usize], value: &Array) -> Result<Array> {
-    check_size_fits("full", shape)?;
+    full_array_unlabeled(shape, value).map_err(|e| e.in_op("full"))
+}
+
+/// [`full_array`] before its errors are relabelled.
+fn full_array_unlabeled(shape: &[usize], value: &Array) -> Result<Array> {
+    check_size_fits("full", shape, value.itemsize())?;
     broadcast_to(value, shape)
 }
 
@@ -61,7 +71,12 @@ pub fn full_array(shape: &[usize], value: &Array) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn zeros(shape: &[usize], dtype: Dtype) -> Result<Array> {
-    full(shape, 0.0, dtype)
+    zeros_unlabeled(shape, dtype).map_err(|e| e.in_op("zeros"))
+}
+
+/// [`zeros`] before its errors are relabelled.
+fn zeros_unlabeled(shape: &[usize], dtype: Dtype) -> Result<Array> {
+    full(shape, 0.0, dtype).map_err(|e| e.in_op("zeros"))
 }
 
 /// Ones of `shape` and `dtype`.
@@ -77,7 +92,12 @@ pub fn zeros(shape: &[usize], dtype: Dtype) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn ones(shape: &[usize], dtype: Dtype) -> Result<Array> {
-    full(shape, 1.0, dtype)
+    ones_unlabeled(shape, dtype).map_err(|e| e.in_op("ones"))
+}
+
+/// [`ones`] before its errors are relabelled.
+fn ones_unlabeled(shape: &[usize], dtype: Dtype) -> Result<Array> {
+    full(shape, 1.0, dtype).map_err(|e| e.in_op("ones"))
 }
 
 /// Zeros with the shape and dtype of `a`.
@@ -93,6 +113,11 @@ pub fn ones(shape: &[usize], dtype: Dtype) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn zeros_like(a: &Array) -> Result<Array> {
+    zeros_like_unlabeled(a).map_err(|e| e.in_op("zeros_like"))
+}
+
+/// [`zeros_like`] before its errors are relabelled.
+fn zeros_like_unlabeled(a: &Array) -> Result<Array> {
     zeros(a.shape(), a.dtype())
 }
 
@@ -109,6 +134,11 @@ pub fn zeros_like(a: &Array) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn ones_like(a: &Array) -> Result<Array> {
+    ones_like_unlabeled(a).map_err(|e| e.in_op("ones_like"))
+}
+
+/// [`ones_like`] before its errors are relabelled.
+fn ones_like_unlabeled(a: &Array) -> Result<Array> {
     ones(a.shape(), a.dtype())
 }
 
@@ -179,35 +209,48 @@ pub fn arange_f64(start: f64, stop: f64, step: f64, dtype: Dtype) -> Result<Arra
         vec![n],
         dtype,
         default_device(),
-    ))
+    )?)
 }
 
-/// `num` evenly spaced values from `start` to `stop` inclusive (default
-/// dtype `float32`).
+/// `num` evenly spaced values from `start` to `stop`, `stop` included when
+/// `endpoint` (MLX's default) and left out otherwise (default dtype
+/// `float32`).
 ///
 /// # Errors
-/// `[linspace] number of samples, -1, must be non-negative`.
+/// `[linspace] number of samples, -1, must be non-negative`, or a count
+/// too large for an array.
 ///
 /// # Examples
 /// ```
 /// # use mlx_cpu as _;
-/// let a = mlx_core::ops::linspace(0.0, 1.0, 5, None)?;
+/// let a = mlx_core::ops::linspace(0.0, 1.0, 5, true, None)?;
 /// assert_eq!(a.to_vec::<f32>()?, vec![0.0, 0.25, 0.5, 0.75, 1.0]);
+/// // mx.linspace(0, 1, 4, endpoint=False) is [0, 0.25, 0.5, 0.75]
+/// let b = mlx_core::ops::linspace(0.0, 1.0, 4, false, None)?;
+/// assert_eq!(b.to_vec::<f32>()?, vec![0.0, 0.25, 0.5, 0.75]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn linspace(start: f64, stop: f64, num: i64, dtype: Option<Dtype>) -> Result<Array> {
+pub fn linspace(
+    start: f64,
+    stop: f64,
+    num: i64,
+    endpoint: bool,
+    dtype: Option<Dtype>,
+) -> Result<Array> {
+    const OP: &str = "linspace";
     let dtype = dtype.unwrap_or(Dtype::Float32);
     if num < 0 {
         return Err(Error::invalid(
-            "linspace",
+            OP,
             format!("number of samples, {num}, must be non-negative"),
         ));
     }
     if num == 1 {
         return astype(&constant(start, Dtype::Float32)?.reshape(&[1])?, dtype);
     }
-    let step = if num > 1 {
-        (stop - start) / (num - 1) as f64
+    let intervals = if endpoint { num - 1 } else { num };
+    let step = if intervals > 0 {
+        (stop - start) / intervals as f64
     } else {
         0.0
     };
@@ -216,9 +259,12 @@ pub fn linspace(start: f64, stop: f64, num: i64, dtype: Option<Dtype>) -> Result
     } else {
         Dtype::Float32
     };
-    let idx = arange_f64(0.0, num as f64, 1.0, compute)?;
-    let v = ((&idx * step)? + start)?;
-    astype(&v, dtype)
+    let build = || {
+        let idx = arange_f64(0.0, num as f64, 1.0, compute)?;
+        let v = ((&idx * step)? + start)?;
+        astype(&v, dtype)
+    };
+    build().map_err(|e| e.in_op(OP))
 }
 
 /// An `n x m` matrix with ones on diagonal `k` (MLX's `eye`; `m` defaults
@@ -235,8 +281,13 @@ pub fn linspace(start: f64, stop: f64, num: i64, dtype: Option<Dtype>) -> Result
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn eye(n: usize, m: Option<usize>, k: i64, dtype: Option<Dtype>) -> Result<Array> {
+    eye_unlabeled(n, m, k, dtype).map_err(|e| e.in_op("eye"))
+}
+
+/// [`eye`] before its errors are relabelled.
+fn eye_unlabeled(n: usize, m: Option<usize>, k: i64, dtype: Option<Dtype>) -> Result<Array> {
     let m = m.unwrap_or(n);
-    check_size_fits("eye", &[n, m])?;
+    check_size_fits("eye", &[n, m], dtype.unwrap_or(Dtype::Float32).size())?;
     let rows = (expand_dims(&arange_f64(0.0, n as f64, 1.0, Dtype::Int64)?, &[1])? + k)?;
     let cols = arange_f64(0.0, m as f64, 1.0, Dtype::Int64)?;
     astype(
@@ -258,6 +309,11 @@ pub fn eye(n: usize, m: Option<usize>, k: i64, dtype: Option<Dtype>) -> Result<A
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn identity(n: usize, dtype: Option<Dtype>) -> Result<Array> {
+    identity_unlabeled(n, dtype).map_err(|e| e.in_op("identity"))
+}
+
+/// [`identity`] before its errors are relabelled.
+fn identity_unlabeled(n: usize, dtype: Option<Dtype>) -> Result<Array> {
     eye(n, None, 0, dtype)
 }
 
@@ -274,8 +330,13 @@ pub fn identity(n: usize, dtype: Option<Dtype>) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn tri(n: usize, m: Option<usize>, k: i64, dtype: Option<Dtype>) -> Result<Array> {
+    tri_unlabeled(n, m, k, dtype).map_err(|e| e.in_op("tri"))
+}
+
+/// [`tri`] before its errors are relabelled.
+fn tri_unlabeled(n: usize, m: Option<usize>, k: i64, dtype: Option<Dtype>) -> Result<Array> {
     let m = m.unwrap_or(n);
-    check_size_fits("tri", &[n, m])?;
+    check_size_fits("tri", &[n, m], dtype.unwrap_or(Dtype::Float32).size())?;
     let rows = (expand_dims(&arange_f64(0.0, n as f64, 1.0, Dtype::Int64)?, &[1])? + k)?;
     let cols = arange_f64(0.0, m as f64, 1.0, Dtype::Int64)?;
     astype(

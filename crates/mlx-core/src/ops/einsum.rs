@@ -317,6 +317,11 @@ fn contract(
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn einsum(subscripts: &str, operands: &[&Array]) -> Result<Array> {
+    einsum_unlabeled(subscripts, operands).map_err(|e| e.in_op("einsum"))
+}
+
+/// [`einsum`] before its errors are relabelled.
+fn einsum_unlabeled(subscripts: &str, operands: &[&Array]) -> Result<Array> {
     let spec = parse(OP, subscripts, operands)?;
     let sizes = label_sizes(OP, &spec, operands)?;
     let mut terms: Vec<(Array, Vec<u32>)> = Vec::with_capacity(operands.len());

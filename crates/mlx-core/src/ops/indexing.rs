@@ -374,6 +374,11 @@ fn check_indices(op: &'static str, indices: &Array) -> Result<()> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn take(a: &Array, indices: &Array, axis: Option<i64>) -> Result<Array> {
+    take_unlabeled(a, indices, axis).map_err(|e| e.in_op("take"))
+}
+
+/// [`take`] before its errors are relabelled.
+fn take_unlabeled(a: &Array, indices: &Array, axis: Option<i64>) -> Result<Array> {
     check_indices("take", indices)?;
     let (src, ax) = match axis {
         None => (flatten(a, 0, -1)?, 0),
@@ -410,6 +415,11 @@ pub fn take(a: &Array, indices: &Array, axis: Option<i64>) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn take_along_axis(a: &Array, indices: &Array, axis: Option<i64>) -> Result<Array> {
+    take_along_axis_unlabeled(a, indices, axis).map_err(|e| e.in_op("take_along_axis"))
+}
+
+/// [`take_along_axis`] before its errors are relabelled.
+fn take_along_axis_unlabeled(a: &Array, indices: &Array, axis: Option<i64>) -> Result<Array> {
     check_indices("take_along_axis", indices)?;
     let (src, idx, ax) = match axis {
         None => (flatten(a, 0, -1)?, flatten(indices, 0, -1)?, 0),

@@ -28,6 +28,11 @@ use crate::{Array, Dtype, Error, HostData, Result};
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn divmod(a: &Array, b: &Array) -> Result<(Array, Array)> {
+    divmod_unlabeled(a, b).map_err(|e| e.in_op("divmod"))
+}
+
+/// [`divmod`] before its errors are relabelled.
+fn divmod_unlabeled(a: &Array, b: &Array) -> Result<(Array, Array)> {
     if Dtype::promote(a.dtype(), b.dtype()).is_complex() {
         return Err(Error::invalid("divmod", "complex type not supported"));
     }
@@ -53,6 +58,11 @@ fn inexact(a: &Array) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn degrees(a: &Array) -> Result<Array> {
+    degrees_unlabeled(a).map_err(|e| e.in_op("degrees"))
+}
+
+/// [`degrees`] before its errors are relabelled.
+fn degrees_unlabeled(a: &Array) -> Result<Array> {
     inexact(a)? * (180.0 / std::f64::consts::PI)
 }
 
@@ -70,6 +80,11 @@ pub fn degrees(a: &Array) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn radians(a: &Array) -> Result<Array> {
+    radians_unlabeled(a).map_err(|e| e.in_op("radians"))
+}
+
+/// [`radians`] before its errors are relabelled.
+fn radians_unlabeled(a: &Array) -> Result<Array> {
     inexact(a)? * (std::f64::consts::PI / 180.0)
 }
 
@@ -101,6 +116,16 @@ fn finite_max(d: Dtype) -> f64 {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn nan_to_num(a: &Array, nan: f64, posinf: Option<f64>, neginf: Option<f64>) -> Result<Array> {
+    nan_to_num_unlabeled(a, nan, posinf, neginf).map_err(|e| e.in_op("nan_to_num"))
+}
+
+/// [`nan_to_num`] before its errors are relabelled.
+fn nan_to_num_unlabeled(
+    a: &Array,
+    nan: f64,
+    posinf: Option<f64>,
+    neginf: Option<f64>,
+) -> Result<Array> {
     let d = a.dtype();
     let no_default = d == Dtype::Float64 && (posinf.is_none() || neginf.is_none());
     if d.is_complex() || no_default {
@@ -133,6 +158,11 @@ pub fn nan_to_num(a: &Array, nan: f64, posinf: Option<f64>, neginf: Option<f64>)
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn isposinf(a: &Array) -> Result<Array> {
+    isposinf_unlabeled(a).map_err(|e| e.in_op("isposinf"))
+}
+
+/// [`isposinf`] before its errors are relabelled.
+fn isposinf_unlabeled(a: &Array) -> Result<Array> {
     if !a.dtype().is_inexact() {
         return broadcast_to(&scalar_like(false, &astype(a, Dtype::Bool)?)?, a.shape());
     }
@@ -152,6 +182,11 @@ pub fn isposinf(a: &Array) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn isneginf(a: &Array) -> Result<Array> {
+    isneginf_unlabeled(a).map_err(|e| e.in_op("isneginf"))
+}
+
+/// [`isneginf`] before its errors are relabelled.
+fn isneginf_unlabeled(a: &Array) -> Result<Array> {
     if !a.dtype().is_inexact() {
         return broadcast_to(&scalar_like(false, &astype(a, Dtype::Bool)?)?, a.shape());
     }
@@ -175,6 +210,11 @@ pub fn isneginf(a: &Array) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn isclose(a: &Array, b: &Array, rtol: f64, atol: f64, equal_nan: bool) -> Result<Array> {
+    isclose_unlabeled(a, b, rtol, atol, equal_nan).map_err(|e| e.in_op("isclose"))
+}
+
+/// [`isclose`] before its errors are relabelled.
+fn isclose_unlabeled(a: &Array, b: &Array, rtol: f64, atol: f64, equal_nan: bool) -> Result<Array> {
     let diff = abs(&subtract(a, b)?)?;
     let bound = (multiply(&abs(b)?, &scalar_like(rtol, &diff)?)? + scalar_like(atol, &diff)?)?;
     let close = less_equal(&diff, &bound)?;
@@ -202,6 +242,17 @@ pub fn isclose(a: &Array, b: &Array, rtol: f64, atol: f64, equal_nan: bool) -> R
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn allclose(a: &Array, b: &Array, rtol: f64, atol: f64, equal_nan: bool) -> Result<Array> {
+    allclose_unlabeled(a, b, rtol, atol, equal_nan).map_err(|e| e.in_op("allclose"))
+}
+
+/// [`allclose`] before its errors are relabelled.
+fn allclose_unlabeled(
+    a: &Array,
+    b: &Array,
+    rtol: f64,
+    atol: f64,
+    equal_nan: bool,
+) -> Result<Array> {
     all(&isclose(a, b, rtol, atol, equal_nan)?, false)
 }
 
@@ -223,6 +274,11 @@ pub fn allclose(a: &Array, b: &Array, rtol: f64, atol: f64, equal_nan: bool) -> 
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn array_equal(a: &Array, b: &Array, equal_nan: bool) -> Result<Array> {
+    array_equal_unlabeled(a, b, equal_nan).map_err(|e| e.in_op("array_equal"))
+}
+
+/// [`array_equal`] before its errors are relabelled.
+fn array_equal_unlabeled(a: &Array, b: &Array, equal_nan: bool) -> Result<Array> {
     if a.shape() != b.shape() {
         return Array::from_host_data_on(HostData::from(vec![false]), &[], a.device());
     }
@@ -269,6 +325,11 @@ pub fn real(a: &Array) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn imag(a: &Array) -> Result<Array> {
+    imag_unlabeled(a).map_err(|e| e.in_op("imag"))
+}
+
+/// [`imag`] before its errors are relabelled.
+fn imag_unlabeled(a: &Array) -> Result<Array> {
     if a.dtype().is_complex() {
         unary(UnaryOp::Imag, a)
     } else {
@@ -312,6 +373,11 @@ pub fn conjugate(a: &Array) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn conj(a: &Array) -> Result<Array> {
+    conj_unlabeled(a).map_err(|e| e.in_op("conj"))
+}
+
+/// [`conj`] before its errors are relabelled.
+fn conj_unlabeled(a: &Array) -> Result<Array> {
     conjugate(a)
 }
 

@@ -29,6 +29,11 @@ fn dims(shape: &[usize]) -> Vec<i64> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn tensordot(a: &Array, b: &Array, axes: i64) -> Result<Array> {
+    tensordot_unlabeled(a, b, axes).map_err(|e| e.in_op("tensordot"))
+}
+
+/// [`tensordot`] before its errors are relabelled.
+fn tensordot_unlabeled(a: &Array, b: &Array, axes: i64) -> Result<Array> {
     if axes < 0 {
         return Err(Error::invalid(
             "tensordot",
@@ -66,6 +71,11 @@ pub fn tensordot(a: &Array, b: &Array, axes: i64) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn tensordot_axes(a: &Array, b: &Array, axes_a: &[i64], axes_b: &[i64]) -> Result<Array> {
+    tensordot_axes_unlabeled(a, b, axes_a, axes_b).map_err(|e| e.in_op("tensordot"))
+}
+
+/// [`tensordot_axes`] before its errors are relabelled.
+fn tensordot_axes_unlabeled(a: &Array, b: &Array, axes_a: &[i64], axes_b: &[i64]) -> Result<Array> {
     if axes_a.len() != axes_b.len() {
         return Err(Error::invalid("tensordot", "axes must have the same size"));
     }
@@ -115,6 +125,11 @@ pub fn tensordot_axes(a: &Array, b: &Array, axes_a: &[i64], axes_b: &[i64]) -> R
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn inner(a: &Array, b: &Array) -> Result<Array> {
+    inner_unlabeled(a, b).map_err(|e| e.in_op("inner"))
+}
+
+/// [`inner`] before its errors are relabelled.
+fn inner_unlabeled(a: &Array, b: &Array) -> Result<Array> {
     if a.ndim() == 0 || b.ndim() == 0 {
         return multiply(a, b);
     }
@@ -140,6 +155,11 @@ pub fn inner(a: &Array, b: &Array) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn outer(a: &Array, b: &Array) -> Result<Array> {
+    outer_unlabeled(a, b).map_err(|e| e.in_op("outer"))
+}
+
+/// [`outer`] before its errors are relabelled.
+fn outer_unlabeled(a: &Array, b: &Array) -> Result<Array> {
     multiply(&reshape(a, &[-1, 1])?, &flatten(b, 0, -1)?)
 }
 
@@ -157,6 +177,11 @@ pub fn outer(a: &Array, b: &Array) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn kron(a: &Array, b: &Array) -> Result<Array> {
+    kron_unlabeled(a, b).map_err(|e| e.in_op("kron"))
+}
+
+/// [`kron`] before its errors are relabelled.
+fn kron_unlabeled(a: &Array, b: &Array) -> Result<Array> {
     if a.size() == 0 || b.size() == 0 {
         return Err(Error::invalid("kron", "input arrays cannot be empty"));
     }
@@ -196,6 +221,11 @@ pub fn kron(a: &Array, b: &Array) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn addmm(c: &Array, a: &Array, b: &Array, alpha: f32, beta: f32) -> Result<Array> {
+    addmm_unlabeled(c, a, b, alpha, beta).map_err(|e| e.in_op("addmm"))
+}
+
+/// [`addmm`] before its errors are relabelled.
+fn addmm_unlabeled(c: &Array, a: &Array, b: &Array, alpha: f32, beta: f32) -> Result<Array> {
     if a.ndim() == 0 || b.ndim() == 0 {
         return Err(Error::invalid(
             "addmm",
@@ -292,6 +322,19 @@ pub fn block_masked_mm(
     mask_lhs: Option<&Array>,
     mask_rhs: Option<&Array>,
 ) -> Result<Array> {
+    block_masked_mm_unlabeled(a, b, block_size, mask_out, mask_lhs, mask_rhs)
+        .map_err(|e| e.in_op("block_masked_mm"))
+}
+
+/// [`block_masked_mm`] before its errors are relabelled.
+fn block_masked_mm_unlabeled(
+    a: &Array,
+    b: &Array,
+    block_size: usize,
+    mask_out: Option<&Array>,
+    mask_lhs: Option<&Array>,
+    mask_rhs: Option<&Array>,
+) -> Result<Array> {
     const OP: &str = "block_masked_mm";
     if a.ndim() < 2 || b.ndim() < 2 {
         return Err(Error::invalid(OP, "arrays must have at least 2 dimensions"));
@@ -374,6 +417,18 @@ pub fn gather_mm(
     rhs_indices: Option<&Array>,
     sorted_indices: bool,
 ) -> Result<Array> {
+    gather_mm_unlabeled(a, b, lhs_indices, rhs_indices, sorted_indices)
+        .map_err(|e| e.in_op("gather_mm"))
+}
+
+/// [`gather_mm`] before its errors are relabelled.
+fn gather_mm_unlabeled(
+    a: &Array,
+    b: &Array,
+    lhs_indices: Option<&Array>,
+    rhs_indices: Option<&Array>,
+    sorted_indices: bool,
+) -> Result<Array> {
     const OP: &str = "gather_mm";
     let _ = sorted_indices;
     if a.ndim() == 0 || b.ndim() == 0 {
@@ -439,6 +494,11 @@ pub fn gather_mm(
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn hadamard_transform(a: &Array, scale: Option<f32>) -> Result<Array> {
+    hadamard_transform_unlabeled(a, scale).map_err(|e| e.in_op("hadamard_transform"))
+}
+
+/// [`hadamard_transform`] before its errors are relabelled.
+fn hadamard_transform_unlabeled(a: &Array, scale: Option<f32>) -> Result<Array> {
     let dt = if a.dtype().is_inexact() {
         a.dtype()
     } else {

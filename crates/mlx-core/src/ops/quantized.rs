@@ -22,12 +22,87 @@ const DEFAULT_GROUP_SIZE: usize = 64;
 /// MLX's default number of bits.
 const DEFAULT_BITS: usize = 4;
 
-/// Resolve and check `group_size` and `bits` (MLX's defaults: 64 and 4).
+/// MLX's quantization modes (its `mode` strings). Only [`Affine`]
+/// (MLX's default) is implemented; the microscaling formats are rejected
+/// with an error naming the op and the mode.
+///
+/// [`Affine`]: QuantizationMode::Affine
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum QuantizationMode {
+    /// A scale and a bias per group (MLX `"affine"`, the default).
+    #[default]
+    Affine,
+    /// MX FP4: 4-bit floats with a shared 8-bit exponent scale (MLX `"mxfp4"`).
+    Mxfp4,
+    /// MX FP8 (MLX `"mxfp8"`).
+    Mxfp8,
+    /// NVIDIA FP4 (MLX `"nvfp4"`).
+    Nvfp4,
+}
+
+impl QuantizationMode {
+    /// Parse MLX's mode name.
+    ///
+    /// # Errors
+    /// `[quantize] invalid quantization mode 'foo'`.
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// use mlx_core::ops::QuantizationMode;
+    /// assert_eq!(QuantizationMode::parse("mxfp4")?, QuantizationMode::Mxfp4);
+    /// assert!(QuantizationMode::parse("zz").is_err());
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    pub fn parse(mode: &str) -> Result<QuantizationMode> {
+        Ok(match mode {
+            "affine" => QuantizationMode::Affine,
+            "mxfp4" => QuantizationMode::Mxfp4,
+            "mxfp8" => QuantizationMode::Mxfp8,
+            "nvfp4" => QuantizationMode::Nvfp4,
+            other => {
+                return Err(Error::invalid(
+                    "quantize",
+                    format!("invalid quantization mode '{other}'"),
+                ))
+            }
+        })
+    }
+
+    /// MLX's name of the mode.
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// assert_eq!(mlx_core::ops::QuantizationMode::Affine.name(), "affine");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            QuantizationMode::Affine => "affine",
+            QuantizationMode::Mxfp4 => "mxfp4",
+            QuantizationMode::Mxfp8 => "mxfp8",
+            QuantizationMode::Nvfp4 => "nvfp4",
+        }
+    }
+}
+
+/// Resolve and check `group_size`, `bits` (MLX's defaults: 64 and 4) and
+/// `mode` (only affine is implemented).
 fn params(
     op: &'static str,
     group_size: Option<usize>,
     bits: Option<usize>,
+    mode: QuantizationMode,
 ) -> Result<(usize, usize)> {
+    if mode != QuantizationMode::Affine {
+        return Err(Error::invalid(
+            op,
+            format!(
+                "quantization mode '{}' is not supported, only 'affine' is",
+                mode.name()
+            ),
+        ));
+    }
     let gs = group_size.unwrap_or(DEFAULT_GROUP_SIZE);
     let bits = bits.unwrap_or(DEFAULT_BITS);
     if ![32, 64, 128].contains(&gs) {
@@ -160,10 +235,10 @@ fn unpack(w: &Array, bits: usize) -> Result<Array> {
 /// # use mlx_cpu as _;
 /// use mlx_core::{ops, Array};
 /// let w = ops::reshape(&ops::arange(0.0, 32.0, 1.0, None)?, &[1, 32])?;
-/// let (q, scales, biases) = ops::quantize(&w, Some(32), Some(4))?;
+/// let (q, scales, biases) = ops::quantize(&w, Some(32), Some(4), Default::default())?;
 /// assert_eq!(q.shape(), &[1, 4]);
 /// assert_eq!(scales.shape(), &[1, 1]);
-/// let back = ops::dequantize(&q, &scales, &biases, Some(32), Some(4))?;
+/// let back = ops::dequantize(&q, &scales, &biases, Some(32), Some(4), Default::default())?;
 /// let err = ops::max(&ops::abs(&(&back - &w)?)?, false)?.item::<f32>()?;
 /// assert!(err <= 31.0 / 15.0 / 2.0 + 1e-5);
 /// Ok::<(), mlx_core::Error>(())
@@ -172,9 +247,10 @@ pub fn quantize(
     w: &Array,
     group_size: Option<usize>,
     bits: Option<usize>,
+    mode: QuantizationMode,
 ) -> Result<(Array, Array, Array)> {
     const OP: &str = "quantize";
-    let (gs, bits) = params(OP, group_size, bits)?;
+    let (gs, bits) = params(OP, group_size, bits, mode)?;
     if !w.dtype().is_float() {
         return Err(Error::invalid(
             OP,
@@ -315,7 +391,7 @@ fn check_packed(
 /// let w = Array::from_slice(&[0x7654_3210u32, 0, 0, 0], &[1, 4])?;
 /// let s = Array::from_slice(&[0.5f32], &[1, 1])?;
 /// let b = Array::from_slice(&[-1.0f32], &[1, 1])?;
-/// let d = ops::dequantize(&w, &s, &b, Some(32), Some(4))?.to_vec::<f32>()?;
+/// let d = ops::dequantize(&w, &s, &b, Some(32), Some(4), Default::default())?.to_vec::<f32>()?;
 /// assert_eq!(&d[..4], &[-1.0, -0.5, 0.0, 0.5]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
@@ -325,9 +401,10 @@ pub fn dequantize(
     biases: &Array,
     group_size: Option<usize>,
     bits: Option<usize>,
+    mode: QuantizationMode,
 ) -> Result<Array> {
     const OP: &str = "dequantize";
-    let (gs, bits) = params(OP, group_size, bits)?;
+    let (gs, bits) = params(OP, group_size, bits, mode)?;
     let k = check_packed(OP, w, scales, biases, gs, bits)?;
     let lead = lead_of(w);
     let codes = astype(&unpack(w, bits)?, scales.dtype())?;
@@ -383,7 +460,17 @@ fn weight_for(
     if !dtype.is_float() {
         dtype = Dtype::Float32;
     }
-    let wd = astype(&dequantize(w, scales, biases, Some(gs), Some(bits))?, dtype)?;
+    let wd = astype(
+        &dequantize(
+            w,
+            scales,
+            biases,
+            Some(gs),
+            Some(bits),
+            QuantizationMode::Affine,
+        )?,
+        dtype,
+    )?;
     let wd = if transpose {
         swapaxes(&wd, -1, -2)?
     } else {
@@ -405,12 +492,13 @@ fn weight_for(
 /// # use mlx_cpu as _;
 /// use mlx_core::{ops, Array};
 /// let w = ops::ones(&[2, 32], mlx_core::Dtype::Float32)?;
-/// let (q, s, b) = ops::quantize(&w, Some(32), Some(4))?;
+/// let (q, s, b) = ops::quantize(&w, Some(32), Some(4), Default::default())?;
 /// let x = ops::ones(&[3, 32], mlx_core::Dtype::Float32)?;
-/// let y = ops::quantized_matmul(&x, &q, &s, &b, true, Some(32), Some(4))?;
+/// let y = ops::quantized_matmul(&x, &q, &s, &b, true, Some(32), Some(4), Default::default())?;
 /// assert_eq!(y.to_vec::<f32>()?, vec![32.0; 6]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
+#[allow(clippy::too_many_arguments)]
 pub fn quantized_matmul(
     x: &Array,
     w: &Array,
@@ -419,9 +507,10 @@ pub fn quantized_matmul(
     transpose: bool,
     group_size: Option<usize>,
     bits: Option<usize>,
+    mode: QuantizationMode,
 ) -> Result<Array> {
     const OP: &str = "quantized_matmul";
-    let (gs, bits) = params(OP, group_size, bits)?;
+    let (gs, bits) = params(OP, group_size, bits, mode)?;
     let (wd, dtype) = weight_for(OP, x, w, scales, biases, transpose, gs, bits)?;
     matmul(&astype(x, dtype)?, &wd)
 }
@@ -449,10 +538,10 @@ fn batch_indices(batch: &[usize], like: &Array) -> Result<Array> {
 /// # use mlx_cpu as _;
 /// use mlx_core::{ops, Array, Dtype};
 /// let w = ops::ones(&[3, 2, 32], Dtype::Float32)?; // 3 experts
-/// let (q, s, b) = ops::quantize(&w, Some(32), Some(4))?;
+/// let (q, s, b) = ops::quantize(&w, Some(32), Some(4), Default::default())?;
 /// let x = ops::ones(&[1, 32], Dtype::Float32)?;
 /// let idx = Array::from_slice(&[2u32, 0], &[2])?;
-/// let y = ops::gather_qmm(&x, &q, &s, &b, None, Some(&idx), true, Some(32), Some(4), false)?;
+/// let y = ops::gather_qmm(&x, &q, &s, &b, None, Some(&idx), true, Some(32), Some(4), Default::default(), false)?;
 /// assert_eq!(y.shape(), &[2, 1, 2]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
@@ -467,11 +556,12 @@ pub fn gather_qmm(
     transpose: bool,
     group_size: Option<usize>,
     bits: Option<usize>,
+    mode: QuantizationMode,
     sorted_indices: bool,
 ) -> Result<Array> {
     const OP: &str = "gather_qmm";
     let _ = sorted_indices;
-    let (gs, bits) = params(OP, group_size, bits)?;
+    let (gs, bits) = params(OP, group_size, bits, mode)?;
     for i in [lhs_indices, rhs_indices].into_iter().flatten() {
         if !i.dtype().is_integer() {
             return Err(Error::invalid(

@@ -200,6 +200,11 @@ reduce_fns! {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn mean(a: &Array, axes: Option<&[i64]>, keepdims: bool) -> Result<Array> {
+    mean_unlabeled(a, axes, keepdims).map_err(|e| e.in_op("mean"))
+}
+
+/// [`mean`] before its errors are relabelled.
+fn mean_unlabeled(a: &Array, axes: Option<&[i64]>, keepdims: bool) -> Result<Array> {
     let ax = reduce_axes("mean", a, axes)?;
     let n: usize = ax.iter().map(|&i| a.shape()[i]).product();
     let dtype = a.dtype().to_inexact();
@@ -221,6 +226,11 @@ pub fn mean(a: &Array, axes: Option<&[i64]>, keepdims: bool) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn var(a: &Array, axes: Option<&[i64]>, keepdims: bool, ddof: i64) -> Result<Array> {
+    var_unlabeled(a, axes, keepdims, ddof).map_err(|e| e.in_op("var"))
+}
+
+/// [`var`] before its errors are relabelled.
+fn var_unlabeled(a: &Array, axes: Option<&[i64]>, keepdims: bool, ddof: i64) -> Result<Array> {
     let ax = reduce_axes("var", a, axes)?;
     let ax_i: Vec<i64> = ax.iter().map(|&i| i as i64).collect();
     let n: usize = ax.iter().map(|&i| a.shape()[i]).product();
@@ -254,6 +264,11 @@ pub fn var(a: &Array, axes: Option<&[i64]>, keepdims: bool, ddof: i64) -> Result
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn std(a: &Array, axes: Option<&[i64]>, keepdims: bool, ddof: i64) -> Result<Array> {
+    std_unlabeled(a, axes, keepdims, ddof).map_err(|e| e.in_op("std"))
+}
+
+/// [`std`] before its errors are relabelled.
+fn std_unlabeled(a: &Array, axes: Option<&[i64]>, keepdims: bool, ddof: i64) -> Result<Array> {
     super::unary::sqrt(&var(a, axes, keepdims, ddof)?)
 }
 
@@ -271,6 +286,11 @@ pub fn std(a: &Array, axes: Option<&[i64]>, keepdims: bool, ddof: i64) -> Result
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn logsumexp(a: &Array, axes: Option<&[i64]>, keepdims: bool) -> Result<Array> {
+    logsumexp_unlabeled(a, axes, keepdims).map_err(|e| e.in_op("logsumexp"))
+}
+
+/// [`logsumexp`] before its errors are relabelled.
+fn logsumexp_unlabeled(a: &Array, axes: Option<&[i64]>, keepdims: bool) -> Result<Array> {
     if a.dtype().is_complex() {
         return Err(Error::dtype(
             "logsumexp",
@@ -297,8 +317,13 @@ fn squeeze_axes(a: &Array, axes: &[usize]) -> Result<Array> {
     super::shape::squeeze(a, Some(&ax))
 }
 
-/// Softmax over `axes` (the last axis when `None`): `exp(a - max) / sum`.
-/// Half-precision input is computed in `float32`, like MLX's `precise`.
+/// Softmax over `axes` (every axis when `None`, as MLX): `exp(a - max) /
+/// sum`.
+///
+/// `precise` is MLX's flag for computing half-precision input in
+/// `float32`. Over the last axis (or every axis) the kernels of both
+/// backends always accumulate half input in `float32`; over other axes the
+/// composite runs in the input's dtype unless `precise` is set.
 ///
 /// # Errors
 /// Bad axes, or complex input.
@@ -307,51 +332,64 @@ fn squeeze_axes(a: &Array, axes: &[usize]) -> Result<Array> {
 /// ```
 /// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1.0f32, 1.0], &[2])?;
-/// assert_eq!(mlx_core::ops::softmax(&a, None)?.to_vec::<f32>()?, vec![0.5, 0.5]);
+/// assert_eq!(mlx_core::ops::softmax(&a, None, false)?.to_vec::<f32>()?, vec![0.5, 0.5]);
+/// // mx.softmax(mx.array([[0., 0.], [0., 0.]])) spreads over all 4 entries
+/// let b = mlx_core::Array::from_slice(&[0.0f32; 4], &[2, 2])?;
+/// assert_eq!(mlx_core::ops::softmax(&b, None, true)?.to_vec::<f32>()?, vec![0.25; 4]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn softmax(a: &Array, axes: Option<&[i64]>) -> Result<Array> {
+pub fn softmax(a: &Array, axes: Option<&[i64]>, precise: bool) -> Result<Array> {
+    const OP: &str = "softmax";
     if a.dtype().is_complex() {
-        return Err(Error::dtype(
-            "softmax",
-            a.dtype(),
-            "not supported for complex64",
-        ));
+        return Err(Error::dtype(OP, a.dtype(), "not supported for complex64"));
     }
+    let in_dtype = a.dtype();
     let a = astype(a, a.dtype().to_inexact())?;
     if a.ndim() == 0 {
         return super::creation::ones(&[], a.dtype());
     }
     let last = a.ndim() - 1;
     let ax = match axes {
-        None => vec![last],
-        Some(x) => normalize_axes("softmax", x, a.ndim())?,
+        None => (0..a.ndim()).collect(),
+        Some(x) => normalize_axes(OP, x, a.ndim())?,
     };
-    match ax.as_slice() {
-        [] => Ok(a),
-        [x] if *x == last => Ok(Array::from_op(
+    // MLX casts the composite's result (several axes) back to the input
+    // dtype, integers included; one axis keeps the float dtype.
+    let out_dtype = if ax.len() > 1 { in_dtype } else { a.dtype() };
+    let last_axis = |x: &Array| {
+        Array::from_op(
             Primitive::Softmax,
-            vec![a.clone()],
-            a.shape().to_vec(),
-            a.dtype(),
-        )),
-        [x] => {
-            let moved = moveaxis(&a, *x as i64, -1)?;
-            let s = Array::from_op(
-                Primitive::Softmax,
-                vec![moved.clone()],
-                moved.shape().to_vec(),
-                a.dtype(),
-            );
-            moveaxis(&s, -1, *x as i64)
+            vec![x.clone()],
+            x.shape().to_vec(),
+            x.dtype(),
+        )
+    };
+    let build = || match ax.as_slice() {
+        [] => Ok(a.clone()),
+        [x] if *x == last => last_axis(&a),
+        [x] => moveaxis(&last_axis(&moveaxis(&a, *x as i64, -1)?)?, -1, *x as i64),
+        all if all.len() == a.ndim() => {
+            let dims: Vec<i64> = a.shape().iter().map(|&d| d as i64).collect();
+            astype(
+                &reshape(&last_axis(&reshape(&a, &[-1])?)?, &dims)?,
+                out_dtype,
+            )
         }
         _ => {
             let ax_i: Vec<i64> = ax.iter().map(|&i| i as i64).collect();
-            let m = stop_gradient(&max_axes(&a, &ax_i, true)?)?;
-            let e = exp(&subtract(&a, &m)?)?;
-            super::binary::divide(&e, &sum_axes(&e, &ax_i, true)?)
+            let half = matches!(a.dtype(), Dtype::Float16 | Dtype::Bfloat16);
+            let x = if precise && half {
+                astype(&a, Dtype::Float32)?
+            } else {
+                a.clone()
+            };
+            let m = stop_gradient(&max_axes(&x, &ax_i, true)?)?;
+            let e = exp(&subtract(&x, &m)?)?;
+            let p = super::binary::divide(&e, &sum_axes(&e, &ax_i, true)?)?;
+            astype(&p, out_dtype)
         }
-    }
+    };
+    build().map_err(|e| e.in_op(OP))
 }
 
 fn arg_reduce(op: ArgReduceOp, a: &Array, axis: Option<i64>, keepdims: bool) -> Result<Array> {
@@ -503,8 +541,8 @@ impl Array {
     ///
     /// # Errors
     /// As [`softmax`].
-    pub fn softmax(&self, axes: Option<&[i64]>) -> Result<Array> {
-        softmax(self, axes)
+    pub fn softmax(&self, axes: Option<&[i64]>, precise: bool) -> Result<Array> {
+        softmax(self, axes, precise)
     }
     /// Method form of [`argmax`].
     ///

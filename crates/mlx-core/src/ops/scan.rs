@@ -62,6 +62,16 @@ fn scan(op: ScanOp, a: &Array, axis: Option<i64>, reverse: bool, inclusive: bool
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn cumprod(a: &Array, axis: Option<i64>, reverse: bool, inclusive: bool) -> Result<Array> {
+    cumprod_unlabeled(a, axis, reverse, inclusive).map_err(|e| e.in_op("cumprod"))
+}
+
+/// [`cumprod`] before its errors are relabelled.
+fn cumprod_unlabeled(
+    a: &Array,
+    axis: Option<i64>,
+    reverse: bool,
+    inclusive: bool,
+) -> Result<Array> {
     scan(ScanOp::Prod, a, axis, reverse, inclusive)
 }
 
@@ -81,6 +91,11 @@ pub fn cumprod(a: &Array, axis: Option<i64>, reverse: bool, inclusive: bool) -> 
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn cummax(a: &Array, axis: Option<i64>, reverse: bool, inclusive: bool) -> Result<Array> {
+    cummax_unlabeled(a, axis, reverse, inclusive).map_err(|e| e.in_op("cummax"))
+}
+
+/// [`cummax`] before its errors are relabelled.
+fn cummax_unlabeled(a: &Array, axis: Option<i64>, reverse: bool, inclusive: bool) -> Result<Array> {
     scan(ScanOp::Max, a, axis, reverse, inclusive)
 }
 
@@ -98,6 +113,11 @@ pub fn cummax(a: &Array, axis: Option<i64>, reverse: bool, inclusive: bool) -> R
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn cummin(a: &Array, axis: Option<i64>, reverse: bool, inclusive: bool) -> Result<Array> {
+    cummin_unlabeled(a, axis, reverse, inclusive).map_err(|e| e.in_op("cummin"))
+}
+
+/// [`cummin`] before its errors are relabelled.
+fn cummin_unlabeled(a: &Array, axis: Option<i64>, reverse: bool, inclusive: bool) -> Result<Array> {
     scan(ScanOp::Min, a, axis, reverse, inclusive)
 }
 
@@ -118,6 +138,16 @@ pub fn cummin(a: &Array, axis: Option<i64>, reverse: bool, inclusive: bool) -> R
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn logcumsumexp(a: &Array, axis: Option<i64>, reverse: bool, inclusive: bool) -> Result<Array> {
+    logcumsumexp_unlabeled(a, axis, reverse, inclusive).map_err(|e| e.in_op("logcumsumexp"))
+}
+
+/// [`logcumsumexp`] before its errors are relabelled.
+fn logcumsumexp_unlabeled(
+    a: &Array,
+    axis: Option<i64>,
+    reverse: bool,
+    inclusive: bool,
+) -> Result<Array> {
     scan(ScanOp::LogAddExp, a, axis, reverse, inclusive)
 }
 

@@ -239,6 +239,16 @@ pub fn put_along_axis(
     values: &Array,
     axis: Option<i64>,
 ) -> Result<Array> {
+    put_along_axis_unlabeled(a, indices, values, axis).map_err(|e| e.in_op("put_along_axis"))
+}
+
+/// [`put_along_axis`] before its errors are relabelled.
+fn put_along_axis_unlabeled(
+    a: &Array,
+    indices: &Array,
+    values: &Array,
+    axis: Option<i64>,
+) -> Result<Array> {
     const OP: &str = "put_along_axis";
     let Some(axis) = axis else {
         let flat = reshape(a, &[a.size() as i64])?;
@@ -325,6 +335,17 @@ pub fn slice_update(
     stop: &[i64],
     strides: &[i64],
 ) -> Result<Array> {
+    slice_update_unlabeled(a, update, start, stop, strides).map_err(|e| e.in_op("slice_update"))
+}
+
+/// [`slice_update`] before its errors are relabelled.
+fn slice_update_unlabeled(
+    a: &Array,
+    update: &Array,
+    start: &[i64],
+    stop: &[i64],
+    strides: &[i64],
+) -> Result<Array> {
     const OP: &str = "slice_update";
     let nd = a.ndim();
     if start.len() != nd || stop.len() != nd || strides.len() != nd {
@@ -401,6 +422,17 @@ fn update_ranges(
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn slice_update_dynamic(
+    a: &Array,
+    update: &Array,
+    start_indices: &Array,
+    axes: &[i64],
+) -> Result<Array> {
+    slice_update_dynamic_unlabeled(a, update, start_indices, axes)
+        .map_err(|e| e.in_op("slice_update"))
+}
+
+/// [`slice_update_dynamic`] before its errors are relabelled.
+fn slice_update_dynamic_unlabeled(
     a: &Array,
     update: &Array,
     start_indices: &Array,
@@ -582,6 +614,11 @@ fn plan(op: &'static str, a: &Array, args: &[SliceArg], values: &Array) -> Resul
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn index_put(a: &Array, args: &[SliceArg], values: &Array) -> Result<Array> {
+    index_put_unlabeled(a, args, values).map_err(|e| e.in_op("index_put"))
+}
+
+/// [`index_put`] before its errors are relabelled.
+fn index_put_unlabeled(a: &Array, args: &[SliceArg], values: &Array) -> Result<Array> {
     if let [SliceArg::Array(m)] = args {
         if m.dtype() == Dtype::Bool {
             return masked_scatter(a, m, values);
@@ -617,6 +654,11 @@ pub fn index_put(a: &Array, args: &[SliceArg], values: &Array) -> Result<Array> 
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn masked_scatter(a: &Array, mask: &Array, values: &Array) -> Result<Array> {
+    masked_scatter_unlabeled(a, mask, values).map_err(|e| e.in_op("masked_scatter"))
+}
+
+/// [`masked_scatter`] before its errors are relabelled.
+fn masked_scatter_unlabeled(a: &Array, mask: &Array, values: &Array) -> Result<Array> {
     const OP: &str = "masked_scatter";
     if mask.dtype() != Dtype::Bool {
         return Err(Error::invalid(OP, "the mask has to be boolean"));

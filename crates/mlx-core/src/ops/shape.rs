@@ -131,6 +131,11 @@ fn infer_shape(op: &'static str, size: usize, shape: &[i64]) -> Result<Vec<usize
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn flatten(a: &Array, start_axis: i64, end_axis: i64) -> Result<Array> {
+    flatten_unlabeled(a, start_axis, end_axis).map_err(|e| e.in_op("flatten"))
+}
+
+/// [`flatten`] before its errors are relabelled.
+fn flatten_unlabeled(a: &Array, start_axis: i64, end_axis: i64) -> Result<Array> {
     if a.ndim() == 0 {
         return reshape(a, &[1]);
     }
@@ -276,6 +281,11 @@ pub fn transpose(a: &Array, axes: Option<&[i64]>) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn swapaxes(a: &Array, axis1: i64, axis2: i64) -> Result<Array> {
+    swapaxes_unlabeled(a, axis1, axis2).map_err(|e| e.in_op("swapaxes"))
+}
+
+/// [`swapaxes`] before its errors are relabelled.
+fn swapaxes_unlabeled(a: &Array, axis1: i64, axis2: i64) -> Result<Array> {
     let i = normalize_axis("swapaxes", axis1, a.ndim())?;
     let j = normalize_axis("swapaxes", axis2, a.ndim())?;
     let mut perm: Vec<i64> = (0..a.ndim() as i64).collect();
@@ -296,6 +306,11 @@ pub fn swapaxes(a: &Array, axis1: i64, axis2: i64) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn moveaxis(a: &Array, source: i64, destination: i64) -> Result<Array> {
+    moveaxis_unlabeled(a, source, destination).map_err(|e| e.in_op("moveaxis"))
+}
+
+/// [`moveaxis`] before its errors are relabelled.
+fn moveaxis_unlabeled(a: &Array, source: i64, destination: i64) -> Result<Array> {
     let s = normalize_axis("moveaxis", source, a.ndim())?;
     let d = normalize_axis("moveaxis", destination, a.ndim())?;
     let mut perm: Vec<i64> = (0..a.ndim() as i64).filter(|&i| i as usize != s).collect();
@@ -351,6 +366,11 @@ pub fn broadcast_to(a: &Array, shape: &[usize]) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn broadcast_arrays(arrays: &[&Array]) -> Result<Vec<Array>> {
+    broadcast_arrays_unlabeled(arrays).map_err(|e| e.in_op("broadcast_arrays"))
+}
+
+/// [`broadcast_arrays`] before its errors are relabelled.
+fn broadcast_arrays_unlabeled(arrays: &[&Array]) -> Result<Vec<Array>> {
     let mut shape: Vec<usize> = Vec::new();
     for a in arrays {
         shape = broadcast_shapes("broadcast_arrays", &shape, a.shape())?;
@@ -358,7 +378,9 @@ pub fn broadcast_arrays(arrays: &[&Array]) -> Result<Vec<Array>> {
     arrays.iter().map(|a| broadcast_to(a, &shape)).collect()
 }
 
-/// Join arrays along an existing axis; dtypes are promoted.
+/// Join arrays along an existing axis (MLX's default is `Some(0)`); with
+/// `axis` `None` every array is flattened first and the results joined,
+/// as MLX's `concatenate(arrays, axis=None)`. Dtypes are promoted.
 ///
 /// # Errors
 /// `[concatenate] no arrays given`, mismatched ranks or shapes off `axis`.
@@ -368,10 +390,23 @@ pub fn broadcast_arrays(arrays: &[&Array]) -> Result<Vec<Array>> {
 /// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
 /// let b = mlx_core::Array::from_slice(&[3i32], &[1])?;
-/// assert_eq!(mlx_core::ops::concatenate(&[&a, &b], 0)?.to_vec::<i32>()?, vec![1, 2, 3]);
+/// assert_eq!(mlx_core::ops::concatenate(&[&a, &b], Some(0))?.to_vec::<i32>()?, vec![1, 2, 3]);
+/// // mx.concatenate([mx.array([[1, 2], [3, 4]]), mx.array(5)], axis=None)
+/// let m = mlx_core::Array::from_slice(&[1i32, 2, 3, 4], &[2, 2])?;
+/// let s = mlx_core::Array::from_slice(&[5i32], &[])?;
+/// let flat = mlx_core::ops::concatenate(&[&m, &s], None)?;
+/// assert_eq!(flat.to_vec::<i32>()?, vec![1, 2, 3, 4, 5]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn concatenate(arrays: &[&Array], axis: i64) -> Result<Array> {
+pub fn concatenate(arrays: &[&Array], axis: Option<i64>) -> Result<Array> {
+    let Some(axis) = axis else {
+        let flat = arrays
+            .iter()
+            .map(|a| flatten(a, 0, -1).map_err(|e| e.in_op("concatenate")))
+            .collect::<Result<Vec<_>>>()?;
+        let refs: Vec<&Array> = flat.iter().collect();
+        return concatenate(&refs, Some(0));
+    };
     let first = arrays
         .first()
         .ok_or_else(|| Error::invalid("concatenate", "no arrays given"))?;
@@ -398,7 +433,7 @@ pub fn concatenate(arrays: &[&Array], axis: i64) -> Result<Array> {
                 ),
             ));
         }
-        shape[ax] += a.shape()[ax];
+        shape[ax] = crate::shape::checked_add("concatenate", shape[ax], a.shape()[ax])?;
         dtype = Dtype::promote(dtype, a.dtype());
     }
     if arrays.len() == 1 {
@@ -429,6 +464,11 @@ pub fn concatenate(arrays: &[&Array], axis: i64) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn stack(arrays: &[&Array], axis: i64) -> Result<Array> {
+    stack_unlabeled(arrays, axis).map_err(|e| e.in_op("stack"))
+}
+
+/// [`stack`] before its errors are relabelled.
+fn stack_unlabeled(arrays: &[&Array], axis: i64) -> Result<Array> {
     let first = arrays
         .first()
         .ok_or_else(|| Error::invalid("stack", "no arrays given"))?;
@@ -444,7 +484,7 @@ pub fn stack(arrays: &[&Array], axis: i64) -> Result<Array> {
         .map(|a| expand_dims(a, &[ax]))
         .collect::<Result<Vec<_>>>()?;
     let refs: Vec<&Array> = expanded.iter().collect();
-    concatenate(&refs, ax)
+    concatenate(&refs, Some(ax))
 }
 
 /// How [`split`] divides an axis.
@@ -472,6 +512,11 @@ pub enum SplitSpec {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn split(a: &Array, spec: SplitSpec, axis: i64) -> Result<Vec<Array>> {
+    split_unlabeled(a, spec, axis).map_err(|e| e.in_op("split"))
+}
+
+/// [`split`] before its errors are relabelled.
+fn split_unlabeled(a: &Array, spec: SplitSpec, axis: i64) -> Result<Vec<Array>> {
     let ax = normalize_axis("split", axis, a.ndim())?;
     let n = a.shape()[ax];
     // Cut points; each piece is `a[start:stop]` with Python's slice rules.

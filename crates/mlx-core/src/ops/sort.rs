@@ -149,6 +149,11 @@ pub fn argpartition(a: &Array, kth: i64, axis: Option<i64>) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn topk(a: &Array, k: usize, axis: Option<i64>) -> Result<Array> {
+    topk_unlabeled(a, k, axis).map_err(|e| e.in_op("topk"))
+}
+
+/// [`topk`] before its errors are relabelled.
+fn topk_unlabeled(a: &Array, k: usize, axis: Option<i64>) -> Result<Array> {
     let (input, ax) = sort_input("topk", a, axis)?;
     let n = input.shape()[ax];
     if k > n {
@@ -182,6 +187,11 @@ pub fn topk(a: &Array, k: usize, axis: Option<i64>) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn median(a: &Array, axes: Option<&[i64]>, keepdims: bool) -> Result<Array> {
+    median_unlabeled(a, axes, keepdims).map_err(|e| e.in_op("median"))
+}
+
+/// [`median`] before its errors are relabelled.
+fn median_unlabeled(a: &Array, axes: Option<&[i64]>, keepdims: bool) -> Result<Array> {
     let ax = match axes {
         None => (0..a.ndim()).collect(),
         Some(ax) => normalize_axes("median", ax, a.ndim())?,

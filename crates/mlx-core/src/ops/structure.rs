@@ -127,6 +127,16 @@ pub fn pad<S: Scalar>(
     mode: PadMode,
     constant_values: S,
 ) -> Result<Array> {
+    pad_unlabeled::<S>(a, pad_width, mode, constant_values).map_err(|e| e.in_op("pad"))
+}
+
+/// [`pad`] before its errors are relabelled.
+fn pad_unlabeled<S: Scalar>(
+    a: &Array,
+    pad_width: &[(i64, i64)],
+    mode: PadMode,
+    constant_values: S,
+) -> Result<Array> {
     let value = constant_values.to_array(S::weak_dtype(a.dtype()), a.device())?;
     pad_with_array(a, pad_width, mode, &value)
 }
@@ -147,6 +157,16 @@ pub fn pad<S: Scalar>(
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn pad_with_array(
+    a: &Array,
+    pad_width: &[(i64, i64)],
+    mode: PadMode,
+    constant_values: &Array,
+) -> Result<Array> {
+    pad_with_array_unlabeled(a, pad_width, mode, constant_values).map_err(|e| e.in_op("pad"))
+}
+
+/// [`pad_with_array`] before its errors are relabelled.
+fn pad_with_array_unlabeled(
     a: &Array,
     pad_width: &[(i64, i64)],
     mode: PadMode,
@@ -190,7 +210,7 @@ pub fn pad_with_array(
                     let c = reshape(&astype(constant_values, a.dtype())?, &[])?;
                     parts.push(broadcast_to(&c, &sh)?);
                 }
-                out = concatenate(&[&parts[0], &out, &parts[1]], ax as i64)?;
+                out = concatenate(&[&parts[0], &out, &parts[1]], Some(ax as i64))?;
             } else {
                 if n == 0 {
                     return Err(Error::invalid(
@@ -223,6 +243,11 @@ pub fn pad_with_array(
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn tile(a: &Array, reps: &[i64]) -> Result<Array> {
+    tile_unlabeled(a, reps).map_err(|e| e.in_op("tile"))
+}
+
+/// [`tile`] before its errors are relabelled.
+fn tile_unlabeled(a: &Array, reps: &[i64]) -> Result<Array> {
     if let Some(r) = reps.iter().find(|&&r| r < 0) {
         return Err(Error::invalid(
             "tile",
@@ -240,7 +265,8 @@ pub fn tile(a: &Array, reps: &[i64]) -> Result<Array> {
     for i in 0..nd {
         expanded.extend([1i64, shape[i] as i64]);
         target.extend([reps_full[i], shape[i]]);
-        out_shape.push((reps_full[i] * shape[i]) as i64);
+        let n = crate::shape::checked_mul("tile", reps_full[i], shape[i])?;
+        out_shape.push(i64::try_from(n).map_err(|_| Error::overflow("tile", "shape overflows"))?);
     }
     let x = reshape(a, &expanded)?;
     reshape(&broadcast_to(&x, &target)?, &out_shape)
@@ -260,6 +286,11 @@ pub fn tile(a: &Array, reps: &[i64]) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn repeat(a: &Array, repeats: i64, axis: Option<i64>) -> Result<Array> {
+    repeat_unlabeled(a, repeats, axis).map_err(|e| e.in_op("repeat"))
+}
+
+/// [`repeat`] before its errors are relabelled.
+fn repeat_unlabeled(a: &Array, repeats: i64, axis: Option<i64>) -> Result<Array> {
     if repeats < 0 {
         return Err(Error::invalid(
             "repeat",
@@ -294,8 +325,15 @@ pub fn repeat(a: &Array, repeats: i64, axis: Option<i64>) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn roll(a: &Array, shift: &[i64], axes: Option<&[i64]>) -> Result<Array> {
+    roll_unlabeled(a, shift, axes).map_err(|e| e.in_op("roll"))
+}
+
+/// [`roll`] before its errors are relabelled.
+fn roll_unlabeled(a: &Array, shift: &[i64], axes: Option<&[i64]>) -> Result<Array> {
     let Some(axes) = axes else {
-        let total: i64 = shift.iter().sum();
+        // The sum of the shifts, reduced modulo the size: no overflow.
+        let size = a.size().max(1) as i128;
+        let total = shift.iter().map(|&s| s as i128).sum::<i128>().rem_euclid(size) as i64;
         let dims: Vec<i64> = a.shape().iter().map(|&d| d as i64).collect();
         let flat = flatten(a, 0, -1)?;
         return reshape(&roll_axis(&flat, total, 0)?, &dims);
@@ -336,7 +374,7 @@ fn roll_axis(a: &Array, shift: i64, ax: usize) -> Result<Array> {
     let tail = index(a, &args)?;
     args[ax] = SliceArg::range(None, Some(n - s), 1);
     let head = index(a, &args)?;
-    concatenate(&[&tail, &head], ax as i64)
+    concatenate(&[&tail, &head], Some(ax as i64))
 }
 
 fn triangle(op: &'static str, x: &Array, k: i64, lower: bool) -> Result<Array> {
@@ -403,6 +441,11 @@ pub fn triu(x: &Array, k: i64) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn diagonal(a: &Array, offset: i64, axis1: i64, axis2: i64) -> Result<Array> {
+    diagonal_unlabeled(a, offset, axis1, axis2).map_err(|e| e.in_op("diagonal"))
+}
+
+/// [`diagonal`] before its errors are relabelled.
+fn diagonal_unlabeled(a: &Array, offset: i64, axis1: i64, axis2: i64) -> Result<Array> {
     let nd = a.ndim();
     if nd < 2 {
         return Err(Error::invalid(
@@ -445,21 +488,26 @@ pub fn diagonal(a: &Array, offset: i64, axis1: i64, axis2: i64) -> Result<Array>
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn diag(a: &Array, k: i64) -> Result<Array> {
+    diag_unlabeled(a, k).map_err(|e| e.in_op("diag"))
+}
+
+/// [`diag`] before its errors are relabelled.
+fn diag_unlabeled(a: &Array, k: i64) -> Result<Array> {
     match a.ndim() {
         2 => diagonal(a, k, 0, 1),
         1 => {
             let len = a.shape()[0] as i64;
-            let n = (len + k.abs()) as usize;
+            let n = usize::try_from(len as u128 + k.unsigned_abs() as u128)
+                .map_err(|_| Error::overflow("diag", format!("diagonal {k} is too far out")))?;
             with_default_device(a.device(), || {
                 let mask = crate::ops::eye(n, None, k, Some(Dtype::Bool))?;
                 if len == 0 {
                     return zeros(&[n, n], a.dtype());
                 }
                 // Row i of the result holds a[i - max(0, -k)] on its diagonal.
-                let shift = 0.max(-k);
-                let rows: Vec<i64> = (0..n as i64)
-                    .map(|i| (i - shift).clamp(0, len - 1))
-                    .collect();
+                let shift = 0.max(k.saturating_neg());
+                let mut rows: Vec<i64> = crate::memory::try_with_capacity("diag", n)?;
+                rows.extend((0..n as i64).map(|i| (i - shift).clamp(0, len - 1)));
                 let col = expand_dims(&take_host("diag", a, rows, 0)?, &[1])?;
                 where_(&mask, &col, &zeros(&[], a.dtype())?)
             })
@@ -486,6 +534,17 @@ pub fn diag(a: &Array, k: i64) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn trace(
+    a: &Array,
+    offset: i64,
+    axis1: i64,
+    axis2: i64,
+    dtype: Option<Dtype>,
+) -> Result<Array> {
+    trace_unlabeled(a, offset, axis1, axis2, dtype).map_err(|e| e.in_op("trace"))
+}
+
+/// [`trace`] before its errors are relabelled.
+fn trace_unlabeled(
     a: &Array,
     offset: i64,
     axis1: i64,
@@ -526,6 +585,11 @@ pub fn trace(
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn meshgrid(arrays: &[&Array], sparse: bool, indexing: &str) -> Result<Vec<Array>> {
+    meshgrid_unlabeled(arrays, sparse, indexing).map_err(|e| e.in_op("meshgrid"))
+}
+
+/// [`meshgrid`] before its errors are relabelled.
+fn meshgrid_unlabeled(arrays: &[&Array], sparse: bool, indexing: &str) -> Result<Vec<Array>> {
     if indexing != "xy" && indexing != "ij" {
         return Err(Error::invalid(
             "meshgrid",
@@ -705,6 +769,11 @@ pub fn as_strided(
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn unflatten(a: &Array, axis: i64, shape: &[i64]) -> Result<Array> {
+    unflatten_unlabeled(a, axis, shape).map_err(|e| e.in_op("unflatten"))
+}
+
+/// [`unflatten`] before its errors are relabelled.
+fn unflatten_unlabeled(a: &Array, axis: i64, shape: &[i64]) -> Result<Array> {
     if shape.is_empty() {
         return Err(Error::invalid(
             "unflatten",

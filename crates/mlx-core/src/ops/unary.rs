@@ -2,6 +2,7 @@
 
 use super::binary::{equal, not_equal};
 use super::creation::full_like_bool;
+use super::operators::scalar_like;
 use super::shape::astype;
 use crate::primitive::{Primitive, UnaryOp};
 use crate::{Array, Result};
@@ -363,7 +364,12 @@ unary_fns! {
 }
 
 /// Round half to even to `decimals` places (MLX's `round`; negative
-/// `decimals` round to tens, hundreds...).
+/// `decimals` round to tens, hundreds..., integers included).
+///
+/// As MLX: with `decimals != 0` the input is multiplied by `10^decimals`
+/// (a `float32` scale) in its inexact dtype (`float32` for integers and
+/// bool; complex parts are rounded each), rounded, multiplied by the
+/// `float32` reciprocal of the scale and cast back to its dtype.
 ///
 /// # Errors
 /// `[round] not supported for complex64`.
@@ -373,15 +379,25 @@ unary_fns! {
 /// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[0.5f32, 1.5, 2.5, 1.234], &[4])?;
 /// assert_eq!(mlx_core::ops::round(&a, 0)?.to_vec::<f32>()?, vec![0.0, 2.0, 2.0, 1.0]);
+/// // mx.round(mx.array([15, 25, 1234]), -1) is [20, 20, 1230]
+/// let i = mlx_core::Array::from_slice(&[15i32, 25, 1234], &[3])?;
+/// assert_eq!(mlx_core::ops::round(&i, -1)?.to_vec::<i32>()?, vec![20, 20, 1230]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn round(a: &Array, decimals: i32) -> Result<Array> {
-    if decimals == 0 || !a.dtype().is_inexact() {
+    round_unlabeled(a, decimals).map_err(|e| e.in_op("round"))
+}
+
+/// [`round`] before its errors are relabelled.
+fn round_unlabeled(a: &Array, decimals: i32) -> Result<Array> {
+    if decimals == 0 {
         return unary(UnaryOp::Round, a);
     }
-    let scale = 10f64.powi(decimals);
-    let scaled = (a * scale)?;
-    unary(UnaryOp::Round, &scaled)? / scale
+    let x = astype(a, a.dtype().to_inexact())?;
+    let scale = 10f64.powi(decimals) as f32;
+    let scaled = (&x * &scalar_like(scale, &x)?)?;
+    let r = (unary(UnaryOp::Round, &scaled)? * &scalar_like(1.0 / scale, &x)?)?;
+    astype(&r, a.dtype())
 }
 
 /// True where `a` is NaN (all false for non-float dtypes).

@@ -47,11 +47,12 @@ pub enum BinaryOp {
     BitwiseOr,
     /// Bitwise exclusive or of integers or bools.
     BitwiseXor,
-    /// `a << b`, computed as C++ does after integer promotion: types
-    /// narrower than 32 bits shift as `int32`, the amount is taken modulo
-    /// 32 (64 for 64-bit types), then the result wraps to the dtype.
+    /// `a << b`: types narrower than 32 bits shift as `int32` and the result
+    /// wraps to the dtype; an amount that is negative or at least the width
+    /// gives 0 (NumPy's rule).
     LeftShift,
-    /// `a >> b`, arithmetic for signed types; amounts as [`BinaryOp::LeftShift`].
+    /// `a >> b`, arithmetic for signed types; an amount out of range gives
+    /// 0, or -1 for a negative value (NumPy's rule).
     RightShift,
 }
 

@@ -187,10 +187,10 @@ fn shift(a: &Array, axis: usize, forward: bool) -> Result<Array> {
     let ax = axis as i64;
     if forward {
         let part = slice_axis(a, axis, 0, n as i64 - 1)?;
-        concatenate(&[&pad, &part], ax)
+        concatenate(&[&pad, &part], Some(ax))
     } else {
         let part = slice_axis(a, axis, 1, n as i64)?;
-        concatenate(&[&part, &pad], ax)
+        concatenate(&[&part, &pad], Some(ax))
     }
 }
 

@@ -95,7 +95,7 @@ fn scatter_strided(g: &Array, axis: usize, start: usize, step: i64, len: usize) 
         let mut zs = e.shape().to_vec();
         zs[axis + 1] = s - 1;
         let z = zeros(&zs, g.dtype())?;
-        let joined = concatenate(&[&e, &z], axis as i64 + 1)?;
+        let joined = concatenate(&[&e, &z], Some(axis as i64 + 1))?;
         let mut merged = dims(g.shape());
         merged[axis] = (n * s) as i64;
         let flat = reshape(&joined, &merged)?;
@@ -113,7 +113,7 @@ fn scatter_strided(g: &Array, axis: usize, start: usize, step: i64, len: usize) 
         parts.push(zeros_len(len - first - used)?);
     }
     let refs: Vec<&Array> = parts.iter().collect();
-    concatenate(&refs, axis as i64)
+    concatenate(&refs, Some(axis as i64))
 }
 
 /// Cotangents of `concatenate`'s inputs: slices of `g` along `axis`.
@@ -145,5 +145,5 @@ pub(crate) fn concatenate_jvp(inputs: &[Array], axis: usize, t: &[Option<Array>]
         })
         .collect::<Result<Vec<_>>>()?;
     let refs: Vec<&Array> = parts.iter().collect();
-    concatenate(&refs, axis as i64)
+    concatenate(&refs, Some(axis as i64))
 }

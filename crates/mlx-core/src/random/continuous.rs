@@ -53,6 +53,17 @@ pub fn uniform(
     dtype: Dtype,
     key: Option<&Array>,
 ) -> Result<Array> {
+    uniform_unlabeled(low, high, shape, dtype, key).map_err(|e| e.in_op("uniform"))
+}
+
+/// [`uniform`] before its errors are relabelled.
+fn uniform_unlabeled(
+    low: &Array,
+    high: &Array,
+    shape: &[usize],
+    dtype: Dtype,
+    key: Option<&Array>,
+) -> Result<Array> {
     check_float(
         "uniform",
         dtype,
@@ -99,6 +110,11 @@ pub fn uniform(
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn uniform_unit(shape: &[usize], dtype: Dtype, key: Option<&Array>) -> Result<Array> {
+    uniform_unit_unlabeled(shape, dtype, key).map_err(|e| e.in_op("uniform"))
+}
+
+/// [`uniform_unit`] before its errors are relabelled.
+fn uniform_unit_unlabeled(shape: &[usize], dtype: Dtype, key: Option<&Array>) -> Result<Array> {
     check_float(
         "uniform",
         dtype,
@@ -147,6 +163,17 @@ fn uniform_pm1(shape: &[usize], key: Option<&Array>) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn normal(
+    shape: &[usize],
+    dtype: Dtype,
+    loc: Option<&Array>,
+    scale: Option<&Array>,
+    key: Option<&Array>,
+) -> Result<Array> {
+    normal_unlabeled(shape, dtype, loc, scale, key).map_err(|e| e.in_op("normal"))
+}
+
+/// [`normal`] before its errors are relabelled.
+fn normal_unlabeled(
     shape: &[usize],
     dtype: Dtype,
     loc: Option<&Array>,
@@ -206,8 +233,9 @@ fn complex_normal(
 /// clipped to the bounds. `shape` defaults to the bounds' broadcast shape.
 ///
 /// # Errors
-/// `[trunc_normal] trunc_normal only accepts floating point dtypes` (MLX's
-/// op name), broadcast errors, and the errors of [`uniform`].
+/// `[truncated_normal] trunc_normal only accepts floating point dtypes`
+/// (MLX names it `[trunc_normal]`), broadcast errors, and the errors of
+/// [`uniform`], all named `[truncated_normal]`.
 ///
 /// # Examples
 /// ```
@@ -219,6 +247,18 @@ fn complex_normal(
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn truncated_normal(
+    lower: &Array,
+    upper: &Array,
+    shape: Option<&[usize]>,
+    dtype: Dtype,
+    key: Option<&Array>,
+) -> Result<Array> {
+    truncated_normal_unlabeled(lower, upper, shape, dtype, key)
+        .map_err(|e| e.in_op("truncated_normal"))
+}
+
+/// [`truncated_normal`] before its errors are relabelled.
+fn truncated_normal_unlabeled(
     lower: &Array,
     upper: &Array,
     shape: Option<&[usize]>,
@@ -247,7 +287,7 @@ pub fn truncated_normal(
 /// Gumbel samples `-log(-log(u))` (MLX's `random.gumbel`).
 ///
 /// # Errors
-/// As [`uniform`] (MLX reports a non-float dtype as `[uniform]` too).
+/// As [`uniform`], named `[gumbel]` (MLX names its inner `[uniform]`).
 ///
 /// # Examples
 /// ```
@@ -258,6 +298,11 @@ pub fn truncated_normal(
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn gumbel(shape: &[usize], dtype: Dtype, key: Option<&Array>) -> Result<Array> {
+    gumbel_unlabeled(shape, dtype, key).map_err(|e| e.in_op("gumbel"))
+}
+
+/// [`gumbel`] before its errors are relabelled.
+fn gumbel_unlabeled(shape: &[usize], dtype: Dtype, key: Option<&Array>) -> Result<Array> {
     let u = uniform_unit(shape, dtype, key)?;
     negative(&log(&negative(&log(&u)?)?)?)
 }
@@ -279,6 +324,17 @@ pub fn gumbel(shape: &[usize], dtype: Dtype, key: Option<&Array>) -> Result<Arra
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn laplace(
+    shape: &[usize],
+    dtype: Dtype,
+    loc: f32,
+    scale: f32,
+    key: Option<&Array>,
+) -> Result<Array> {
+    laplace_unlabeled(shape, dtype, loc, scale, key).map_err(|e| e.in_op("laplace"))
+}
+
+/// [`laplace`] before its errors are relabelled.
+fn laplace_unlabeled(
     shape: &[usize],
     dtype: Dtype,
     loc: f32,
@@ -329,6 +385,18 @@ pub fn laplace(
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn multivariate_normal(
+    mean: &Array,
+    cov: &Array,
+    shape: &[usize],
+    dtype: Dtype,
+    key: Option<&Array>,
+) -> Result<Array> {
+    multivariate_normal_unlabeled(mean, cov, shape, dtype, key)
+        .map_err(|e| e.in_op("multivariate_normal"))
+}
+
+/// [`multivariate_normal`] before its errors are relabelled.
+fn multivariate_normal_unlabeled(
     mean: &Array,
     cov: &Array,
     shape: &[usize],

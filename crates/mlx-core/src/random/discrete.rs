@@ -34,6 +34,17 @@ pub fn randint(
     dtype: Dtype,
     key: Option<&Array>,
 ) -> Result<Array> {
+    randint_unlabeled(low, high, shape, dtype, key).map_err(|e| e.in_op("randint"))
+}
+
+/// [`randint`] before its errors are relabelled.
+fn randint_unlabeled(
+    low: &Array,
+    high: &Array,
+    shape: &[usize],
+    dtype: Dtype,
+    key: Option<&Array>,
+) -> Result<Array> {
     if dtype.is_inexact() {
         return Err(Error::dtype(
             "randint",
@@ -66,6 +77,11 @@ pub fn randint(
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn bernoulli(p: &Array, shape: Option<&[usize]>, key: Option<&Array>) -> Result<Array> {
+    bernoulli_unlabeled(p, shape, key).map_err(|e| e.in_op("bernoulli"))
+}
+
+/// [`bernoulli`] before its errors are relabelled.
+fn bernoulli_unlabeled(p: &Array, shape: Option<&[usize]>, key: Option<&Array>) -> Result<Array> {
     if !p.dtype().is_float() {
         return Err(Error::dtype(
             "bernoulli",
@@ -113,6 +129,17 @@ pub fn bernoulli(p: &Array, shape: Option<&[usize]>, key: Option<&Array>) -> Res
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn categorical(
+    logits: &Array,
+    axis: i64,
+    shape: Option<&[usize]>,
+    num_samples: Option<usize>,
+    key: Option<&Array>,
+) -> Result<Array> {
+    categorical_unlabeled(logits, axis, shape, num_samples, key).map_err(|e| e.in_op("categorical"))
+}
+
+/// [`categorical`] before its errors are relabelled.
+fn categorical_unlabeled(
     logits: &Array,
     axis: i64,
     shape: Option<&[usize]>,
@@ -207,6 +234,11 @@ fn categorical_inverse_cdf(logits: &Array, shape: &[usize], key: Option<&Array>)
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn permutation(n: usize, key: Option<&Array>) -> Result<Array> {
+    permutation_unlabeled(n, key).map_err(|e| e.in_op("permutation"))
+}
+
+/// [`permutation`] before its errors are relabelled.
+fn permutation_unlabeled(n: usize, key: Option<&Array>) -> Result<Array> {
     let words = bits(&[n], 4, key)?;
     astype(&argsort(&words, Some(0))?, Dtype::Uint32)
 }
@@ -228,6 +260,11 @@ pub fn permutation(n: usize, key: Option<&Array>) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn permutation_array(x: &Array, axis: i64, key: Option<&Array>) -> Result<Array> {
+    permutation_array_unlabeled(x, axis, key).map_err(|e| e.in_op("permutation"))
+}
+
+/// [`permutation_array`] before its errors are relabelled.
+fn permutation_array_unlabeled(x: &Array, axis: i64, key: Option<&Array>) -> Result<Array> {
     if x.ndim() == 0 {
         return Err(Error::invalid("permutation", "cannot permute a 0-d array"));
     }

@@ -10,7 +10,7 @@ use crate::primitive::Primitive;
 use crate::shape::format_shape;
 use crate::{Array, Dtype, Error, Result};
 use std::cell::Cell;
-use std::sync::OnceLock;
+use std::sync::Mutex;
 
 /// One threefry2x32 block (20 rounds) of `count` under `key`, exactly as
 /// MLX's `threefry2x32_hash`. The kernels of every backend call this (or a
@@ -84,12 +84,27 @@ pub fn key(seed: u64) -> Result<Array> {
 }
 
 fn time_seed() -> u64 {
-    static SEED: OnceLock<u64> = OnceLock::new();
-    *SEED.get_or_init(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as u64)
-    })
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+/// The process's root key, seeded once from the start time. Each thread's
+/// first unseeded draw splits it (MLX's global `KeySequence::next`), so no
+/// two threads start from the same key.
+static ROOT_KEY: Mutex<Option<[u32; 2]>> = Mutex::new(None);
+
+/// The next key of the process's root sequence: a fresh starting key for
+/// one unseeded thread.
+fn next_root_key() -> [u32; 2] {
+    let mut root = ROOT_KEY.lock().unwrap_or_else(|e| e.into_inner());
+    let s = root.unwrap_or_else(|| {
+        let t = time_seed();
+        [(t >> 32) as u32, t as u32]
+    });
+    let w = |i| bits_word(s, 4, i);
+    *root = Some([w(0), w(1)]);
+    [w(2), w(3)]
 }
 
 thread_local! {
@@ -97,9 +112,12 @@ thread_local! {
     static DEFAULT_KEY: Cell<Option<[u32; 2]>> = const { Cell::new(None) };
 }
 
-/// Seed the calling thread's default key (MLX's `random.seed`). Like MLX,
-/// each thread has its own default key sequence; unseeded threads start
-/// from the process's start time in milliseconds.
+/// Seed the calling thread's default key (MLX's `random.seed`). As in MLX,
+/// each thread has its own default key sequence. An unseeded thread's
+/// sequence starts from a key split off a process-wide root key (seeded
+/// from the time at the first unseeded draw), so unseeded threads draw
+/// distinct values (MLX 0.32.4 starts every new thread from the same key);
+/// seeding makes a thread's draws reproducible.
 ///
 /// # Examples
 /// ```
@@ -122,9 +140,7 @@ pub fn seed(seed: u64) {
 /// never grows a graph.
 pub(crate) fn next_key() -> Result<Array> {
     let k = DEFAULT_KEY.with(|cell| {
-        let s = cell
-            .get()
-            .unwrap_or([(time_seed() >> 32) as u32, time_seed() as u32]);
+        let s = cell.get().unwrap_or_else(next_root_key);
         let w = |i| bits_word(s, 4, i);
         cell.set(Some([w(0), w(1)]));
         [w(2), w(3)]
@@ -197,7 +213,7 @@ pub fn bits(shape: &[usize], width: usize, key: Option<&Array>) -> Result<Array>
 ///
 /// # Errors
 /// A key that is not a `uint32` array of shape `(2,)` (reported as
-/// `[bits]`, as MLX does).
+/// `[split]`; MLX names its inner `[bits]`).
 ///
 /// # Examples
 /// ```
@@ -208,6 +224,11 @@ pub fn bits(shape: &[usize], width: usize, key: Option<&Array>) -> Result<Array>
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn split(key: &Array, num: usize) -> Result<Array> {
+    split_unlabeled(key, num).map_err(|e| e.in_op("split"))
+}
+
+/// [`split`] before its errors are relabelled.
+fn split_unlabeled(key: &Array, num: usize) -> Result<Array> {
     bits(&[num, 2], 4, Some(key))
 }
 
@@ -226,6 +247,11 @@ pub fn split(key: &Array, num: usize) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn split_pair(key: &Array) -> Result<(Array, Array)> {
+    split_pair_unlabeled(key).map_err(|e| e.in_op("split"))
+}
+
+/// [`split_pair`] before its errors are relabelled.
+fn split_pair_unlabeled(key: &Array) -> Result<(Array, Array)> {
     let ks = split(key, 2)?;
     let take = |i: i64| -> Result<Array> {
         let idx = Array::from_slice(&[i as i32], &[])?;
