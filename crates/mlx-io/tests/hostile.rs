@@ -752,8 +752,9 @@ fn hostile_seeds() -> Vec<(&'static str, String, Vec<u8>)> {
 }
 
 /// Every seed in `fuzz/seeds/<target>/` (written from [`hostile_seeds`]
-/// when `MLX_IO_WRITE_SEEDS=1`) loads or fails cleanly within the
-/// allowance, and the hostile ones fail.
+/// when `MLX_IO_WRITE_SEEDS=1`, plus crashes the fuzzers found, named
+/// `found_*`) loads or fails cleanly within the allowance, and the
+/// hostile ones fail.
 #[test]
 fn fuzz_seeds_fail_cleanly() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds");
@@ -783,4 +784,32 @@ fn fuzz_seeds_fail_cleanly() {
         let stored = std::fs::read(root.join(target).join(name)).unwrap();
         assert_eq!(&stored, bytes, "fuzz/seeds/{target}/{name} is stale");
     }
+    // Inputs the fuzzers found (`found_*`) are kept there too.
+    for target in ["npy", "npz", "safetensors", "gguf"] {
+        let format = Format::from_name(target).unwrap();
+        for entry in std::fs::read_dir(root.join(target)).unwrap() {
+            let path = entry.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            let (largest, peak) = peak_live(|| feed(format, &bytes, &path.display().to_string()));
+            let allowed = allowance(format, bytes.len());
+            assert!(
+                largest <= allowed && peak <= allowed,
+                "{path:?}: {largest} / {peak}"
+            );
+        }
+    }
+}
+
+/// A quantized tensor with a zero dimension and a last dimension of 2^62
+/// is valid (empty, at most one byte per element); its packed width is
+/// computed without overflowing (`2^62 * 4 / 32` wrapped before).
+#[test]
+fn gguf_quantized_empty_tensor_with_huge_last_dim_loads() {
+    const Q4_0: u32 = 2;
+    let file = gguf_file(&[("w.weight".to_string(), vec![1 << 62, 0], Q4_0, 0)], &[]);
+    let (m, _) = mlx_io::gguf::load_bytes(SharedBytes::new(file)).unwrap();
+    // 8 nibbles per uint32 word, one scale and bias per 32 values.
+    assert_eq!(m["w.weight"].shape(), &[0, 1 << 59]);
+    assert_eq!(m["w.scales"].shape(), &[0, 1 << 57]);
+    assert_eq!(m["w.biases"].dtype(), mlx_core::Dtype::Float16);
 }

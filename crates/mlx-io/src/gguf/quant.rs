@@ -57,7 +57,9 @@ pub(crate) fn unpack(ty: GgmlType, data: &[u8], shape: &[usize]) -> Result<Unpac
     }
     let last = shape.last().copied().unwrap_or(0);
     let lead = &shape[..shape.len().saturating_sub(1)];
-    let w_shape: Vec<usize> = lead.iter().copied().chain([last * bits / 32]).collect();
+    // `last` is a multiple of 32 (checked by the parser); dividing first
+    // cannot overflow where `last * bits` could (a `(0, 2^62)` tensor).
+    let w_shape: Vec<usize> = lead.iter().copied().chain([last / 32 * bits]).collect();
     let s_shape: Vec<usize> = lead.iter().copied().chain([last / 32]).collect();
     let arr = |v: Vec<u8>, dtype, shape: &[usize]| {
         Array::from_shared_bytes(SharedBytes::new(v), dtype, shape)
