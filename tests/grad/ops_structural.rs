@@ -56,6 +56,7 @@ fn case_for(p: &Primitive) -> &'static [&'static str] {
         Primitive::Transpose { .. } => &["transpose"],
         Primitive::Broadcast => &["broadcast_to"],
         Primitive::Slice { .. } => &["slice_step", "slice_negative_step"],
+        Primitive::AsStrided { .. } => &["as_strided_overlapping", "as_strided_transposed_input"],
         Primitive::Custom(_) => &["custom: see custom.rs"],
     }
 }
@@ -270,6 +271,26 @@ fn cases() -> Vec<Case> {
             1.0,
         ),
         (
+            // Overlapping windows and a zero stride: several outputs read
+            // one input, so its cotangent sums them.
+            "as_strided_overlapping",
+            Box::new(|x| mlx::ops::as_strided(&x[0], Some(&[3, 2, 2]), Some(&[2, 1, 0]), 1)),
+            vec![s(&[2, 4])],
+            -1.0,
+            1.0,
+        ),
+        (
+            // A non-row-major input is read in its row-major order.
+            "as_strided_transposed_input",
+            Box::new(|x| {
+                let t = x[0].transpose(None)?;
+                mlx::ops::as_strided(&t, Some(&[2, 3]), Some(&[1, 2]), 0)
+            }),
+            vec![s(&[3, 2])],
+            -1.0,
+            1.0,
+        ),
+        (
             "transpose",
             Box::new(|x| x[0].transpose(Some(&[2, 0, 1]))),
             vec![s(&[2, 3, 4])],
@@ -390,6 +411,10 @@ fn every_primitive_names_a_case() {
         Primitive::Slice {
             start: vec![],
             step: vec![],
+        },
+        Primitive::AsStrided {
+            strides: vec![],
+            offset: 0,
         },
     ];
     for p in &samples {

@@ -11,6 +11,7 @@ mod creation;
 mod device;
 mod error_op_names;
 mod errors;
+mod extreme_shapes;
 mod graph;
 mod indexing;
 mod indexing_adv;

@@ -77,6 +77,31 @@ pub enum Error {
         /// How to get one.
         hint: &'static str,
     },
+    /// A shape whose element count, byte size, strides or offsets do not
+    /// fit the address space (every dimension counts, zero or not).
+    #[error("[{op}] {msg}")]
+    ShapeOverflow {
+        /// The op whose shape rule overflowed.
+        op: &'static str,
+        /// The shape or arithmetic that overflowed.
+        msg: String,
+    },
+    /// A host or device allocation failed (MLX's `[malloc]` error).
+    #[error("[{op}] out of memory: cannot allocate {bytes} bytes")]
+    OutOfMemory {
+        /// The op that needed the memory.
+        op: &'static str,
+        /// How many bytes it asked for.
+        bytes: u128,
+    },
+    /// A broken internal invariant: a bug in this library, not in the caller.
+    #[error("[{op}] internal error: {msg}")]
+    Internal {
+        /// Where the invariant broke.
+        op: &'static str,
+        /// Which invariant.
+        msg: String,
+    },
     /// A device or resource failure (out of memory, device lost).
     #[error("[{op}] {msg}")]
     Device {
@@ -91,6 +116,22 @@ impl Error {
     /// Shorthand for [`Error::InvalidArgument`].
     pub fn invalid(op: &'static str, msg: impl Into<String>) -> Error {
         Error::InvalidArgument {
+            op,
+            msg: msg.into(),
+        }
+    }
+
+    /// Shorthand for [`Error::ShapeOverflow`].
+    pub fn overflow(op: &'static str, msg: impl Into<String>) -> Error {
+        Error::ShapeOverflow {
+            op,
+            msg: msg.into(),
+        }
+    }
+
+    /// Shorthand for [`Error::Internal`].
+    pub fn internal(op: &'static str, msg: impl Into<String>) -> Error {
+        Error::Internal {
             op,
             msg: msg.into(),
         }

@@ -21,9 +21,101 @@ pub fn format_shape<T: std::fmt::Display>(shape: &[T]) -> String {
     }
 }
 
-/// Number of elements of a shape (1 for `()`).
+/// Number of elements of a shape (1 for `()`). Only for shapes already
+/// accepted by [`checked_numel`] (every array's shape is); use that for
+/// shapes from users or files.
 pub fn numel(shape: &[usize]) -> usize {
     shape.iter().product()
+}
+
+/// The most bytes one array may span: `isize::MAX`, the bound Rust's
+/// allocator and pointer offsets impose.
+pub const MAX_BYTES: usize = isize::MAX as usize;
+
+/// Element count of `shape`, checked so that every later size, stride and
+/// offset computation on it fits.
+///
+/// Every dimension counts whatever the others are: a zero dimension does
+/// not excuse the rest, so the product of the non-zero dimensions times
+/// `itemsize` must fit in [`MAX_BYTES`] (a `(0, 2^32, 2^32)` shape is
+/// rejected, as reducing over its zero axis would give `(2^32, 2^32)`).
+///
+/// # Errors
+/// [`Error::ShapeOverflow`]: `[op] shape (0, 4294967296, 4294967296) of
+/// 4-byte elements exceeds the maximum array size of 9223372036854775807 bytes`.
+///
+/// # Examples
+/// ```
+/// # use mlx_cpu as _;
+/// use mlx_core::shape::checked_numel;
+/// assert_eq!(checked_numel("zeros", &[2, 0, 3], 4)?, 0);
+/// assert!(checked_numel("zeros", &[0, 1 << 32, 1 << 32], 4).is_err());
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub fn checked_numel(op: &'static str, shape: &[usize], itemsize: usize) -> Result<usize> {
+    let too_big = || {
+        Error::overflow(
+            op,
+            format!(
+                "shape {} of {itemsize}-byte elements exceeds the maximum array size of {MAX_BYTES} bytes",
+                format_shape(shape)
+            ),
+        )
+    };
+    let mut span = itemsize.max(1);
+    let mut zero = false;
+    for &d in shape {
+        zero |= d == 0;
+        span = span.checked_mul(d.max(1)).ok_or_else(too_big)?;
+    }
+    if span > MAX_BYTES {
+        return Err(too_big());
+    }
+    Ok(if zero { 0 } else { span / itemsize.max(1) })
+}
+
+/// A dimension given as a signed integer, as a `usize`.
+///
+/// # Errors
+/// `[op] negative dimension -3` for a negative value.
+///
+/// # Examples
+/// ```
+/// # use mlx_cpu as _;
+/// assert_eq!(mlx_core::shape::checked_dim("reshape", 4)?, 4);
+/// assert!(mlx_core::shape::checked_dim("reshape", -1).is_err());
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub fn checked_dim(op: &'static str, d: i64) -> Result<usize> {
+    usize::try_from(d).map_err(|_| Error::invalid(op, format!("negative dimension {d}")))
+}
+
+/// `a * b` for sizes, or [`Error::ShapeOverflow`] naming `op`.
+///
+/// # Examples
+/// ```
+/// # use mlx_cpu as _;
+/// assert_eq!(mlx_core::shape::checked_mul("tile", 3, 4)?, 12);
+/// assert!(mlx_core::shape::checked_mul("tile", usize::MAX, 2).is_err());
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub fn checked_mul(op: &'static str, a: usize, b: usize) -> Result<usize> {
+    a.checked_mul(b)
+        .ok_or_else(|| Error::overflow(op, format!("size {a} * {b} overflows")))
+}
+
+/// `a + b` for sizes, or [`Error::ShapeOverflow`] naming `op`.
+///
+/// # Examples
+/// ```
+/// # use mlx_cpu as _;
+/// assert_eq!(mlx_core::shape::checked_add("pad", 3, 4)?, 7);
+/// assert!(mlx_core::shape::checked_add("pad", usize::MAX, 1).is_err());
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+pub fn checked_add(op: &'static str, a: usize, b: usize) -> Result<usize> {
+    a.checked_add(b)
+        .ok_or_else(|| Error::overflow(op, format!("size {a} + {b} overflows")))
 }
 
 /// NumPy broadcasting of two shapes.

@@ -59,14 +59,15 @@ impl Array {
     /// # Errors
     /// As [`Array::from_host_data`].
     pub fn from_host_data_on(data: HostData, shape: &[usize], device: Device) -> Result<Array> {
-        if data.len() != numel(shape) {
+        let n = crate::shape::checked_numel("array", shape, data.dtype().size())?;
+        if data.len() != n {
             return Err(Error::invalid(
                 "array",
                 format!(
                     "data has {} elements but shape {} needs {}",
                     data.len(),
                     format_shape(shape),
-                    numel(shape)
+                    n
                 ),
             ));
         }
@@ -78,7 +79,7 @@ impl Array {
             strides: row_major_strides(shape),
             offset: 0,
         };
-        Ok(Array::from_data(shape.to_vec(), dtype, data))
+        Array::from_data(shape.to_vec(), dtype, data)
     }
 
     /// An evaluated array of `dtype` and `shape` over little-endian,
@@ -100,17 +101,15 @@ impl Array {
     /// Ok::<(), mlx_core::Error>(())
     /// ```
     pub fn from_shared_bytes(bytes: SharedBytes, dtype: Dtype, shape: &[usize]) -> Result<Array> {
-        let need = shape
-            .iter()
-            .try_fold(dtype.size(), |acc, &d| acc.checked_mul(d));
-        if need != Some(bytes.len()) {
+        let need = crate::shape::checked_numel("array", shape, dtype.size())? * dtype.size();
+        if need != bytes.len() {
             return Err(Error::invalid(
                 "array",
                 format!(
                     "{} bytes do not match shape {} of {dtype} ({} bytes)",
                     bytes.len(),
                     format_shape(shape),
-                    need.map_or("too many".to_string(), |n| n.to_string())
+                    need
                 ),
             ));
         }
@@ -121,7 +120,7 @@ impl Array {
             strides: row_major_strides(shape),
             offset: 0,
         };
-        Ok(Array::from_data(shape.to_vec(), dtype, data))
+        Array::from_data(shape.to_vec(), dtype, data)
     }
 
     /// An array from nested Rust arrays or vectors (`[[1, 2], [3, 4]]`).

@@ -239,6 +239,27 @@ fn dispatch(
             // Forward the last input: the function's computed value.
             return Ok(datas[datas.len() - 1].clone());
         }
+        Primitive::AsStrided { strides, offset } => {
+            let d = if v[0].is_row_major() {
+                datas[0].clone()
+            } else {
+                let copy_spec = OutSpec {
+                    shape: inputs[0].shape(),
+                    dtype: inputs[0].dtype(),
+                };
+                ArrayData {
+                    storage: be.copy(&v[0], copy_spec)?,
+                    strides: row_major_strides(inputs[0].shape()),
+                    offset: 0,
+                }
+            };
+            // Strides and offset fit: the op checked every position.
+            return Ok(ArrayData {
+                storage: d.storage,
+                strides: strides.iter().map(|&s| s as isize).collect(),
+                offset: d.offset + offset,
+            });
+        }
         Primitive::Slice { start, step } => {
             let d = &datas[0];
             let mut offset = d.offset as isize;

@@ -50,13 +50,19 @@ pub(crate) enum State {
 }
 
 impl Array {
-    /// A pending node. Callers have validated everything.
+    /// A pending node. Callers have validated their arguments; the output
+    /// shape is checked here, once for every op: its element count and byte
+    /// size must fit (every dimension counts, zero or not), so all later
+    /// size, stride and offset arithmetic on it cannot overflow.
+    ///
+    /// # Errors
+    /// [`Error::ShapeOverflow`] naming the primitive.
     pub(crate) fn from_op(
         primitive: Primitive,
         inputs: Vec<Array>,
         shape: Vec<usize>,
         dtype: Dtype,
-    ) -> Array {
+    ) -> Result<Array> {
         let device = inputs
             .first()
             .map(|a| a.device())
@@ -70,24 +76,26 @@ impl Array {
         shape: Vec<usize>,
         dtype: Dtype,
         device: Device,
-    ) -> Array {
-        Array(Arc::new(Node {
+    ) -> Result<Array> {
+        crate::shape::checked_numel(primitive.name(), &shape, dtype.size())?;
+        Ok(Array(Arc::new(Node {
             shape,
             dtype,
             device,
             state: Mutex::new(State::Pending { primitive, inputs }),
-        }))
+        })))
     }
 
-    /// An evaluated array.
-    pub(crate) fn from_data(shape: Vec<usize>, dtype: Dtype, data: ArrayData) -> Array {
+    /// An evaluated array. Callers have checked `shape` against the data.
+    pub(crate) fn from_data(shape: Vec<usize>, dtype: Dtype, data: ArrayData) -> Result<Array> {
+        crate::shape::checked_numel("array", &shape, dtype.size())?;
         let device = data.storage.device();
-        Array(Arc::new(Node {
+        Ok(Array(Arc::new(Node {
             shape,
             dtype,
             device,
             state: Mutex::new(State::Ready(data)),
-        }))
+        })))
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
@@ -165,7 +173,7 @@ impl Array {
     pub(crate) fn data(&self) -> Result<ArrayData> {
         match &*self.lock() {
             State::Ready(d) => Ok(d.clone()),
-            _ => Err(Error::invalid("eval", "internal: input not evaluated")),
+            _ => Err(Error::internal("eval", "input not evaluated")),
         }
     }
 }

@@ -96,6 +96,7 @@ pub fn gather(a: &Array, indices: &[Array], axes: &[i64], slice_sizes: &[usize])
     let idx_shape: Vec<usize> = idx.first().map_or(Vec::new(), |i| i.shape().to_vec());
     let mut out_shape = idx_shape.clone();
     out_shape.extend_from_slice(slice_sizes);
+    crate::shape::checked_numel(OP, &out_shape, a.itemsize())?;
     let total_slice: usize = slice_sizes.iter().product();
     if a.size() == 0 {
         let n_idx: usize = idx_shape.iter().product();

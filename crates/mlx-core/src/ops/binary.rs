@@ -12,12 +12,7 @@ pub(super) fn binary(op: BinaryOp, a: &Array, b: &Array) -> Result<Array> {
     let compute = op.compute_dtype(promoted)?;
     let shape = broadcast_shapes(op.name(), a.shape(), b.shape())?;
     let inputs = vec![astype(a, compute)?, astype(b, compute)?];
-    Ok(Array::from_op(
-        Primitive::Binary(op),
-        inputs,
-        shape,
-        op.out_dtype(compute),
-    ))
+    Array::from_op(Primitive::Binary(op), inputs, shape, op.out_dtype(compute))
 }
 
 macro_rules! binary_fns {
@@ -283,7 +278,7 @@ fn where_unlabeled(condition: &Array, x: &Array, y: &Array) -> Result<Array> {
         astype(x, dtype)?,
         astype(y, dtype)?,
     ];
-    Ok(Array::from_op(Primitive::Select, inputs, shape, dtype))
+    Array::from_op(Primitive::Select, inputs, shape, dtype)
 }
 
 /// Clip values to `[a_min, a_max]`; either bound may be `None` (not both).

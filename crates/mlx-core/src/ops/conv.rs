@@ -128,7 +128,7 @@ pub fn conv_general(
             ),
         ));
     }
-    if cg * g != cin {
+    if cg.checked_mul(g) != Some(cin) {
         return Err(Error::invalid(
             OP,
             format!(
@@ -148,13 +148,17 @@ pub fn conv_general(
     check_positive("input dilation", &idil)?;
 
     // Host-computed window indices per spatial axis; `s` is a zero slot.
+    // Sizes are in i128: products of two i64 values cannot overflow it.
     let mut plans = Vec::with_capacity(d);
+    let mut out_shape = vec![input.shape()[0]];
     for i in 0..d {
-        let s = input.shape()[1 + i] as i64;
-        let k = weight.shape()[1 + i] as i64;
-        let dil_in = if s == 0 { 0 } else { (s - 1) * idil[i] + 1 };
-        let padded = dil_in + lo[i] + hi[i];
-        let eff_k = if k == 0 { 0 } else { (k - 1) * kdil[i] + 1 };
+        let s = input.shape()[1 + i] as i128;
+        let k = weight.shape()[1 + i] as i128;
+        let (lo_i, hi_i) = (lo[i] as i128, hi[i] as i128);
+        let (stride_i, kdil_i, idil_i) = (stride[i] as i128, kdil[i] as i128, idil[i] as i128);
+        let dil_in = if s == 0 { 0 } else { (s - 1) * idil_i + 1 };
+        let padded = dil_in + lo_i + hi_i;
+        let eff_k = if k == 0 { 0 } else { (k - 1) * kdil_i + 1 };
         if padded < eff_k {
             return Err(Error::invalid(
                 OP,
@@ -168,21 +172,34 @@ pub fn conv_general(
                 ),
             ));
         }
-        let out = (padded - eff_k) / stride[i] + 1;
-        let mut idx = crate::memory::try_with_capacity(OP, (out * k) as usize)?;
+        let out = (padded - eff_k) / stride_i + 1;
+        let too_big = || {
+            Error::overflow(
+                OP,
+                format!("output size {out} along axis {} overflows", i + 1),
+            )
+        };
+        let out_u = usize::try_from(out).map_err(|_| too_big())?;
+        // The output shape so far must fit before its index list is built.
+        out_shape.extend([out_u, cout]);
+        crate::shape::checked_numel(OP, &out_shape, input.itemsize())?;
+        out_shape.pop();
+        let n_idx = usize::try_from(out * k).map_err(|_| too_big())?;
+        let mut idx: Vec<i64> = crate::memory::try_with_capacity(OP, n_idx)?;
         let mut needs_zero = false;
         for o in 0..out {
             for kk in 0..k {
-                let p = o * stride[i] + kk * kdil[i] - lo[i];
-                if p >= 0 && p < dil_in && p % idil[i] == 0 {
-                    idx.push(p / idil[i]);
+                let p = o * stride_i + kk * kdil_i - lo_i;
+                if p >= 0 && p < dil_in && p % idil_i == 0 {
+                    // Below `s`, an axis length: fits i64.
+                    idx.push((p / idil_i) as i64);
                 } else {
                     needs_zero = true;
-                    idx.push(s);
+                    idx.push(s as i64);
                 }
             }
         }
-        plans.push((out as usize, k as usize, idx, needs_zero));
+        plans.push((out_u, k as usize, idx, needs_zero));
     }
 
     let dt = Dtype::promote(input.dtype(), weight.dtype());
@@ -381,13 +398,18 @@ fn conv_transpose_nd(
     check_positive("kernel dilation", &dilation)?;
     let mut lo = Vec::with_capacity(d);
     let mut hi = Vec::with_capacity(d);
+    // In i128 (products of i64 values fit), then back to i64 or an error.
+    let fit = |v: i128| {
+        i64::try_from(v).map_err(|_| Error::overflow(OP, format!("padding {v} overflows")))
+    };
     for i in 0..d {
-        let wt = 1 + dilation[i] * (weight.shape()[1 + i] as i64 - 1);
-        lo.push(wt - padding[i] - 1);
-        let s = input.shape()[1 + i] as i64;
-        let conv_out = (s - 1) * stride[i] - 2 * padding[i] + wt;
-        let out_size = 1 + stride[i] * (s - 1);
-        hi.push(conv_out - out_size + padding[i] + output_padding[i]);
+        let (dil, pad, st) = (dilation[i] as i128, padding[i] as i128, stride[i] as i128);
+        let wt = 1 + dil * (weight.shape()[1 + i] as i128 - 1);
+        lo.push(fit(wt - pad - 1)?);
+        let s = input.shape()[1 + i] as i128;
+        let conv_out = (s - 1) * st - 2 * pad + wt;
+        let out_size = 1 + st * (s - 1);
+        hi.push(fit(conv_out - out_size + pad + output_padding[i] as i128)?);
     }
     conv_general(
         input,

@@ -203,13 +203,13 @@ pub fn arange_f64(start: f64, stop: f64, step: f64, dtype: Dtype) -> Result<Arra
         return Err(Error::invalid("arange", "maximum size exceeded"));
     }
     let n = len.max(0.0) as usize;
-    Ok(Array::from_op_on(
+    Array::from_op_on(
         Primitive::Arange { start, step },
         vec![],
         vec![n],
         dtype,
         default_device(),
-    )?)
+    )
 }
 
 /// `num` evenly spaced values from `start` to `stop`, `stop` included when

@@ -262,7 +262,13 @@ fn contract(
     let a_only: Vec<u32> = la.iter().copied().filter(|l| !lb.contains(l)).collect();
     let b_only: Vec<u32> = lb.iter().copied().filter(|l| !la.contains(l)).collect();
     let dims = |ls: &[u32]| -> Vec<usize> { ls.iter().map(|&l| size_of(sizes, l)).collect() };
-    let prod = |ls: &[u32]| -> i64 { dims(ls).iter().product::<usize>() as i64 };
+    // Saturating: an oversized product is then rejected by the reshape.
+    let prod = |ls: &[u32]| -> i64 {
+        let n = dims(ls)
+            .iter()
+            .fold(1usize, |acc, &d| acc.saturating_mul(d));
+        i64::try_from(n).unwrap_or(i64::MAX)
+    };
     let mut out_labels = batch.clone();
     out_labels.extend(&a_only);
     out_labels.extend(&b_only);
@@ -392,12 +398,15 @@ fn set_of(v: &[u32]) -> Vec<u32> {
 }
 
 fn term_size(labels: &[u32], sizes: &[(u32, usize)]) -> usize {
-    labels.iter().map(|&l| size_of(sizes, l)).product()
+    // A cost estimate: saturating, as a product across operands may not fit.
+    labels
+        .iter()
+        .fold(1usize, |acc, &l| acc.saturating_mul(size_of(sizes, l)))
 }
 
 fn flop_count(labels: &[u32], inner: bool, terms: usize, sizes: &[(u32, usize)]) -> usize {
     let factor = terms.saturating_sub(1).max(1) + usize::from(inner);
-    term_size(labels, sizes) * factor
+    term_size(labels, sizes).saturating_mul(factor)
 }
 
 fn union(sets: &[&Vec<u32>]) -> Vec<u32> {

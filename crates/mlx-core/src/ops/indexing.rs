@@ -93,12 +93,14 @@ pub(crate) fn normalize_range(
             stop.map_or(-1, |v| fix(v, -1, n - 1)),
         )
     };
+    // In i128: a step near i64::MAX (or i64::MIN) cannot overflow.
+    let (s128, e128, step128) = (s as i128, e as i128, step as i128);
     let len = if step > 0 {
-        (e - s + step - 1) / step
+        (e128 - s128 + step128 - 1) / step128
     } else {
-        (s - e + (-step) - 1) / (-step)
+        (s128 - e128 - step128 - 1) / -step128
     };
-    let len = len.max(0);
+    let len = len.max(0) as i64;
     (if len == 0 { 0 } else { s as usize }, len as usize)
 }
 
@@ -165,7 +167,7 @@ pub fn index(a: &Array, args: &[SliceArg]) -> Result<Array> {
             vec![a.clone()],
             sliced_shape,
             a.dtype(),
-        )
+        )?
     };
     reshape(&sliced, &final_shape)
 }
@@ -390,12 +392,12 @@ fn take_unlabeled(a: &Array, indices: &Array, axis: Option<i64>) -> Result<Array
     let mut shape = src.shape()[..ax].to_vec();
     shape.extend_from_slice(indices.shape());
     shape.extend_from_slice(&src.shape()[ax + 1..]);
-    Ok(Array::from_op(
+    Array::from_op(
         Primitive::Gather { axis: ax },
         vec![src.clone(), indices.clone()],
         shape,
         a.dtype(),
-    ))
+    )
 }
 
 /// Gather along `axis` with indices of the same rank as `a` (MLX's
@@ -459,12 +461,12 @@ fn take_along_axis_unlabeled(a: &Array, indices: &Array, axis: Option<i64>) -> R
     }
     let src = broadcast_to(&src, &a_target)?;
     let idx = broadcast_to(&idx, &i_target)?;
-    Ok(Array::from_op(
+    Array::from_op(
         Primitive::GatherAxis { axis: ax },
         vec![src, idx],
         i_target,
         a.dtype(),
-    ))
+    )
 }
 
 impl Array {

@@ -77,7 +77,7 @@ pub fn matmul(a: &Array, b: &Array) -> Result<Array> {
     let mut out_shape = batch;
     out_shape.extend([m, n]);
     let nd = out_shape.len() as i64;
-    let out = Array::from_op(Primitive::Matmul, vec![a3, b3], out_shape, dtype);
+    let out = Array::from_op(Primitive::Matmul, vec![a3, b3], out_shape, dtype)?;
     match (a.ndim() == 1, b.ndim() == 1) {
         (true, true) => squeeze(&out, Some(&[nd - 2, nd - 1])),
         (true, false) => squeeze(&out, Some(&[nd - 2])),

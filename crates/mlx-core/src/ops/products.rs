@@ -198,7 +198,11 @@ fn kron_unlabeled(a: &Array, b: &Array) -> Result<Array> {
     for i in 0..nd {
         ea.extend([sa[i], 1]);
         eb.extend([1, sb[i]]);
-        out.push(sa[i] * sb[i]);
+        out.push(
+            sa[i]
+                .checked_mul(sb[i])
+                .ok_or_else(|| crate::Error::overflow("kron", "output shape overflows"))?,
+        );
     }
     reshape(&multiply(&reshape(a, &ea)?, &reshape(b, &eb)?)?, &out)
 }

@@ -61,7 +61,7 @@ fn reduce(op: ReduceOp, a: &Array, axes: Option<&[i64]>, keepdims: bool) -> Resu
         vec![input],
         flat_shape,
         in_dtype,
-    );
+    )?;
     if keepdims {
         keep(out, reduced_shape(a, &ax, true))
     } else {
@@ -411,7 +411,7 @@ fn arg_reduce(op: ArgReduceOp, a: &Array, axis: Option<i64>, keepdims: bool) -> 
         vec![input.clone()],
         shape,
         Dtype::Uint32,
-    );
+    )?;
     if !keepdims {
         return Ok(out);
     }
@@ -500,12 +500,7 @@ pub fn cumsum(a: &Array, axis: Option<i64>, reverse: bool, inclusive: bool) -> R
         reverse,
         inclusive,
     };
-    Ok(Array::from_op(
-        prim,
-        vec![input.clone()],
-        input.shape().to_vec(),
-        dtype,
-    ))
+    Array::from_op(prim, vec![input.clone()], input.shape().to_vec(), dtype)
 }
 
 impl Array {

@@ -42,7 +42,7 @@ fn scan(op: ScanOp, a: &Array, axis: Option<i64>, reverse: bool, inclusive: bool
         inclusive,
     };
     let shape = input.shape().to_vec();
-    Ok(Array::from_op(prim, vec![input], shape, dtype))
+    Array::from_op(prim, vec![input], shape, dtype)
 }
 
 /// Cumulative product along `axis` (of the flattened array when `None`);

@@ -117,12 +117,12 @@ pub(crate) fn scatter_general(
         inputs.push(i.as_type(dt)?);
     }
     inputs.push(updates.as_type(a.dtype())?);
-    Ok(Array::from_op(
+    Array::from_op(
         Primitive::Scatter { op, axes: ax },
         inputs,
         a.shape().to_vec(),
         a.dtype(),
-    ))
+    )
 }
 
 macro_rules! scatter_fns {

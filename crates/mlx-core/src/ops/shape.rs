@@ -2,7 +2,7 @@
 //! Most are views that share the input's data.
 
 use crate::primitive::Primitive;
-use crate::shape::{broadcast_shapes, format_shape, normalize_axes, normalize_axis, numel};
+use crate::shape::{broadcast_shapes, format_shape, normalize_axes, normalize_axis};
 use crate::{Array, Dtype, Error, Result};
 
 /// Cast to `dtype` (MLX's `astype`). Returns the input itself when the
@@ -22,12 +22,12 @@ pub fn astype(a: &Array, dtype: Dtype) -> Result<Array> {
     if a.dtype() == dtype {
         return Ok(a.clone());
     }
-    Ok(Array::from_op(
+    Array::from_op(
         Primitive::AsType,
         vec![a.clone()],
         a.shape().to_vec(),
         dtype,
-    ))
+    )
 }
 
 /// A row-major copy of `a` (MLX's `contiguous`).
@@ -44,12 +44,12 @@ pub fn astype(a: &Array, dtype: Dtype) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn contiguous(a: &Array) -> Result<Array> {
-    Ok(Array::from_op(
+    Array::from_op(
         Primitive::Copy,
         vec![a.clone()],
         a.shape().to_vec(),
         a.dtype(),
-    ))
+    )
 }
 
 /// Reshape to `shape`; one entry may be `-1` to infer it. A view when `a`
@@ -71,12 +71,7 @@ pub fn reshape(a: &Array, shape: &[i64]) -> Result<Array> {
     if out == a.shape() {
         return Ok(a.clone());
     }
-    Ok(Array::from_op(
-        Primitive::Reshape,
-        vec![a.clone()],
-        out,
-        a.dtype(),
-    ))
+    Array::from_op(Primitive::Reshape, vec![a.clone()], out, a.dtype())
 }
 
 fn infer_shape(op: &'static str, size: usize, shape: &[i64]) -> Result<Vec<usize>> {
@@ -260,12 +255,12 @@ pub fn transpose(a: &Array, axes: Option<&[i64]>) -> Result<Array> {
         return Ok(a.clone());
     }
     let shape = perm.iter().map(|&p| a.shape()[p]).collect();
-    Ok(Array::from_op(
+    Array::from_op(
         Primitive::Transpose { perm },
         vec![a.clone()],
         shape,
         a.dtype(),
-    ))
+    )
 }
 
 /// Swap two axes. A view.
@@ -343,12 +338,12 @@ pub fn broadcast_to(a: &Array, shape: &[usize]) -> Result<Array> {
             b: format_shape(shape),
         });
     }
-    Ok(Array::from_op(
+    Array::from_op(
         Primitive::Broadcast,
         vec![a.clone()],
         shape.to_vec(),
         a.dtype(),
-    ))
+    )
 }
 
 /// Broadcast several arrays against each other.
@@ -443,12 +438,7 @@ pub fn concatenate(arrays: &[&Array], axis: Option<i64>) -> Result<Array> {
         .iter()
         .map(|a| astype(a, dtype))
         .collect::<Result<Vec<_>>>()?;
-    Ok(Array::from_op(
-        Primitive::Concatenate { axis: ax },
-        inputs,
-        shape,
-        dtype,
-    ))
+    Array::from_op(Primitive::Concatenate { axis: ax }, inputs, shape, dtype)
 }
 
 /// Join arrays of equal shape along a new axis.
@@ -534,7 +524,10 @@ fn split_unlabeled(a: &Array, spec: SplitSpec, axis: i64) -> Result<Vec<Array>> 
                     "array split does not result in sub arrays with equal size",
                 ));
             }
-            (1..k).map(|i| (i * n / k) as i64).collect()
+            // `k` may be huge for an empty axis: the cut list is fallible.
+            let mut cuts = crate::memory::try_with_capacity("split", k - 1)?;
+            cuts.extend((1..k).map(|i| (i as u128 * n as u128 / k as u128) as i64));
+            cuts
         }
         SplitSpec::Indices(ix) => ix,
     };
@@ -549,21 +542,10 @@ fn split_unlabeled(a: &Array, spec: SplitSpec, axis: i64) -> Result<Vec<Array>> 
     Ok(out)
 }
 
-pub(crate) fn check_size_fits(op: &'static str, shape: &[usize]) -> Result<()> {
-    let mut acc: usize = 1;
-    for &d in shape {
-        acc = acc.checked_mul(d).ok_or_else(|| {
-            Error::invalid(op, format!("shape {} is too large", format_shape(shape)))
-        })?;
-    }
-    if acc > isize::MAX as usize / 16 {
-        return Err(Error::invalid(
-            op,
-            format!("shape {} is too large", format_shape(shape)),
-        ));
-    }
-    let _ = numel;
-    Ok(())
+/// `shape` with `itemsize`-byte elements fits (every dimension counted,
+/// zero or not); see [`crate::shape::checked_numel`].
+pub(crate) fn check_size_fits(op: &'static str, shape: &[usize], itemsize: usize) -> Result<()> {
+    crate::shape::checked_numel(op, shape, itemsize).map(|_| ())
 }
 
 impl Array {

@@ -20,7 +20,7 @@ fn sort_input(op: &'static str, a: &Array, axis: Option<i64>) -> Result<(Array, 
     }
 }
 
-fn sort_node(op: SortOp, input: Array, axis: usize) -> Array {
+fn sort_node(op: SortOp, input: Array, axis: usize) -> Result<Array> {
     let dtype = match op {
         SortOp::Sort => input.dtype(),
         SortOp::ArgSort => Dtype::Uint32,
@@ -47,7 +47,7 @@ fn sort_node(op: SortOp, input: Array, axis: usize) -> Array {
 /// ```
 pub fn sort(a: &Array, axis: Option<i64>) -> Result<Array> {
     let (input, ax) = sort_input("sort", a, axis)?;
-    Ok(sort_node(SortOp::Sort, input, ax))
+    sort_node(SortOp::Sort, input, ax)
 }
 
 /// The `uint32` indices that sort `a` along `axis`; stable (equal values
@@ -65,7 +65,7 @@ pub fn sort(a: &Array, axis: Option<i64>) -> Result<Array> {
 /// ```
 pub fn argsort(a: &Array, axis: Option<i64>) -> Result<Array> {
     let (input, ax) = sort_input("argsort", a, axis)?;
-    Ok(sort_node(SortOp::ArgSort, input, ax))
+    sort_node(SortOp::ArgSort, input, ax)
 }
 
 /// Check `kth` (negative counts from the end) against the axis length.
@@ -110,7 +110,7 @@ fn check_kth(
 pub fn partition(a: &Array, kth: i64, axis: Option<i64>) -> Result<Array> {
     let (input, ax) = sort_input("partition", a, axis)?;
     check_kth("partition", &input, ax, kth, axis)?;
-    Ok(sort_node(SortOp::Sort, input, ax))
+    sort_node(SortOp::Sort, input, ax)
 }
 
 /// The `uint32` indices that [`partition`] `a` along `axis`.
@@ -129,7 +129,7 @@ pub fn partition(a: &Array, kth: i64, axis: Option<i64>) -> Result<Array> {
 pub fn argpartition(a: &Array, kth: i64, axis: Option<i64>) -> Result<Array> {
     let (input, ax) = sort_input("argpartition", a, axis)?;
     check_kth("argpartition", &input, ax, kth, axis)?;
-    Ok(sort_node(SortOp::ArgSort, input, ax))
+    sort_node(SortOp::ArgSort, input, ax)
 }
 
 /// The `k` largest elements of `a` along `axis` (MLX default `Some(-1)`;
@@ -166,7 +166,7 @@ fn topk_unlabeled(a: &Array, k: usize, axis: Option<i64>) -> Result<Array> {
             ),
         ));
     }
-    let sorted = sort_node(SortOp::Sort, input, ax);
+    let sorted = sort_node(SortOp::Sort, input, ax)?;
     slice_axis(&sorted, ax, (n - k) as i64, n as i64)
 }
 

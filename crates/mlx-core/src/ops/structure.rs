@@ -195,6 +195,28 @@ fn pad_with_array_unlabeled(
             ));
         }
     }
+    // The padded shape, in checked arithmetic: a huge width is an error
+    // here, before any index list is built.
+    let mut padded = a.shape().to_vec();
+    for (d, &(lo, hi)) in padded.iter_mut().zip(&widths) {
+        let grown = (*d as u128) + (lo as u128) + (hi as u128);
+        *d = usize::try_from(grown)
+            .map_err(|_| Error::overflow("pad", format!("padded size {grown} overflows")))?;
+    }
+    if crate::shape::checked_numel("pad", &padded, a.itemsize())? == 0 {
+        let empty_axis = widths
+            .iter()
+            .enumerate()
+            .find(|&(ax, &w)| w != (0, 0) && a.shape()[ax] == 0);
+        if let (Some((ax, _)), false) = (empty_axis, mode == PadMode::Constant) {
+            return Err(Error::invalid(
+                "pad",
+                format!("cannot pad empty axis {ax} in mode {mode:?}"),
+            ));
+        }
+        // Nothing to fill: no index lists for the padded axes.
+        return with_default_device(a.device(), || zeros(&padded, a.dtype()));
+    }
     with_default_device(a.device(), || {
         let mut out = a.clone();
         for (ax, &(lo, hi)) in widths.iter().enumerate() {
@@ -218,7 +240,8 @@ fn pad_with_array_unlabeled(
                         format!("cannot pad empty axis {ax} in mode {mode:?}"),
                     ));
                 }
-                let src: Vec<i64> = (-lo..n + hi).map(|p| pad_source(mode, p, n)).collect();
+                let mut src: Vec<i64> = crate::memory::try_with_capacity("pad", padded[ax])?;
+                src.extend((-lo..n + hi).map(|p| pad_source(mode, p, n)));
                 out = take_host("pad", &out, src, ax)?;
             }
         }
@@ -305,7 +328,12 @@ fn repeat_unlabeled(a: &Array, repeats: i64, axis: Option<i64>) -> Result<Array>
     let mut target = wide.shape().to_vec();
     target[ax + 1] = repeats as usize;
     let mut out: Vec<i64> = x.shape().iter().map(|&d| d as i64).collect();
-    out[ax] *= repeats;
+    out[ax] = out[ax].checked_mul(repeats).ok_or_else(|| {
+        Error::overflow(
+            "repeat",
+            format!("{} * {repeats} repeats overflows", out[ax]),
+        )
+    })?;
     reshape(&broadcast_to(&wide, &target)?, &out)
 }
 
@@ -333,7 +361,11 @@ fn roll_unlabeled(a: &Array, shift: &[i64], axes: Option<&[i64]>) -> Result<Arra
     let Some(axes) = axes else {
         // The sum of the shifts, reduced modulo the size: no overflow.
         let size = a.size().max(1) as i128;
-        let total = shift.iter().map(|&s| s as i128).sum::<i128>().rem_euclid(size) as i64;
+        let total = shift
+            .iter()
+            .map(|&s| s as i128)
+            .sum::<i128>()
+            .rem_euclid(size) as i64;
         let dims: Vec<i64> = a.shape().iter().map(|&d| d as i64).collect();
         let flat = flatten(a, 0, -1)?;
         return reshape(&roll_axis(&flat, total, 0)?, &dims);
@@ -462,7 +494,7 @@ fn diagonal_unlabeled(a: &Array, offset: i64, axis1: i64, axis2: i64) -> Result<
         ));
     }
     let (r, c) = (a.shape()[i] as i64, a.shape()[j] as i64);
-    let (r0, c0) = (0.max(-offset), 0.max(offset));
+    let (r0, c0) = (0.max(offset.saturating_neg()), 0.max(offset));
     let len = (r - r0).min(c - c0).max(0);
     let mut perm: Vec<i64> = (0..nd as i64)
         .filter(|&x| x as usize != i && x as usize != j)
@@ -470,7 +502,8 @@ fn diagonal_unlabeled(a: &Array, offset: i64, axis1: i64, axis2: i64) -> Result<
     perm.extend([i as i64, j as i64]);
     let moved = transpose(a, Some(&perm))?;
     let flat = flatten(&moved, -2, -1)?;
-    let idx: Vec<i64> = (0..len).map(|t| (r0 + t) * c + c0 + t).collect();
+    let mut idx: Vec<i64> = crate::memory::try_with_capacity("diagonal", len as usize)?;
+    idx.extend((0..len).map(|t| (r0 + t) * c + c0 + t));
     take_host("diagonal", &flat, idx, nd - 2)
 }
 
@@ -686,7 +719,8 @@ pub fn atleast_3d(a: &Array) -> Result<Array> {
 /// A strided view of `a`'s row-major data (MLX's `as_strided`): element
 /// `(i0, i1, ..)` of the result is `flat[offset + sum(i_k * strides[k])]`.
 /// `shape` defaults to `a`'s shape and `strides` to row-major strides.
-/// Computed as a gather, so it copies.
+/// A view: no copy, no index array (a non-row-major `a` is made
+/// row-major first), so huge zero-stride windows cost nothing to build.
 ///
 /// # Errors
 /// `[as_strided] ...` when shape and strides differ in length or a
@@ -706,7 +740,9 @@ pub fn as_strided(
     strides: Option<&[i64]>,
     offset: usize,
 ) -> Result<Array> {
+    const OP: &str = "as_strided";
     let shape = shape.unwrap_or(a.shape()).to_vec();
+    let n = crate::shape::checked_numel(OP, &shape, a.itemsize())?;
     let strides: Vec<i64> = match strides {
         Some(s) => s.to_vec(),
         None => crate::shape::row_major_strides(&shape)
@@ -716,42 +752,54 @@ pub fn as_strided(
     };
     if strides.len() != shape.len() {
         return Err(Error::invalid(
-            "as_strided",
+            OP,
             format!(
                 "shape {} and strides {strides:?} must have the same length",
                 format_shape(&shape)
             ),
         ));
     }
-    crate::ops::shape::check_size_fits("as_strided", &shape)?;
-    let total: usize = shape.iter().product();
-    let mut idx = Vec::with_capacity(total);
-    let mut pos = vec![0usize; shape.len()];
-    for _ in 0..total {
-        let p = offset as i64
-            + pos
-                .iter()
-                .zip(&strides)
-                .map(|(&i, &s)| i as i64 * s)
-                .sum::<i64>();
-        if p < 0 || p as usize >= a.size() {
+    if n > 0 {
+        // The lowest and highest positions read, in exact arithmetic.
+        let (mut lo, mut hi) = (offset as i128, offset as i128);
+        for (&d, &st) in shape.iter().zip(&strides) {
+            let span = (d as i128 - 1) * st as i128;
+            if span < 0 {
+                lo += span;
+            } else {
+                hi += span;
+            }
+        }
+        if lo < 0 || hi >= a.size() as i128 {
+            let p = if lo < 0 { lo } else { hi };
             return Err(Error::invalid(
-                "as_strided",
+                OP,
                 format!("position {p} is outside the array of size {}", a.size()),
             ));
         }
-        idx.push(p);
-        for k in (0..pos.len()).rev() {
-            pos[k] += 1;
-            if pos[k] < shape[k] {
-                break;
-            }
-            pos[k] = 0;
-        }
     }
-    let flat = flatten(a, 0, -1)?;
-    let ind = index_array("as_strided", a, idx, &shape)?;
-    take(&flat, &ind, Some(0))
+    Array::from_op(
+        crate::primitive::Primitive::AsStrided { strides, offset },
+        vec![a.clone()],
+        shape,
+        a.dtype(),
+    )
+}
+
+/// The flat position `offset + sum(i_k * strides[k])` of every element of
+/// `shape`, as a lazy int64 array of that shape (no host memory).
+pub(crate) fn strided_positions(shape: &[usize], strides: &[i64], offset: usize) -> Result<Array> {
+    const OP: &str = "as_strided";
+    let start = i64::try_from(offset).map_err(|_| Error::overflow(OP, "offset too large"))?;
+    let mut pos = crate::ops::full(&[], start, Dtype::Int64)?;
+    for (k, (&d, &st)) in shape.iter().zip(strides).enumerate() {
+        let mut s = vec![1i64; shape.len()];
+        s[k] = -1;
+        let i = crate::ops::arange_f64(0.0, d as f64, 1.0, Dtype::Int64)?;
+        let term = (&reshape(&i, &s)? * st)?;
+        pos = (&pos + &term)?;
+    }
+    broadcast_to(&pos, shape)
 }
 
 /// Split `axis` into `shape` (MLX's `unflatten`); one entry may be `-1`.
@@ -795,7 +843,8 @@ fn unflatten_unlabeled(a: &Array, axis: i64, shape: &[i64]) -> Result<Array> {
                 format!("invalid dimension {d}"),
             ));
         } else {
-            known *= d;
+            // Saturating: an overflowing product cannot equal the size.
+            known = known.saturating_mul(d);
         }
     }
     let mut sh = shape.to_vec();

@@ -10,12 +10,12 @@ use crate::{Array, Result};
 pub(super) fn unary(op: UnaryOp, a: &Array) -> Result<Array> {
     let compute = op.compute_dtype(a.dtype())?;
     let input = astype(a, compute)?;
-    Ok(Array::from_op(
+    Array::from_op(
         Primitive::Unary(op),
         vec![input],
         a.shape().to_vec(),
         op.out_dtype(compute),
-    ))
+    )
 }
 
 macro_rules! unary_fns {

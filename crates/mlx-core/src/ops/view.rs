@@ -53,12 +53,7 @@ pub fn view(a: &Array, dtype: Dtype) -> Result<Array> {
             *last *= from / to;
         }
     }
-    Ok(Array::from_op(
-        Primitive::Bitcast,
-        vec![a.clone()],
-        shape,
-        dtype,
-    ))
+    Array::from_op(Primitive::Bitcast, vec![a.clone()], shape, dtype)
 }
 
 impl Array {

@@ -146,6 +146,15 @@ pub enum Primitive {
         /// Step per axis (nonzero, may be negative).
         step: Vec<i64>,
     },
+    /// View: the input's row-major data read with arbitrary element
+    /// strides from an element offset (MLX's `as_strided`; copies first if
+    /// the input is not row-major). Positions were checked in range.
+    AsStrided {
+        /// Element stride per output axis (may be zero or negative).
+        strides: Vec<i64>,
+        /// Element offset of the first output element.
+        offset: usize,
+    },
     /// One output of a function with user derivatives: inputs are the
     /// primals then this output's forward value, which it forwards.
     Custom(CustomRule),
@@ -177,6 +186,7 @@ impl Primitive {
             Primitive::Transpose { .. } => "transpose",
             Primitive::Broadcast => "broadcast_to",
             Primitive::Slice { .. } => "slice",
+            Primitive::AsStrided { .. } => "as_strided",
             Primitive::Custom(_) => "custom_function",
         }
     }
@@ -189,6 +199,7 @@ impl Primitive {
                 | Primitive::Transpose { .. }
                 | Primitive::Broadcast
                 | Primitive::Slice { .. }
+                | Primitive::AsStrided { .. }
         )
     }
 

@@ -30,6 +30,6 @@ pub(crate) fn random_bits_vmap(
         vec![keys],
         shape,
         out.dtype(),
-    );
+    )?;
     Ok((node, Some(0)))
 }

@@ -48,21 +48,25 @@ pub(crate) fn view_vjp(p: &Primitive, x: &Array, g: &Array) -> Result<Array> {
             }
             Ok(acc)
         }
-        other => Err(crate::Error::invalid(
+        Primitive::AsStrided { strides, offset } => {
+            // Add every output cotangent at the flat position it read.
+            let pos = crate::ops::strided_positions(g.shape(), strides, *offset)?;
+            let pos = reshape(&pos, &[-1])?;
+            let flat_g = reshape(g, &[-1, 1])?;
+            let acc = zeros(&[x.size()], g.dtype())?;
+            let acc = crate::ops::scatter_add(&acc, &[pos], &flat_g, &[0])?;
+            reshape(&acc, &dims(x.shape()))
+        }
+        other => Err(crate::Error::internal(
             "vjp",
-            format!("internal: {} is not a view", other.name()),
+            format!("{} is not a view", other.name()),
         )),
     }
 }
 
 /// Tangent of a view's output: the same view of the tangent.
 pub(crate) fn view_jvp(p: &Primitive, out: &Array, t: &Array) -> Result<Array> {
-    Ok(Array::from_op(
-        p.clone(),
-        vec![t.clone()],
-        out.shape().to_vec(),
-        t.dtype(),
-    ))
+    Array::from_op(p.clone(), vec![t.clone()], out.shape().to_vec(), t.dtype())
 }
 
 /// Place `g` (the slice `start::step` of an axis of length `len`) into

@@ -70,7 +70,8 @@ impl Primitive {
             Primitive::Reshape
             | Primitive::Transpose { .. }
             | Primitive::Broadcast
-            | Primitive::Slice { .. } => vec![Some(view_vjp(self, x, g)?)],
+            | Primitive::Slice { .. }
+            | Primitive::AsStrided { .. } => vec![Some(view_vjp(self, x, g)?)],
             Primitive::Custom(rule) => rule.vjp(inputs, g)?,
         })
     }
@@ -140,7 +141,8 @@ impl Primitive {
             Primitive::Reshape
             | Primitive::Transpose { .. }
             | Primitive::Broadcast
-            | Primitive::Slice { .. } => linear(&|t| view_jvp(self, out, t)),
+            | Primitive::Slice { .. }
+            | Primitive::AsStrided { .. } => linear(&|t| view_jvp(self, out, t)),
             Primitive::Custom(rule) => rule.jvp(inputs, t),
         }
     }

@@ -30,7 +30,7 @@ fn with_batch(b: usize, shape: &[usize]) -> Vec<usize> {
     s
 }
 
-fn node(p: Primitive, inputs: Vec<Array>, shape: Vec<usize>, dtype: Dtype) -> Array {
+fn node(p: Primitive, inputs: Vec<Array>, shape: Vec<usize>, dtype: Dtype) -> Result<Array> {
     Array::from_op(p, inputs, shape, dtype)
 }
 
@@ -76,13 +76,13 @@ impl Primitive {
         let dt = out.dtype();
         let x0 = || -> Result<Array> { batched(&inputs[0], axes[0], b) };
         let shifted = |p: Primitive| -> Result<(Array, Option<usize>)> {
-            Ok((node(p, vec![x0()?], bshape.clone(), dt), Some(0)))
+            Ok((node(p, vec![x0()?], bshape.clone(), dt)?, Some(0)))
         };
         match self {
             Primitive::Unary(_) | Primitive::AsType | Primitive::Copy => {
                 let x = &inputs[0];
                 let p = self.clone();
-                Ok((node(p, vec![x.clone()], x.shape().to_vec(), dt), axes[0]))
+                Ok((node(p, vec![x.clone()], x.shape().to_vec(), dt)?, axes[0]))
             }
             Primitive::Binary(_) | Primitive::Select => {
                 let r = out.ndim();
@@ -99,7 +99,7 @@ impl Primitive {
                         }
                     })
                     .collect::<Result<Vec<_>>>()?;
-                Ok((node(self.clone(), ins, bshape, dt), Some(0)))
+                Ok((node(self.clone(), ins, bshape, dt)?, Some(0)))
             }
             Primitive::Reduce { op, axes: ax } => shifted(Primitive::Reduce {
                 op: *op,
@@ -137,7 +137,7 @@ impl Primitive {
                     Primitive::Concatenate { axis } => Primitive::Concatenate { axis: axis + 1 },
                     other => other.clone(),
                 };
-                Ok((node(p, ins, bshape, dt), Some(0)))
+                Ok((node(p, ins, bshape, dt)?, Some(0)))
             }
             Primitive::Gather { axis } => gather_vmap(inputs, axes, *axis, b, out),
             Primitive::Scatter { op, axes: ax } => {
@@ -170,6 +170,17 @@ impl Primitive {
                 shifted(Primitive::Slice {
                     start: st,
                     step: sp,
+                })
+            }
+            Primitive::AsStrided { strides, offset } => {
+                // Each batch entry is one row-major block of the input.
+                let per = i64::try_from(inputs[0].size() / b.max(1))
+                    .map_err(|_| Error::overflow("as_strided", "batch block too large"))?;
+                let mut st = vec![per];
+                st.extend_from_slice(strides);
+                shifted(Primitive::AsStrided {
+                    strides: st,
+                    offset: *offset,
                 })
             }
             Primitive::Custom(rule) => {
@@ -215,7 +226,7 @@ fn gather_vmap(
                 vec![a, idx.clone()],
                 with_batch(b, out.shape()),
                 out.dtype(),
-            );
+            )?;
             Ok((g, Some(0)))
         }
         (None, Some(i)) => Ok((take(a, &i, Some(axis as i64))?, Some(axis))),

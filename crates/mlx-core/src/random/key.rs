@@ -198,14 +198,14 @@ pub fn bits(shape: &[usize], width: usize, key: Option<&Array>) -> Result<Array>
             ))
         }
     };
-    crate::ops::check_size_fits("bits", shape)?;
+    crate::ops::check_size_fits("bits", shape, dtype.size())?;
     let key = key_or_next(key)?;
-    Ok(Array::from_op(
+    Array::from_op(
         Primitive::RandomBits { width },
         vec![key],
         shape.to_vec(),
         dtype,
-    ))
+    )
 }
 
 /// `num` new keys from `key`, as an array of shape `(num, 2)` (MLX's

@@ -27,11 +27,11 @@ fn trace_grad(
     let tracers: Vec<Array> = argnums
         .iter()
         .map(|&i| {
-            let t = tracer(&args[i]);
+            let t = tracer(&args[i])?;
             inputs[i] = t.clone();
-            t
+            Ok(t)
         })
-        .collect();
+        .collect::<Result<_>>()?;
     let outs = f(&inputs)?;
     let loss = outs
         .first()

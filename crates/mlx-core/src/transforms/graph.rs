@@ -47,7 +47,7 @@ pub(crate) fn trace_order(outputs: &[Array], stops: &HashSet<usize>) -> Vec<Trac
 
 /// A fresh node standing for `x` (an identity view), so the transform can
 /// tell its inputs apart from any other use of the same array.
-pub(crate) fn tracer(x: &Array) -> Array {
+pub(crate) fn tracer(x: &Array) -> crate::Result<Array> {
     Array::from_op(
         Primitive::Broadcast,
         vec![x.clone()],

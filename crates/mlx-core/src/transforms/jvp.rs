@@ -49,7 +49,7 @@ where
             ));
         }
     }
-    let tracers: Vec<Array> = primals.iter().map(tracer).collect();
+    let tracers: Vec<Array> = primals.iter().map(tracer).collect::<Result<_>>()?;
     let outputs = f(&tracers)?;
     let stops: HashSet<usize> = tracers.iter().map(Array::id).collect();
     let mut tan: HashMap<usize, Array> = HashMap::new();

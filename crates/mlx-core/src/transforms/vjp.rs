@@ -28,7 +28,7 @@ pub fn vjp<F>(f: F, primals: &[Array], cotangents: &[Array]) -> Result<(Vec<Arra
 where
     F: FnOnce(&[Array]) -> Result<Vec<Array>>,
 {
-    let tracers: Vec<Array> = primals.iter().map(tracer).collect();
+    let tracers: Vec<Array> = primals.iter().map(tracer).collect::<Result<_>>()?;
     let outputs = f(&tracers)?;
     if outputs.len() != cotangents.len() {
         return Err(Error::invalid(
