@@ -1,0 +1,1 @@
+//! Weight initializers (MLX's `mlx.nn.init`).
