@@ -91,12 +91,38 @@ impl<T: ModuleValue> ModuleValue for Option<T> {
     }
 }
 
+/// A list node, or `Skip` when every item is `Skip` (a list of sizes).
+fn list(items: Vec<Node<'_>>) -> Node<'_> {
+    if !items.is_empty() && items.iter().all(|n| matches!(n, Node::Skip)) {
+        Node::Skip
+    } else {
+        Node::List(items)
+    }
+}
+
+fn list_mut(items: Vec<NodeMut<'_>>) -> NodeMut<'_> {
+    if !items.is_empty() && items.iter().all(|n| matches!(n, NodeMut::Skip)) {
+        NodeMut::Skip
+    } else {
+        NodeMut::List(items)
+    }
+}
+
 impl<T: ModuleValue> ModuleValue for Vec<T> {
     fn node(&self) -> Node<'_> {
-        Node::List(self.iter().map(|v| v.node()).collect())
+        list(self.iter().map(|v| v.node()).collect())
     }
     fn node_mut(&mut self) -> NodeMut<'_> {
-        NodeMut::List(self.iter_mut().map(|v| v.node_mut()).collect())
+        list_mut(self.iter_mut().map(|v| v.node_mut()).collect())
+    }
+}
+
+impl<T: ModuleValue, const N: usize> ModuleValue for [T; N] {
+    fn node(&self) -> Node<'_> {
+        list(self.iter().map(|v| v.node()).collect())
+    }
+    fn node_mut(&mut self) -> NodeMut<'_> {
+        list_mut(self.iter_mut().map(|v| v.node_mut()).collect())
     }
 }
 
