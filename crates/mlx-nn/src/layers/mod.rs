@@ -1,5 +1,6 @@
 //! The layers of MLX's `mlx.nn`, one file per family.
 
+mod attention;
 mod containers;
 mod conv;
 mod dropout;
@@ -7,8 +8,12 @@ mod embedding;
 mod linear;
 mod normalization;
 mod pooling;
+mod positional;
+mod recurrent;
+mod transformer;
 mod upsample;
 
+pub use attention::{scaled_dot_product_attention, MultiHeadAttention, MultiHeadAttentionOptions};
 pub use containers::Sequential;
 pub use conv::{
     Conv1d, Conv2d, Conv3d, ConvOptions, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d,
@@ -18,4 +23,10 @@ pub use embedding::Embedding;
 pub use linear::{Identity, Linear};
 pub use normalization::{BatchNorm, GroupNorm, InstanceNorm, LayerNorm, RMSNorm};
 pub use pooling::{AvgPool1d, AvgPool2d, AvgPool3d, MaxPool1d, MaxPool2d, MaxPool3d};
+pub use positional::{rope, ALiBi, RoPE, SinusoidalPositionalEncoding};
+pub use recurrent::{Nonlinearity, GRU, LSTM, RNN};
+pub use transformer::{
+    Activation, Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder,
+    TransformerEncoderLayer, TransformerOptions,
+};
 pub use upsample::{Upsample, UpsampleMode};
