@@ -55,6 +55,7 @@ pub mod losses;
 
 mod layers;
 mod module;
+mod quantize;
 mod value_and_grad;
 
 pub use layers::*;
@@ -63,4 +64,5 @@ pub use module::{
     module_repr, trainable_parameter_filter, valid_parameter_filter, ExtraRepr, Filter, Module,
     ModuleState, ModuleValue, Node, NodeMut, UnaryModule,
 };
+pub use quantize::{quantize, QuantizePredicate};
 pub use value_and_grad::value_and_grad;

@@ -94,4 +94,15 @@ impl UnaryModule for Embedding {
             .take(x, Some(0))
             .map_err(|e| e.in_op("Embedding"))
     }
+
+    fn to_quantized(
+        &self,
+        group_size: Option<usize>,
+        bits: Option<usize>,
+    ) -> Option<Result<Box<dyn UnaryModule>>> {
+        Some(
+            crate::QuantizedEmbedding::from_embedding(self, group_size, bits)
+                .map(|q| Box::new(q) as Box<dyn UnaryModule>),
+        )
+    }
 }

@@ -139,6 +139,17 @@ impl UnaryModule for Linear {
         }
         .map_err(|e| e.in_op(OP))
     }
+
+    fn to_quantized(
+        &self,
+        group_size: Option<usize>,
+        bits: Option<usize>,
+    ) -> Option<Result<Box<dyn UnaryModule>>> {
+        Some(
+            crate::QuantizedLinear::from_linear(self, group_size, bits)
+                .map(|q| Box::new(q) as Box<dyn UnaryModule>),
+        )
+    }
 }
 
 /// A placeholder that returns its input (MLX's `nn.Identity`).

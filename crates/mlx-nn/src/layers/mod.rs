@@ -9,6 +9,7 @@ mod linear;
 mod normalization;
 mod pooling;
 mod positional;
+mod quantized;
 mod recurrent;
 mod transformer;
 mod upsample;
@@ -24,6 +25,7 @@ pub use linear::{Identity, Linear};
 pub use normalization::{BatchNorm, GroupNorm, InstanceNorm, LayerNorm, RMSNorm};
 pub use pooling::{AvgPool1d, AvgPool2d, AvgPool3d, MaxPool1d, MaxPool2d, MaxPool3d};
 pub use positional::{rope, ALiBi, RoPE, SinusoidalPositionalEncoding};
+pub use quantized::{QuantizedEmbedding, QuantizedLinear};
 pub use recurrent::{Nonlinearity, GRU, LSTM, RNN};
 pub use transformer::{
     Activation, Transformer, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder,

@@ -13,4 +13,5 @@ pub use node::{ModuleValue, Node, NodeMut};
 pub use repr::{module_repr, ExtraRepr};
 pub(crate) use repr::{py_bool, py_float, py_tuple};
 pub use state::ModuleState;
+pub(crate) use traversal::visit_slots;
 pub use traversal::{trainable_parameter_filter, valid_parameter_filter, Filter};

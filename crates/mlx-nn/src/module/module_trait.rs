@@ -262,6 +262,58 @@ pub trait Module {
         weights::load_weights(self.as_module_mut(), &w, strict)
     }
 
+    /// Replace boxed layers (`Box<dyn UnaryModule>` fields, e.g.
+    /// [`Sequential`](crate::Sequential)'s) at the given paths (MLX's
+    /// `Module.update_modules`, with the tree flattened to paths). Strict:
+    /// every path must name such a layer. Nothing changes when it fails.
+    ///
+    /// # Errors
+    /// `[update_modules] no replaceable layer at "layers.5"`.
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// use mlx_nn::{Identity, Linear, Module, Sequential, UnaryModule};
+    /// let mut s = Sequential::new().push(Linear::new(2, 2)?);
+    /// s.update_modules(vec![("layers.0".into(), Box::new(Identity::new()) as Box<dyn UnaryModule>)], true)?;
+    /// assert_eq!(s.to_string(), "Sequential(\n  (layers.0): Identity()\n)");
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    fn update_modules(
+        &mut self,
+        modules: Vec<(String, Box<dyn UnaryModule>)>,
+        strict: bool,
+    ) -> Result<()> {
+        let mut paths = Vec::new();
+        traversal::visit_slots(self.as_module_mut(), "", &mut |p, _| {
+            paths.push(p.to_string());
+            Ok(false)
+        })?;
+        let mut new: std::collections::HashMap<String, Box<dyn UnaryModule>> =
+            std::collections::HashMap::new();
+        for (p, m) in modules {
+            if paths.contains(&p) {
+                new.insert(p, m);
+            } else if strict {
+                return Err(mlx_core::Error::invalid(
+                    "update_modules",
+                    format!("no replaceable layer (Box<dyn UnaryModule> field) at {p:?}"),
+                ));
+            }
+        }
+        traversal::visit_slots(
+            self.as_module_mut(),
+            "",
+            &mut |p, slot| match new.remove(p) {
+                Some(m) => {
+                    *slot = m;
+                    Ok(true)
+                }
+                None => Ok(false),
+            },
+        )
+    }
+
     /// Save the parameters with their dotted names, as `.npz` or
     /// `.safetensors` by the file's extension (MLX's
     /// `Module.save_weights`).
@@ -294,6 +346,21 @@ pub trait UnaryModule: Module {
     /// # Errors
     /// `[Layer] ...` when `x` does not fit the layer.
     fn forward(&mut self, x: &Array) -> Result<Array>;
+
+    /// The quantized replacement of this layer for
+    /// [`quantize`](crate::quantize) (MLX's `to_quantized`): `None` when the
+    /// layer has none (`Linear` and `Embedding` have one).
+    ///
+    /// # Errors
+    /// The inner `Result` holds quantization errors.
+    fn to_quantized(
+        &self,
+        group_size: Option<usize>,
+        bits: Option<usize>,
+    ) -> Option<Result<Box<dyn UnaryModule>>> {
+        let _ = (group_size, bits);
+        None
+    }
 }
 
 impl fmt::Debug for dyn Module + '_ {

@@ -50,6 +50,9 @@ pub enum NodeMut<'a> {
     Array(&'a mut Array),
     /// A submodule.
     Module(&'a mut dyn Module),
+    /// A boxed one-input layer, which can be replaced by another
+    /// (`update_modules`, [`quantize`](crate::quantize)).
+    Slot(&'a mut Box<dyn UnaryModule>),
     /// A list of values.
     List(Vec<NodeMut<'a>>),
     /// String-keyed values, in key order.
@@ -126,12 +129,30 @@ impl<T: ModuleValue, const N: usize> ModuleValue for [T; N] {
     }
 }
 
-impl<T: ModuleValue + ?Sized> ModuleValue for Box<T> {
+impl<T: ModuleValue> ModuleValue for Box<T> {
     fn node(&self) -> Node<'_> {
         (**self).node()
     }
     fn node_mut(&mut self) -> NodeMut<'_> {
         (**self).node_mut()
+    }
+}
+
+impl ModuleValue for Box<dyn Module> {
+    fn node(&self) -> Node<'_> {
+        Node::Module(self.as_module())
+    }
+    fn node_mut(&mut self) -> NodeMut<'_> {
+        NodeMut::Module(self.as_module_mut())
+    }
+}
+
+impl ModuleValue for Box<dyn UnaryModule> {
+    fn node(&self) -> Node<'_> {
+        Node::Module(self.as_module())
+    }
+    fn node_mut(&mut self) -> NodeMut<'_> {
+        NodeMut::Slot(self)
     }
 }
 
@@ -161,24 +182,6 @@ impl<T: ModuleValue, S> ModuleValue for HashMap<String, T, S> {
             .collect();
         items.sort_by(|a, b| a.0.cmp(&b.0));
         NodeMut::Map(items)
-    }
-}
-
-impl ModuleValue for dyn Module + '_ {
-    fn node(&self) -> Node<'_> {
-        Node::Module(self.as_module())
-    }
-    fn node_mut(&mut self) -> NodeMut<'_> {
-        NodeMut::Module(self.as_module_mut())
-    }
-}
-
-impl ModuleValue for dyn UnaryModule + '_ {
-    fn node(&self) -> Node<'_> {
-        Node::Module(self.as_module())
-    }
-    fn node_mut(&mut self) -> NodeMut<'_> {
-        NodeMut::Module(self.as_module_mut())
     }
 }
 

@@ -140,6 +140,7 @@ pub(crate) fn collect_modules_mut<'a>(
 ) {
     match node {
         NodeMut::Module(m) => out.push((prefix, m)),
+        NodeMut::Slot(b) => out.push((prefix, b.as_module_mut())),
         NodeMut::List(items) => {
             for (i, v) in items.into_iter().enumerate() {
                 collect_modules_mut(v, join(&prefix, &i.to_string()), out);
@@ -257,6 +258,7 @@ fn update_node(
             Ok(())
         }
         (NodeMut::Module(m), t) => update_module(m, t, path, strict, apply),
+        (NodeMut::Slot(b), t) => update_module(b.as_module_mut(), t, path, strict, apply),
         (NodeMut::List(items), Tree::List(ts)) => {
             if strict && ts.len() > items.len() {
                 return Err(Error::invalid(
@@ -301,4 +303,43 @@ fn update_node(
         )),
         _ => Ok(()),
     }
+}
+
+/// Call `f(path, slot)` on every boxed one-input layer; when `f` returns
+/// `false` the walk goes on inside the slot's module.
+pub(crate) fn visit_slots(
+    m: &mut dyn Module,
+    prefix: &str,
+    f: &mut dyn FnMut(&str, &mut Box<dyn crate::UnaryModule>) -> Result<bool>,
+) -> Result<()> {
+    fn walk(
+        node: NodeMut<'_>,
+        path: String,
+        f: &mut dyn FnMut(&str, &mut Box<dyn crate::UnaryModule>) -> Result<bool>,
+    ) -> Result<()> {
+        match node {
+            NodeMut::Slot(b) => {
+                if !f(&path, b)? {
+                    visit_slots(b.as_module_mut(), &path, f)?;
+                }
+            }
+            NodeMut::Module(m) => visit_slots(m, &path, f)?,
+            NodeMut::List(items) => {
+                for (i, v) in items.into_iter().enumerate() {
+                    walk(v, join(&path, &i.to_string()), f)?;
+                }
+            }
+            NodeMut::Map(items) => {
+                for (k, v) in items {
+                    walk(v, join(&path, &k), f)?;
+                }
+            }
+            NodeMut::Array(_) | NodeMut::Skip => {}
+        }
+        Ok(())
+    }
+    for (k, v) in m.children_nodes_mut() {
+        walk(v, join(prefix, k), f)?;
+    }
+    Ok(())
 }
