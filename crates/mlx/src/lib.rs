@@ -31,6 +31,13 @@ pub use mlx_metal;
 #[cfg(feature = "io")]
 pub use mlx_io as io;
 
+/// Neural networks: `mlx::nn::Module`, `#[derive(Module)]`, the layers,
+/// `value_and_grad`, losses and initializers (the `mlx-nn` crate, feature
+/// `nn`). A `#[derive(Module)]` through this path needs
+/// `#[module(crate = "mlx::nn")]`.
+#[cfg(feature = "nn")]
+pub use mlx_nn as nn;
+
 /// The README's Rust examples, compiled and run as doc tests.
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
