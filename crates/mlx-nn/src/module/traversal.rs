@@ -305,18 +305,13 @@ fn update_node(
     }
 }
 
+/// A visitor of boxed one-input layers: `f(path, slot)`.
+pub(crate) type SlotFn<'f> = dyn FnMut(&str, &mut Box<dyn crate::UnaryModule>) -> Result<bool> + 'f;
+
 /// Call `f(path, slot)` on every boxed one-input layer; when `f` returns
 /// `false` the walk goes on inside the slot's module.
-pub(crate) fn visit_slots(
-    m: &mut dyn Module,
-    prefix: &str,
-    f: &mut dyn FnMut(&str, &mut Box<dyn crate::UnaryModule>) -> Result<bool>,
-) -> Result<()> {
-    fn walk(
-        node: NodeMut<'_>,
-        path: String,
-        f: &mut dyn FnMut(&str, &mut Box<dyn crate::UnaryModule>) -> Result<bool>,
-    ) -> Result<()> {
+pub(crate) fn visit_slots(m: &mut dyn Module, prefix: &str, f: &mut SlotFn<'_>) -> Result<()> {
+    fn walk(node: NodeMut<'_>, path: String, f: &mut SlotFn<'_>) -> Result<()> {
         match node {
             NodeMut::Slot(b) => {
                 if !f(&path, b)? {
