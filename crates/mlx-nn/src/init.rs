@@ -43,7 +43,7 @@ pub type Initializer = Box<dyn Fn(&Array) -> Result<Array> + Send + Sync>;
 /// ```
 /// use mlx_nn::init::FanMode;
 /// assert_eq!("fan_out".parse::<FanMode>()?, FanMode::FanOut);
-/// assert!("fan".parse::<FanMode>().unwrap_err().to_string().starts_with("[he_init]"));
+/// assert!("fan".parse::<FanMode>().unwrap_err().to_string().starts_with("[fan_mode]"));
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -63,7 +63,7 @@ impl std::str::FromStr for FanMode {
             "fan_in" => Ok(FanMode::FanIn),
             "fan_out" => Ok(FanMode::FanOut),
             other => Err(Error::invalid(
-                "he_init",
+                "fan_mode",
                 format!("invalid mode: {other}, valid modes are: fan_in, fan_out"),
             )),
         }
@@ -125,12 +125,13 @@ fn normal_with(
     op: &'static str,
     shape: &[usize],
     dtype: Dtype,
-    mean: Option<f32>,
-    std: f32,
+    mean: Option<f64>,
+    std: f64,
     key: Option<&Array>,
 ) -> Result<Array> {
-    let loc = mean.map(Array::from_scalar);
-    let scale = Array::from_scalar(std);
+    // MLX makes float32 arrays of the Python floats, then casts them to `dtype`.
+    let loc = mean.map(|m| Array::from_scalar(m as f32));
+    let scale = Array::from_scalar(std as f32);
     random::normal(shape, dtype, loc.as_ref(), Some(&scale), key).map_err(|e| e.in_op(op))
 }
 
@@ -138,11 +139,15 @@ fn uniform_with(
     op: &'static str,
     shape: &[usize],
     dtype: Dtype,
-    low: f32,
-    high: f32,
+    low: f64,
+    high: f64,
     key: Option<&Array>,
 ) -> Result<Array> {
-    let (lo, hi) = (Array::from_scalar(low), Array::from_scalar(high));
+    // MLX makes float32 arrays of the Python floats, then casts them to `dtype`.
+    let (lo, hi) = (
+        Array::from_scalar(low as f32),
+        Array::from_scalar(high as f32),
+    );
     random::uniform(&lo, &hi, shape, dtype, key).map_err(|e| e.in_op(op))
 }
 
@@ -162,7 +167,7 @@ fn uniform_with(
 /// assert_eq!(w.to_vec::<f32>()?, vec![0.5; 4]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn constant(value: f32, dtype: Dtype) -> Initializer {
+pub fn constant(value: f64, dtype: Dtype) -> Initializer {
     Box::new(move |a: &Array| ops::full(a.shape(), value, dtype).map_err(|e| e.in_op("constant")))
 }
 
@@ -182,7 +187,7 @@ pub fn constant(value: f32, dtype: Dtype) -> Initializer {
 /// assert_eq!(w.shape(), &[2, 2]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn normal(mean: f32, std: f32, dtype: Dtype, key: Option<Array>) -> Initializer {
+pub fn normal(mean: f64, std: f64, dtype: Dtype, key: Option<Array>) -> Initializer {
     Box::new(move |a: &Array| {
         normal_with("normal", a.shape(), dtype, Some(mean), std, key.as_ref())
     })
@@ -204,7 +209,7 @@ pub fn normal(mean: f32, std: f32, dtype: Dtype, key: Option<Array>) -> Initiali
 /// assert!(w.to_vec::<f32>()?.iter().all(|x| (-1.0..1.0).contains(x)));
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn uniform(low: f32, high: f32, dtype: Dtype, key: Option<Array>) -> Initializer {
+pub fn uniform(low: f64, high: f64, dtype: Dtype, key: Option<Array>) -> Initializer {
     Box::new(move |a: &Array| uniform_with("uniform", a.shape(), dtype, low, high, key.as_ref()))
 }
 
@@ -262,7 +267,7 @@ pub fn identity(dtype: Dtype) -> Initializer {
 /// assert!((std - (2.0f32 / 384.0).sqrt()).abs() < 0.005);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn glorot_normal(dtype: Dtype, gain: f32, key: Option<Array>) -> Initializer {
+pub fn glorot_normal(dtype: Dtype, gain: f64, key: Option<Array>) -> Initializer {
     const OP: &str = "glorot_normal";
     Box::new(move |a: &Array| {
         let (fan_in, fan_out) = fans(OP, a.shape())?;
@@ -287,7 +292,7 @@ pub fn glorot_normal(dtype: Dtype, gain: f32, key: Option<Array>) -> Initializer
 /// assert!(w.to_vec::<f32>()?.iter().all(|x| x.abs() <= 1.0));
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn glorot_uniform(dtype: Dtype, gain: f32, key: Option<Array>) -> Initializer {
+pub fn glorot_uniform(dtype: Dtype, gain: f64, key: Option<Array>) -> Initializer {
     const OP: &str = "glorot_uniform";
     Box::new(move |a: &Array| {
         let (fan_in, fan_out) = fans(OP, a.shape())?;
@@ -300,17 +305,17 @@ pub fn glorot_uniform(dtype: Dtype, gain: f32, key: Option<Array>) -> Initialize
 fn glorot_scale(
     op: &'static str,
     shape: &[usize],
-    gain: f32,
+    gain: f64,
     numerator: f64,
     fans: usize,
-) -> Result<f32> {
+) -> Result<f64> {
     if fans == 0 {
         return Err(Error::invalid(
             op,
             format!("fan is 0 for shape {}", format_shape(shape)),
         ));
     }
-    Ok((f64::from(gain) * (numerator / fans as f64).sqrt()) as f32)
+    Ok(gain * (numerator / fans as f64).sqrt())
 }
 
 /// A He (Kaiming) normal initializer: normal samples of standard deviation
@@ -335,11 +340,11 @@ fn glorot_scale(
 /// assert!((std - 1.0 / 16.0).abs() < 0.005);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn he_normal(dtype: Dtype, mode: FanMode, gain: f32, key: Option<Array>) -> Initializer {
+pub fn he_normal(dtype: Dtype, mode: FanMode, gain: f64, key: Option<Array>) -> Initializer {
     const OP: &str = "he_normal";
     Box::new(move |a: &Array| {
         let f = fan(OP, a.shape(), mode)?;
-        let std = (f64::from(gain) / (f as f64).sqrt()) as f32;
+        let std = gain / (f as f64).sqrt();
         normal_with(OP, a.shape(), dtype, None, std, key.as_ref())
     })
 }
@@ -361,11 +366,11 @@ pub fn he_normal(dtype: Dtype, mode: FanMode, gain: f32, key: Option<Array>) -> 
 /// assert!(w.to_vec::<f32>()?.iter().all(|x| x.abs() <= 1.0));
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn he_uniform(dtype: Dtype, mode: FanMode, gain: f32, key: Option<Array>) -> Initializer {
+pub fn he_uniform(dtype: Dtype, mode: FanMode, gain: f64, key: Option<Array>) -> Initializer {
     const OP: &str = "he_uniform";
     Box::new(move |a: &Array| {
         let f = fan(OP, a.shape(), mode)?;
-        let limit = (f64::from(gain) * (3.0 / f as f64).sqrt()) as f32;
+        let limit = gain * (3.0 / f as f64).sqrt();
         uniform_with(OP, a.shape(), dtype, -limit, limit, key.as_ref())
     })
 }

@@ -52,7 +52,7 @@ pub fn relu2(x: &Array) -> Result<Array> {
 pub fn relu6(x: &Array) -> Result<Array> {
     labeled("relu6", || {
         let r = ops::maximum(x, &weak(0, x)?)?;
-        ops::minimum(&r, &weak(6.0f32, &r)?)
+        ops::minimum(&r, &weak(6.0f64, &r)?)
     })
 }
 
@@ -70,7 +70,7 @@ pub fn relu6(x: &Array) -> Result<Array> {
 /// assert_eq!(y.to_vec::<f32>()?, vec![-1.0, 3.0]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn leaky_relu(x: &Array, negative_slope: f32) -> Result<Array> {
+pub fn leaky_relu(x: &Array, negative_slope: f64) -> Result<Array> {
     labeled("leaky_relu", || ops::maximum(&(x * negative_slope)?, x))
 }
 
@@ -111,11 +111,11 @@ pub fn prelu(x: &Array, alpha: &Array) -> Result<Array> {
 /// assert_eq!(mlx_nn::activations::elu(&x, 1.0)?.to_vec::<f32>()?, vec![0.0, 2.0]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn elu(x: &Array, alpha: f32) -> Result<Array> {
+pub fn elu(x: &Array, alpha: f64) -> Result<Array> {
     labeled("elu", || elu_unlabeled(x, alpha))
 }
 
-fn elu_unlabeled(x: &Array, alpha: f32) -> Result<Array> {
+fn elu_unlabeled(x: &Array, alpha: f64) -> Result<Array> {
     let positive = ops::greater(x, &weak(0, x)?)?;
     let negative = ((ops::exp(x)? - 1)? * alpha)?;
     ops::where_(&positive, x, &negative)
@@ -135,10 +135,10 @@ fn elu_unlabeled(x: &Array, alpha: f32) -> Result<Array> {
 /// assert_eq!(mlx_nn::activations::celu(&x, 1.0)?.to_vec::<f32>()?, vec![0.0, 2.0]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn celu(x: &Array, alpha: f32) -> Result<Array> {
+pub fn celu(x: &Array, alpha: f64) -> Result<Array> {
     labeled("celu", || {
-        let pos = ops::maximum(x, &weak(0.0f32, x)?)?;
-        let neg = ((ops::exp(&(ops::minimum(x, &weak(0.0f32, x)?)? / alpha)?)? - 1)? * alpha)?;
+        let pos = ops::maximum(x, &weak(0.0f64, x)?)?;
+        let neg = ((ops::exp(&(ops::minimum(x, &weak(0.0f64, x)?)? / alpha)?)? - 1)? * alpha)?;
         pos + neg
     })
 }
@@ -157,7 +157,7 @@ pub fn celu(x: &Array, alpha: f32) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn selu(x: &Array) -> Result<Array> {
-    labeled("selu", || elu_unlabeled(x, 1.67326)? * 1.0507f32)
+    labeled("selu", || elu_unlabeled(x, 1.67326)? * 1.0507f64)
 }
 
 /// Hard tanh: `min(max(x, min_val), max_val)` (MLX's `hard_tanh`; MLX's
@@ -174,7 +174,7 @@ pub fn selu(x: &Array) -> Result<Array> {
 /// assert_eq!(y.to_vec::<f32>()?, vec![-1.0, 0.5, 1.0]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn hard_tanh(x: &Array, min_val: f32, max_val: f32) -> Result<Array> {
+pub fn hard_tanh(x: &Array, min_val: f64, max_val: f64) -> Result<Array> {
     labeled("hard_tanh", || {
         let lo = ops::maximum(x, &weak(min_val, x)?)?;
         ops::minimum(&lo, &weak(max_val, &lo)?)
@@ -195,7 +195,7 @@ pub fn hard_tanh(x: &Array, min_val: f32, max_val: f32) -> Result<Array> {
 /// assert_eq!(y.to_vec::<f32>()?, vec![-1.0, 0.0, 2.0]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn hard_shrink(x: &Array, lambd: f32) -> Result<Array> {
+pub fn hard_shrink(x: &Array, lambd: f64) -> Result<Array> {
     labeled("hard_shrink", || {
         let keep = ops::greater(&ops::abs(x)?, &weak(lambd, x)?)?;
         ops::where_(&keep, x, &weak(0, x)?)
@@ -216,7 +216,7 @@ pub fn hard_shrink(x: &Array, lambd: f32) -> Result<Array> {
 /// assert_eq!(y.to_vec::<f32>()?, vec![-0.5, 0.0, 1.5]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn softshrink(x: &Array, lambd: f32) -> Result<Array> {
+pub fn softshrink(x: &Array, lambd: f64) -> Result<Array> {
     labeled("softshrink", || {
         let keep = ops::greater(&ops::abs(x)?, &weak(lambd, x)?)?;
         let shrunk = (x - (ops::sign(x)? * lambd)?)?;
@@ -239,7 +239,7 @@ pub fn softshrink(x: &Array, lambd: f32) -> Result<Array> {
 /// assert_eq!(y.to_vec::<i32>()?, vec![0, 1, 1]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn step(x: &Array, threshold: f32) -> Result<Array> {
+pub fn step(x: &Array, threshold: f64) -> Result<Array> {
     labeled("step", || {
         let on = ops::greater_equal(x, &weak(threshold, x)?)?;
         ops::where_(&on, &Array::from_scalar(1i32), &Array::from_scalar(0i32))

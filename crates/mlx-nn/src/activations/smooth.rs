@@ -69,7 +69,7 @@ pub fn silu(x: &Array) -> Result<Array> {
 /// ```
 pub fn gelu(x: &Array) -> Result<Array> {
     labeled("gelu", || {
-        let phi = (ops::erf(&(x / std::f32::consts::SQRT_2)?)? + 1)?;
+        let phi = (ops::erf(&(x / std::f64::consts::SQRT_2)?)? + 1)?;
         (x * phi)? / 2
     })
 }
@@ -91,10 +91,10 @@ pub fn gelu(x: &Array) -> Result<Array> {
 /// ```
 pub fn gelu_approx(x: &Array) -> Result<Array> {
     labeled("gelu_approx", || {
-        let c = (2.0 / std::f64::consts::PI).sqrt() as f32;
+        let c = (2.0 / std::f64::consts::PI).sqrt();
         let cube = ops::power(x, &weak(3, x)?)?;
-        let inner = ((x + (cube * 0.044715f32)?)? * c)?;
-        (x * 0.5f32)? * (ops::tanh(&inner)? + 1)?
+        let inner = ((x + (cube * 0.044715f64)?)? * c)?;
+        (x * 0.5f64)? * (ops::tanh(&inner)? + 1)?
     })
 }
 
@@ -112,7 +112,7 @@ pub fn gelu_approx(x: &Array) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn gelu_fast_approx(x: &Array) -> Result<Array> {
-    labeled("gelu_fast_approx", || x * ops::sigmoid(&(x * 1.702f32)?)?)
+    labeled("gelu_fast_approx", || x * ops::sigmoid(&(x * 1.702f64)?)?)
 }
 
 /// Mish: `x * tanh(softplus(x))` (MLX's `mish`).

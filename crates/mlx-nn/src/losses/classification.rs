@@ -14,7 +14,7 @@ pub struct CrossEntropyOptions {
     /// The class axis of the logits (default `-1`).
     pub axis: i64,
     /// Label smoothing factor in `[0, 1)` (default `0.0`).
-    pub label_smoothing: f32,
+    pub label_smoothing: f64,
     /// Reduction (default [`Reduction::None`]).
     pub reduction: Reduction,
 }
@@ -109,7 +109,7 @@ pub fn cross_entropy(
         };
         let lse = ops::logsumexp(&z, Some(&[axis]), false)?;
         let loss = if ls > 0.0 {
-            let adjusted = (&score * (1.0 - f64::from(ls)) as f32)?;
+            let adjusted = (&score * (1.0 - ls))?;
             let smoothed = (ops::negative(&ops::mean(&z, Some(&[axis]), false)?)? * ls)?;
             ((lse - adjusted)? + smoothed)?
         } else {
@@ -168,10 +168,10 @@ pub fn binary_cross_entropy(
     labeled(OP, || {
         same_shape(OP, ("inputs", inputs), ("targets", targets))?;
         let loss = if options.with_logits {
-            (ops::logaddexp(&weak(0.0f32, inputs)?, inputs)? - (inputs * targets)?)?
+            (ops::logaddexp(&weak(0.0f64, inputs)?, inputs)? - (inputs * targets)?)?
         } else {
-            let log_p = ops::clip(&ops::log(inputs)?, Some(-100.0f32), None)?;
-            let log_q = ops::clip(&ops::log(&(1 - inputs)?)?, Some(-100.0f32), None)?;
+            let log_p = ops::clip(&ops::log(inputs)?, Some(-100.0f64), None)?;
+            let log_q = ops::clip(&ops::log(&(1 - inputs)?)?, Some(-100.0f64), None)?;
             let pos = (targets * &log_p)?;
             let neg = ops::multiply(&(1 - targets)?, &log_q)?;
             ops::negative(&(pos + neg)?)?

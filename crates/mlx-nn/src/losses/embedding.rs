@@ -12,7 +12,7 @@ pub struct CosineSimilarityLossOptions {
     /// The embedding axis (default `1`, as in MLX).
     pub axis: i64,
     /// Lower clamp of the product of the norms (default `1e-8`).
-    pub eps: f32,
+    pub eps: f64,
     /// Reduction (default [`Reduction::None`]).
     pub reduction: Reduction,
 }
@@ -70,9 +70,9 @@ pub struct TripletLossOptions {
     /// The degree of the distance norm (default `2`).
     pub p: i32,
     /// Margin between positive and negative distances (default `1.0`).
-    pub margin: f32,
+    pub margin: f64,
     /// Added to the sum of powers before the `1 / p` root (default `1e-6`).
-    pub eps: f32,
+    pub eps: f64,
     /// Reduction (default [`Reduction::None`]).
     pub reduction: Reduction,
 }
@@ -141,7 +141,7 @@ pub fn triplet_loss(
 #[derive(Clone, Copy, Debug)]
 pub struct MarginRankingLossOptions {
     /// The margin the scores should be separated by (default `0.0`).
-    pub margin: f32,
+    pub margin: f64,
     /// Reduction (default [`Reduction::None`]).
     pub reduction: Reduction,
 }

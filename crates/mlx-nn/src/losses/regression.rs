@@ -91,7 +91,7 @@ pub fn mse_loss(predictions: &Array, targets: &Array, options: &MseLossOptions) 
 #[derive(Clone, Copy, Debug)]
 pub struct SmoothL1LossOptions {
     /// Where the loss turns from squared to absolute (default `1.0`).
-    pub beta: f32,
+    pub beta: f64,
     /// Reduction (default [`Reduction::Mean`]).
     pub reduction: Reduction,
 }
@@ -134,8 +134,8 @@ pub fn smooth_l1_loss(
         let beta = options.beta;
         let diff = ops::abs(&(predictions - targets)?)?;
         let small = ops::less(&diff, &weak(beta, &diff)?)?;
-        let quadratic = ((ops::square(&diff)? * 0.5f32)? / beta)?;
-        let linear = (ops::abs(&diff)? - 0.5 * f64::from(beta))?;
+        let quadratic = ((ops::square(&diff)? * 0.5f64)? / beta)?;
+        let linear = (ops::abs(&diff)? - 0.5 * beta)?;
         options
             .reduction
             .apply(&ops::where_(&small, &quadratic, &linear)?)
@@ -146,7 +146,7 @@ pub fn smooth_l1_loss(
 #[derive(Clone, Copy, Debug)]
 pub struct HuberLossOptions {
     /// Where the loss turns from squared to linear (default `1.0`).
-    pub delta: f32,
+    pub delta: f64,
     /// Reduction (default [`Reduction::None`]).
     pub reduction: Reduction,
 }
@@ -185,7 +185,7 @@ pub fn huber_loss(inputs: &Array, targets: &Array, options: &HuberLossOptions) -
         let quadratic = ops::minimum(&abs_errors, &weak(delta, &abs_errors)?)?;
         let linear = (&abs_errors - &quadratic)?;
         let q2 = ops::power(&quadratic, &weak(2, &quadratic)?)?;
-        let loss = ((q2 * 0.5f32)? + (linear * delta)?)?;
+        let loss = ((q2 * 0.5f64)? + (linear * delta)?)?;
         options.reduction.apply(&loss)
     })
 }
@@ -241,7 +241,7 @@ pub struct GaussianNllLossOptions {
     /// Whether to add the constant `0.5 * log(2 pi)` (default `false`).
     pub full: bool,
     /// Lower clamp of the variances (default `1e-6`).
-    pub eps: f32,
+    pub eps: f64,
     /// Reduction (default [`Reduction::Mean`]).
     pub reduction: Reduction,
 }
@@ -289,7 +289,7 @@ pub fn gaussian_nll_loss(
         same_shape(OP, ("inputs", inputs), ("vars", vars))?;
         let v = ops::maximum(vars, &weak(options.eps, vars)?)?;
         let sq = ops::square(&(targets - inputs)?)?;
-        let mut loss = ((ops::log(&v)? + (sq / &v)?)? * 0.5f32)?;
+        let mut loss = ((ops::log(&v)? + (sq / &v)?)? * 0.5f64)?;
         if options.full {
             loss = (loss + 0.5 * (2.0 * std::f64::consts::PI).ln())?;
         }
