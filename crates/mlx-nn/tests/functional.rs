@@ -1,7 +1,9 @@
 //! Every activation function, loss and initializer of `mlx-nn` against
 //! goldens from real MLX 0.32.4 (`tests/golden/functional.json`, made by
 //! `tests/golden/gen_functional.py`): shape, then dtype, then values, and
-//! for the cases MLX rejects, an error named after the function.
+//! for the cases MLX rejects, an error named after the function. Every case
+//! with an input of two or more dimensions runs again on non-contiguous
+//! (transposed) copies of its inputs.
 //!
 //! Tolerances, `|got - want| <= atol + rtol * |want|`, by result dtype, for
 //! the piecewise-linear functions and losses ("exact" below) and for
@@ -17,7 +19,7 @@
 //! Integers and booleans are exact; NaN positions and infinities match.
 
 use mlx_core::half::{bf16, f16};
-use mlx_core::{Array, Dtype, HostData, Result};
+use mlx_core::{ops, Array, Dtype, HostData, Result};
 use mlx_cpu as _;
 use mlx_nn::activations as act;
 use mlx_nn::init;
@@ -62,6 +64,7 @@ fn parse_tensor(v: &Value) -> Tensor {
         "bool" => HostData::from(items.iter().map(|&x| x != 0.0).collect::<Vec<_>>()),
         "int32" => HostData::from(items.iter().map(|&x| x as i32).collect::<Vec<_>>()),
         "int64" => HostData::from(items.iter().map(|&x| x as i64).collect::<Vec<_>>()),
+        "uint32" => HostData::from(items.iter().map(|&x| x as u32).collect::<Vec<_>>()),
         "float16" => HostData::from(items.iter().map(|&x| f16::from_f64(x)).collect::<Vec<_>>()),
         "bfloat16" => HostData::from(items.iter().map(|&x| bf16::from_f64(x)).collect::<Vec<_>>()),
         "float32" => HostData::from(items.iter().map(|&x| x as f32).collect::<Vec<_>>()),
@@ -371,6 +374,7 @@ fn as_f64s(h: &HostData) -> Vec<f64> {
         HostData::Bool(v) => v.iter().map(|&x| f64::from(u8::from(x))).collect(),
         HostData::Int32(v) => v.iter().map(|&x| f64::from(x)).collect(),
         HostData::Int64(v) => v.iter().map(|&x| x as f64).collect(),
+        HostData::Uint32(v) => v.iter().map(|&x| f64::from(x)).collect(),
         HostData::Float16(v) => v.iter().map(|x| x.to_f64()).collect(),
         HostData::Bfloat16(v) => v.iter().map(|x| x.to_f64()).collect(),
         HostData::Float32(v) => v.iter().map(|&x| f64::from(x)).collect(),
@@ -422,10 +426,19 @@ fn compare(c: &Case, want: &Tensor, got: &Array) -> std::result::Result<(), Stri
     }
 }
 
-fn check(c: &Case) -> std::result::Result<(), String> {
-    let inputs: Vec<Array> = c.inputs.iter().map(Tensor::to_array).collect();
-    let got = apply(c, &inputs);
-    match (&c.expected, got) {
+/// The same values as `a` in a non-contiguous (transposed) layout, for
+/// inputs of two or more dimensions.
+fn non_contiguous(a: &Array) -> Array {
+    if a.ndim() < 2 {
+        return a.clone();
+    }
+    let t = ops::contiguous(&ops::transpose(a, None).unwrap()).unwrap();
+    t.eval().unwrap();
+    ops::transpose(&t, None).unwrap()
+}
+
+fn check_layout(c: &Case, inputs: &[Array]) -> std::result::Result<(), String> {
+    match (&c.expected, apply(c, inputs)) {
         (Ok(want), Ok(got)) => compare(c, want, &got),
         (Ok(_), Err(e)) => Err(format!("unexpected error: {e}")),
         (Err(mlx), Ok(_)) => Err(format!("MLX raised {mlx:?} but we returned a value")),
@@ -438,6 +451,18 @@ fn check(c: &Case) -> std::result::Result<(), String> {
             }
         }
     }
+}
+
+/// Check a case with contiguous inputs, then (when an input has two or
+/// more dimensions) with the same inputs in a transposed layout.
+fn check(c: &Case) -> std::result::Result<(), String> {
+    let inputs: Vec<Array> = c.inputs.iter().map(Tensor::to_array).collect();
+    check_layout(c, &inputs)?;
+    if inputs.iter().any(|a| a.ndim() >= 2) && !c.func.starts_with("init.") {
+        let strided: Vec<Array> = inputs.iter().map(non_contiguous).collect();
+        check_layout(c, &strided).map_err(|e| format!("non-contiguous inputs: {e}"))?;
+    }
+    Ok(())
 }
 
 /// Run every golden case whose function satisfies `select`; panic listing

@@ -34,6 +34,7 @@ mx.set_default_device(mx.cpu)
 
 DT = {
     "bool": mx.bool_,
+    "uint32": mx.uint32,
     "int32": mx.int32,
     "int64": mx.int64,
     "float16": mx.float16,
@@ -59,7 +60,7 @@ def enc(a):
     flat = np.array(a.astype(mx.float32) if dt == "bfloat16" else a).reshape(-1)
     if dt == "bool":
         data = [bool(v) for v in flat]
-    elif dt in ("int32", "int64"):
+    elif dt in ("int32", "int64", "uint32"):
         data = [int(v) for v in flat]
     else:
         data = [enc_float(v) for v in flat]
@@ -152,6 +153,8 @@ for fn in ["softmax", "softmin", "log_softmax"]:
     add(f"{fn}_axis1_3d", fn, [rand(7, (2, 3, 4))], {"axis": 1}, f)
     add(f"{fn}_large", fn, [arr([1000.0, 1001.0, 999.0, -1000.0], shape=(1, 4))], {}, f)
     add(f"{fn}_bad_axis", fn, [rand(8, (3, 5))], {"axis": 2}, f)
+    add(f"{fn}_int32", fn, [ints(9, (2, 4), -3, 3)], {}, f)
+    add(f"{fn}_specials", fn, [arr(SPECIALS[:16], shape=(4, 4))], {}, f)
 
 for dt in ["float32", "float16", "bfloat16", "float64"]:
     add(f"glu_{dt}", "glu", [rand(9, (3, 6), -4, 4, dt)], {}, nn.glu)
@@ -215,6 +218,11 @@ for red in REDS:
         lambda l, t, w, **kw: ce(l, t, weights=w, **kw))
 add("cross_entropy_large_logits", "cross_entropy",
     [arr([[1000.0, 0.0, -1000.0], [50.0, 50.0, 50.0]]), mx.array([1, 2])], {}, ce)
+add("cross_entropy_int64_indices", "cross_entropy", [logits, idx.astype(mx.int64)],
+    {"reduction": "mean"}, ce)
+add("cross_entropy_uint32_indices", "cross_entropy", [logits, idx.astype(mx.uint32)], {}, ce)
+add("cross_entropy_float_indices", "cross_entropy", [logits, idx.astype(mx.float32)], {}, ce)
+add("cross_entropy_bad_axis", "cross_entropy", [logits, idx], {"axis": 2}, ce)
 add("cross_entropy_bad_targets", "cross_entropy", [logits, ints(28, (5,), 0, 4)], {}, ce)
 add("cross_entropy_bad_probs", "cross_entropy", [logits, rand(29, (4, 4))], {}, ce)
 add("cross_entropy_bad_smoothing", "cross_entropy", [logits, idx], {"label_smoothing": 1.0}, ce)
@@ -246,6 +254,8 @@ for wl in [True, False]:
         [bp if not wl else bl, bt, rand(34, (3, 4), 0, 2)],
         {"with_logits": wl, "reduction": "sum"},
         lambda x, t, w, **kw: bce(x, t, weights=w, **kw))
+add("binary_cross_entropy_bool_targets", "binary_cross_entropy", [bl, bt.astype(mx.bool_)],
+    {"reduction": "none"}, bce)
 add("binary_cross_entropy_bad_shape", "binary_cross_entropy", [bl, ints(35, (4, 3), 0, 2)],
     {}, bce)
 add("binary_cross_entropy_bad_weights", "binary_cross_entropy", [bl, bt, rand(36, (4,))], {},
