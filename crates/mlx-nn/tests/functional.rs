@@ -85,12 +85,18 @@ struct Case {
     func: String,
     inputs: Vec<Tensor>,
     args: Value,
+    /// For gradient cases: the input the gradient is taken with respect to.
+    argnum: usize,
     expected: Result<Tensor, String>,
 }
 
 fn load() -> Vec<Case> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/functional.json");
-    let text = std::fs::read_to_string(path).expect("functional.json");
+    load_file("functional.json")
+}
+
+fn load_file(file: &str) -> Vec<Case> {
+    let path = format!("{}/tests/golden/{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(path).expect("golden file");
     let root: Value = serde_json::from_str(&text).expect("json");
     assert_eq!(root["mlx_version"], "0.32.4");
     root["cases"]
@@ -107,6 +113,9 @@ fn load() -> Vec<Case> {
                 .map(parse_tensor)
                 .collect(),
             args: c["args"].clone(),
+            argnum: c
+                .get("argnum")
+                .map_or(0, |a| a.as_u64().expect("argnum") as usize),
             expected: match c.get("error") {
                 Some(e) => Err(e.as_str().expect("error").to_string()),
                 None => Ok(parse_tensor(&c["expected"])),
@@ -661,4 +670,48 @@ fn half_precision_stays_half_precision() {
         let o = losses::SmoothL1LossOptions::default();
         assert_eq!(losses::smooth_l1_loss(&h, &h, &o).unwrap().dtype(), dt);
     }
+}
+
+// --------------------------------------------------------------- gradients
+
+/// `w[i] = sin(0.37 i) + 1.2` over the flat index, as float32 (the
+/// generator's `weights`).
+fn grad_weights(shape: &[usize]) -> Array {
+    let n: usize = shape.iter().product();
+    let v: Vec<f32> = (0..n)
+        .map(|i| ((i as f64 * 0.37).sin() + 1.2) as f32)
+        .collect();
+    Array::from_slice(&v, shape).expect("weights")
+}
+
+/// `mlx_core::grad` of `sum(f(inputs) * w)` against MLX's `mx.grad` of the
+/// same objective (`tests/golden/functional_grad.json`), including MLX's
+/// conventions at the kinks of the piecewise functions and losses.
+#[test]
+fn gradients_match_mlx() {
+    let cases = load_file("functional_grad.json");
+    let mut failures = Vec::new();
+    for c in &cases {
+        let inputs: Vec<Array> = c.inputs.iter().map(Tensor::to_array).collect();
+        let objective = |a: &[Array]| -> Result<Array> {
+            let y = apply(c, a)?;
+            (&y * &grad_weights(y.shape()))?.sum(false)
+        };
+        let want = c.expected.as_ref().expect("gradient cases never fail");
+        let outcome = mlx_core::grad(objective, &[c.argnum])(&inputs)
+            .map_err(|e| format!("grad failed: {e}"))
+            .and_then(|g| compare(c, want, &g[0]));
+        if let Err(e) = outcome {
+            failures.push(format!("  - {}: {e}", c.name));
+        }
+    }
+    assert!(cases.len() > 100, "gradient goldens missing");
+    assert!(
+        failures.is_empty(),
+        "gradients: {} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+    eprintln!("gradients: {} golden cases", cases.len());
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Generate crates/mlx-nn/tests/golden/functional.json from real MLX 0.32.4
-(CPU): every activation function, loss and initializer of mlx.nn that
-crates/mlx-nn implements.
+"""Generate crates/mlx-nn/tests/golden/functional.json and
+functional_grad.json from real MLX 0.32.4 (CPU): every activation function,
+loss and initializer of mlx.nn that crates/mlx-nn implements, and MLX's
+gradients of the functions and losses (see "gradients" below; those cases
+also carry "argnum").
 
 Run from anywhere: `python3 crates/mlx-nn/tests/golden/gen_functional.py`.
 Needs `pip install "mlx[cpu]==0.32.4" numpy`. Every expected value below
@@ -368,6 +370,100 @@ for mode in ["fan_in", "fan_out"]:
               {"mode": mode, "gain": 2.0}, 12)
 for fn in ["glorot_normal", "glorot_uniform", "he_normal", "he_uniform"]:
     init_case(f"init_{fn}_1d", fn, (5,), {}, {}, 13)
+
+# --------------------------------------------------------------- gradients
+# mx.grad of sum(f(*inputs) * w) with respect to inputs[argnum], where
+# w[i] = sin(0.37 i) + 1.2 over the output's flat index (a float32 array of
+# the output's shape): MLX's derivative conventions at the kinks (relu at 0,
+# hard_tanh at +-1, abs at 0 in l1/smooth_l1/huber, ...) and its gradients
+# of every differentiable function and loss.
+
+GRAD_CASES = []
+
+
+def weights(shape):
+    n = int(np.prod(shape)) if len(shape) else 1
+    return mx.array((np.sin(np.arange(n) * 0.37) + 1.2).astype(np.float32)).reshape(shape)
+
+
+def add_grad(name, fn, inputs, args, call, argnum=0):
+    def obj(*xs):
+        y = call(*xs, **args)
+        return (y * weights(y.shape)).sum()
+
+    g = mx.grad(obj, argnums=argnum)(*inputs)
+    GRAD_CASES.append({"name": name, "fn": fn, "inputs": [enc(x) for x in inputs],
+                       "args": args, "argnum": argnum, "expected": enc(g)})
+
+
+KINKS = arr([-6.0, -3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 3.0,
+             6.0, -2.2, -0.7, 0.3, 1.7, 2.4, 4.1, -4.3], shape=(2, 8))
+for fn, arglist in ELEMENTWISE.items():
+    if fn == "step":
+        continue
+    for args in arglist:
+        suffix = "" if not args else "_" + "_".join(f"{k}{v}" for k, v in args.items())
+        add_grad(f"grad_{fn}{suffix}", fn, [KINKS], args, getattr(nn, fn))
+for fn in ["softmax", "softmin", "log_softmax", "glu"]:
+    add_grad(f"grad_{fn}", fn, [KINKS], {}, getattr(nn, fn))
+    add_grad(f"grad_{fn}_axis0", fn, [KINKS], {"axis": 0}, getattr(nn, fn))
+alpha = arr([0.25, -0.5, 0.1, 0.0, 0.3, 0.2, -0.1, 0.4])
+add_grad("grad_prelu_x", "prelu", [KINKS, alpha], {}, nn.prelu, 0)
+add_grad("grad_prelu_alpha", "prelu", [KINKS, alpha], {}, nn.prelu, 1)
+
+L = nn.losses
+kx = arr([-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, 0.3], shape=(2, 4))
+ky = arr([-1.0, 0.0, 0.0, 0.0, 1.5, 0.0, 0.0, 0.3], shape=(2, 4))
+for red in ["mean", "sum", "none"]:
+    for fn, extra in [("l1_loss", {}), ("mse_loss", {}), ("smooth_l1_loss", {}),
+                      ("smooth_l1_loss", {"beta": 0.5}), ("huber_loss", {}),
+                      ("huber_loss", {"delta": 0.5}), ("log_cosh_loss", {})]:
+        tag = "_".join(f"{k}{v}" for k, v in extra.items())
+        for argnum in [0, 1]:
+            add_grad(f"grad_{fn}{tag}_{red}_arg{argnum}", fn, [kx, ky],
+                     {**extra, "reduction": red}, getattr(L, fn), argnum)
+    add_grad(f"grad_hinge_loss_{red}", "hinge_loss",
+             [arr([1.0, -1.0, 0.5, 2.0, -0.5, 0.0]), arr([1.0, -1.0, 1.0, -1.0, 1.0, -1.0])],
+             {"reduction": red}, L.hinge_loss)
+    add_grad(f"grad_margin_ranking_loss_{red}", "margin_ranking_loss",
+             [arr([1.0, 0.0, 0.5, 2.0]), arr([1.0, 1.0, -0.5, 0.0]), arr([1.0, -1.0, 1.0, -1.0])],
+             {"reduction": red}, L.margin_ranking_loss)
+    for with_logits, x in [(True, bl), (False, bp)]:
+        add_grad(f"grad_binary_cross_entropy_{with_logits}_{red}", "binary_cross_entropy",
+                 [x, bt.astype(mx.float32)], {"with_logits": with_logits, "reduction": red},
+                 L.binary_cross_entropy)
+    for ls in [0.0, 0.3]:
+        add_grad(f"grad_cross_entropy_indices_ls{ls}_{red}", "cross_entropy", [logits, idx],
+                 {"label_smoothing": ls, "reduction": red}, ce)
+        for argnum in [0, 1]:
+            add_grad(f"grad_cross_entropy_probs_ls{ls}_{red}_arg{argnum}", "cross_entropy",
+                     [logits, probs], {"label_smoothing": ls, "reduction": red}, ce, argnum)
+    add_grad(f"grad_cross_entropy_weights_{red}", "cross_entropy",
+             [logits, idx, rand(27, (4,), 0, 2)], {"reduction": red},
+             lambda l, t, w, **kw: ce(l, t, weights=w, **kw))
+    for argnum in [0, 1, 2]:
+        add_grad(f"grad_gaussian_nll_loss_{red}_arg{argnum}", "gaussian_nll_loss",
+                 [rand(60, (3, 4), -2, 2), rand(61, (3, 4), -2, 2), rand(62, (3, 4), 0.1, 2)],
+                 {"full": True, "reduction": red}, gnll, argnum)
+    add_grad(f"grad_nll_loss_{red}", "nll_loss", [logp(70, (4, 5)), ints(71, (4,), 0, 5)],
+             {"reduction": red}, L.nll_loss)
+    for argnum in [0, 1]:
+        add_grad(f"grad_kl_div_loss_{red}_arg{argnum}", "kl_div_loss",
+                 [logp(75, (4, 5)), logp(76, (4, 5))], {"reduction": red}, L.kl_div_loss,
+                 argnum)
+        add_grad(f"grad_cosine_similarity_loss_{red}_arg{argnum}", "cosine_similarity_loss",
+                 [rand(80, (3, 4), -2, 2), rand(81, (3, 4), -2, 2)], {"reduction": red},
+                 L.cosine_similarity_loss, argnum)
+    for p in [1, 2, 3]:
+        for argnum in [0, 1, 2]:
+            add_grad(f"grad_triplet_loss_p{p}_{red}_arg{argnum}", "triplet_loss",
+                     [rand(85, (3, 4), -2, 2), rand(86, (3, 4), -2, 2), rand(87, (3, 4), -2, 2)],
+                     {"p": p, "margin": 2.0, "reduction": red}, L.triplet_loss, argnum)
+
+with open(os.path.join(OUT, "functional_grad.json"), "w") as f:
+    json.dump({"mlx_version": mx.__version__, "cases": GRAD_CASES}, f, separators=(",", ":"))
+    f.write("\n")
+print(f"{len(GRAD_CASES)} gradient cases")
 
 with open(os.path.join(OUT, "functional.json"), "w") as f:
     json.dump({"mlx_version": mx.__version__, "cases": CASES}, f, separators=(",", ":"))
