@@ -11,10 +11,14 @@
 //!
 //! | dtype | exact (rtol, atol) | loose (rtol, atol) |
 //! | --- | --- | --- |
-//! | float32 | 1e-5, 1e-6 | 1e-4, 1e-5 |
-//! | float64 | 1e-12, 1e-12 | 1e-5, 1e-6 (MLX computes some f64 math in f32) |
-//! | float16 | 1e-3, 1e-3 | 1e-2, 1e-2 |
-//! | bfloat16 | 2e-2, 2e-2 | 5e-2, 5e-2 |
+//! | float32 | 1e-6, 1e-7 | 2e-5, 2e-6 |
+//! | float64 | 1e-12, 1e-12 | 1e-5, 1e-6 (MLX's CPU `exp`/`erf` of float64 are float32-accurate: its `sigmoid(-4.145)` is 0.0155963362793, the exact value 0.0155963363946, ours) |
+//! | float16 | 1e-3, 1e-4 | 4e-3, 1e-3 |
+//! | bfloat16 | 8e-3, 1e-3 | 2e-2, 1e-2 |
+//!
+//! (On x86-64 Linux every case also passes with exact cases exact and
+//! loose float32 at 1e-5; the margins are for other libms.) Gradient cases
+//! are always "loose".
 //!
 //! Integers and booleans are exact; NaN positions and infinities match.
 
@@ -364,16 +368,17 @@ fn tolerance(c: &Case, dtype: Dtype) -> (f64, f64) {
             .and_then(Value::as_str)
             .unwrap_or("none")
             == "none"
-        && !c.name.ends_with("_default");
+        && !c.name.ends_with("_default")
+        && !c.name.starts_with("grad_");
     match (exact, dtype) {
-        (true, Dtype::Float32) => (1e-5, 1e-6),
-        (false, Dtype::Float32) => (1e-4, 1e-5),
+        (true, Dtype::Float32) => (1e-6, 1e-7),
+        (false, Dtype::Float32) => (2e-5, 2e-6),
         (true, Dtype::Float64) => (1e-12, 1e-12),
         (false, Dtype::Float64) => (1e-5, 1e-6),
-        (true, Dtype::Float16) => (1e-3, 1e-3),
-        (false, Dtype::Float16) => (1e-2, 1e-2),
-        (true, Dtype::Bfloat16) => (2e-2, 2e-2),
-        (false, Dtype::Bfloat16) => (5e-2, 5e-2),
+        (true, Dtype::Float16) => (1e-3, 1e-4),
+        (false, Dtype::Float16) => (4e-3, 1e-3),
+        (true, Dtype::Bfloat16) => (8e-3, 1e-3),
+        (false, Dtype::Bfloat16) => (2e-2, 1e-2),
         _ => (0.0, 0.0),
     }
 }
