@@ -281,3 +281,40 @@ fn embedding_losses_grad() {
     let f = |a: &[Array]| losses::margin_ranking_loss(&a[0], &a[1], &y, &o);
     check_grad("margin_ranking_loss", f, &pair(&[6]), &[0, 1]);
 }
+
+// ------------------------------------------------------------------- vmap
+
+/// Per-example gradients, the usual reason to vmap a loss: vmap of grad of
+/// `cross_entropy` (class indices, label smoothing) and of `mish` equal the
+/// loop over the examples.
+#[test]
+fn vmap_of_grad_of_cross_entropy_and_mish_equals_the_loop() {
+    use mlx_core::transforms::vmap;
+    let o = losses::CrossEntropyOptions {
+        label_smoothing: 0.1,
+        reduction: Reduction::Sum,
+        ..Default::default()
+    };
+    let per_example = |a: &[Array]| -> Result<Vec<Array>> {
+        let loss = |b: &[Array]| -> Result<Array> {
+            let ce = losses::cross_entropy(&b[0], &b[1], &o)?;
+            ce + act::mish(&b[0])?.sum(false)?
+        };
+        grad(loss, &[0])(a)
+    };
+    let logits = arr(&X, &[3, 4]);
+    let idx = Array::from_slice(&[1i32, 3, 0], &[3]).unwrap();
+    let batched = vmap(per_example, &[Some(0), Some(0)], &[0])(&[logits.clone(), idx.clone()])
+        .unwrap()[0]
+        .to_vec::<f64>()
+        .unwrap();
+    let mut looped = Vec::new();
+    for i in 0..3 {
+        let row = arr(&X[4 * i..4 * i + 4], &[4]);
+        let t = Array::from_slice(&[[1i32, 3, 0][i]], &[]).unwrap();
+        looped.extend(per_example(&[row, t]).unwrap()[0].to_vec::<f64>().unwrap());
+    }
+    for (b, l) in batched.iter().zip(&looped) {
+        assert!((b - l).abs() < 1e-12, "vmap {b} loop {l}");
+    }
+}
