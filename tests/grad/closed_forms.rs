@@ -190,6 +190,27 @@ fn deep_graph_of_100k_nodes_differentiates_without_recursion() {
 }
 
 #[test]
+fn maximum_and_minimum_give_a_tie_to_the_second_input() {
+    // MLX 0.32.4: mx.grad(lambda a, b: mx.maximum(a, b), argnums=(0, 1))(1., 1.)
+    // is (0, 1), and the same for mx.minimum; jvp picks the second tangent.
+    let one = || Array::from_slice(&[1.0f32], &[1]).unwrap();
+    for f in [ops::maximum, ops::minimum] {
+        let df = grad(move |x: &[Array]| f(&x[0], &x[1])?.sum(false), &[0, 1]);
+        let g = df(&[one(), one()]).unwrap();
+        assert_eq!(g[0].to_vec::<f32>().unwrap(), vec![0.0]);
+        assert_eq!(g[1].to_vec::<f32>().unwrap(), vec![1.0]);
+        let tangents = [one(), Array::from_slice(&[10.0f32], &[1]).unwrap()];
+        let (_, t) = jvp(
+            |x: &[Array]| Ok(vec![f(&x[0], &x[1])?]),
+            &[one(), one()],
+            &tangents,
+        )
+        .unwrap();
+        assert_eq!(t[0].to_vec::<f32>().unwrap(), vec![10.0]);
+    }
+}
+
+#[test]
 fn max_gradient_splits_ties_evenly() {
     // MLX: the cotangent is shared by every element equal to the max.
     let df = grad(|x: &[Array]| x[0].max(false), &[0]);

@@ -5,7 +5,7 @@
 
 use crate::fd::{check, check_zero, Rng};
 use mlx::ops::{self, SliceArg};
-use mlx::primitive::{Primitive, ReduceOp, ScanOp, ScatterOp};
+use mlx::primitive::{FastOp, Primitive, ReduceOp, ScanOp, ScatterOp};
 use mlx::{Array, Dtype, Result};
 
 type F = Box<dyn Fn(&[Array]) -> Result<Array>>;
@@ -57,6 +57,9 @@ fn case_for(p: &Primitive) -> &'static [&'static str] {
         Primitive::Broadcast => &["broadcast_to"],
         Primitive::Slice { .. } => &["slice_step", "slice_negative_step"],
         Primitive::AsStrided { .. } => &["as_strided_overlapping", "as_strided_transposed_input"],
+        Primitive::Fast(FastOp::Hadamard { .. }) => {
+            &["hadamard", "hadamard_m12", "hadamard_batched_vjp"]
+        }
         Primitive::Custom(_) => &["custom: see custom.rs"],
     }
 }
@@ -291,6 +294,28 @@ fn cases() -> Vec<Case> {
             1.0,
         ),
         (
+            "hadamard",
+            Box::new(|x| ops::hadamard_transform(&x[0], None)),
+            vec![s(&[3, 8])],
+            -1.0,
+            1.0,
+        ),
+        (
+            // m = 12: the factor is not symmetric, so the vjp is Hᵀ.
+            "hadamard_m12",
+            Box::new(|x| ops::hadamard_transform(&x[0], Some(0.5))),
+            vec![s(&[2, 24])],
+            -1.0,
+            1.0,
+        ),
+        (
+            "hadamard_batched_vjp",
+            Box::new(|x| ops::hadamard_transform(&x[0].transpose(None)?, Some(2.0))),
+            vec![s(&[4, 2, 3])],
+            -1.0,
+            1.0,
+        ),
+        (
             "transpose",
             Box::new(|x| x[0].transpose(Some(&[2, 0, 1]))),
             vec![s(&[2, 3, 4])],
@@ -416,6 +441,7 @@ fn every_primitive_names_a_case() {
             strides: vec![],
             offset: 0,
         },
+        Primitive::Fast(FastOp::Hadamard { scale: 1.0 }),
     ];
     for p in &samples {
         for c in case_for(p) {

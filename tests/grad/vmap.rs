@@ -81,6 +81,7 @@ proptest! {
             ("index_advanced_put", |a| one(a[0].index_put(&[SliceArg::Array(idx(&[-1, 0], &[2]))], &a[0].index(&[SliceArg::Array(idx(&[1, 2], &[2]))])?)), vec![x.clone()], vec![Some(0)], 0),
             ("concatenate_unmapped", |a| one(ops::concatenate(&[&a[0], &a[1]], Some(0))), vec![x.clone(), rng.uniform(&[2], 0.0, 1.0)], vec![Some(0), None], 0),
             ("views", |a| one(a[0].reshape(&[2, 2])?.t()?.broadcast_to(&[3, 2, 2])?.index(&[SliceArg::full(), SliceArg::range(None, None, -1)])), vec![x.clone()], vec![Some(0)], 2),
+            ("hadamard_out_axis1", |a| one(ops::hadamard_transform(&a[0], Some(0.5))), vec![x.clone()], vec![Some(0)], 1),
             ("as_strided_batch_axis1", |a| one(ops::as_strided(&a[0], Some(&[2, 2]), Some(&[1, 0]), 1)), vec![x.clone()], vec![Some(1)], 0),
             ("view_last_axis_mapped", |a| one(ops::view(&a[0], mlx::Dtype::Uint32)?.as_type(mlx::Dtype::Float64)), vec![x.clone()], vec![Some(1)], 0),
             ("astype_copy", |a| one(ops::contiguous(&a[0].as_type(mlx::Dtype::Float32)?.as_type(mlx::Dtype::Float64)?)), vec![x.clone()], vec![Some(1)], 0),

@@ -187,7 +187,7 @@ fn hadamard_36_is_an_error(device: &Device) {
     // 36 = 9 * 4 is not m * 2^k for m in (1, 12, 20, 28). MLX 0.32.4's CPU
     // kernel returns a non-orthogonal result for it; we refuse.
     let a = f32s(device, &[1.0; 36], &[36]);
-    assert_prefix(ops::hadamard_transform(&a, None), "hadamard");
+    assert_prefix(ops::hadamard_transform(&a, None), "hadamard_transform");
 }
 
 fn einsum_output_label_missing(device: &Device) {

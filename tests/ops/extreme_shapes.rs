@@ -62,6 +62,12 @@ fn check(r: mlx::Result<Array>) {
         Err(e) => {
             let text = e.to_string();
             assert!(text.starts_with('['), "error without an op: {text}");
+            // Building a graph is cheap: no shape may cost memory before
+            // evaluation.
+            assert!(
+                !matches!(e, Error::OutOfMemory { .. }),
+                "graph building allocated: {text}"
+            );
         }
     }
 }

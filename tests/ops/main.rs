@@ -12,6 +12,7 @@ mod device;
 mod error_op_names;
 mod errors;
 mod extreme_shapes;
+mod fast;
 mod graph;
 mod indexing;
 mod indexing_adv;

@@ -2,7 +2,7 @@
 //! ([`Storage`]), strided views of them ([`View`]), and registration.
 
 use crate::primitive::{
-    ArgReduceOp, BinaryOp, OutSpec, ReduceOp, ScanOp, ScatterOp, SortOp, UnaryOp,
+    ArgReduceOp, BinaryOp, FastOp, OutSpec, ReduceOp, ScanOp, ScatterOp, SortOp, UnaryOp,
 };
 use crate::{Device, DeviceType, Dtype, Error, HostData, Result, SharedBytes};
 use std::any::Any;
@@ -187,6 +187,14 @@ pub trait Backend: Send + Sync + fmt::Debug {
     /// `keys` is `uint32` `[K.., 2]`, `out` is `[K.., M..]` of `uint8`,
     /// `uint16` or `uint32` for `width` 1, 2 or 4.
     fn random_bits(&self, keys: &View, width: usize, out: OutSpec) -> Result<Storage>;
+    /// A fused kernel for `op` (MLX's `fast` primitives), or `Ok(None)`
+    /// when this backend has none for these inputs: evaluation then runs
+    /// the op's composite ([`FastOp::fallback`]). One method serves every
+    /// fused op.
+    fn fast(&self, op: &FastOp, inputs: &[View], out: OutSpec) -> Result<Option<Storage>> {
+        let _ = (op, inputs, out);
+        Ok(None)
+    }
     /// Called once at the end of every `eval`: submit queued work.
     fn flush(&self) -> Result<()> {
         Ok(())

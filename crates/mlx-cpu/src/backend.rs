@@ -1,7 +1,7 @@
 //! [`CpuBackend`]: the `Backend` impl, routing each family to its module.
 
 use mlx_core::primitive::{
-    ArgReduceOp, BinaryOp, OutSpec, ReduceOp, ScanOp, ScatterOp, SortOp, UnaryOp,
+    ArgReduceOp, BinaryOp, FastOp, OutSpec, ReduceOp, ScanOp, ScatterOp, SortOp, UnaryOp,
 };
 use mlx_core::{Backend, Device, Dtype, Element, HostData, Result, SharedBytes, Storage, View};
 
@@ -81,6 +81,9 @@ impl Backend for CpuBackend {
         out: OutSpec,
     ) -> Result<Storage> {
         crate::reduce::arg_reduce(op, input, axis, out).map(store)
+    }
+    fn fast(&self, op: &FastOp, inputs: &[View], out: OutSpec) -> Result<Option<Storage>> {
+        Ok(crate::fast::fast(op, inputs, out)?.map(store))
     }
     fn softmax(&self, input: &View, out: OutSpec) -> Result<Storage> {
         crate::softmax::softmax(input, out).map(store)

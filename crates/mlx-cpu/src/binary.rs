@@ -79,11 +79,7 @@ fn run<T: Element, U: OutElem>(
 
 /// The error for an (op, dtype) pair the core should have rejected.
 fn not_for(op: BinaryOp, d: Dtype) -> Error {
-    Error::unsupported(
-        op.name(),
-        "cpu",
-        format!("internal: no kernel for input dtype {d}"),
-    )
+    Error::internal(op.name(), format!("no cpu kernel for input dtype {d}"))
 }
 
 /// Apply `op` to `a` and `b`, writing `out.dtype`.

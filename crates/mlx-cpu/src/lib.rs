@@ -19,6 +19,7 @@ mod binary;
 mod cast;
 mod creation;
 mod elementwise_walk;
+mod fast;
 mod indexing;
 mod matmul;
 mod random;

@@ -31,9 +31,9 @@ const BATCH_PAR_WORK: usize = 1 << 21;
 pub(crate) fn matmul(a: &View, b: &View, out: OutSpec) -> Result<HostData> {
     let nd = out.shape.len();
     if nd < 2 || a.shape.len() != nd || b.shape.len() != nd {
-        return Err(Error::invalid(
+        return Err(Error::internal(
             "matmul",
-            "internal: operands must have the output's rank, at least 2",
+            "operands must have the output's rank, at least 2",
         ));
     }
     let k = a.shape[nd - 1];
@@ -114,10 +114,7 @@ fn operand<'a, T: Element>(v: &View<'a>) -> Result<Operand<'a, T>> {
         });
     }
     if !in_bounds(buf.len(), v.offset, v.shape, v.strides) {
-        return Err(Error::invalid(
-            "matmul",
-            "internal: view extends past its buffer",
-        ));
+        return Err(Error::internal("matmul", "view extends past its buffer"));
     }
     Ok(Operand {
         data: Cow::Borrowed(buf),

@@ -167,10 +167,9 @@ pub(crate) fn scatter(
         pos.push(with_index!(v.dtype, name, I => starts::<I>(v, n, w, ax, name))?);
     }
     if input.dtype != updates.dtype {
-        return Err(Error::dtype(
+        return Err(Error::internal(
             name,
-            updates.dtype,
-            "internal: updates must have the input's dtype",
+            format!("updates are {}, input {}", updates.dtype, input.dtype),
         ));
     }
     with_dtype!(input.dtype, T => {

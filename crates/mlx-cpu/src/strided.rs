@@ -11,29 +11,22 @@ pub(crate) const PAR_THRESHOLD: usize = 1 << 15;
 
 /// The host buffer behind a CPU view.
 pub(crate) fn host<'a>(v: &View<'a>) -> Result<&'a HostData> {
-    v.storage.downcast_ref::<HostData>().ok_or_else(|| {
-        Error::invalid(
-            "cpu",
-            "internal: storage does not belong to the cpu backend",
-        )
-    })
+    v.storage
+        .downcast_ref::<HostData>()
+        .ok_or_else(|| Error::internal("cpu", "storage does not belong to the cpu backend"))
 }
 
 /// The whole typed buffer behind a view: a [`HostData`], or bytes the
 /// backend kept in place (`upload_bytes`, e.g. a memory-mapped file).
 pub(crate) fn buffer<'a, T: Element>(v: &View<'a>) -> Result<&'a [T]> {
     if let Some(bytes) = v.storage.downcast_ref::<SharedBytes>() {
-        return T::cast_bytes(bytes.as_bytes()).ok_or_else(|| {
-            Error::invalid(
-                "cpu",
-                format!("internal: bytes do not cast to {}", T::DTYPE),
-            )
-        });
+        return T::cast_bytes(bytes.as_bytes())
+            .ok_or_else(|| Error::internal("cpu", format!("bytes do not cast to {}", T::DTYPE)));
     }
     T::slice(host(v)?).ok_or_else(|| {
-        Error::invalid(
+        Error::internal(
             "cpu",
-            format!("internal: expected {} storage, found {}", T::DTYPE, v.dtype),
+            format!("expected {} storage, found {}", T::DTYPE, v.dtype),
         )
     })
 }

@@ -248,11 +248,7 @@ pub(crate) fn unary(op: UnaryOp, v: &View, out: OutSpec) -> Result<HostData> {
 
 /// The error for a dtype the core should have promoted away.
 fn not_for(op: UnaryOp, d: Dtype) -> Error {
-    Error::unsupported(
-        op.name(),
-        "cpu",
-        format!("internal: no kernel for input dtype {d}"),
-    )
+    Error::internal(op.name(), format!("no cpu kernel for input dtype {d}"))
 }
 
 /// Map `v` through `f` and wrap the result.

@@ -319,9 +319,9 @@ pub(crate) fn matmul(gpu: &Gpu, a: &View, b: &View, out: OutSpec) -> Result<Stor
 fn product(gpu: &Gpu, a: &View, b: &View, out: OutSpec, emulate_coop: bool) -> Result<Storage> {
     let nd = out.shape.len();
     if nd < 2 || a.shape.len() != nd || b.shape.len() != nd {
-        return Err(Error::invalid(
+        return Err(Error::internal(
             OP,
-            "internal: operands must have the output's rank, at least 2",
+            "operands must have the output's rank, at least 2",
         ));
     }
     let dtype = out.dtype;
@@ -330,12 +330,9 @@ fn product(gpu: &Gpu, a: &View, b: &View, out: OutSpec, emulate_coop: bool) -> R
         return Err(Error::unsupported(OP, "wgpu", format!("dtype {dtype}")));
     }
     if a.dtype != dtype || b.dtype != dtype {
-        return Err(Error::invalid(
+        return Err(Error::internal(
             OP,
-            format!(
-                "internal: operands are {} and {}, output {dtype}",
-                a.dtype, b.dtype
-            ),
+            format!("operands are {} and {}, output {dtype}", a.dtype, b.dtype),
         ));
     }
     let ob = out_buffer(gpu, OP, out)?;

@@ -235,6 +235,16 @@ fn dispatch(
                 offset: d.offset,
             });
         }
+        Primitive::Fast(op) => match be.fast(op, &v, spec)? {
+            Some(s) => s,
+            None => {
+                // No kernel here: evaluate the op's composite on the
+                // (evaluated) inputs, on this device, and take its data.
+                let y = op.fallback(inputs)?;
+                y.eval()?;
+                return y.data();
+            }
+        },
         Primitive::Custom(_) => {
             // Forward the last input: the function's computed value.
             return Ok(datas[datas.len() - 1].clone());
@@ -275,7 +285,7 @@ fn dispatch(
                 .map(|(&s, &st)| s * st as isize)
                 .collect();
             if offset < 0 {
-                return Err(Error::invalid("slice", "internal: negative offset"));
+                return Err(Error::internal("slice", "negative offset"));
             }
             return Ok(ArrayData {
                 storage: d.storage.clone(),

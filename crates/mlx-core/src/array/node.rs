@@ -156,6 +156,46 @@ impl Array {
         Arc::ptr_eq(&self.0, &other.0)
     }
 
+    /// The primitive of a pending node (MLX's `array::primitive`); `None`
+    /// once evaluated.
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// use mlx_core::{primitive::{Primitive, UnaryOp}, Array};
+    /// let a = Array::from_slice(&[1.0f32], &[1])?;
+    /// let b = a.exp()?;
+    /// assert_eq!(b.primitive(), Some(Primitive::Unary(UnaryOp::Exp)));
+    /// b.eval()?;
+    /// assert_eq!(b.primitive(), None);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    pub fn primitive(&self) -> Option<Primitive> {
+        match &*self.lock() {
+            State::Pending { primitive, .. } => Some(primitive.clone()),
+            _ => None,
+        }
+    }
+
+    /// The inputs of a pending node (MLX's `array::inputs`); empty once
+    /// evaluated.
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// use mlx_core::Array;
+    /// let a = Array::from_slice(&[1.0f32], &[1])?;
+    /// let b = a.exp()?;
+    /// assert!(b.inputs()[0].ptr_eq(&a));
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    pub fn inputs(&self) -> Vec<Array> {
+        match &*self.lock() {
+            State::Pending { inputs, .. } => inputs.clone(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The primitive and inputs of a pending node; `None` once evaluated.
     pub(crate) fn pending_parts(&self) -> Option<(Primitive, Vec<Array>)> {
         match &*self.lock() {

@@ -4,12 +4,55 @@
 //! batched) `matmul`. `conv_transpose*` is a convolution of the
 //! input-dilated input with the flipped kernel, as MLX defines it.
 
-use crate::ops::structure::index_array;
-use crate::ops::{astype, concatenate, index, matmul, reshape, take, transpose, zeros, SliceArg};
+use crate::ops::{
+    arange_f64, astype, concatenate, equal, floor_divide, full, greater_equal, index, less,
+    logical_and, matmul, maximum, remainder, reshape, take, transpose, where_, zeros, SliceArg,
+};
 use crate::shape::format_shape;
 use crate::{with_default_device, Array, Dtype, Error, Result};
 
 const OP: &str = "conv";
+
+/// The input positions one spatial axis of a convolution reads: for output
+/// `o` and kernel tap `kk`, `p = o*stride + kk*kdil - lo` in the dilated,
+/// padded input, which is input row `p / idil` when `p` lands on one and
+/// the zero slot `s` otherwise.
+struct Window {
+    out: usize,
+    k: usize,
+    stride: i64,
+    kdil: i64,
+    lo: i64,
+    idil: i64,
+    dil_in: i64,
+    s: i64,
+}
+
+impl Window {
+    /// The `(out, k)` index array, built from ops (no host memory;
+    /// the caller checked that every position fits int64).
+    fn indices(&self) -> Result<Array> {
+        let range = |n: usize, shape: &[i64]| {
+            reshape(&arange_f64(0.0, n as f64, 1.0, Dtype::Int64)?, shape)
+        };
+        let o = range(self.out, &[-1, 1])?;
+        let kk = range(self.k, &[1, -1])?;
+        let p = ((&(&o * self.stride)? + &(&kk * self.kdil)?)? - self.lo)?;
+        let c = |v: i64| full(&[], v, Dtype::Int64);
+        let on_row = logical_and(
+            &logical_and(&greater_equal(&p, &c(0)?)?, &less(&p, &c(self.dil_in)?)?)?,
+            &equal(&remainder(&p, &c(self.idil)?)?, &c(0)?)?,
+        )?;
+        let row = floor_divide(&maximum(&p, &c(0)?)?, &c(self.idil)?)?;
+        // int32 indices unless an input axis is longer than int32 reaches.
+        let it = if self.s > i32::MAX as i64 {
+            Dtype::Int64
+        } else {
+            Dtype::Int32
+        };
+        astype(&where_(&on_row, &row, &c(self.s)?)?, it)
+    }
+}
 
 /// One value per spatial axis: a single entry applies to every axis.
 fn per_axis<T: Copy>(what: &str, v: &[T], d: usize) -> Result<Vec<T>> {
@@ -147,7 +190,7 @@ pub fn conv_general(
     check_positive("kernel dilation", &kdil)?;
     check_positive("input dilation", &idil)?;
 
-    // Host-computed window indices per spatial axis; `s` is a zero slot.
+    // Window indices per spatial axis, computed lazily; `s` is a zero slot.
     // Sizes are in i128: products of two i64 values cannot overflow it.
     let mut plans = Vec::with_capacity(d);
     let mut out_shape = vec![input.shape()[0]];
@@ -184,22 +227,29 @@ pub fn conv_general(
         out_shape.extend([out_u, cout]);
         crate::shape::checked_numel(OP, &out_shape, input.itemsize())?;
         out_shape.pop();
-        let n_idx = usize::try_from(out * k).map_err(|_| too_big())?;
-        let mut idx: Vec<i64> = crate::memory::try_with_capacity(OP, n_idx)?;
-        let mut needs_zero = false;
-        for o in 0..out {
-            for kk in 0..k {
-                let p = o * stride_i + kk * kdil_i - lo_i;
-                if p >= 0 && p < dil_in && p % idil_i == 0 {
-                    // Below `s`, an axis length: fits i64.
-                    idx.push((p / idil_i) as i64);
-                } else {
-                    needs_zero = true;
-                    idx.push(s as i64);
-                }
-            }
+        // Every window position p = o*stride + kk*kdil - lo lies in
+        // [-lo, dil_in + hi): it must fit int64 for the lazy index math.
+        if lo_i.abs() > i64::MAX as i128
+            || dil_in + hi_i.abs() > i64::MAX as i128
+            || padded > i64::MAX as i128
+        {
+            return Err(too_big());
         }
-        plans.push((out_u, k as usize, idx, needs_zero));
+        let max_p = (out - 1) * stride_i + (k - 1) * kdil_i - lo_i;
+        // Some window reads padding (the appended zero slot) when it starts
+        // before the input, ends past it, or falls between dilated rows.
+        let needs_zero = out > 0 && k > 0 && (lo_i > 0 || max_p >= dil_in || idil_i > 1);
+        let win = Window {
+            out: out_u,
+            k: k as usize,
+            stride: stride[i],
+            kdil: kdil[i],
+            lo: lo[i],
+            idil: idil[i],
+            dil_in: dil_in as i64,
+            s: s as i64,
+        };
+        plans.push((win, needs_zero));
     }
 
     let dt = Dtype::promote(input.dtype(), weight.dtype());
@@ -214,15 +264,14 @@ pub fn conv_general(
             w = index(&w, &args)?;
         }
         // Gather windows: axis 1+2i of x becomes (out_i, k_i).
-        for (i, (out, k, idx, needs_zero)) in plans.into_iter().enumerate() {
+        for (i, (win, needs_zero)) in plans.into_iter().enumerate() {
             let ax = 1 + 2 * i;
             if needs_zero {
                 let mut zs = x.shape().to_vec();
                 zs[ax] = 1;
                 x = concatenate(&[&x, &zeros(&zs, dt)?], Some(ax as i64))?;
             }
-            let ind = index_array(OP, &x, idx, &[out, k])?;
-            x = take(&x, &ind, Some(ax as i64))?;
+            x = take(&x, &win.indices()?, Some(ax as i64))?;
         }
         // x: (N, O1, K1, .., Od, Kd, C) -> (G, N*O, K*Cg)
         let n = input.shape()[0];

@@ -6,6 +6,7 @@ use crate::ops::{
     astype, broadcast_to, expand_dims, flatten, index, matmul, multiply, repeat, reshape,
     slice_axis, squeeze, stack, take, transpose,
 };
+use crate::primitive::FastOp;
 use crate::shape::{format_shape, normalize_axis};
 use crate::{with_default_device, Array, Dtype, Error, Result};
 
@@ -487,7 +488,8 @@ fn gather_mm_unlabeled(
 /// 12, 20, 28 (MLX's Hadamard factors, applied as a small matrix product).
 ///
 /// # Errors
-/// `[hadamard] only supports n = m*2^k where m in (1, 12, 20, 28)`.
+/// `[hadamard_transform] only supports n = m*2^k where m in (1, 12, 20, 28)`,
+/// or `[hadamard_transform] does not support empty arrays` (as MLX).
 ///
 /// # Examples
 /// ```
@@ -501,38 +503,66 @@ pub fn hadamard_transform(a: &Array, scale: Option<f32>) -> Result<Array> {
     hadamard_transform_unlabeled(a, scale).map_err(|e| e.in_op("hadamard_transform"))
 }
 
-/// [`hadamard_transform`] before its errors are relabelled.
+/// [`hadamard_transform`] before its errors are relabelled: validate, cast,
+/// and record one fused node.
 fn hadamard_transform_unlabeled(a: &Array, scale: Option<f32>) -> Result<Array> {
     let dt = if a.dtype().is_inexact() {
         a.dtype()
     } else {
         Dtype::Float32
     };
-    let n = if a.ndim() == 0 {
+    if a.size() == 0 {
+        // As MLX: "[hadamard_transform] Does not support empty arrays."
+        return Err(Error::invalid(
+            "hadamard_transform",
+            "does not support empty arrays",
+        ));
+    }
+    let n = hadamard_len(a);
+    if hadamard_split(n).is_none() {
+        return Err(Error::invalid(
+            "hadamard_transform",
+            "only supports n = m*2^k where m in (1, 12, 20, 28)",
+        ));
+    }
+    let scale = scale.unwrap_or(1.0 / (n as f32).sqrt());
+    FastOp::Hadamard { scale }.node(vec![astype(a, dt)?])
+}
+
+/// The length of the axis the transform runs over (1 for a scalar).
+fn hadamard_len(a: &Array) -> usize {
+    if a.ndim() == 0 {
         1
     } else {
         a.shape()[a.ndim() - 1]
-    };
+    }
+}
+
+/// `n = m * 2^k` with `m` one of MLX's factors 1, 12, 20, 28, as `(m, k)`.
+pub(crate) fn hadamard_split(n: usize) -> Option<(usize, usize)> {
     let pow2 = |x: usize| x > 0 && x.is_power_of_two();
-    let Some(&m) = [1usize, 12, 20, 28]
+    [1usize, 12, 20, 28]
         .iter()
         .find(|&&m| n % m == 0 && pow2(n / m))
-    else {
-        return Err(Error::invalid(
-            "hadamard",
-            "only supports n = m*2^k where m in (1, 12, 20, 28)",
-        ));
+        .map(|&m| (m, (n / m).trailing_zeros() as usize))
+}
+
+/// The composite that defines [`FastOp::Hadamard`] (its fallback): the
+/// butterflies as slices and stacks, then a product with `H_m`, times
+/// `scale`, in `x`'s (floating) dtype.
+pub(crate) fn hadamard_composite(x: &Array, scale: f32) -> Result<Array> {
+    let dt = x.dtype();
+    let n = hadamard_len(x);
+    let Some((m, k)) = hadamard_split(n) else {
+        return Err(Error::internal("hadamard_transform", "unchecked length"));
     };
-    let k = (n / m).trailing_zeros() as usize;
-    let scale = scale.unwrap_or(1.0 / (n as f32).sqrt());
-    let x = astype(a, dt)?;
     let lead = dims(&x.shape()[..x.ndim().saturating_sub(1)]);
     // The last axis is `[m, 2, .., 2]` (MLX's order: the factor `m` is the
     // slow index): butterflies over the 2s, then a product with `H_m`.
     let mut shape = lead.clone();
     shape.push(m as i64);
     shape.extend(std::iter::repeat_n(2i64, k));
-    let mut y = reshape(&x, &shape)?;
+    let mut y = reshape(x, &shape)?;
     let base = lead.len() + 1;
     for j in 0..k {
         let ax = base + j;

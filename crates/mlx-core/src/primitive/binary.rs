@@ -203,13 +203,14 @@ impl BinaryOp {
                 some(g * (power(a, &(b - 1.0f64)?)? * b)?),
                 some(g * (log(a)? * out)?),
             ),
+            // MLX gives a tie to the second input, for both.
             Maximum => (
-                some(g * greater_equal(a, b)?.as_type(a.dtype())?),
-                some(g * less(a, b)?.as_type(a.dtype())?),
+                some(g * greater(a, b)?.as_type(a.dtype())?),
+                some(g * less_equal(a, b)?.as_type(a.dtype())?),
             ),
             Minimum => (
-                some(g * less_equal(a, b)?.as_type(a.dtype())?),
-                some(g * greater(a, b)?.as_type(a.dtype())?),
+                some(g * less(a, b)?.as_type(a.dtype())?),
+                some(g * greater_equal(a, b)?.as_type(a.dtype())?),
             ),
             ArcTan2 => {
                 let den = (square(a)? + square(b)?)?;

@@ -4,6 +4,7 @@
 
 mod binary;
 mod custom;
+mod fast;
 mod indexing;
 mod random;
 mod reduce;
@@ -17,6 +18,7 @@ mod vmap_rules;
 
 pub use binary::{unbroadcast, BinaryOp};
 pub use custom::{CustomJvpFn, CustomRule, CustomVjpFn, CustomVmapFn};
+pub use fast::FastOp;
 pub use reduce::{ArgReduceOp, ReduceOp};
 pub use scan::ScanOp;
 pub use scatter::ScatterOp;
@@ -155,6 +157,9 @@ pub enum Primitive {
         /// Element offset of the first output element.
         offset: usize,
     },
+    /// A fused op (MLX's `fast` primitives): a backend kernel where one
+    /// exists, else the op's composite of ordinary ops.
+    Fast(FastOp),
     /// One output of a function with user derivatives: inputs are the
     /// primals then this output's forward value, which it forwards.
     Custom(CustomRule),
@@ -187,6 +192,7 @@ impl Primitive {
             Primitive::Broadcast => "broadcast_to",
             Primitive::Slice { .. } => "slice",
             Primitive::AsStrided { .. } => "as_strided",
+            Primitive::Fast(op) => op.name(),
             Primitive::Custom(_) => "custom_function",
         }
     }

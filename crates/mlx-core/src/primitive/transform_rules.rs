@@ -72,6 +72,7 @@ impl Primitive {
             | Primitive::Broadcast
             | Primitive::Slice { .. }
             | Primitive::AsStrided { .. } => vec![Some(view_vjp(self, x, g)?)],
+            Primitive::Fast(op) => op.vjp(inputs, g)?,
             Primitive::Custom(rule) => rule.vjp(inputs, g)?,
         })
     }
@@ -143,6 +144,7 @@ impl Primitive {
             | Primitive::Broadcast
             | Primitive::Slice { .. }
             | Primitive::AsStrided { .. } => linear(&|t| view_jvp(self, out, t)),
+            Primitive::Fast(op) => op.jvp(inputs, t),
             Primitive::Custom(rule) => rule.jvp(inputs, t),
         }
     }

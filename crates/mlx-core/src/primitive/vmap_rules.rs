@@ -70,7 +70,7 @@ impl Primitive {
             }
         }
         let Some(b) = b else {
-            return Err(Error::invalid("vmap", "internal: no batched input"));
+            return Err(Error::internal("vmap", "no batched input"));
         };
         let bshape = with_batch(b, out.shape());
         let dt = out.dtype();
@@ -143,9 +143,7 @@ impl Primitive {
             Primitive::Scatter { op, axes: ax } => {
                 super::scatter::scatter_vmap(*op, ax, inputs, axes, b)
             }
-            Primitive::Arange { .. } => {
-                Err(Error::invalid("vmap", "internal: arange has no inputs"))
-            }
+            Primitive::Arange { .. } => Err(Error::internal("vmap", "arange has no inputs")),
             Primitive::RandomBits { width } => {
                 super::random::random_bits_vmap(&inputs[0], axes[0], *width, out)
             }
@@ -183,6 +181,7 @@ impl Primitive {
                     offset: *offset,
                 })
             }
+            Primitive::Fast(op) => op.vmap(inputs, axes),
             Primitive::Custom(rule) => {
                 let n = inputs.len() - 1;
                 if let Some(user) = &rule.vmap {
@@ -253,6 +252,6 @@ fn gather_vmap(
             perm.extend((1 + ni + axis..g.ndim()).map(|k| k as i64));
             Ok((g.transpose(Some(&perm))?, Some(0)))
         }
-        (None, None) => Err(Error::invalid("vmap", "internal: no batched input")),
+        (None, None) => Err(Error::internal("vmap", "no batched input")),
     }
 }

@@ -1,0 +1,148 @@
+//! [`FastOp`]: fused kernels (MLX's `fast` primitives). Each op is defined
+//! by a composite of ordinary ops (its fallback); a backend may run it as
+//! one kernel through [`Backend::fast`](crate::Backend::fast), and where
+//! none does, evaluation runs the composite. Derivatives and `vmap` default
+//! to the composite's; an op may give its own.
+//!
+//! Adding a fused op touches this file (the variant, its name, shape,
+//! dtype and fallback), the op that records it, and optionally one arm in
+//! each backend's `fast` kernel: no new `Backend` method.
+
+use crate::{Array, Dtype, Result};
+
+/// A fused op and its parameters.
+///
+/// # Examples
+/// ```
+/// # use mlx_cpu as _;
+/// use mlx_core::primitive::FastOp;
+/// let op = FastOp::Hadamard { scale: 1.0 };
+/// assert_eq!(op.name(), "hadamard_transform");
+/// let x = mlx_core::Array::from_slice(&[1.0f32, 0.0], &[2])?;
+/// assert_eq!(op.fallback(&[x])?.to_vec::<f32>()?, vec![1.0, 1.0]);
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub enum FastOp {
+    /// Walsh-Hadamard transform over the last axis times `scale` (MLX's
+    /// `hadamard_transform`). Input: one floating-point array whose last
+    /// axis is `m * 2^k`, `m` in 1, 12, 20, 28 (checked by the op).
+    Hadamard {
+        /// Factor applied to the result.
+        scale: f32,
+    },
+}
+
+impl FastOp {
+    /// The op name used in errors and kernel names.
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// assert_eq!(mlx_core::primitive::FastOp::Hadamard { scale: 1.0 }.name(), "hadamard_transform");
+    /// ```
+    pub fn name(&self) -> &'static str {
+        match self {
+            FastOp::Hadamard { .. } => "hadamard_transform",
+        }
+    }
+
+    /// Output shape and dtype for `inputs` (validated by the op).
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// use mlx_core::{primitive::FastOp, Array, Dtype};
+    /// let x = Array::from_slice(&[1.0f32, 0.0], &[2])?;
+    /// assert_eq!(FastOp::Hadamard { scale: 1.0 }.output(&[x]), (vec![2], Dtype::Float32));
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    pub fn output(&self, inputs: &[Array]) -> (Vec<usize>, Dtype) {
+        match self {
+            FastOp::Hadamard { .. } => (inputs[0].shape().to_vec(), inputs[0].dtype()),
+        }
+    }
+
+    /// The composite of ordinary ops that defines the op: what runs where
+    /// no backend kernel does, and what derivatives default to.
+    ///
+    /// # Errors
+    /// Errors of the ops it builds.
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// use mlx_core::{primitive::FastOp, Array};
+    /// let x = Array::from_slice(&[1.0f32, 2.0], &[2])?;
+    /// let y = FastOp::Hadamard { scale: 1.0 }.fallback(&[x])?;
+    /// assert_eq!(y.to_vec::<f32>()?, vec![3.0, -1.0]);
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    pub fn fallback(&self, inputs: &[Array]) -> Result<Array> {
+        match self {
+            FastOp::Hadamard { scale } => {
+                crate::ops::products::hadamard_composite(&inputs[0], *scale)
+            }
+        }
+    }
+
+    /// How a Hadamard transform of length `n` splits: `(m, k, H_m)` with
+    /// `n = m * 2^k`, `m` one of 1, 12, 20, 28, and `H_m` row-major
+    /// (`None` for `m = 1`); `None` for other lengths. For kernels.
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// let (m, k, h) = mlx_core::primitive::FastOp::hadamard_plan(48).unwrap();
+    /// assert_eq!((m, k, h.map(|h| h.len())), (12, 2, Some(144)));
+    /// ```
+    pub fn hadamard_plan(n: usize) -> Option<(usize, usize, Option<Vec<f32>>)> {
+        let (m, k) = crate::ops::products::hadamard_split(n)?;
+        Some((m, k, crate::ops::hadamard_factors::factor(m)))
+    }
+
+    /// Record this op as one node on `inputs` (already validated).
+    pub(crate) fn node(&self, inputs: Vec<Array>) -> Result<Array> {
+        let (shape, dtype) = self.output(&inputs);
+        Array::from_op(super::Primitive::Fast(self.clone()), inputs, shape, dtype)
+    }
+
+    /// Cotangents of the inputs: the composite's.
+    pub(crate) fn vjp(&self, inputs: &[Array], g: &Array) -> Result<Vec<Option<Array>>> {
+        let f = |xs: &[Array]| Ok(vec![self.fallback(xs)?]);
+        let (_, grads) = crate::transforms::vjp(f, inputs, std::slice::from_ref(g))?;
+        Ok(grads.into_iter().map(Some).collect())
+    }
+
+    /// Tangent of the output. Linear ops apply themselves to the tangent;
+    /// others use the composite's jvp.
+    pub(crate) fn jvp(&self, _inputs: &[Array], t: &[Option<Array>]) -> Result<Option<Array>> {
+        if t.iter().all(Option::is_none) {
+            return Ok(None);
+        }
+        match self {
+            FastOp::Hadamard { .. } => match &t[0] {
+                Some(t) => self.node(vec![t.clone()]).map(Some),
+                None => Ok(None),
+            },
+        }
+    }
+
+    /// The op over a batch axis: ops on trailing axes move the batch axis
+    /// to the front and run once on the whole batch.
+    pub(crate) fn vmap(
+        &self,
+        inputs: &[Array],
+        axes: &[Option<usize>],
+    ) -> Result<(Array, Option<usize>)> {
+        match self {
+            FastOp::Hadamard { .. } => match axes[0] {
+                Some(a) => {
+                    let x = crate::ops::moveaxis(&inputs[0], a as i64, 0)?;
+                    Ok((self.node(vec![x])?, Some(0)))
+                }
+                None => Ok((self.node(vec![inputs[0].clone()])?, None)),
+            },
+        }
+    }
+}
