@@ -1,5 +1,6 @@
 //! The layers of MLX's `mlx.nn`, one file per family.
 
+mod activation_layers;
 mod attention;
 mod containers;
 mod conv;
@@ -14,6 +15,11 @@ mod recurrent;
 mod transformer;
 mod upsample;
 
+pub use activation_layers::{
+    GeluApprox, HardShrink, HardTanh, Hardswish, LeakyReLU, LogSigmoid, LogSoftmax, Mish, PReLU,
+    ReLU, ReLU2, ReLU6, SiLU, Sigmoid, Softmax, Softmin, Softplus, Softshrink, Softsign, Step,
+    Tanh, CELU, ELU, GELU, GLU, SELU,
+};
 pub use attention::{scaled_dot_product_attention, MultiHeadAttention, MultiHeadAttentionOptions};
 pub use containers::Sequential;
 pub use conv::{
