@@ -248,3 +248,33 @@ fn load_weights_of_a_missing_file_is_an_error() {
         "{e}"
     );
 }
+
+#[test]
+fn value_and_grad_through_batch_norm_updates_running_stats() {
+    let mut s = mlx_nn::Sequential::new()
+        .push(Linear::new(2, 3).unwrap())
+        .push(mlx_nn::BatchNorm::new(3).unwrap());
+    let x = mlx_core::random::normal(&[8, 2], Dtype::Float32, None, None, None).unwrap();
+    let vg = mlx_nn::value_and_grad(|m: &mut mlx_nn::Sequential, a: &[Array]| {
+        m.forward(&a[0])?.square()?.sum(false)
+    });
+    let (_, grads) = vg(&mut s, &[x]).unwrap();
+    // Running statistics are frozen: no gradient for them, but they moved.
+    let keys: Vec<String> = tree_flatten(&grads).into_iter().map(|(k, _)| k).collect();
+    assert_eq!(
+        keys,
+        [
+            "layers.0.bias",
+            "layers.0.weight",
+            "layers.1.bias",
+            "layers.1.weight"
+        ]
+    );
+    let rm = s
+        .parameters()
+        .get("layers.1.running_mean")
+        .unwrap()
+        .to_vec::<f32>()
+        .unwrap();
+    assert!(rm.iter().any(|v| *v != 0.0));
+}
