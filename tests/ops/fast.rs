@@ -52,7 +52,7 @@ fn hadamard_kernel_matches_composite(device: &Device) {
             let s = scale.unwrap_or(1.0 / (*shape.last().unwrap_or(&1) as f32).sqrt());
             // The reference: the composite in float64.
             let want = FastOp::Hadamard { scale: s }
-                .fallback(&[x64.clone()])
+                .fallback(std::slice::from_ref(&x64))
                 .unwrap();
             let want = want.to_vec::<f64>().unwrap();
             for (dt, tol) in [

@@ -164,7 +164,7 @@ fn softmax_of_long_rows_matches_cpu() {
             .collect();
         let run = |d: Device| {
             Array::from_host_data_on(HostData::Float32(v.clone()), &[rows, n], d)
-                .and_then(|a| mlx_core::ops::softmax(&a, None, false))
+                .and_then(|a| mlx_core::ops::softmax(&a, Some(&[-1]), false))
                 .and_then(|s| s.to_vec::<f32>())
                 .unwrap()
         };
