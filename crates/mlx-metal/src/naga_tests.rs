@@ -403,3 +403,39 @@ fn scatter_kernels_validate() {
     }
     assert_eq!(built, 5 * 12 * 4);
 }
+
+#[test]
+fn every_shader_file_is_a_family() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shaders");
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .expect("shaders/ exists")
+        .map(|e| {
+            e.expect("a directory entry")
+                .file_name()
+                .into_string()
+                .expect("utf-8")
+        })
+        .filter_map(|f| f.strip_suffix(".wgsl").map(str::to_string))
+        .collect();
+    files.sort();
+    let mut families: Vec<String> = shader::FAMILIES.iter().map(|f| f.0.to_string()).collect();
+    families.sort();
+    assert_eq!(files, families, "every shaders/*.wgsl is validated here");
+}
+
+#[test]
+fn hadamard_kernels_validate() {
+    use crate::fast::{hadamard_source, rows_per_group};
+    use mlx_core::primitive::FastOp;
+    for d in [Dtype::Float32, Dtype::Float16, Dtype::Bfloat16] {
+        for n in [1, 2, 12, 20, 28, 56, 1024, 7168] {
+            let (m, k, _) = FastOp::hadamard_plan(n).expect("a valid length");
+            for contig in [true, false] {
+                validate(
+                    &format!("hadamard {d} n={n} contig={contig}"),
+                    &hadamard_source(d, m, 1 << k, rows_per_group(n), contig),
+                );
+            }
+        }
+    }
+}

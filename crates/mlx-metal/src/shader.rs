@@ -41,10 +41,12 @@ pub(crate) const MATMUL: &str = include_str!("../../../shaders/matmul.wgsl");
 pub(crate) const RANDOM: &str = include_str!("../../../shaders/random.wgsl");
 /// `view`: bit reinterpretation between dtypes.
 pub(crate) const BITCAST: &str = include_str!("../../../shaders/bitcast.wgsl");
+/// The fused Walsh-Hadamard transform.
+pub(crate) const HADAMARD: &str = include_str!("../../../shaders/hadamard.wgsl");
 
 /// Every family, by file name (for the naga tests).
 #[cfg(test)]
-pub(crate) const FAMILIES: [(&str, &str); 14] = [
+pub(crate) const FAMILIES: [(&str, &str); 15] = [
     ("dtype", DTYPE),
     ("copy", COPY),
     ("unary", UNARY),
@@ -59,6 +61,7 @@ pub(crate) const FAMILIES: [(&str, &str); 14] = [
     ("scatter", SCATTER),
     ("random", RANDOM),
     ("bitcast", BITCAST),
+    ("hadamard", HADAMARD),
 ];
 
 const MARK: &str = "//@ section ";
