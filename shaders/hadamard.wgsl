@@ -4,7 +4,10 @@
 // place (log2(P) stages, a barrier after each), then applies the M x M
 // factor across the blocks of each row and the scale while writing out:
 //   y[a * P + b] = scale * sum_a' H[a', a] x[a' * P + b]
-// in the order the CPU kernel uses (crates/mlx-cpu/src/fast.rs).
+// in the order the CPU kernel uses (crates/mlx-cpu/src/fast.rs). R is
+// chosen so that a workgroup has a column per thread for the factor
+// (R * P >= 256 where workgroup memory allows), or a butterfly per
+// thread when M = 1.
 // Bindings: 1 = a (T_a, float input), 2 = out (T_out, same dtype,
 // row-major).
 // Params: [n_rows, offset, stride of the last axis (i32 bits), scale (f32
@@ -59,6 +62,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         workgroupBarrier();
     }
     let scale = bitcast<f32>(p[3]);
+    // One thread per column b of a row: its M values (stride P) are read
+    // once into registers, then combined into the M outputs.
     for (var c = lid; c < R * P; c = c + WG) {
         let r = c / P;
         let b = c % P;
@@ -68,16 +73,19 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         }
         let src = r * N + b;
         let dst = row * N + b;
-        if (M == 1u) {
-            out[dst] = st_out(buf[src] * scale);
-            continue;
+        var col: array<f32, M>;
+        for (var k = 0u; k < M; k = k + 1u) {
+            col[k] = buf[src + k * P];
         }
         for (var k = 0u; k < M; k = k + 1u) {
+            if (M == 1u) {
+                out[dst] = st_out(col[0] * scale);
+                break;
+            }
             let w = p[SIGNS + k];
             var s = 0.0;
             for (var k2 = 0u; k2 < M; k2 = k2 + 1u) {
-                let x = buf[src + k2 * P];
-                s = s + select(x, -x, ((w >> k2) & 1u) == 1u);
+                s = s + select(col[k2], -col[k2], ((w >> k2) & 1u) == 1u);
             }
             out[dst + k * P] = st_out(s * scale);
         }

@@ -31,10 +31,19 @@ pub(crate) fn fast(
     }
 }
 
-/// Rows of `n` elements one workgroup transforms: enough rows that every
-/// thread has a butterfly per stage.
-pub(crate) fn rows_per_group(n: usize) -> usize {
-    (2 * HADAMARD_WG / n.max(1)).max(1)
+/// Rows of `m * p` elements one workgroup transforms, given `shared`
+/// bytes of workgroup memory: enough that every thread has a butterfly
+/// per stage (`m = 1`) or a column of the `m x m` factor, as far as
+/// workgroup memory allows; `None` when one row does not fit.
+pub(crate) fn rows_per_group(m: usize, p: usize, shared: usize) -> Option<usize> {
+    let n = m * p;
+    let fit = shared / (n * std::mem::size_of::<f32>());
+    let want = if m == 1 {
+        2 * HADAMARD_WG / n
+    } else {
+        HADAMARD_WG / p
+    };
+    (fit >= 1).then(|| want.clamp(1, fit))
 }
 
 /// The WGSL of the Hadamard transform of `dtype` rows of `n = m * p`
@@ -92,11 +101,10 @@ fn hadamard(
     let Some((m, k, h)) = FastOp::hadamard_plan(n) else {
         return Err(Error::internal(op, format!("unchecked length {n}")));
     };
-    let r = rows_per_group(n);
-    let shared = (r * n * std::mem::size_of::<f32>()) as u64;
-    if shared > u64::from(gpu.limits.max_compute_workgroup_storage_size) {
+    let shared = gpu.limits.max_compute_workgroup_storage_size as usize;
+    let Some(r) = rows_per_group(m, 1 << k, shared) else {
         return Ok(None);
-    }
+    };
     let signs = match &h {
         Some(h) => {
             sign_words(m, h).ok_or_else(|| Error::internal(op, "factor entries are not ±1"))?
@@ -158,10 +166,17 @@ mod tests {
     }
 
     #[test]
-    fn rows_per_group_fill_the_threads() {
-        assert_eq!(rows_per_group(1), 512);
-        assert_eq!(rows_per_group(12), 42);
-        assert_eq!(rows_per_group(512), 1);
-        assert_eq!(rows_per_group(8192), 1);
+    fn rows_per_group_fill_the_threads_within_memory() {
+        let kib32 = 32 << 10;
+        assert_eq!(rows_per_group(1, 1, kib32), Some(512));
+        assert_eq!(rows_per_group(1, 512, kib32), Some(1));
+        assert_eq!(rows_per_group(1, 8192, kib32), Some(1));
+        assert_eq!(rows_per_group(1, 16384, kib32), None);
+        // A column per thread for the factor: 256 rows of 28 (28 KiB).
+        assert_eq!(rows_per_group(28, 1, kib32), Some(256));
+        assert_eq!(rows_per_group(28, 1, 16 << 10), Some(146));
+        assert_eq!(rows_per_group(12, 64, kib32), Some(4));
+        assert_eq!(rows_per_group(28, 256, kib32), Some(1));
+        assert_eq!(rows_per_group(28, 512, kib32), None);
     }
 }
