@@ -4,49 +4,17 @@
 //          b.offset, b.strides[ndim]].
 // CONTIG: a and b are row-major from their offsets; each thread then
 // handles 4 elements, 256 apart (grid covers numel / 4 threads).
-// Each op is a section `name.class` or `name` defining
-// `fn op(x: C_a, y: C_b) -> C_out`. a and b share a dtype; comparisons
-// return bool (u32 0/1). Integer ops wrap and divide by zero gives 0.
-
-@group(0) @binding(1) var<storage, read> a: array<T_a>;
-@group(0) @binding(2) var<storage, read> b: array<T_b>;
-@group(0) @binding(3) var<storage, read_write> out: array<T_out>;
-
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-    let n = p[0];
-    let nd = p[1];
-    let a_at = 2u + nd;
-    let b_at = a_at + nd + 1u;
-    if (CONTIG) {
-        let base = (wid.y * nwg.x + wid.x) * 1024u + lid;
-        let oa = p[a_at];
-        let ob = p[b_at];
-        for (var k = 0u; k < 4u; k++) {
-            let i = base + k * 256u;
-            if (i < n) {
-                out[i] = st_out(op(ld_a(a[oa + i]), ld_b(b[ob + i])));
-            }
-        }
-        return;
-    }
-    let i = thread_index(wid, nwg, lid, 256u);
-    if (i >= n) {
-        return;
-    }
-    let ia = strided_offset(i, nd, 2u, a_at);
-    let ib = strided_offset(i, nd, 2u, b_at);
-    out[i] = st_out(op(ld_a(a[ia]), ld_b(b[ib])));
-}
+// Each op is a section `name.class` or `name` defining only its
+// arithmetic, as `fn binary_name_class(x: C_a, y: C_b) -> C_out`
+// (`fn binary_name` for a `name` section: the section title with `.` as
+// `_`, prefixed by the family). The host adds `fn op` calling it; the
+// `main` section (bindings and the loop over memory) calls `op`, so a
+// fused kernel can chain several ops' functions with the shared helpers
+// above and its own loop. a and b share a dtype; comparisons return bool
+// (u32 0/1). Integer ops wrap and divide by zero gives 0.
 
 fn b2u(c: bool) -> u32 {
     return select(0u, 1u, c);
-}
-
-fn is_subnormal(x: f32) -> bool {
-    let b = bitcast<u32>(x) & 0x7fffffffu;
-    return b != 0u && b < 0x00800000u;
 }
 
 // frexp(x).exp, for subnormal x too.
@@ -68,16 +36,16 @@ fn div_f32(x: f32, y: f32) -> f32 {
 }
 
 //@ section add
-fn op(x: C_a, y: C_b) -> C_out { return x + y; }
+fn binary_add(x: C_a, y: C_b) -> C_out { return x + y; }
 //@ section subtract
-fn op(x: C_a, y: C_b) -> C_out { return x - y; }
+fn binary_subtract(x: C_a, y: C_b) -> C_out { return x - y; }
 //@ section multiply
-fn op(x: C_a, y: C_b) -> C_out { return x * y; }
+fn binary_multiply(x: C_a, y: C_b) -> C_out { return x * y; }
 //@ section divide.float
-fn op(x: f32, y: f32) -> f32 { return div_f32(x, y); }
+fn binary_divide_float(x: f32, y: f32) -> f32 { return div_f32(x, y); }
 
 //@ section floor_divide.float
-fn op(x: f32, y: f32) -> f32 {
+fn binary_floor_divide_float(x: f32, y: f32) -> f32 {
     // GPU division may be off by an ulp or two, enough to cross an integer
     // (2.5 / 0.001 giving 2499.9998); one Newton step on the residual makes
     // the quotient correctly rounded in practice before the floor.
@@ -87,7 +55,7 @@ fn op(x: f32, y: f32) -> f32 {
     return floor(select(q2, q, is_nan(q2) || abs(q) == inf_f32() || y == 0.0));
 }
 //@ section floor_divide.sint
-fn op(x: C_a, y: C_b) -> C_out {
+fn binary_floor_divide_sint(x: C_a, y: C_b) -> C_out {
     if (y == C_b(0)) {
         return C_out(0);
     }
@@ -101,9 +69,9 @@ fn op(x: C_a, y: C_b) -> C_out {
     return q;
 }
 //@ section floor_divide.uint
-fn op(x: C_a, y: C_b) -> C_out { return select(x / max(y, C_b(1)), C_out(0), y == C_b(0)); }
+fn binary_floor_divide_uint(x: C_a, y: C_b) -> C_out { return select(x / max(y, C_b(1)), C_out(0), y == C_b(0)); }
 //@ section floor_divide.bool
-fn op(x: C_a, y: C_b) -> C_out { return x & y; }
+fn binary_floor_divide_bool(x: C_a, y: C_b) -> C_out { return x & y; }
 
 //@ section remainder.float
 // C's fmod, exactly: subtract from |x| the largest |y| * 2^k not above it
@@ -130,7 +98,7 @@ fn fmod_f32(x: f32, y: f32) -> f32 {
     return select(r, -r, sign_bit(x));
 }
 
-fn op(x: f32, y: f32) -> f32 {
+fn binary_remainder_float(x: f32, y: f32) -> f32 {
     if (is_nan(x) || is_nan(y) || is_inf(x) || y == 0.0) {
         return nan_f32();
     }
@@ -145,7 +113,7 @@ fn op(x: f32, y: f32) -> f32 {
     return r;
 }
 //@ section remainder.sint
-fn op(x: C_a, y: C_b) -> C_out {
+fn binary_remainder_sint(x: C_a, y: C_b) -> C_out {
     if (y == C_b(0) || y == C_b(-1)) {
         return C_out(0);
     }
@@ -156,9 +124,9 @@ fn op(x: C_a, y: C_b) -> C_out {
     return r;
 }
 //@ section remainder.uint
-fn op(x: C_a, y: C_b) -> C_out { return select(x % max(y, C_b(1)), C_out(0), y == C_b(0)); }
+fn binary_remainder_uint(x: C_a, y: C_b) -> C_out { return select(x % max(y, C_b(1)), C_out(0), y == C_b(0)); }
 //@ section remainder.bool
-fn op(x: C_a, y: C_b) -> C_out { return 0u; }
+fn binary_remainder_bool(x: C_a, y: C_b) -> C_out { return 0u; }
 
 //@ section power.float
 // y is an odd integer (floats of magnitude >= 2^24 are even integers).
@@ -166,7 +134,7 @@ fn is_odd_int(y: f32) -> bool {
     return abs(y) < 16777216.0 && trunc(y) == y && (i32(abs(y)) & 1) == 1;
 }
 
-fn op(x: f32, y: f32) -> f32 {
+fn binary_power_float(x: f32, y: f32) -> f32 {
     // C's pow, special cases first (as the CPU's powf).
     if (y == 0.0 || x == 1.0) {
         return 1.0; // even for NaN
@@ -197,7 +165,7 @@ fn op(x: f32, y: f32) -> f32 {
     return pow(x, y);
 }
 //@ section power.sint
-fn op(x0: C_a, e0: C_b) -> C_out {
+fn binary_power_sint(x0: C_a, e0: C_b) -> C_out {
     if (e0 < C_b(0)) {
         return C_out(0);
     }
@@ -217,7 +185,7 @@ fn op(x0: C_a, e0: C_b) -> C_out {
     return acc;
 }
 //@ section power.uint
-fn op(x0: C_a, e0: C_b) -> C_out {
+fn binary_power_uint(x0: C_a, e0: C_b) -> C_out {
     var x = x0;
     var e = e0;
     var acc = C_a(1);
@@ -234,19 +202,19 @@ fn op(x0: C_a, e0: C_b) -> C_out {
     return acc;
 }
 //@ section power.bool
-fn op(x: C_a, y: C_b) -> C_out { return x | (1u - y); }
+fn binary_power_bool(x: C_a, y: C_b) -> C_out { return x | (1u - y); }
 
 //@ section maximum.float
-fn op(x: f32, y: f32) -> f32 { return select(y, x, x > y || is_nan(x)); }
+fn binary_maximum_float(x: f32, y: f32) -> f32 { return select(y, x, x > y || is_nan(x)); }
 //@ section maximum
-fn op(x: C_a, y: C_b) -> C_out { return max(x, y); }
+fn binary_maximum(x: C_a, y: C_b) -> C_out { return max(x, y); }
 //@ section minimum.float
-fn op(x: f32, y: f32) -> f32 { return select(y, x, x < y || is_nan(x)); }
+fn binary_minimum_float(x: f32, y: f32) -> f32 { return select(y, x, x < y || is_nan(x)); }
 //@ section minimum
-fn op(x: C_a, y: C_b) -> C_out { return min(x, y); }
+fn binary_minimum(x: C_a, y: C_b) -> C_out { return min(x, y); }
 
 //@ section arctan2.float
-fn op(y: f32, x: f32) -> f32 {
+fn binary_arctan2_float(y: f32, x: f32) -> f32 {
     // atan2(y, x) with C's special cases (the builtin leaves zeros,
     // infinities and NaN undefined).
     if (is_nan(x) || is_nan(y)) {
@@ -282,7 +250,7 @@ fn op(y: f32, x: f32) -> f32 {
     return atan2(ys, xs);
 }
 //@ section logaddexp.float
-fn op(x: f32, y: f32) -> f32 {
+fn binary_logaddexp_float(x: f32, y: f32) -> f32 {
     if (is_nan(x) || is_nan(y)) {
         return nan_f32();
     }
@@ -294,23 +262,23 @@ fn op(x: f32, y: f32) -> f32 {
 }
 
 //@ section equal
-fn op(x: C_a, y: C_b) -> C_out { return b2u(x == y); }
+fn binary_equal(x: C_a, y: C_b) -> C_out { return b2u(x == y); }
 //@ section not_equal.float
-fn op(x: f32, y: f32) -> u32 { return b2u(!(x == y) || is_nan(x) || is_nan(y)); }
+fn binary_not_equal_float(x: f32, y: f32) -> u32 { return b2u(!(x == y) || is_nan(x) || is_nan(y)); }
 //@ section not_equal
-fn op(x: C_a, y: C_b) -> C_out { return b2u(x != y); }
+fn binary_not_equal(x: C_a, y: C_b) -> C_out { return b2u(x != y); }
 //@ section less
-fn op(x: C_a, y: C_b) -> C_out { return b2u(x < y); }
+fn binary_less(x: C_a, y: C_b) -> C_out { return b2u(x < y); }
 //@ section less_equal
-fn op(x: C_a, y: C_b) -> C_out { return b2u(x <= y); }
+fn binary_less_equal(x: C_a, y: C_b) -> C_out { return b2u(x <= y); }
 //@ section greater
-fn op(x: C_a, y: C_b) -> C_out { return b2u(x > y); }
+fn binary_greater(x: C_a, y: C_b) -> C_out { return b2u(x > y); }
 //@ section greater_equal
-fn op(x: C_a, y: C_b) -> C_out { return b2u(x >= y); }
+fn binary_greater_equal(x: C_a, y: C_b) -> C_out { return b2u(x >= y); }
 //@ section logical_and
-fn op(x: C_a, y: C_b) -> C_out { return b2u(x != C_a(0) && y != C_b(0)); }
+fn binary_logical_and(x: C_a, y: C_b) -> C_out { return b2u(x != C_a(0) && y != C_b(0)); }
 //@ section logical_or
-fn op(x: C_a, y: C_b) -> C_out { return b2u(x != C_a(0) || y != C_b(0)); }
+fn binary_logical_or(x: C_a, y: C_b) -> C_out { return b2u(x != C_a(0) || y != C_b(0)); }
 
 // Bitwise ops: integers (and bool for and/or/xor). Shifts follow NumPy:
 // an amount that is negative or at least the slot's width (32, or 64 for
@@ -319,24 +287,57 @@ fn op(x: C_a, y: C_b) -> C_out { return b2u(x != C_a(0) || y != C_b(0)); }
 // 8/16-bit values are held widened in 32 bits, so narrow types shift as
 // int32 and wrap when stored, as C++'s integer promotion does.
 //@ section bitwise_and
-fn op(x: C_a, y: C_b) -> C_out { return x & y; }
+fn binary_bitwise_and(x: C_a, y: C_b) -> C_out { return x & y; }
 //@ section bitwise_or
-fn op(x: C_a, y: C_b) -> C_out { return x | y; }
+fn binary_bitwise_or(x: C_a, y: C_b) -> C_out { return x | y; }
 //@ section bitwise_xor
-fn op(x: C_a, y: C_b) -> C_out { return x ^ y; }
+fn binary_bitwise_xor(x: C_a, y: C_b) -> C_out { return x ^ y; }
 //@ section left_shift
-fn op(x: C_a, y: C_b) -> C_out {
+fn binary_left_shift(x: C_a, y: C_b) -> C_out {
     return select(C_out(0), x << (u32(y) & 31u), y >= C_b(0) && y < C_b(32));
 }
 //@ section right_shift
-fn op(x: C_a, y: C_b) -> C_out {
+fn binary_right_shift(x: C_a, y: C_b) -> C_out {
     return select((x >> 31u) >> 1u, x >> (u32(y) & 31u), y >= C_b(0) && y < C_b(32));
 }
 //@ section left_shift64
-fn op(x: C_a, y: C_b) -> C_out {
+fn binary_left_shift64(x: C_a, y: C_b) -> C_out {
     return select(C_out(0), x << u32(y & C_b(63)), y >= C_b(0) && y < C_b(64));
 }
 //@ section right_shift64
-fn op(x: C_a, y: C_b) -> C_out {
+fn binary_right_shift64(x: C_a, y: C_b) -> C_out {
     return select((x >> 63u) >> 1u, x >> u32(y & C_b(63)), y >= C_b(0) && y < C_b(64));
+}
+
+//@ section main
+@group(0) @binding(1) var<storage, read> a: array<T_a>;
+@group(0) @binding(2) var<storage, read> b: array<T_b>;
+@group(0) @binding(3) var<storage, read_write> out: array<T_out>;
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+    let n = p[0];
+    let nd = p[1];
+    let a_at = 2u + nd;
+    let b_at = a_at + nd + 1u;
+    if (CONTIG) {
+        let base = (wid.y * nwg.x + wid.x) * 1024u + lid;
+        let oa = p[a_at];
+        let ob = p[b_at];
+        for (var k = 0u; k < 4u; k++) {
+            let i = base + k * 256u;
+            if (i < n) {
+                out[i] = st_out(op(ld_a(a[oa + i]), ld_b(b[ob + i])));
+            }
+        }
+        return;
+    }
+    let i = thread_index(wid, nwg, lid, 256u);
+    if (i >= n) {
+        return;
+    }
+    let ia = strided_offset(i, nd, 2u, a_at);
+    let ib = strided_offset(i, nd, 2u, b_at);
+    out[i] = st_out(op(ld_a(a[ia]), ld_b(b[ib])));
 }

@@ -33,6 +33,12 @@ fn is_inf(x: f32) -> bool {
     return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u;
 }
 
+// A nonzero f32 below the smallest normal (±1.18e-38), from its bits.
+fn is_subnormal(x: f32) -> bool {
+    let b = bitcast<u32>(x) & 0x7fffffffu;
+    return b != 0u && b < 0x00800000u;
+}
+
 // The sign bit (true for -0.0 and negative NaN too).
 fn sign_bit(x: f32) -> bool {
     return (bitcast<u32>(x) >> 31u) == 1u;

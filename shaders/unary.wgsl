@@ -4,43 +4,19 @@
 // CONTIG: a is row-major from its offset; each thread then handles 4
 // elements, 256 apart (grid covers numel / 4 threads).
 // Each op is a section `name.class` (class: float, sint, uint, bool) or
-// `name` (any class), defining `fn op(x: C_a) -> C_out`. Floats compute
-// in f32. Integer ops wrap; floor/ceil/round are the identity on integers.
-
-@group(0) @binding(1) var<storage, read> a: array<T_a>;
-@group(0) @binding(2) var<storage, read_write> out: array<T_out>;
-
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-    let n = p[0];
-    let nd = p[1];
-    if (CONTIG) {
-        let base = (wid.y * nwg.x + wid.x) * 1024u + lid;
-        let off = p[2u + nd];
-        for (var k = 0u; k < 4u; k++) {
-            let i = base + k * 256u;
-            if (i < n) {
-                out[i] = st_out(op(ld_a(a[off + i])));
-            }
-        }
-        return;
-    }
-    let i = thread_index(wid, nwg, lid, 256u);
-    if (i >= n) {
-        return;
-    }
-    out[i] = st_out(op(ld_a(a[strided_offset(i, nd, 2u, 2u + nd)])));
-}
+// `name` (any class) defining only its arithmetic, as
+// `fn unary_name_class(x: C_a) -> C_out` (`fn unary_name` for a `name`
+// section): the section title with `.` as `_`, prefixed by the family.
+// The host adds `fn op` calling it; the `main` section (bindings and the
+// loop over memory) calls `op`, so a fused kernel can chain several ops'
+// functions with the shared helpers above and its own loop.
+// Floats compute in f32. Integer ops wrap; floor/ceil/round are the
+// identity on integers.
 
 // Subnormal inputs: GPUs that flush f32 subnormals to zero would take
 // them as 0, so abs/negative/sign work on the bits, and sqrt/rsqrt/log
 // read a subnormal x = mant * 2^-149 from its bits (mant as a float is
 // normal), so none of them depends on the adapter keeping subnormals.
-fn is_subnormal(x: f32) -> bool {
-    let b = bitcast<u32>(x) & 0x7fffffffu;
-    return b != 0u && b < 0x00800000u;
-}
 
 // The mantissa of a positive subnormal x as a float: x = mant * 2^-149.
 fn subnormal_mant(x: f32) -> f32 {
@@ -72,19 +48,19 @@ fn asin_small(a: f32) -> f32 {
 }
 
 //@ section abs.float
-fn op(x: f32) -> f32 { return bitcast<f32>(bitcast<u32>(x) & 0x7fffffffu); }
+fn unary_abs_float(x: f32) -> f32 { return bitcast<f32>(bitcast<u32>(x) & 0x7fffffffu); }
 //@ section abs.sint
-fn op(x: C_a) -> C_out { return select(x, C_a(0) - x, x < C_a(0)); }
+fn unary_abs_sint(x: C_a) -> C_out { return select(x, C_a(0) - x, x < C_a(0)); }
 //@ section abs.uint
-fn op(x: C_a) -> C_out { return x; }
+fn unary_abs_uint(x: C_a) -> C_out { return x; }
 
 //@ section negative.float
-fn op(x: f32) -> f32 { return bitcast<f32>(bitcast<u32>(x) ^ 0x80000000u); }
+fn unary_negative_float(x: f32) -> f32 { return bitcast<f32>(bitcast<u32>(x) ^ 0x80000000u); }
 //@ section negative
-fn op(x: C_a) -> C_out { return C_a(0) - x; }
+fn unary_negative(x: C_a) -> C_out { return C_a(0) - x; }
 
 //@ section sign.float
-fn op(x: f32) -> f32 {
+fn unary_sign_float(x: f32) -> f32 {
     // 0 for ±0 and NaN, as the CPU's sign.
     if (is_nan(x) || (bitcast<u32>(x) & 0x7fffffffu) == 0u) {
         return 0.0;
@@ -92,15 +68,15 @@ fn op(x: f32) -> f32 {
     return select(1.0, -1.0, sign_bit(x));
 }
 //@ section sign.sint
-fn op(x: C_a) -> C_out { return select(select(C_a(0), C_a(1), x > C_a(0)), C_a(0) - C_a(1), x < C_a(0)); }
+fn unary_sign_sint(x: C_a) -> C_out { return select(select(C_a(0), C_a(1), x > C_a(0)), C_a(0) - C_a(1), x < C_a(0)); }
 //@ section sign.uint
-fn op(x: C_a) -> C_out { return select(C_a(0), C_a(1), x > C_a(0)); }
+fn unary_sign_uint(x: C_a) -> C_out { return select(C_a(0), C_a(1), x > C_a(0)); }
 
 //@ section square
-fn op(x: C_a) -> C_out { return x * x; }
+fn unary_square(x: C_a) -> C_out { return x * x; }
 
 //@ section sqrt.float
-fn op(x: f32) -> f32 {
+fn unary_sqrt_float(x: f32) -> f32 {
     if (is_subnormal(x)) {
         // sqrt(mant * 2^-149) = sqrt(2 * mant) * 2^-75.
         return select(sqrt(2.0 * subnormal_mant(x)) * 2.6469779601696886e-23, nan_f32(), sign_bit(x));
@@ -108,36 +84,36 @@ fn op(x: f32) -> f32 {
     return select(sqrt(x), nan_f32(), x < 0.0);
 }
 //@ section rsqrt.float
-fn op(x: f32) -> f32 {
+fn unary_rsqrt_float(x: f32) -> f32 {
     if (is_subnormal(x)) {
         return select(inverseSqrt(2.0 * subnormal_mant(x)) * 3.7778931862957162e22, nan_f32(), sign_bit(x));
     }
     return select(inverseSqrt(x), nan_f32(), x < 0.0);
 }
 //@ section reciprocal.float
-fn op(x: f32) -> f32 { return 1.0 / x; }
+fn unary_reciprocal_float(x: f32) -> f32 { return 1.0 / x; }
 //@ section exp.float
-fn op(x: f32) -> f32 { return exp(x); }
+fn unary_exp_float(x: f32) -> f32 { return exp(x); }
 //@ section expm1.float
-fn op(x: f32) -> f32 { return expm1_f32(x); }
+fn unary_expm1_float(x: f32) -> f32 { return expm1_f32(x); }
 //@ section log.float
-fn op(x: f32) -> f32 { return select(log_f32(x), nan_f32(), x < 0.0 || (is_subnormal(x) && sign_bit(x))); }
+fn unary_log_float(x: f32) -> f32 { return select(log_f32(x), nan_f32(), x < 0.0 || (is_subnormal(x) && sign_bit(x))); }
 //@ section log1p.float
-fn op(x: f32) -> f32 { return select(log1p_f32(x), nan_f32(), x < -1.0); }
+fn unary_log1p_float(x: f32) -> f32 { return select(log1p_f32(x), nan_f32(), x < -1.0); }
 //@ section log2.float
-fn op(x: f32) -> f32 { return select(log2_f32(x), nan_f32(), x < 0.0 || (is_subnormal(x) && sign_bit(x))); }
+fn unary_log2_float(x: f32) -> f32 { return select(log2_f32(x), nan_f32(), x < 0.0 || (is_subnormal(x) && sign_bit(x))); }
 //@ section log10.float
-fn op(x: f32) -> f32 {
+fn unary_log10_float(x: f32) -> f32 {
     return select(log2_f32(x) * 0.30102999566398120, nan_f32(), x < 0.0 || (is_subnormal(x) && sign_bit(x)));
 }
 //@ section sin.float
-fn op(x: f32) -> f32 { return sin_f32(x); }
+fn unary_sin_float(x: f32) -> f32 { return sin_f32(x); }
 //@ section cos.float
-fn op(x: f32) -> f32 { return cos_f32(x); }
+fn unary_cos_float(x: f32) -> f32 { return cos_f32(x); }
 //@ section tan.float
-fn op(x: f32) -> f32 { return tan_f32(x); }
+fn unary_tan_float(x: f32) -> f32 { return tan_f32(x); }
 //@ section arcsin.float
-fn op(x: f32) -> f32 {
+fn unary_arcsin_float(x: f32) -> f32 {
     // Cephes' asinf: asin(a) = pi/2 - 2 asin(sqrt((1 - a) / 2)) above 0.5.
     let a = abs(x);
     if (!(a <= 1.0) || is_nan(x)) {
@@ -150,7 +126,7 @@ fn op(x: f32) -> f32 {
     return select(r, -r, sign_bit(x));
 }
 //@ section arccos.float
-fn op(x: f32) -> f32 {
+fn unary_arccos_float(x: f32) -> f32 {
     // Cephes' acosf: 2 asin(sqrt((1 - |x|) / 2)) near +-1, pi/2 - asin(x)
     // between.
     if (!(abs(x) <= 1.0) || is_nan(x)) {
@@ -165,9 +141,9 @@ fn op(x: f32) -> f32 {
     return 1.57079632679489662 - asin_small(x);
 }
 //@ section arctan.float
-fn op(x: f32) -> f32 { return select(atan(x), x, is_nan(x)); }
+fn unary_arctan_float(x: f32) -> f32 { return select(atan(x), x, is_nan(x)); }
 //@ section sinh.float
-fn op(x: f32) -> f32 {
+fn unary_sinh_float(x: f32) -> f32 {
     if (abs(x) < 1e-2) {
         return x * (1.0 + x * x / 6.0);
     }
@@ -175,12 +151,12 @@ fn op(x: f32) -> f32 {
     return sign(x) * 0.5 * (e - 1.0 / e);
 }
 //@ section cosh.float
-fn op(x: f32) -> f32 {
+fn unary_cosh_float(x: f32) -> f32 {
     let e = exp(abs(x));
     return 0.5 * (e + 1.0 / e);
 }
 //@ section tanh.float
-fn op(x: f32) -> f32 {
+fn unary_tanh_float(x: f32) -> f32 {
     if (abs(x) > 10.0) {
         return sign(x);
     }
@@ -191,7 +167,7 @@ fn op(x: f32) -> f32 {
     return e / (e + 2.0);
 }
 //@ section arcsinh.float
-fn op(x: f32) -> f32 {
+fn unary_arcsinh_float(x: f32) -> f32 {
     let ax = abs(x);
     if (ax > 1e18) {
         return sign(x) * (log(ax) + 0.69314718055994531);
@@ -199,7 +175,7 @@ fn op(x: f32) -> f32 {
     return sign(x) * log1p_f32(ax + ax * ax / (1.0 + sqrt(1.0 + ax * ax)));
 }
 //@ section arccosh.float
-fn op(x: f32) -> f32 {
+fn unary_arccosh_float(x: f32) -> f32 {
     if (x < 1.0) {
         return nan_f32();
     }
@@ -210,16 +186,16 @@ fn op(x: f32) -> f32 {
     return log1p_f32(t + sqrt(2.0 * t + t * t));
 }
 //@ section arctanh.float
-fn op(x: f32) -> f32 {
+fn unary_arctanh_float(x: f32) -> f32 {
     if (abs(x) > 1.0) {
         return nan_f32();
     }
     return 0.5 * log1p_f32(2.0 * x / (1.0 - x));
 }
 //@ section sigmoid.float
-fn op(x: f32) -> f32 { return 1.0 / (1.0 + exp(-x)); }
+fn unary_sigmoid_float(x: f32) -> f32 { return 1.0 / (1.0 + exp(-x)); }
 //@ section erf.float
-fn op(x: f32) -> f32 {
+fn unary_erf_float(x: f32) -> f32 {
     let ax = abs(x);
     if (ax < 0.5) {
         // Taylor series of erf around 0 (2/sqrt(pi) * sum).
@@ -238,7 +214,7 @@ fn op(x: f32) -> f32 {
     return sign(x) * (1.0 - erfc);
 }
 //@ section erfinv.float
-fn op(x: f32) -> f32 {
+fn unary_erfinv_float(x: f32) -> f32 {
     // Giles, "Approximating the erfinv function" (GPU Computing Gems, 2011).
     if (abs(x) > 1.0) {
         return nan_f32();
@@ -274,32 +250,59 @@ fn op(x: f32) -> f32 {
     return r * x;
 }
 //@ section floor.float
-fn op(x: f32) -> f32 { return floor(x); }
+fn unary_floor_float(x: f32) -> f32 { return floor(x); }
 //@ section ceil.float
-fn op(x: f32) -> f32 { return ceil(x); }
+fn unary_ceil_float(x: f32) -> f32 { return ceil(x); }
 //@ section round.float
-fn op(x: f32) -> f32 { return round(x); }
+fn unary_round_float(x: f32) -> f32 { return round(x); }
 //@ section floor
-fn op(x: C_a) -> C_out { return x; }
+fn unary_floor(x: C_a) -> C_out { return x; }
 //@ section ceil
-fn op(x: C_a) -> C_out { return x; }
+fn unary_ceil(x: C_a) -> C_out { return x; }
 //@ section round
-fn op(x: C_a) -> C_out { return x; }
+fn unary_round(x: C_a) -> C_out { return x; }
 
 //@ section logical_not
-fn op(x: C_a) -> C_out { return select(0u, 1u, x == C_a(0)); }
+fn unary_logical_not(x: C_a) -> C_out { return select(0u, 1u, x == C_a(0)); }
 
 //@ section stop_gradient
-fn op(x: C_a) -> C_out { return x; }
+fn unary_stop_gradient(x: C_a) -> C_out { return x; }
 
 //@ section abs.bool
-fn op(x: C_a) -> C_out { return x; }
+fn unary_abs_bool(x: C_a) -> C_out { return x; }
 //@ section sign.bool
-fn op(x: C_a) -> C_out { return x; }
+fn unary_sign_bool(x: C_a) -> C_out { return x; }
 //@ section square.bool
-fn op(x: C_a) -> C_out { return x; }
+fn unary_square_bool(x: C_a) -> C_out { return x; }
 
 //@ section bitwise_invert.bool
-fn op(x: C_a) -> C_out { return 1u - x; }
+fn unary_bitwise_invert_bool(x: C_a) -> C_out { return 1u - x; }
 //@ section bitwise_invert
-fn op(x: C_a) -> C_out { return ~x; }
+fn unary_bitwise_invert(x: C_a) -> C_out { return ~x; }
+
+//@ section main
+@group(0) @binding(1) var<storage, read> a: array<T_a>;
+@group(0) @binding(2) var<storage, read_write> out: array<T_out>;
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+    let n = p[0];
+    let nd = p[1];
+    if (CONTIG) {
+        let base = (wid.y * nwg.x + wid.x) * 1024u + lid;
+        let off = p[2u + nd];
+        for (var k = 0u; k < 4u; k++) {
+            let i = base + k * 256u;
+            if (i < n) {
+                out[i] = st_out(op(ld_a(a[off + i])));
+            }
+        }
+        return;
+    }
+    let i = thread_index(wid, nwg, lid, 256u);
+    if (i >= n) {
+        return;
+    }
+    out[i] = st_out(op(ld_a(a[strided_offset(i, nd, 2u, 2u + nd)])));
+}

@@ -23,6 +23,7 @@ mod composite;
 mod elementwise;
 mod errors;
 mod extremes;
+mod fast;
 mod indexing;
 mod matmul;
 mod random;

@@ -401,3 +401,18 @@ pub fn axis_of(n: usize) -> BoxedStrategy<Option<i64>> {
             .boxed()
     }
 }
+
+/// A shape for `hadamard_transform`: up to two batch dims (sometimes 0)
+/// and a last axis of `m * 2^k` (m in 1, 12, 20, 28, k up to `max_k`), or
+/// 0-d.
+pub fn hadamard_shape(max_k: usize) -> impl Strategy<Value = Vec<usize>> {
+    let last =
+        (prop::sample::select(vec![1usize, 12, 20, 28]), 0..=max_k).prop_map(|(m, k)| m << k);
+    prop_oneof![
+        1 => Just(Vec::new()),
+        6 => (shape_of_rank(0..=2), last).prop_map(|(mut s, n)| {
+            s.push(n);
+            s
+        }),
+    ]
+}

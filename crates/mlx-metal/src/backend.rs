@@ -3,7 +3,7 @@
 
 use crate::context::Gpu;
 use mlx_core::primitive::{
-    ArgReduceOp, BinaryOp, OutSpec, ReduceOp, ScanOp, ScatterOp, SortOp, UnaryOp,
+    ArgReduceOp, BinaryOp, FastOp, OutSpec, ReduceOp, ScanOp, ScatterOp, SortOp, UnaryOp,
 };
 use mlx_core::{Backend, Device, Error, HostData, Result, Storage, View};
 use std::sync::{Arc, OnceLock};
@@ -204,6 +204,10 @@ impl Backend for GpuBackend {
 
     fn random_bits(&self, keys: &View, width: usize, out: OutSpec) -> Result<Storage> {
         crate::random::random_bits(&self.gpu, keys, width, out)
+    }
+
+    fn fast(&self, op: &FastOp, inputs: &[View], out: OutSpec) -> Result<Option<Storage>> {
+        crate::fast::fast(&self.gpu, op, inputs, out)
     }
 
     fn flush(&self) -> Result<()> {

@@ -34,6 +34,7 @@ mod bitcast;
 mod context;
 mod copy;
 mod elementwise;
+mod fast;
 mod float_controls;
 mod indexing;
 mod matmul;

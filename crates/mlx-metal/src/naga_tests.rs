@@ -2,7 +2,7 @@
 //! shader error fails `cargo test` instead of a user's first run. Needs no
 //! GPU.
 
-use crate::shader::{self, compose, op_section};
+use crate::shader::{self, compose};
 use crate::slots;
 use mlx_core::primitive::{ArgReduceOp, BinaryOp, ReduceOp, UnaryOp};
 use mlx_core::Dtype;
@@ -58,14 +58,14 @@ fn unary_kernels_validate() {
             if c != d {
                 continue; // the core casts first; only the compute dtype reaches a kernel
             }
-            let sec = op_section(shader::UNARY, op.name(), op.name(), c)
+            let secs = crate::unary::sections(op, c)
                 .unwrap_or_else(|_| panic!("no unary kernel for {} on {c}", op.name()));
             for contig in [true, false] {
                 let src = compose(
                     &[("a", c), ("out", op.out_dtype(c))],
                     &contig_consts(contig)[..1],
                     shader::UNARY,
-                    &[sec],
+                    &secs,
                 );
                 validate(&format!("unary {} {c}", op.name()), &src);
                 built += 1;
@@ -83,14 +83,13 @@ fn binary_kernels_validate() {
             if c != d {
                 continue;
             }
-            let name = crate::binary::section_name(op, c);
-            let sec = op_section(shader::BINARY, op.name(), &name, c)
+            let secs = crate::binary::sections(op, c)
                 .unwrap_or_else(|_| panic!("no binary kernel for {} on {c}", op.name()));
             let src = compose(
                 &[("a", c), ("b", c), ("out", op.out_dtype(c))],
                 &contig_consts(false)[..1],
                 shader::BINARY,
-                &[sec],
+                &secs,
             );
             validate(&format!("binary {} {c}", op.name()), &src);
         }
@@ -402,4 +401,75 @@ fn scatter_kernels_validate() {
         }
     }
     assert_eq!(built, 5 * 12 * 4);
+}
+
+#[test]
+fn every_shader_file_is_a_family() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shaders");
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .expect("shaders/ exists")
+        .map(|e| {
+            e.expect("a directory entry")
+                .file_name()
+                .into_string()
+                .expect("utf-8")
+        })
+        .filter_map(|f| f.strip_suffix(".wgsl").map(str::to_string))
+        .collect();
+    files.sort();
+    let mut families: Vec<String> = shader::FAMILIES.iter().map(|f| f.0.to_string()).collect();
+    families.sort();
+    assert_eq!(files, families, "every shaders/*.wgsl is validated here");
+}
+
+#[test]
+fn hadamard_kernels_validate() {
+    use crate::fast::{hadamard_source, rows_per_group};
+    use mlx_core::primitive::FastOp;
+    for d in [Dtype::Float32, Dtype::Float16, Dtype::Bfloat16] {
+        for n in [1, 2, 12, 20, 28, 56, 1024, 7168] {
+            let (m, k, _) = FastOp::hadamard_plan(n).expect("a valid length");
+            let r = rows_per_group(m, 1 << k, 32 << 10).expect("fits 32 KiB");
+            for contig in [true, false] {
+                validate(
+                    &format!("hadamard {d} n={n} contig={contig}"),
+                    &hadamard_source(d, m, 1 << k, r, contig),
+                );
+            }
+        }
+    }
+}
+
+/// The op functions of `unary.wgsl` and `binary.wgsl` live apart from the
+/// loops over memory and have distinct names, so one module can hold every
+/// float32 op of both families plus a kernel chaining two of them (what a
+/// fused elementwise kernel will do).
+#[test]
+fn elementwise_functions_chain_in_one_module() {
+    use crate::shader::{BINARY_FN, UNARY_FN};
+    let f = Dtype::Float32;
+    let mut bodies = Vec::new();
+    for op in UnaryOp::ALL {
+        if op.compute_dtype(f).ok() == Some(f) && op.out_dtype(f) == f {
+            bodies.push(crate::unary::sections(op, f).expect("a float kernel")[0]);
+        }
+    }
+    for op in BinaryOp::ALL {
+        if op.compute_dtype(f).ok() == Some(f) && op.out_dtype(f) == f {
+            bodies.push(crate::binary::sections(op, f).expect("a float kernel")[0]);
+        }
+    }
+    assert!(bodies.len() > 40, "{}", bodies.len());
+    let exp = format!("{UNARY_FN}_{}_float", UnaryOp::Exp.name());
+    let add = format!("{BINARY_FN}_{}", BinaryOp::Add.name()); // one section for every class
+    let main = format!(
+        "@group(0) @binding(1) var<storage, read_write> o: array<f32>;\n\
+         @compute @workgroup_size(1)\n\
+         fn main() {{ let x = o[0]; o[0] = {add}({exp}(x), x); }}\n"
+    );
+    let mut secs = vec![crate::shader::shared(shader::BINARY)];
+    secs.extend(bodies);
+    secs.push(&main);
+    let src = compose(&[("a", f), ("b", f), ("out", f)], &[], shader::UNARY, &secs);
+    validate("chained elementwise functions", &src);
 }

@@ -41,10 +41,12 @@ pub(crate) const MATMUL: &str = include_str!("../../../shaders/matmul.wgsl");
 pub(crate) const RANDOM: &str = include_str!("../../../shaders/random.wgsl");
 /// `view`: bit reinterpretation between dtypes.
 pub(crate) const BITCAST: &str = include_str!("../../../shaders/bitcast.wgsl");
+/// The fused Walsh-Hadamard transform.
+pub(crate) const HADAMARD: &str = include_str!("../../../shaders/hadamard.wgsl");
 
 /// Every family, by file name (for the naga tests).
 #[cfg(test)]
-pub(crate) const FAMILIES: [(&str, &str); 14] = [
+pub(crate) const FAMILIES: [(&str, &str); 15] = [
     ("dtype", DTYPE),
     ("copy", COPY),
     ("unary", UNARY),
@@ -59,6 +61,7 @@ pub(crate) const FAMILIES: [(&str, &str); 14] = [
     ("scatter", SCATTER),
     ("random", RANDOM),
     ("bitcast", BITCAST),
+    ("hadamard", HADAMARD),
 ];
 
 const MARK: &str = "//@ section ";
@@ -73,6 +76,11 @@ pub(crate) fn shared(src: &str) -> &str {
 
 /// The body of section `name` in `src`, if present.
 pub(crate) fn section<'a>(src: &'a str, name: &str) -> Option<&'a str> {
+    titled_section(src, name).map(|(_, body)| body)
+}
+
+/// Section `name` of `src` as (its title in `src`, its body).
+fn titled_section<'a>(src: &'a str, name: &str) -> Option<(&'a str, &'a str)> {
     let mut rest = src;
     while let Some(i) = rest.find(MARK) {
         let after = &rest[i + MARK.len()..];
@@ -81,7 +89,7 @@ pub(crate) fn section<'a>(src: &'a str, name: &str) -> Option<&'a str> {
         let body = &after[line_end..];
         let end = body.find(MARK).unwrap_or(body.len());
         if title == name {
-            return Some(&body[..end]);
+            return Some((title, &body[..end]));
         }
         rest = body;
     }
@@ -112,8 +120,52 @@ pub(crate) fn op_section(
     name: &str,
     dtype: Dtype,
 ) -> Result<&'static str> {
+    titled_op_section(family, op, name, dtype).map(|(_, body)| body)
+}
+
+/// The function an elementwise op's section defines (see
+/// `shaders/unary.wgsl`): `{prefix}_{title}` with `.` as `_`, e.g.
+/// `unary_exp_float` for section `exp.float` of [`UNARY`] (prefix
+/// [`UNARY_FN`]). Returns the section's body and `call(function name)`
+/// (the kernel's `op`, calling it), both built once per section.
+pub(crate) fn op_function(
+    family: &'static str,
+    prefix: &str,
+    op: &'static str,
+    name: &str,
+    dtype: Dtype,
+    call: impl Fn(&str) -> String,
+) -> Result<(&'static str, &'static str)> {
+    type Key = (usize, &'static str);
+    static CALLS: OnceLock<Mutex<HashMap<Key, &'static str>>> = OnceLock::new();
+    let (title, body) = titled_op_section(family, op, name, dtype)?;
+    let calls = CALLS.get_or_init(Mutex::default);
+    let mut calls = calls.lock().unwrap_or_else(|p| p.into_inner());
+    let text = calls
+        .entry((family.as_ptr() as usize, title))
+        .or_insert_with(|| {
+            // Leaked once per section (a bounded set).
+            let func = format!("{prefix}_{}", title.replace('.', "_"));
+            Box::leak(call(&func).into_boxed_str())
+        });
+    Ok((body, *text))
+}
+
+/// Prefix of the functions of [`UNARY`]'s op sections.
+pub(crate) const UNARY_FN: &str = "unary";
+/// Prefix of the functions of [`BINARY`]'s op sections.
+pub(crate) const BINARY_FN: &str = "binary";
+
+/// [`op_section`] with the title it was found under.
+fn titled_op_section(
+    family: &'static str,
+    op: &'static str,
+    name: &str,
+    dtype: Dtype,
+) -> Result<(&'static str, &'static str)> {
     type Key = (usize, String, &'static str);
-    static FOUND: OnceLock<Mutex<HashMap<Key, Option<&'static str>>>> = OnceLock::new();
+    type Found = Option<(&'static str, &'static str)>;
+    static FOUND: OnceLock<Mutex<HashMap<Key, Found>>> = OnceLock::new();
     let c = class(dtype);
     let key = (family.as_ptr() as usize, name.to_string(), c);
     let found = FOUND.get_or_init(Mutex::default);
@@ -125,13 +177,13 @@ pub(crate) fn op_section(
     let sec = match hit {
         Some(sec) => sec,
         None => {
-            let sec = section(family, &format!("{name}.{c}"))
+            let sec = titled_section(family, &format!("{name}.{c}"))
                 .or_else(|| {
                     (c == "bool")
-                        .then(|| section(family, &format!("{name}.uint")))
+                        .then(|| titled_section(family, &format!("{name}.uint")))
                         .flatten()
                 })
-                .or_else(|| section(family, name));
+                .or_else(|| titled_section(family, name));
             found
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())

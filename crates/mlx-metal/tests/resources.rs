@@ -185,3 +185,48 @@ fn softmax_of_long_rows_matches_cpu() {
         }
     }
 }
+
+/// The fused Hadamard kernel runs for rows that fit workgroup memory (1024
+/// float32, 4 KiB: every adapter has at least 16 KiB) and declines rows
+/// that cannot fit (2^16 float32, 256 KiB), for which the core runs the
+/// composite.
+#[test]
+fn hadamard_kernel_takes_rows_that_fit_and_declines_longer_ones() {
+    use mlx_core::primitive::{FastOp, OutSpec};
+    use mlx_core::{Backend, Dtype, View};
+    let Some((g, _one)) = gpu() else { return };
+    for (n, fused) in [(1024usize, true), (1 << 16, false)] {
+        let x: Vec<f32> = (0..2 * n).map(|i| ((i * 7) % 11) as f32 - 5.0).collect();
+        let storage = Backend::upload(&g, HostData::Float32(x.clone())).expect("upload");
+        let shape = [2, n];
+        let strides = [n as isize, 1];
+        let view = View {
+            storage: &storage,
+            shape: &shape,
+            strides: &strides,
+            offset: 0,
+            dtype: Dtype::Float32,
+        };
+        let out = OutSpec {
+            shape: &shape,
+            dtype: Dtype::Float32,
+        };
+        let op = FastOp::Hadamard { scale: 0.5 };
+        let got = g.fast(&op, &[view], out).expect("no error");
+        assert_eq!(got.is_some(), fused, "n = {n}");
+        let Some(s) = got else { continue };
+        let full = View {
+            storage: &s,
+            ..view
+        };
+        let HostData::Float32(y) = g.download(&full).expect("download") else {
+            panic!("float32 result")
+        };
+        let cpu = Array::from_host_data_on(HostData::Float32(x), &shape, Device::cpu())
+            .expect("cpu array");
+        let want = mlx_core::ops::hadamard_transform(&cpu, Some(0.5))
+            .and_then(|a| a.to_vec::<f32>())
+            .expect("cpu transform");
+        assert_eq!(y, want, "n = {n}");
+    }
+}

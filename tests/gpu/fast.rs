@@ -1,0 +1,72 @@
+//! Fused kernels (`Primitive::Fast`) on the GPU against the CPU kernel:
+//! `hadamard_transform` over rows of `m * 2^k` (m in 1, 12, 20, 28), 0-d,
+//! batched, transposed, reversed and broadcast inputs, float and integer
+//! dtypes (the op casts integers to float32), and rows too long for
+//! workgroup memory (the GPU then runs the composite).
+
+use crate::check::{check, run_both, In, Tol};
+use crate::strategies::{hadamard_shape, input_of, Domain, GPU_FLOATS};
+use mlx::{ops, Dtype};
+use proptest::prelude::*;
+
+/// Tolerance of a transform of rows of `n` values bounded by 2 in
+/// magnitude, scaled by `scale`: the sums run in the same order on both
+/// backends, but the result is rounded once per dtype.
+fn tol(n: usize, scale: f32) -> Tol {
+    Tol::Accum {
+        scale: 2.0 * n as f64 * f64::from(scale.abs()),
+    }
+}
+
+#[test]
+fn hadamard_transform_matches_cpu() {
+    let dtypes = [GPU_FLOATS.as_slice(), &[Dtype::Int32]].concat();
+    let s = (
+        hadamard_shape(5),
+        prop::sample::select(dtypes),
+        prop_oneof![2 => Just(None), 1 => (-2.0f32..2.0).prop_map(Some)],
+        any::<bool>(),
+    )
+        .prop_flat_map(|(shape, dt, scale, specials)| {
+            (input_of(shape), Just((dt, scale, specials)))
+        });
+    check(48, s, |gpu, (x, (dt, scale, specials))| {
+        let n = x.shape.last().copied().unwrap_or(1);
+        let domain = Domain::new(-2.0, 2.0, -2, 2);
+        let domain = if specials { domain } else { domain.finite() };
+        let default = 1.0 / (n as f32).sqrt();
+        run_both(
+            gpu,
+            format!("hadamard_transform(scale {scale:?})"),
+            &[In {
+                spec: &x,
+                dtype: dt,
+                domain,
+            }],
+            &|_| tol(n, scale.unwrap_or(default)),
+            &|a| ops::hadamard_transform(&a[0], scale),
+        )
+    });
+}
+
+/// Rows of 2^14 and 28 * 2^9 float32 values need more workgroup memory
+/// than lavapipe's 32 KiB (and 48 KiB on NVIDIA): the composite runs.
+#[test]
+fn hadamard_transform_long_rows_match_cpu() {
+    let s = prop::sample::select(vec![vec![2, 1 << 14], vec![28 << 9], vec![1 << 13]])
+        .prop_flat_map(input_of);
+    check(3, s, |gpu, x| {
+        let n = x.shape.last().copied().unwrap_or(1);
+        run_both(
+            gpu,
+            "hadamard_transform",
+            &[In {
+                spec: &x,
+                dtype: Dtype::Float32,
+                domain: Domain::new(-2.0, 2.0, -2, 2).finite(),
+            }],
+            &|_| tol(n, 1.0 / (n as f32).sqrt()),
+            &|a| ops::hadamard_transform(&a[0], None),
+        )
+    });
+}
