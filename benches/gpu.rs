@@ -1,4 +1,4 @@
-//! GPU workloads on `Device::gpu()` (the wgpu backend), to compare with
+//! GPU workloads on `Device::gpu(0)` (the wgpu backend), to compare with
 //! `benches/torch_gpu.py` on the same machine:
 //!
 //! | id | workload | rate |
@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 /// An evaluated GPU array of `shape` filled by [`uniform`], as `dtype`.
 fn gpu_array(shape: &[usize], seed: u64, dtype: Dtype) -> Array {
     let n = shape.iter().product();
-    let a = Array::from_host_data_on(HostData::Float32(uniform(n, seed)), shape, Device::gpu())
+    let a = Array::from_host_data_on(HostData::Float32(uniform(n, seed)), shape, Device::gpu(0))
         .and_then(|a| a.as_type(dtype))
         .expect("upload");
     a.eval().expect("eval");

@@ -21,7 +21,7 @@ pub fn gpu() -> Option<Device> {
         Err(e) => Err(e.to_string()),
     });
     match opened {
-        Ok(_) => Some(Device::gpu()),
+        Ok(_) => Some(Device::gpu(0)),
         Err(msg) if std::env::var(SKIP_ENV).is_ok_and(|v| v == "1") => {
             eprintln!("note: skipping a GPU test ({SKIP_ENV}=1): {msg}");
             None

@@ -20,6 +20,7 @@ use mlx_metal as _;
 
 mod check;
 mod composite;
+mod device;
 mod elementwise;
 mod errors;
 mod extremes;

@@ -434,7 +434,7 @@ fn set_default_device_without_backend(_d: &Device) {
     if cfg!(feature = "gpu") {
         return;
     }
-    let e = mlx::set_default_device(Device::gpu()).expect_err("no gpu backend");
+    let e = mlx::set_default_device(Device::gpu(0)).expect_err("no gpu backend");
     assert!(
         e.to_string()
             .starts_with("[set_default_device] no backend is registered for device "),

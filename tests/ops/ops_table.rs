@@ -406,6 +406,7 @@ fn render() -> String {
     s += "\n";
     s += &table("Array members (`mlx.core.array`)", "array.", ARRAY, &fns);
     s += NOTES;
+    s += DEVICES;
     s
 }
 
@@ -421,6 +422,20 @@ const NOTES: &str = "
 - `left_shift`, `right_shift`: an amount that is negative or at least the bit width shifts every bit out, giving 0 (or -1 for a negative value shifted right), as NumPy does on both backends. MLX leaves this to C++, where it is undefined.
 - `round(a, decimals)` with `decimals != 0` scales in `float32` for integers and bool too, as MLX does (`round([15, 25], -1)` is `[20, 20]`).
 - Errors name the op called: a composite relabels the errors of the ops it delegates to (`[tile]`, not `[reshape]`), where MLX sometimes names the inner op.
+";
+
+/// How an op chooses its device, and what streams are (MLX's `stream=`).
+const DEVICES: &str = "
+## Devices and streams
+
+- Devices: `Device::cpu()` and `Device::gpu(i)` (MLX's `mx.cpu`, `mx.Device(mx.gpu, i)`; `mx.gpu` is `Device::gpu(0)`). The core keeps one backend per device; the wgpu backend numbers the adapters that run compute shaders from 0, discrete GPUs first and lavapipe last, and `device_count(DeviceType::Gpu)` says how many there are. A GPU index past them is an error at first use: `[backend] no gpu device 5: 1 gpu device found by the wgpu backend`. The CPU is index 0 only.
+- One backend per device kind: when two are linked for one kind (two GPU backend crates), neither is picked silently. `MLX_GPU_BACKEND=<name>` (`MLX_CPU_BACKEND` for the CPU) chooses one; while it is unset, using a GPU is an error naming both, and the default device is the CPU.
+- Which device an op runs on (MLX passes `stream=` to every op, else uses the default stream; we take no `stream` argument, the scoped default plays its part everywhere):
+  1. An op with array arguments runs on the device of its first array argument. Arguments living on another device are copied there (through the host) when the graph is evaluated; no op fails for mixed devices. Scalar operands are made on that device. `zeros_like` and `ones_like` count their argument.
+  2. An op with no array arguments runs on the default device: the innermost `with_stream` / `with_default_device` scope of the calling thread, else `set_default_device`, else `Device::gpu(0)` when a GPU backend finds an adapter, else the CPU. These are the creation ops (`zeros`, `ones`, `full`, `arange`, `linspace`, `eye`, `identity`, `tri`, `Array::from_slice`, `array!`) and `random::key`.
+  3. A random op does not count its key: random bits are drawn on the default device (the key is copied there). A sampler whose only other arguments are shapes and numbers (`bits`, `split`, `uniform_unit`, `normal` without `loc`/`scale`, `gumbel`, `laplace`, `permutation(n)`) runs on the default device; one with array parameters runs on the device of the first of them (`low`, `loc` or else `scale`, `lower`, `mean`, `p`, `logits`, `x`).
+- Streams: `Stream { device, index }` (MLX's `mx.Stream`). `new_stream(device)` gives the next index of that device's streams; `default_stream(device)` is stream 0 until `set_default_stream` picks another; `with_stream(stream, || ..)` makes `stream` this thread's default stream and its device the default device for the closure (MLX's `with mx.stream(s)`), restoring both when the closure returns or panics; `with_default_device(device, f)` is `with_stream(default_stream(device), f)`.
+- Each backend runs a device's work in one queue, in graph order: streams are scheduling labels that keep MLX's API, and ops recorded under different streams of one device still run in graph order.
 ";
 
 #[test]

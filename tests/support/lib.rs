@@ -44,7 +44,7 @@ macro_rules! device_tests {
                 #[test]
                 $(#[$meta])*
                 fn $name() {
-                    super::$name(&mlx::Device::gpu())
+                    super::$name(&mlx::Device::gpu(0))
                 }
             )*
         }

@@ -6,8 +6,9 @@ use crate::primitive::{
 };
 use crate::{Device, DeviceType, Dtype, Error, HostData, Result, SharedBytes};
 use std::any::Any;
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 /// A buffer owned by a backend. The core never looks inside; backends
 /// downcast with [`Storage::downcast_ref`].
@@ -204,13 +205,25 @@ pub trait Backend: Send + Sync + fmt::Debug {
 /// How a backend crate makes itself known: `inventory::submit!` one of
 /// these, and the core finds it without naming the crate.
 ///
+/// The core keeps one backend per device: `create(i)` makes the backend
+/// of `Device { kind, index: i }` on the first use of that device, for
+/// `i` below `count()`; a larger index is [`Error::NoDevice`].
+///
+/// One registration serves each kind. When two are linked for one kind
+/// (say two GPU backend crates), the core picks neither silently: the
+/// environment variable `MLX_GPU_BACKEND` (`MLX_CPU_BACKEND` for the CPU)
+/// names the one to use, and while it is unset or names neither, using a
+/// device of that kind is [`Error::BackendChoice`], naming both. The
+/// variable is read at the first use of each device.
+///
 /// # Examples
 /// ```ignore
 /// inventory::submit! {
 ///     mlx_core::BackendRegistration {
-///         kind: mlx_core::DeviceType::Cpu,
-///         name: "cpu",
-///         create: || Ok(std::sync::Arc::new(MyBackend::new())),
+///         kind: mlx_core::DeviceType::Gpu,
+///         name: "mygpu",
+///         count: || Ok(my_adapters().len()),
+///         create: |index| Ok(std::sync::Arc::new(MyBackend::open(index)?)),
 ///     }
 /// }
 /// ```
@@ -218,62 +231,187 @@ pub trait Backend: Send + Sync + fmt::Debug {
 pub struct BackendRegistration {
     /// The device kind served.
     pub kind: DeviceType,
-    /// The backend's name.
+    /// The backend's name (what `MLX_GPU_BACKEND` / `MLX_CPU_BACKEND` match).
     pub name: &'static str,
-    /// Create the backend (may fail, e.g. no GPU adapter).
-    pub create: fn() -> Result<Arc<dyn Backend>>,
+    /// How many devices of `kind` the backend can serve, or why it can
+    /// serve none (e.g. no GPU adapter: the error says how to get one).
+    pub count: fn() -> Result<usize>,
+    /// Create the backend of device `index` (below `count()`); its
+    /// [`Backend::device`] and storages are `Device { kind, index }`.
+    pub create: fn(index: usize) -> Result<Arc<dyn Backend>>,
 }
 
 inventory::collect!(BackendRegistration);
 
-type Slot = std::result::Result<Arc<dyn Backend>, Error>;
+/// The environment variable choosing among backends of `kind`.
+fn choice_var(kind: DeviceType) -> &'static str {
+    match kind {
+        DeviceType::Cpu => "MLX_CPU_BACKEND",
+        DeviceType::Gpu => "MLX_GPU_BACKEND",
+    }
+}
 
-fn slot(kind: DeviceType) -> &'static Slot {
-    static CPU: OnceLock<Slot> = OnceLock::new();
-    static GPU: OnceLock<Slot> = OnceLock::new();
-    let cell = match kind {
-        DeviceType::Cpu => &CPU,
-        DeviceType::Gpu => &GPU,
+/// The one registration serving `kind` (see [`BackendRegistration`]).
+fn registration(op: &'static str, kind: DeviceType) -> Result<&'static BackendRegistration> {
+    let regs: Vec<&'static BackendRegistration> = inventory::iter::<BackendRegistration>
+        .into_iter()
+        .filter(|r| r.kind == kind)
+        .collect();
+    let names = || {
+        let n: Vec<&str> = regs.iter().map(|r| r.name).collect();
+        n.join(", ")
     };
-    cell.get_or_init(|| {
-        let mut last_err = None;
-        for reg in inventory::iter::<BackendRegistration> {
-            if reg.kind == kind {
-                match (reg.create)() {
-                    Ok(b) => return Ok(b),
-                    Err(e) => last_err = Some(e),
-                }
-            }
-        }
-        Err(last_err.unwrap_or(Error::NoBackend {
-            op: "backend",
-            device: match kind {
-                DeviceType::Cpu => "cpu".into(),
-                DeviceType::Gpu => "gpu".into(),
-            },
+    let var = choice_var(kind);
+    match (regs.as_slice(), std::env::var(var).ok()) {
+        ([], _) => Err(Error::NoBackend {
+            op,
+            device: kind.to_string(),
             hint: match kind {
                 DeviceType::Cpu => {
                     "depend on the `mlx` crate (feature `cpu`, on by default) or on `mlx-cpu`"
                 }
                 DeviceType::Gpu => "enable the `metal` feature of the `mlx` crate",
             },
-        }))
-    })
+        }),
+        ([one], _) => Ok(one),
+        (_, Some(chosen)) => regs
+            .iter()
+            .find(|r| r.name == chosen)
+            .copied()
+            .ok_or_else(|| Error::BackendChoice {
+                op,
+                msg: format!(
+                    "{var}={chosen} names none of the linked {kind} backends ({})",
+                    names()
+                ),
+            }),
+        (_, None) => Err(Error::BackendChoice {
+            op,
+            msg: format!(
+                "{} {kind} backends are linked ({}): set {var} to the name of the one to use",
+                regs.len(),
+                names()
+            ),
+        }),
+    }
 }
 
-/// The backend serving `device`, created on first use.
+type Slot = std::result::Result<Arc<dyn Backend>, Error>;
+
+/// The backend of each device used so far (or why it could not start).
+static BACKENDS: RwLock<Option<HashMap<Device, Arc<OnceLock<Slot>>>>> = RwLock::new(None);
+
+/// Create the backend of `device`.
+fn create(device: Device) -> Slot {
+    let reg = registration("backend", device.kind)?;
+    let count = (reg.count)()?;
+    if device.index >= count {
+        return Err(Error::NoDevice {
+            op: "backend",
+            device,
+            count,
+            backend: reg.name,
+        });
+    }
+    let backend = (reg.create)(device.index)?;
+    if backend.device() != device {
+        return Err(Error::Internal {
+            op: "backend",
+            msg: format!(
+                "the {} backend created for {device} serves {}",
+                reg.name,
+                backend.device()
+            ),
+        });
+    }
+    Ok(backend)
+}
+
+/// The backend serving `device`, created on first use and shared after.
 ///
 /// # Errors
-/// [`Error::NoBackend`] when no registered backend serves the device, or
-/// the backend's own error when it failed to start (e.g. no adapter).
+/// [`Error::NoBackend`] when no registered backend serves the device's
+/// kind, [`Error::BackendChoice`] when several do and none is chosen,
+/// [`Error::NoDevice`] when the index is past the devices found, or the
+/// backend's own error when it failed to start (e.g. no adapter).
+///
+/// # Examples
+/// ```
+/// # use mlx_cpu as _;
+/// use mlx_core::{backend_for, Device};
+/// assert_eq!(backend_for(Device::cpu())?.name(), "cpu");
+/// let e = backend_for(Device::new(mlx_core::DeviceType::Cpu, 1)).unwrap_err();
+/// assert_eq!(e.to_string(), "[backend] no cpu device 1: 1 cpu device found by the cpu backend");
+/// Ok::<(), mlx_core::Error>(())
+/// ```
 pub fn backend_for(device: Device) -> Result<Arc<dyn Backend>> {
-    slot(device.kind).clone()
+    let found = BACKENDS
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+        .and_then(|m| m.get(&device).cloned());
+    let cell = match found {
+        Some(cell) => cell,
+        None => {
+            // A failed choice of backend is not kept: setting the variable
+            // later still works.
+            registration("backend", device.kind)?;
+            let mut map = BACKENDS.write().unwrap_or_else(|e| e.into_inner());
+            map.get_or_insert_with(HashMap::new)
+                .entry(device)
+                .or_default()
+                .clone()
+        }
+    };
+    cell.get_or_init(|| create(device)).clone()
+}
+
+/// How many devices of `kind` the linked backend serves (MLX's
+/// `mx.device_count`): 0 when none is linked, when several are and none
+/// is chosen, or when it finds no device (e.g. no GPU adapter).
+///
+/// # Examples
+/// ```
+/// # use mlx_cpu as _;
+/// use mlx_core::{device_count, DeviceType};
+/// assert_eq!(device_count(DeviceType::Cpu), 1);
+/// ```
+pub fn device_count(kind: DeviceType) -> usize {
+    registration("device_count", kind)
+        .and_then(|r| (r.count)())
+        .unwrap_or(0)
+}
+
+/// Whether `device` can run ops: its backend is linked, chosen, and
+/// starts (MLX's `mx.is_available`). Starts the backend when it can.
+///
+/// # Examples
+/// ```
+/// # use mlx_cpu as _;
+/// use mlx_core::{is_available, Device};
+/// assert!(is_available(Device::cpu()));
+/// assert!(!is_available(Device::gpu(1000)));
+/// ```
+pub fn is_available(device: Device) -> bool {
+    backend_for(device).is_ok()
 }
 
 /// [`backend_for`], with `op` named in the error.
 pub(crate) fn backend_for_op(op: &'static str, device: Device) -> Result<Arc<dyn Backend>> {
     backend_for(device).map_err(|e| match e {
         Error::NoBackend { device, hint, .. } => Error::NoBackend { op, device, hint },
+        Error::NoDevice {
+            device,
+            count,
+            backend,
+            ..
+        } => Error::NoDevice {
+            op,
+            device,
+            count,
+            backend,
+        },
+        Error::BackendChoice { msg, .. } => Error::BackendChoice { op, msg },
         other => other,
     })
 }

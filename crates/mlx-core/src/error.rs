@@ -77,6 +77,33 @@ pub enum Error {
         /// How to get one.
         hint: &'static str,
     },
+    /// A device index past the devices its backend found, e.g.
+    /// `[backend] no gpu device 5: 1 gpu device found by the wgpu backend`.
+    #[error(
+        "[{op}] no {kind} device {index}: {count} {kind} {noun} found by the {backend} backend",
+        kind = device.kind,
+        index = device.index,
+        noun = if *count == 1 { "device" } else { "devices" }
+    )]
+    NoDevice {
+        /// The op that needed the device.
+        op: &'static str,
+        /// The device asked for.
+        device: crate::Device,
+        /// How many devices of its kind the backend found.
+        count: usize,
+        /// The backend's name.
+        backend: &'static str,
+    },
+    /// Several backends are linked for one device kind and none was
+    /// chosen (see [`BackendRegistration`](crate::BackendRegistration)).
+    #[error("[{op}] {msg}")]
+    BackendChoice {
+        /// The op that needed the backend.
+        op: &'static str,
+        /// Which backends are linked and how to choose one.
+        msg: String,
+    },
     /// A shape whose element count, byte size, strides or offsets do not
     /// fit the address space (every dimension counts, zero or not).
     #[error("[{op}] {msg}")]
@@ -166,6 +193,8 @@ impl Error {
             Error::ShapeOverflow { msg, .. } => Error::ShapeOverflow { op, msg },
             e @ (Error::Unsupported { .. }
             | Error::NoBackend { .. }
+            | Error::NoDevice { .. }
+            | Error::BackendChoice { .. }
             | Error::OutOfMemory { .. }
             | Error::Internal { .. }
             | Error::Device { .. }) => e,

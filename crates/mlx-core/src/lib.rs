@@ -28,16 +28,20 @@ pub mod ops;
 pub mod primitive;
 pub mod random;
 pub mod shape;
+mod stream;
 pub mod transforms;
 pub mod tree;
 
 pub use array::{eval, Array, Nested};
-pub use backend::{backend_for, Backend, BackendRegistration, Storage, View};
+pub use backend::{
+    backend_for, device_count, is_available, Backend, BackendRegistration, Storage, View,
+};
 pub use bytes::SharedBytes;
 pub use device::{default_device, set_default_device, with_default_device, Device, DeviceType};
 pub use dtype::{issubdtype, Dtype, DtypeCategory, DtypeKind};
 pub use element::{Complex64, Element, HostData};
 pub use error::{Error, Result};
+pub use stream::{default_stream, new_stream, set_default_stream, with_stream, Stream};
 pub use transforms::{checkpoint, custom_function, grad, jvp, value_and_grad, vjp, vmap};
 
 #[doc(hidden)]

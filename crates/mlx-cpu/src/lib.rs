@@ -38,6 +38,7 @@ inventory::submit! {
     mlx_core::BackendRegistration {
         kind: mlx_core::DeviceType::Cpu,
         name: "cpu",
-        create: || Ok(std::sync::Arc::new(CpuBackend::new())),
+        count: || Ok(1),
+        create: |_| Ok(std::sync::Arc::new(CpuBackend::new())),
     }
 }

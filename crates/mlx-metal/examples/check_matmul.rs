@@ -74,7 +74,7 @@ fn check(name: &str, dtype: Dtype, a: &[usize], b: &[usize], prep: Prep) -> Resu
     let va = values(a.iter().product(), 1 + a.len() as u64 * 7 + a[0] as u64);
     let vb = values(b.iter().product(), 2 + b.len() as u64 * 5 + b[0] as u64);
     let t = std::time::Instant::now();
-    let (x, y) = operands(Device::gpu(), dtype, (a, &va), (b, &vb), prep)?;
+    let (x, y) = operands(Device::gpu(0), dtype, (a, &va), (b, &vb), prep)?;
     let z = x.matmul(&y)?;
     let got: Vec<f64> = z
         .as_type(Dtype::Float32)?

@@ -88,7 +88,7 @@ impl Checker {
         let n: usize = shape.iter().product();
         let h = data(dtype, n, self.seed, special);
         let cpu = Array::from_host_data_on(h.clone(), shape, Device::cpu())?;
-        let gpu = Array::from_host_data_on(h, shape, Device::gpu())?;
+        let gpu = Array::from_host_data_on(h, shape, Device::gpu(0))?;
         let label = format!("{what} on {dtype} {shape:?}");
         let (c, g) = match (op(&cpu), op(&gpu)) {
             (Ok(c), Ok(g)) => (c, g),
@@ -319,7 +319,7 @@ fn softmaxes(ck: &mut Checker) -> Result<()> {
         vec![1.0, f32::INFINITY, 2.0, 0.0, -1.0, 3.0],
     ] {
         let c = Array::from_host_data_on(HostData::Float32(h.clone()), &[2, 3], Device::cpu())?;
-        let g = Array::from_host_data_on(HostData::Float32(h), &[2, 3], Device::gpu())?;
+        let g = Array::from_host_data_on(HostData::Float32(h), &[2, 3], Device::gpu(0))?;
         let (c, g) = (
             c.softmax(Some(&[-1][..]), false)?.to_vec::<f32>()?,
             g.softmax(Some(&[-1][..]), false)?.to_vec::<f32>()?,

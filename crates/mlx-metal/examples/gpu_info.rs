@@ -13,7 +13,7 @@ fn main() -> Result<(), mlx_core::Error> {
         gpu.adapter_name(),
         gpu.subnormal_mode()
     );
-    let on = |v: Vec<f32>| Array::from_host_data_on(HostData::Float32(v), &[4], Device::gpu());
+    let on = |v: Vec<f32>| Array::from_host_data_on(HostData::Float32(v), &[4], Device::gpu(0));
     let (a, b, c) = (
         on(vec![1., 2., 3., 4.])?,
         on(vec![2.; 4])?,
@@ -45,7 +45,7 @@ fn main() -> Result<(), mlx_core::Error> {
 /// CPU cost per op: tiny arrays, so the GPU work is negligible. One op per
 /// eval (the LLM decode pattern) and a chain of 16 ops in one eval.
 fn time_small_ops() -> Result<(), mlx_core::Error> {
-    let a = Array::from_host_data_on(HostData::Float32(vec![1.0; 256]), &[256], Device::gpu())?;
+    let a = Array::from_host_data_on(HostData::Float32(vec![1.0; 256]), &[256], Device::gpu(0))?;
     let sync = |y: &Array| y.index(&[mlx_core::ops::SliceArg::Index(0)])?.item::<f32>();
     let iters = 2000;
     for round in 0..2 {
@@ -106,7 +106,7 @@ fn time_gemv() -> Result<(), mlx_core::Error> {
     let k = 4096;
     let on = |n: usize, shape: &[usize]| {
         let v = (0..n).map(|i| ((i % 17) as f32 - 8.0) / 64.0).collect();
-        Array::from_host_data_on(HostData::Float32(v), shape, Device::gpu())?
+        Array::from_host_data_on(HostData::Float32(v), shape, Device::gpu(0))?
             .as_type(mlx_core::Dtype::Float16)
     };
     let (x, w) = (on(k, &[1, k])?, on(k * k, &[k, k])?);
@@ -185,7 +185,7 @@ fn time_matmul() -> Result<(), mlx_core::Error> {
         let v = (0..n * n)
             .map(|i| (((i * 37 + seed) % 17) as f32 - 8.0) / 64.0)
             .collect();
-        Array::from_host_data_on(HostData::Float32(v), &[n, n], Device::gpu())?
+        Array::from_host_data_on(HostData::Float32(v), &[n, n], Device::gpu(0))?
             .as_type(mlx_core::Dtype::Float16)
     };
     // Whole and ragged tiles against an f64 product on the host first.
@@ -200,16 +200,16 @@ fn time_matmul() -> Result<(), mlx_core::Error> {
                 .collect()
         };
         let (xv, yv) = (vals(m * k, 3), vals(k * nn, 4));
-        let x = Array::from_host_data_on(HostData::Float32(xv.clone()), &[m, k], Device::gpu())?
+        let x = Array::from_host_data_on(HostData::Float32(xv.clone()), &[m, k], Device::gpu(0))?
             .as_type(mlx_core::Dtype::Float16)?;
         // wt: the weight stored [nn, k] and used transposed (x @ W.T).
         let y = if wt {
             let yt: Vec<f32> = (0..nn * k).map(|e| yv[(e % k) * nn + e / k]).collect();
-            Array::from_host_data_on(HostData::Float32(yt), &[nn, k], Device::gpu())?
+            Array::from_host_data_on(HostData::Float32(yt), &[nn, k], Device::gpu(0))?
                 .as_type(mlx_core::Dtype::Float16)?
                 .t()?
         } else {
-            Array::from_host_data_on(HostData::Float32(yv.clone()), &[k, nn], Device::gpu())?
+            Array::from_host_data_on(HostData::Float32(yv.clone()), &[k, nn], Device::gpu(0))?
                 .as_type(mlx_core::Dtype::Float16)?
         };
         let g = x
@@ -262,7 +262,7 @@ fn time_matmul() -> Result<(), mlx_core::Error> {
 /// readback per iteration (the criterion benches are the real measurement).
 fn time_fma() -> Result<(), mlx_core::Error> {
     let n = 64 << 20;
-    let on = |x: f32| Array::from_host_data_on(HostData::Float32(vec![x; n]), &[n], Device::gpu());
+    let on = |x: f32| Array::from_host_data_on(HostData::Float32(vec![x; n]), &[n], Device::gpu(0));
     let (a, b, c) = (on(1.5)?, on(2.0)?, on(0.25)?);
     let sync = |y: &Array| y.index(&[mlx_core::ops::SliceArg::Index(0)])?.item::<f32>();
     for _ in 0..3 {

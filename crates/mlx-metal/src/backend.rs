@@ -9,7 +9,8 @@ use mlx_core::{Backend, Device, Error, HostData, Result, Storage, View};
 use std::sync::{Arc, OnceLock};
 
 /// The wgpu GPU backend. Linking `mlx-metal` registers it; the core
-/// creates it on first use of [`Device::gpu`].
+/// creates the backend of [`Device::gpu`]`(i)` on first use of that
+/// device, on the i-th adapter (see [`GpuBackend::with_index`]).
 ///
 /// # Examples
 /// ```
@@ -25,19 +26,76 @@ pub struct GpuBackend {
 }
 
 impl GpuBackend {
-    /// The process's GPU: the best adapter, opened on first use and shared
-    /// by every handle (and by the backend the core uses for
-    /// [`Device::gpu`]), so statistics such as [`held_bytes`](Self::held_bytes)
-    /// describe the arrays of the whole process.
+    /// The process's first GPU, `Device::gpu(0)`: the same as
+    /// [`with_index(0)`](Self::with_index).
+    ///
+    /// # Errors
+    /// As [`with_index`](Self::with_index).
+    pub fn new() -> Result<GpuBackend> {
+        Self::with_index(0)
+    }
+
+    /// The process's GPU `Device::gpu(index)`: the index-th adapter that
+    /// can run compute shaders, discrete GPUs first, then integrated,
+    /// virtual and software ones (lavapipe), in the driver's enumeration
+    /// order among equals. Opened on first use and shared by every handle
+    /// (and by the backend the core uses for that device), so statistics
+    /// such as [`held_bytes`](Self::held_bytes) describe the arrays of the
+    /// whole process on it.
     ///
     /// # Errors
     /// [`mlx_core::Error::NoBackend`] when no adapter exists (the message
-    /// says how to install one), or [`mlx_core::Error::Device`] when the
-    /// device fails to open.
-    pub fn new() -> Result<GpuBackend> {
-        static GPU: OnceLock<std::result::Result<Arc<Gpu>, Error>> = OnceLock::new();
-        let gpu = GPU.get_or_init(|| Gpu::open().map(Arc::new)).clone()?;
+    /// says how to install one), [`mlx_core::Error::NoDevice`] when
+    /// `index` is not below [`count`](Self::count), or
+    /// [`mlx_core::Error::Device`] when the device fails to open.
+    ///
+    /// # Examples
+    /// ```
+    /// use mlx_core::Backend;
+    /// if let Ok(n) = mlx_metal::GpuBackend::count() {
+    ///     let last = mlx_metal::GpuBackend::with_index(n - 1)?;
+    ///     assert_eq!(last.device(), mlx_core::Device::gpu(n - 1));
+    ///     let e = mlx_metal::GpuBackend::with_index(n).unwrap_err();
+    ///     assert!(e.to_string().starts_with(&format!("[gpu] no gpu device {n}: ")));
+    /// }
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    pub fn with_index(index: usize) -> Result<GpuBackend> {
+        type Opened = OnceLock<std::result::Result<Arc<Gpu>, Error>>;
+        static GPUS: OnceLock<Vec<Opened>> = OnceLock::new();
+        let count = crate::context::adapter_count()?;
+        let gpus = GPUS.get_or_init(|| (0..count).map(|_| OnceLock::new()).collect());
+        let Some(cell) = gpus.get(index) else {
+            return Err(Error::NoDevice {
+                op: "gpu",
+                device: Device::gpu(index),
+                count,
+                backend: "wgpu",
+            });
+        };
+        let gpu = cell
+            .get_or_init(|| Gpu::open(index).map(Arc::new))
+            .clone()?;
         Ok(GpuBackend { gpu })
+    }
+
+    /// How many GPUs this backend can open: the adapters that run compute
+    /// shaders (MLX's `mx.device_count(mx.gpu)` while this is the linked
+    /// GPU backend).
+    ///
+    /// # Errors
+    /// [`mlx_core::Error::NoBackend`] when there is none (the message says
+    /// how to install a driver).
+    ///
+    /// # Examples
+    /// ```
+    /// match mlx_metal::GpuBackend::count() {
+    ///     Ok(n) => println!("{n} GPU adapters"),
+    ///     Err(e) => println!("no GPU here: {e}"),
+    /// }
+    /// ```
+    pub fn count() -> Result<usize> {
+        crate::context::adapter_count()
     }
 
     /// The adapter's name and API, e.g. `NVIDIA H100 (Vulkan)`.
@@ -95,7 +153,7 @@ impl Backend for GpuBackend {
     }
 
     fn device(&self) -> Device {
-        Device::gpu()
+        self.gpu.mlx_device
     }
 
     fn upload(&self, data: HostData) -> Result<Storage> {

@@ -7,9 +7,9 @@ use crate::binding::{create_group, padded_len, Bindings, ARENA_BYTES};
 use crate::float_controls::{self, FloatControls};
 use crate::pool::{bucket, GpuBuffer, Pool, USAGE};
 use crate::slots::Caps;
-use mlx_core::{Error, Result};
+use mlx_core::{Device, Error, Result};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use wgpu::util::DeviceExt;
 
 /// Threads per workgroup of the 1-D elementwise kernels.
@@ -27,6 +27,8 @@ const MAX_PENDING: usize = 1024;
 
 /// An opened GPU with its caches.
 pub(crate) struct Gpu {
+    /// The core's name for this GPU: `Device::gpu(i)` for adapter `i`.
+    pub(crate) mlx_device: Device,
     pub(crate) device: wgpu::Device,
     pub(crate) queue: wgpu::Queue,
     pub(crate) info: wgpu::AdapterInfo,
@@ -100,10 +102,13 @@ const NO_ADAPTER: &str = "no GPU adapter found; install a Vulkan driver (on Debi
      `apt-get install mesa-vulkan-drivers libvulkan1`, which includes the lavapipe CPU \
      implementation) or use the CPU device";
 
-impl Gpu {
-    /// Open the best adapter: a discrete or integrated GPU on Vulkan,
-    /// Metal or DX12, else a software one (lavapipe).
-    pub(crate) fn open() -> Result<Gpu> {
+/// The adapters that can run compute shaders, in order of preference: a
+/// discrete or integrated GPU on Vulkan, Metal or DX12 first, software
+/// ones (lavapipe) last, in enumeration order among equals. `Device::gpu(i)`
+/// is the i-th. Enumerated once per process.
+pub(crate) fn adapters() -> &'static [wgpu::Adapter] {
+    static ADAPTERS: OnceLock<Vec<wgpu::Adapter>> = OnceLock::new();
+    ADAPTERS.get_or_init(|| {
         let instance = wgpu::Instance::new(wgpu::InstanceDescriptor {
             backends: wgpu::Backends::VULKAN | wgpu::Backends::METAL | wgpu::Backends::DX12,
             ..wgpu::InstanceDescriptor::new_without_display_handle()
@@ -116,19 +121,46 @@ impl Gpu {
             wgpu::DeviceType::Other => 3,
             wgpu::DeviceType::Cpu => 4,
         };
-        let adapter = adapters
+        let mut suitable: Vec<wgpu::Adapter> = adapters
             .into_iter()
             .filter(|a| {
                 a.get_downlevel_capabilities()
                     .flags
                     .contains(wgpu::DownlevelFlags::COMPUTE_SHADERS)
             })
-            .min_by_key(rank)
-            .ok_or(Error::NoBackend {
-                op: "gpu",
-                device: "gpu".into(),
-                hint: NO_ADAPTER,
-            })?;
+            .collect();
+        // Stable: adapters of one rank keep their enumeration order.
+        suitable.sort_by_key(rank);
+        suitable
+    })
+}
+
+/// How many adapters [`Gpu::open`] can open.
+///
+/// # Errors
+/// [`Error::NoBackend`] saying how to install a driver when there is none.
+pub(crate) fn adapter_count() -> Result<usize> {
+    match adapters().len() {
+        0 => Err(Error::NoBackend {
+            op: "gpu",
+            device: "gpu".into(),
+            hint: NO_ADAPTER,
+        }),
+        n => Ok(n),
+    }
+}
+
+impl Gpu {
+    /// Open adapter `index` of [`adapters`] as `Device::gpu(index)`.
+    pub(crate) fn open(index: usize) -> Result<Gpu> {
+        let count = adapter_count()?;
+        let mlx_device = Device::gpu(index);
+        let adapter = adapters().get(index).ok_or(Error::NoDevice {
+            op: "gpu",
+            device: mlx_device,
+            count,
+            backend: "wgpu",
+        })?;
         let info = adapter.get_info();
         let offered = adapter.features();
         let wanted = wgpu::Features::SHADER_F16
@@ -140,7 +172,7 @@ impl Gpu {
         // MLX_GPU_FLOAT_CONTROLS: 0 never asks for DenormPreserve, 1 asks
         // even where the driver does not report it (to test that path).
         let ask = std::env::var("MLX_GPU_FLOAT_CONTROLS").ok();
-        let reported = float_controls::vulkan_denorm_preserve(&adapter);
+        let reported = float_controls::vulkan_denorm_preserve(adapter);
         let mut why_not = match reported {
             None => "not Vulkan 1.2+",
             Some(_) if !features.contains(wgpu::Features::PASSTHROUGH_SHADERS) => {
@@ -190,7 +222,7 @@ impl Gpu {
                 .push(format!("device lost ({reason:?}): {msg}"));
         });
         let cap = (limits.max_buffer_size / 2).clamp(256 << 20, 8 << 30);
-        let pool = Arc::new(Pool::new(cap));
+        let pool = Arc::new(Pool::new(mlx_device, cap));
         let oob = GpuBuffer::new(
             device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
                 label: Some("oob"),
@@ -213,6 +245,7 @@ impl Gpu {
                         && c.ab_type == wgpu::CooperativeScalarType::F16
                         && c.cr_type == wgpu::CooperativeScalarType::F32
                 }),
+            mlx_device,
             device,
             queue,
             info,

@@ -6,7 +6,7 @@ use crate::pool::GpuBuffer;
 use crate::shader;
 use crate::slots;
 use mlx_core::primitive::OutSpec;
-use mlx_core::{Device, Dtype, Error, Result, Storage, View};
+use mlx_core::{Dtype, Error, Result, Storage, View};
 
 /// The GPU buffer behind a view.
 pub(crate) fn buffer<'a>(op: &'static str, v: &View<'a>) -> Result<&'a GpuBuffer> {
@@ -22,7 +22,8 @@ pub(crate) fn buffer<'a>(op: &'static str, v: &View<'a>) -> Result<&'a GpuBuffer
 pub(crate) fn storage(buf: GpuBuffer, out: OutSpec) -> Storage {
     let n = buf.len as usize;
     let _ = out;
-    Storage::new(buf, Device::gpu(), n)
+    let device = buf.device();
+    Storage::new(buf, device, n)
 }
 
 /// A fresh buffer for `out`.

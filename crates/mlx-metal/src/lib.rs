@@ -4,8 +4,9 @@
 //! the workspace's `shaders/` folder: Metal on Apple GPUs, Vulkan on Linux
 //! and Windows (NVIDIA, AMD, Intel, and Mesa's lavapipe on CPUs), DX12.
 //! Linking this crate registers the backend; arrays created on
-//! [`mlx_core::Device::gpu`] (the default device once a GPU is found) run
-//! here.
+//! [`mlx_core::Device::gpu`] (`Device::gpu(0)` is the default device once
+//! a GPU is found) run here; `Device::gpu(i)` is the i-th adapter (see
+//! [`GpuBackend::with_index`]).
 //!
 //! Dtypes: float32, float16 (SHADER_F16), bfloat16 (kept in f32 slots and
 //! rounded at every store), bool and 8/16/32-bit integers (in 32-bit
@@ -19,7 +20,7 @@
 //! ```
 //! use mlx_core::{Array, Device, HostData};
 //! if mlx_metal::GpuBackend::new().is_ok() {
-//!     let a = Array::from_host_data_on(HostData::Float32(vec![1.0, 2.0]), &[2], Device::gpu())?;
+//!     let a = Array::from_host_data_on(HostData::Float32(vec![1.0, 2.0]), &[2], Device::gpu(0))?;
 //!     let b = (&a * &a)?;
 //!     assert_eq!(b.to_vec::<f32>()?, [1.0, 4.0]);
 //! }
@@ -60,6 +61,7 @@ inventory::submit! {
     mlx_core::BackendRegistration {
         kind: mlx_core::DeviceType::Gpu,
         name: "wgpu",
-        create: || Ok(std::sync::Arc::new(GpuBackend::new()?)),
+        count: GpuBackend::count,
+        create: |index| Ok(std::sync::Arc::new(GpuBackend::with_index(index)?)),
     }
 }

@@ -29,8 +29,10 @@ pub(crate) fn bucket(bytes: u64) -> u64 {
 }
 
 /// Free buffers by bucket size, and how many bytes they hold.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Pool {
+    /// The device whose buffers the pool holds (stamped on storages).
+    pub(crate) device: mlx_core::Device,
     free: Mutex<Free<wgpu::Buffer>>,
     /// Cached bytes above which returned buffers are released instead.
     pub(crate) cap: u64,
@@ -87,9 +89,11 @@ impl<B> Free<B> {
 }
 
 impl Pool {
-    /// A pool caching at most `cap` bytes of free buffers.
-    pub(crate) fn new(cap: u64) -> Pool {
+    /// A pool of `device`'s buffers caching at most `cap` bytes of free
+    /// ones.
+    pub(crate) fn new(device: mlx_core::Device, cap: u64) -> Pool {
         Pool {
+            device,
             free: Mutex::new(Free::default()),
             cap,
             held: AtomicU64::new(0),
@@ -194,6 +198,11 @@ impl GpuBuffer {
             pool,
             pooled: false,
         }
+    }
+
+    /// The device the buffer lives on.
+    pub(crate) fn device(&self) -> mlx_core::Device {
+        self.pool.device
     }
 
     /// The wgpu buffer.

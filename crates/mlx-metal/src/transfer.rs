@@ -6,7 +6,7 @@ use crate::copy::copy;
 use crate::elementwise::{buffer, storage};
 use crate::slots;
 use mlx_core::primitive::OutSpec;
-use mlx_core::{Device, HostData, Result, Storage, View};
+use mlx_core::{HostData, Result, Storage, View};
 
 /// A new GPU buffer holding `data`.
 pub(crate) fn upload(gpu: &Gpu, data: HostData) -> Result<Storage> {
@@ -15,7 +15,7 @@ pub(crate) fn upload(gpu: &Gpu, data: HostData) -> Result<Storage> {
     let bytes = slots::widen("upload", &data)?;
     let buf = gpu.upload("upload", &bytes)?;
     let n = buf.len as usize;
-    Ok(Storage::new(buf, Device::gpu(), n))
+    Ok(Storage::new(buf, gpu.mlx_device, n))
 }
 
 /// The elements of `view` in row-major order.

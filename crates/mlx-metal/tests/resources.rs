@@ -23,7 +23,7 @@ fn gpu() -> Option<(GpuBackend, std::sync::MutexGuard<'static, ()>)> {
 }
 
 fn on_gpu(v: Vec<f32>, shape: &[usize]) -> Array {
-    Array::from_host_data_on(HostData::Float32(v), shape, Device::gpu()).expect("upload")
+    Array::from_host_data_on(HostData::Float32(v), shape, Device::gpu(0)).expect("upload")
 }
 
 #[test]
@@ -117,7 +117,7 @@ fn arrays_over_the_binding_limit_are_an_error_naming_the_limit() {
         return;
     }
     let n = (limit / 4 + 1024) as usize;
-    let e = Array::from_host_data_on(HostData::Uint8(vec![1u8; n]), &[n], Device::gpu())
+    let e = Array::from_host_data_on(HostData::Uint8(vec![1u8; n]), &[n], Device::gpu(0))
         .map(|a| a.eval());
     // u8 lives in 4-byte slots on the GPU, so n u8 need 4n > limit bytes.
     let msg = match e {
@@ -133,7 +133,7 @@ fn arrays_over_the_binding_limit_are_an_error_naming_the_limit() {
 #[test]
 fn float64_is_an_error_naming_the_op() {
     let Some((_g, _one)) = gpu() else { return };
-    let e = Array::from_host_data_on(HostData::Float64(vec![1.0]), &[1], Device::gpu())
+    let e = Array::from_host_data_on(HostData::Float64(vec![1.0]), &[1], Device::gpu(0))
         .and_then(|a| a.eval())
         .unwrap_err();
     assert!(e.to_string().contains("float64"), "{e}");
@@ -168,7 +168,7 @@ fn softmax_of_long_rows_matches_cpu() {
                 .and_then(|s| s.to_vec::<f32>())
                 .unwrap()
         };
-        let (c, g) = (run(Device::cpu()), run(Device::gpu()));
+        let (c, g) = (run(Device::cpu()), run(Device::gpu(0)));
         for (i, (x, y)) in c.iter().zip(&g).enumerate() {
             assert!(
                 (x.is_nan() && y.is_nan()) || (x - y).abs() <= 1e-6 + 1e-4 * x.abs(),

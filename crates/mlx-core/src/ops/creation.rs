@@ -1,5 +1,7 @@
 //! Array creation: `zeros`, `ones`, `full`, `arange`, `linspace`, `eye`,
 //! `identity`, `tri`. Constant fills are broadcast views of one element.
+//! They run on the default device (docs/ops.md, "Devices and streams");
+//! `zeros_like` and `ones_like` on the device of their argument.
 
 use super::operators::Scalar;
 use super::shape::{astype, broadcast_to, check_size_fits, expand_dims};
@@ -100,7 +102,7 @@ fn ones_unlabeled(shape: &[usize], dtype: Dtype) -> Result<Array> {
     full(shape, 1.0, dtype).map_err(|e| e.in_op("ones"))
 }
 
-/// Zeros with the shape and dtype of `a`.
+/// Zeros with the shape, dtype and device of `a`.
 ///
 /// # Errors
 /// None in practice.
@@ -118,10 +120,10 @@ pub fn zeros_like(a: &Array) -> Result<Array> {
 
 /// [`zeros_like`] before its errors are relabelled.
 fn zeros_like_unlabeled(a: &Array) -> Result<Array> {
-    zeros(a.shape(), a.dtype())
+    crate::with_default_device(a.device(), || zeros(a.shape(), a.dtype()))
 }
 
-/// Ones with the shape and dtype of `a`.
+/// Ones with the shape, dtype and device of `a`.
 ///
 /// # Errors
 /// None in practice.
@@ -139,7 +141,7 @@ pub fn ones_like(a: &Array) -> Result<Array> {
 
 /// [`ones_like`] before its errors are relabelled.
 fn ones_like_unlabeled(a: &Array) -> Result<Array> {
-    ones(a.shape(), a.dtype())
+    crate::with_default_device(a.device(), || ones(a.shape(), a.dtype()))
 }
 
 pub(crate) fn full_like_bool(a: &Array, value: bool) -> Result<Array> {

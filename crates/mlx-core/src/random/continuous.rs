@@ -3,7 +3,7 @@
 //! `uniform`, `normal`, `truncated_normal`, `gumbel`, `laplace` and
 //! `multivariate_normal`.
 
-use super::key::bits;
+use super::key::{bits, on_params_device};
 use crate::ops::{
     abs, add, astype, divide, erf, erfinv, expand_dims, full, log, log1p, matmul, maximum, minimum,
     multiply, negative, sign, squeeze, subtract,
@@ -53,7 +53,10 @@ pub fn uniform(
     dtype: Dtype,
     key: Option<&Array>,
 ) -> Result<Array> {
-    uniform_unlabeled(low, high, shape, dtype, key).map_err(|e| e.in_op("uniform"))
+    on_params_device(&[Some(low)], || {
+        uniform_unlabeled(low, high, shape, dtype, key)
+    })
+    .map_err(|e| e.in_op("uniform"))
 }
 
 /// [`uniform`] before its errors are relabelled.
@@ -169,7 +172,10 @@ pub fn normal(
     scale: Option<&Array>,
     key: Option<&Array>,
 ) -> Result<Array> {
-    normal_unlabeled(shape, dtype, loc, scale, key).map_err(|e| e.in_op("normal"))
+    on_params_device(&[loc, scale], || {
+        normal_unlabeled(shape, dtype, loc, scale, key)
+    })
+    .map_err(|e| e.in_op("normal"))
 }
 
 /// [`normal`] before its errors are relabelled.
@@ -253,8 +259,10 @@ pub fn truncated_normal(
     dtype: Dtype,
     key: Option<&Array>,
 ) -> Result<Array> {
-    truncated_normal_unlabeled(lower, upper, shape, dtype, key)
-        .map_err(|e| e.in_op("truncated_normal"))
+    on_params_device(&[Some(lower)], || {
+        truncated_normal_unlabeled(lower, upper, shape, dtype, key)
+    })
+    .map_err(|e| e.in_op("truncated_normal"))
 }
 
 /// [`truncated_normal`] before its errors are relabelled.
@@ -391,8 +399,10 @@ pub fn multivariate_normal(
     dtype: Dtype,
     key: Option<&Array>,
 ) -> Result<Array> {
-    multivariate_normal_unlabeled(mean, cov, shape, dtype, key)
-        .map_err(|e| e.in_op("multivariate_normal"))
+    on_params_device(&[Some(mean)], || {
+        multivariate_normal_unlabeled(mean, cov, shape, dtype, key)
+    })
+    .map_err(|e| e.in_op("multivariate_normal"))
 }
 
 /// [`multivariate_normal`] before its errors are relabelled.

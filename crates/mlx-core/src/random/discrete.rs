@@ -2,7 +2,7 @@
 //! `bernoulli` and `categorical`.
 
 use super::continuous::{gumbel, scalar, uniform, uniform_unit};
-use super::key::bits;
+use super::key::{bits, on_params_device};
 use crate::ops::{
     add, argmax, argsort, astype, cumsum, equal, exp, expand_dims, floor, isinf, less, less_equal,
     max, maximum, minimum, multiply, reshape, subtract, sum, sum_axis, take, where_,
@@ -34,7 +34,10 @@ pub fn randint(
     dtype: Dtype,
     key: Option<&Array>,
 ) -> Result<Array> {
-    randint_unlabeled(low, high, shape, dtype, key).map_err(|e| e.in_op("randint"))
+    on_params_device(&[Some(low)], || {
+        randint_unlabeled(low, high, shape, dtype, key)
+    })
+    .map_err(|e| e.in_op("randint"))
 }
 
 /// [`randint`] before its errors are relabelled.
@@ -77,7 +80,8 @@ fn randint_unlabeled(
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn bernoulli(p: &Array, shape: Option<&[usize]>, key: Option<&Array>) -> Result<Array> {
-    bernoulli_unlabeled(p, shape, key).map_err(|e| e.in_op("bernoulli"))
+    on_params_device(&[Some(p)], || bernoulli_unlabeled(p, shape, key))
+        .map_err(|e| e.in_op("bernoulli"))
 }
 
 /// [`bernoulli`] before its errors are relabelled.
@@ -135,7 +139,10 @@ pub fn categorical(
     num_samples: Option<usize>,
     key: Option<&Array>,
 ) -> Result<Array> {
-    categorical_unlabeled(logits, axis, shape, num_samples, key).map_err(|e| e.in_op("categorical"))
+    on_params_device(&[Some(logits)], || {
+        categorical_unlabeled(logits, axis, shape, num_samples, key)
+    })
+    .map_err(|e| e.in_op("categorical"))
 }
 
 /// [`categorical`] before its errors are relabelled.
@@ -260,7 +267,8 @@ fn permutation_unlabeled(n: usize, key: Option<&Array>) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn permutation_array(x: &Array, axis: i64, key: Option<&Array>) -> Result<Array> {
-    permutation_array_unlabeled(x, axis, key).map_err(|e| e.in_op("permutation"))
+    on_params_device(&[Some(x)], || permutation_array_unlabeled(x, axis, key))
+        .map_err(|e| e.in_op("permutation"))
 }
 
 /// [`permutation_array`] before its errors are relabelled.

@@ -200,12 +200,25 @@ pub fn bits(shape: &[usize], width: usize, key: Option<&Array>) -> Result<Array>
     };
     crate::ops::check_size_fits("bits", shape, dtype.size())?;
     let key = key_or_next(key)?;
-    Array::from_op(
+    // The key is a parameter, not an input: bits are drawn on the default
+    // device, and the key is copied there if it lives elsewhere.
+    Array::from_op_on(
         Primitive::RandomBits { width },
         vec![key],
         shape.to_vec(),
         dtype,
+        crate::default_device(),
     )
+}
+
+/// Run a sampler on the device of its first array parameter (`params`,
+/// the key left out), or on the default device when it has none (the
+/// device rule of docs/ops.md).
+pub(crate) fn on_params_device<R>(params: &[Option<&Array>], f: impl FnOnce() -> R) -> R {
+    match params.iter().flatten().next() {
+        Some(p) => crate::with_default_device(p.device(), f),
+        None => f(),
+    }
 }
 
 /// `num` new keys from `key`, as an array of shape `(num, 2)` (MLX's
