@@ -860,7 +860,7 @@ fn emu_mma(fa: vec3<u32>, fb: vec3<u32>, c: EM) -> EM {
 
     #[test]
     fn emulated_coop_kernel_matches_f64() {
-        let Ok(gpu) = Gpu::open() else {
+        let Ok(gpu) = Gpu::open(0) else {
             eprintln!("no GPU adapter; skipping");
             return;
         };
