@@ -51,15 +51,98 @@ fn tree_unflatten_inverts_flatten() {
 }
 
 #[test]
-fn tree_unflatten_rejects_conflicts_and_gaps() {
+fn tree_unflatten_rejects_conflicts() {
     let a = Array::from_slice(&[1.0f32], &[1]).unwrap();
     let conflict = tree_unflatten(&[("a".into(), a.clone()), ("a.b".into(), a.clone())]);
     assert!(conflict
         .unwrap_err()
         .to_string()
         .starts_with("[tree_unflatten]"));
-    let gap = tree_unflatten(&[("l.0".into(), a.clone()), ("l.2".into(), a)]);
-    assert!(gap.unwrap_err().to_string().starts_with("[tree_unflatten]"));
+    let repeated = tree_unflatten(&[("a".into(), a.clone()), ("a".into(), a)]);
+    assert!(repeated.is_err());
+}
+
+fn is_empty_map(t: &Tree) -> bool {
+    matches!(t, Tree::Map(m) if m.is_empty())
+}
+
+#[test]
+fn tree_unflatten_fills_list_gaps_with_empty_maps() {
+    // mlx.utils.tree_unflatten([('layers.0.w', a), ('layers.2.w', b)])
+    // == {'layers': [{'w': a}, {}, {'w': b}]}   (MLX 0.32.4)
+    let a = Array::from_slice(&[1.0f32], &[1]).unwrap();
+    let b = Array::from_slice(&[2.0f32], &[1]).unwrap();
+    let t = tree_unflatten(&[
+        ("layers.0.w".into(), a.clone()),
+        ("layers.2.w".into(), b.clone()),
+    ])
+    .unwrap();
+    let Tree::List(items) = &t["layers"] else {
+        panic!("layers is not a list: {t:?}")
+    };
+    assert_eq!(items.len(), 3);
+    assert!(t["layers"][0]["w"].as_array().unwrap().ptr_eq(&a));
+    assert!(is_empty_map(&t["layers"][1]));
+    assert!(t["layers"][2]["w"].as_array().unwrap().ptr_eq(&b));
+    // tree_unflatten([('l.1', a)]) == {'l': [{}, a]}
+    let t = tree_unflatten(&[("l.1".into(), a.clone())]).unwrap();
+    assert!(is_empty_map(&t["l"][0]));
+    assert!(t["l"][1].as_array().is_some());
+    // '0' and '00' are one index twice: MLX makes a map,
+    // tree_unflatten([('l.0', a), ('l.00', b)]) == {'l': {'0': a, '00': b}}
+    let t = tree_unflatten(&[("l.0".into(), a.clone()), ("l.00".into(), b.clone())]).unwrap();
+    assert!(t["l"]["00"].as_array().unwrap().ptr_eq(&b));
+    // a number and a name: a map, {'l': {'1': a, 'x': b}}
+    let t = tree_unflatten(&[("l.1".into(), a), ("l.x".into(), b)]).unwrap();
+    assert!(t["l"]["1"].as_array().is_some());
+}
+
+#[test]
+fn tree_unflatten_bounds_gaps_and_depth() {
+    let a = Array::from_slice(&[1.0f32], &[1]).unwrap();
+    // One path may not allocate a huge list of fillers.
+    let huge = tree_unflatten(&[("layers.99999999999.w".into(), a.clone())]);
+    let msg = huge.unwrap_err().to_string();
+    assert!(
+        msg.starts_with("[tree_unflatten] list index 99999999999"),
+        "{msg}"
+    );
+    // The budget is global: many lists with big gaps also fail ...
+    let many: Vec<(String, Array)> = (0..10).map(|i| (format!("m{i}.1000"), a.clone())).collect();
+    assert!(tree_unflatten(&many).is_err());
+    // ... while gaps up to items + 1024 fillers are fine.
+    let t = tree_unflatten(&[("l.1025".into(), a.clone())]).unwrap();
+    assert!(t["l"][1025].as_array().is_some());
+    assert!(tree_unflatten(&[("l.1026".into(), a.clone())]).is_err());
+    // A number too large for usize is a map key (MLX would try to allocate).
+    let t = tree_unflatten(&[("l.99999999999999999999999".into(), a.clone())]).unwrap();
+    assert!(t["l"]["99999999999999999999999"].as_array().is_some());
+    let deep = vec!["k"; 100_000].join(".");
+    let msg = tree_unflatten(&[(deep, a)]).unwrap_err().to_string();
+    assert!(
+        msg.starts_with("[tree_unflatten] path has 100000 segments"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn tree_index_never_panics() {
+    let t = model();
+    let w = t["layers"][1]["weight"].as_array().unwrap();
+    assert_eq!(w.to_vec::<f64>().unwrap(), vec![3.0]);
+    assert!(t["scale"].as_array().is_some());
+    for missing in [
+        &t["nope"],
+        &t["layers"][2],
+        &t["layers"]["0"],
+        &t[0],
+        &t["scale"]["x"],
+        &t["scale"][0],
+        &t["nope"][7]["deeper"],
+    ] {
+        assert!(is_empty_map(missing));
+        assert!(missing.as_array().is_none());
+    }
 }
 
 #[test]

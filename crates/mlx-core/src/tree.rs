@@ -84,6 +84,25 @@ impl Tree {
         }
     }
 
+    /// The array if this tree is a leaf (the end of an index chain like
+    /// `params["layers"][0]["weight"]`), else `None`.
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// use mlx_core::{tree::Tree, Array};
+    /// let t = Tree::map([("w", Tree::Leaf(Array::from_slice(&[2i32], &[1])?))]);
+    /// assert_eq!(t["w"].as_array().unwrap().to_vec::<i32>()?, vec![2]);
+    /// assert!(t.as_array().is_none());
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    pub fn as_array(&self) -> Option<&Array> {
+        match self {
+            Tree::Leaf(a) => Some(a),
+            _ => None,
+        }
+    }
+
     /// A tree of the same structure with the leaves replaced, in
     /// [`Tree::leaves`] order.
     ///
@@ -111,6 +130,61 @@ impl Tree {
         }
         let mut it = leaves.into_iter();
         tree_map(self, |_| Ok(it.next().expect("leaf count checked")))
+    }
+}
+
+/// What indexing a [`Tree`] gives for a missing key or index: an empty map.
+static EMPTY_TREE: Tree = Tree::Map(BTreeMap::new());
+
+/// `tree["layers"]`: the subtree under a map key. Never panics: a missing
+/// key, or indexing a list or a leaf with a string, gives an empty map
+/// (as `serde_json::Value` gives `Null`), so chains like
+/// `params["layers"][0]["weight"]` end in [`Tree::as_array`]` == None`.
+///
+/// # Examples
+/// ```
+/// # use mlx_cpu as _;
+/// use mlx_core::{tree::Tree, Array};
+/// let w = Array::from_slice(&[1.0f32], &[1])?;
+/// let t = Tree::map([("layers", Tree::List(vec![Tree::map([("weight", Tree::Leaf(w))])]))]);
+/// assert_eq!(t["layers"][0]["weight"].as_array().unwrap().to_vec::<f32>()?, vec![1.0]);
+/// assert!(t["nope"]["weight"].as_array().is_none());
+/// assert!(matches!(&t["nope"], Tree::Map(m) if m.is_empty()));
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+impl std::ops::Index<&str> for Tree {
+    type Output = Tree;
+
+    fn index(&self, key: &str) -> &Tree {
+        match self {
+            Tree::Map(m) => m.get(key).unwrap_or(&EMPTY_TREE),
+            _ => &EMPTY_TREE,
+        }
+    }
+}
+
+/// `tree[0]`: the item of a list. Never panics: an index out of range, or
+/// indexing a map or a leaf with a number, gives an empty map.
+///
+/// # Examples
+/// ```
+/// # use mlx_cpu as _;
+/// use mlx_core::{tree::Tree, Array};
+/// let a = Array::from_slice(&[1i32], &[1])?;
+/// let t = Tree::List(vec![Tree::Leaf(a)]);
+/// assert!(t[0].as_array().is_some());
+/// assert!(t[5].as_array().is_none());
+/// assert!(t[0][0].as_array().is_none());
+/// Ok::<(), mlx_core::Error>(())
+/// ```
+impl std::ops::Index<usize> for Tree {
+    type Output = Tree;
+
+    fn index(&self, i: usize) -> &Tree {
+        match self {
+            Tree::List(v) => v.get(i).unwrap_or(&EMPTY_TREE),
+            _ => &EMPTY_TREE,
+        }
     }
 }
 
@@ -163,21 +237,44 @@ pub fn tree_flatten(tree: &Tree) -> Vec<(String, Array)> {
     out
 }
 
-/// Rebuild a tree from dotted paths (MLX's `tree_unflatten`). A path
-/// segment that is a number makes a list; other segments make maps.
+/// Most empty maps [`tree_unflatten`] fills into list gaps, beyond one per
+/// path given: a list's length comes from its largest index, so without a
+/// bound one path like `layers.99999999999.w` would allocate gigabytes.
+pub const TREE_UNFLATTEN_GAP_SLACK: usize = 1024;
+
+/// Most segments of one dotted path in [`tree_unflatten`] (trees are built
+/// and dropped recursively).
+pub const TREE_UNFLATTEN_MAX_DEPTH: usize = 256;
+
+/// Rebuild a tree from dotted paths (MLX's `tree_unflatten`). Under one
+/// parent, segments that are all distinct numbers make a list (sorted by
+/// index) and any other segments make a map, as in MLX (`"1"` and `"01"`
+/// together make a map). As in MLX, missing list indices are filled with
+/// empty maps: `layers.0.w` and `layers.2.w` give
+/// `{layers: [{w}, {}, {w}]}` (a `Sequential` whose item 1 has no
+/// parameters).
+///
+/// To bound memory, the whole tree may hold at most
+/// `items.len() + TREE_UNFLATTEN_GAP_SLACK` filled-in empty maps (see
+/// [`TREE_UNFLATTEN_GAP_SLACK`]), and a path at most
+/// [`TREE_UNFLATTEN_MAX_DEPTH`] segments.
 ///
 /// # Errors
 /// `[tree_unflatten] ...` when paths conflict (a leaf and a subtree at the
-/// same place) or list indices leave gaps.
+/// same place, or a repeated path), a path is deeper than
+/// [`TREE_UNFLATTEN_MAX_DEPTH`] or the list gaps exceed the bound above.
 ///
 /// # Examples
 /// ```
 /// # use mlx_cpu as _;
-/// use mlx_core::{tree::{tree_flatten, tree_unflatten}, Array};
+/// use mlx_core::{tree::{tree_flatten, tree_unflatten, Tree}, Array};
 /// let a = Array::from_slice(&[1i32], &[1])?;
-/// let t = tree_unflatten(&[("layers.0.w".to_string(), a.clone()), ("layers.1.w".to_string(), a)])?;
+/// let t = tree_unflatten(&[("layers.0.w".to_string(), a.clone()), ("layers.2.w".to_string(), a)])?;
 /// assert_eq!(tree_flatten(&t).len(), 2);
-/// assert!(t.get("layers.1.w").is_some());
+/// // mlx.utils.tree_unflatten gives {'layers': [{'w': a}, {}, {'w': a}]}
+/// assert!(matches!(&t["layers"][1], Tree::Map(m) if m.is_empty()));
+/// assert!(t.get("layers.2.w").is_some());
+/// assert!(tree_unflatten(&[("layers.99999999999.w".to_string(), Array::from_scalar(1i32))]).is_err());
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn tree_unflatten(items: &[(String, Array)]) -> Result<Tree> {
@@ -188,9 +285,23 @@ pub fn tree_unflatten(items: &[(String, Array)]) -> Result<Tree> {
         } else {
             path.split('.').collect()
         };
+        if keys.len() > TREE_UNFLATTEN_MAX_DEPTH {
+            return Err(Error::invalid(
+                "tree_unflatten",
+                format!(
+                    "path has {} segments but at most {TREE_UNFLATTEN_MAX_DEPTH} are supported",
+                    keys.len()
+                ),
+            ));
+        }
         insert(&mut root, &keys, a.clone(), path)?;
     }
-    lists_from_maps(root.unwrap_or(Tree::Map(BTreeMap::new())), "")
+    let mut gap_budget = items.len().saturating_add(TREE_UNFLATTEN_GAP_SLACK);
+    lists_from_maps(
+        root.unwrap_or(Tree::Map(BTreeMap::new())),
+        "",
+        &mut gap_budget,
+    )
 }
 
 fn conflict(path: &str) -> Error {
@@ -215,36 +326,60 @@ fn insert(slot: &mut Option<Tree>, keys: &[&str], leaf: Array, path: &str) -> Re
     Ok(())
 }
 
-/// Maps whose keys are all numbers become lists (indices must be `0..n`).
-fn lists_from_maps(tree: Tree, path: &str) -> Result<Tree> {
+/// Maps whose keys are all distinct numbers become lists, with empty maps
+/// in the gaps (at most `gap_budget` of them in the whole tree).
+fn lists_from_maps(tree: Tree, path: &str, gap_budget: &mut usize) -> Result<Tree> {
     let Tree::Map(m) = tree else {
         return Ok(tree);
     };
-    let numeric = !m.is_empty() && m.keys().all(|k| k.parse::<usize>().is_ok());
-    if !numeric {
+    let join = |k: &str| {
+        if path.is_empty() {
+            k.to_string()
+        } else {
+            format!("{path}.{k}")
+        }
+    };
+    let indices: Option<Vec<usize>> = m.keys().map(|k| k.parse::<usize>().ok()).collect();
+    let list_indices = indices.filter(|ix| {
+        let mut sorted = ix.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        !ix.is_empty() && sorted.len() == ix.len()
+    });
+    let Some(indices) = list_indices else {
         let m = m
             .into_iter()
-            .map(|(k, t)| Ok((k.clone(), lists_from_maps(t, &k)?)))
+            .map(|(k, t)| {
+                let sub = lists_from_maps(t, &join(&k), gap_budget)?;
+                Ok((k, sub))
+            })
             .collect::<Result<_>>()?;
         return Ok(Tree::Map(m));
-    }
-    let mut items: Vec<(usize, Tree)> = m
+    };
+    let mut items: Vec<(usize, String, Tree)> = indices
         .into_iter()
-        .map(|(k, t)| {
-            Ok((
-                k.parse::<usize>().expect("numeric"),
-                lists_from_maps(t, &k)?,
-            ))
-        })
-        .collect::<Result<_>>()?;
-    items.sort_by_key(|(i, _)| *i);
-    if items.iter().enumerate().any(|(i, (j, _))| i != *j) {
-        return Err(Error::invalid(
-            "tree_unflatten",
-            format!("list indices under {path:?} must be 0..n without gaps"),
-        ));
+        .zip(m)
+        .map(|(i, (k, t))| (i, k, t))
+        .collect();
+    items.sort_by_key(|(i, _, _)| *i);
+    let mut out = Vec::new();
+    for (i, k, t) in items {
+        let gap = i - out.len();
+        if gap > *gap_budget {
+            return Err(Error::invalid(
+                "tree_unflatten",
+                format!(
+                    "list index {i} under {path:?} leaves a gap of {gap} items, more than the \
+                     {} empty maps left to fill in",
+                    *gap_budget
+                ),
+            ));
+        }
+        *gap_budget -= gap;
+        out.resize_with(i, || Tree::Map(BTreeMap::new()));
+        out.push(lists_from_maps(t, &join(&k), gap_budget)?);
     }
-    Ok(Tree::List(items.into_iter().map(|(_, t)| t).collect()))
+    Ok(Tree::List(out))
 }
 
 /// Apply `f` to every leaf (MLX's `tree_map`), keeping the structure.

@@ -45,11 +45,19 @@ fn main() -> Result<()> {
 
     // We can access its parameters by calling mlp.parameters().
     let params = mlp.parameters();
-    println!("{:?}", params.get("layers.0.weight").unwrap().shape());
+    // Python: params["layers"][0]["weight"].shape
+    let weight = params["layers"][0]["weight"].as_array().expect("a leaf");
+    println!("{:?}", weight.shape());
 
     // Printing a parameter will cause it to be evaluated and thus
     // initialized.
-    println!("{}", params.get("layers.0.bias").unwrap());
+    // (Python prints the whole params["layers"][0] dict.)
+    for (name, sub) in [
+        ("bias", &params["layers"][0]["bias"]),
+        ("weight", &params["layers"][0]["weight"]),
+    ] {
+        println!("{name}: {}", sub.as_array().expect("a leaf"));
+    }
 
     // We can also force evaluate all parameters to initialize the model.
     let leaves = params.leaves();

@@ -50,6 +50,7 @@
 extern crate self as mlx_nn;
 
 pub mod activations;
+mod distributed;
 pub mod init;
 pub mod losses;
 
@@ -58,6 +59,7 @@ mod module;
 mod quantize;
 mod value_and_grad;
 
+pub use distributed::{average_gradients, Group, DEFAULT_ALL_REDUCE_SIZE};
 pub use layers::*;
 pub use mlx_macros::Module;
 pub use module::{

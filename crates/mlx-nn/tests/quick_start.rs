@@ -71,7 +71,12 @@ fn printed_mlp_matches_the_seed_text() {
 fn parameters_have_the_seed_keys_and_shapes() {
     let mlp = Mlp::new(2, 10).unwrap();
     let p = mlp.parameters();
-    assert_eq!(p.get("layers.0.weight").unwrap().shape(), &[128, 2]);
+    // Python: params["layers"][0]["weight"].shape == (128, 2)
+    assert_eq!(
+        p["layers"][0]["weight"].as_array().unwrap().shape(),
+        &[128, 2]
+    );
+    assert!(p["layers"][3]["weight"].as_array().is_none());
     let got: Vec<(String, Vec<usize>)> = tree_flatten(&p)
         .into_iter()
         .map(|(k, a)| (k, a.shape().to_vec()))

@@ -3,7 +3,7 @@
 
 use crate::Module;
 use mlx_core::shape::format_shape;
-use mlx_core::tree::{tree_flatten, Tree};
+use mlx_core::tree::{tree_flatten, tree_unflatten};
 use mlx_core::{Array, Error, Result};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
@@ -97,7 +97,7 @@ pub(crate) fn load_weights(
     if kept.is_empty() {
         return Ok(());
     }
-    let tree = unflatten_with_gaps(&kept)?;
+    let tree = tree_unflatten(&kept).map_err(|e| e.in_op(OP))?;
     m.update(&tree, false).map_err(|e| e.in_op(OP))
 }
 
@@ -115,63 +115,5 @@ pub(crate) fn save_weights(params: &[(String, Array)], path: &Path) -> Result<()
             OP,
             format!("unsupported file extension for {name}; use '.npz' or '.safetensors'"),
         ))
-    }
-}
-
-enum Draft {
-    Leaf(Array),
-    Map(BTreeMap<String, Draft>),
-}
-
-/// MLX's `tree_unflatten`: numeric keys make lists, and missing list
-/// entries become empty maps (`layers.0`, `layers.2` around a `ReLU`).
-pub(crate) fn unflatten_with_gaps(items: &[(String, Array)]) -> Result<Tree> {
-    let conflict = |k: &str| Error::invalid("load_weights", format!("conflicting key {k}"));
-    let mut root = BTreeMap::new();
-    for (path, a) in items {
-        let keys: Vec<&str> = path.split('.').collect();
-        let (last, inner) = keys.split_last().expect("split gives one item");
-        let mut node = &mut root;
-        for k in inner {
-            let e = node
-                .entry(k.to_string())
-                .or_insert_with(|| Draft::Map(BTreeMap::new()));
-            node = match e {
-                Draft::Map(m) => m,
-                Draft::Leaf(_) => return Err(conflict(path)),
-            };
-        }
-        if node
-            .insert(last.to_string(), Draft::Leaf(a.clone()))
-            .is_some()
-        {
-            return Err(conflict(path));
-        }
-    }
-    Ok(finish(Draft::Map(root)))
-}
-
-fn finish(d: Draft) -> Tree {
-    match d {
-        Draft::Leaf(a) => Tree::Leaf(a),
-        Draft::Map(m) => {
-            let numeric = !m.is_empty() && m.keys().all(|k| k.parse::<usize>().is_ok());
-            if !numeric {
-                return Tree::Map(m.into_iter().map(|(k, v)| (k, finish(v))).collect());
-            }
-            let mut items: Vec<(usize, Draft)> = m
-                .into_iter()
-                .map(|(k, v)| (k.parse::<usize>().expect("numeric"), v))
-                .collect();
-            items.sort_by_key(|(i, _)| *i);
-            let mut out = Vec::new();
-            for (i, v) in items {
-                while out.len() < i {
-                    out.push(Tree::Map(BTreeMap::new()));
-                }
-                out.push(finish(v));
-            }
-            Tree::List(out)
-        }
     }
 }
