@@ -43,12 +43,12 @@ const SKIP_ENV: &str = "MLX_SKIP_GPU_TESTS";
 fn gpu() -> Option<Device> {
     static OPENED: OnceLock<std::result::Result<(), String>> = OnceLock::new();
     let opened = OPENED.get_or_init(|| {
-        mlx_core::backend_for(Device::gpu())
+        mlx_core::backend_for(Device::gpu(0))
             .map(|_| ())
             .map_err(|e| e.to_string())
     });
     match opened {
-        Ok(()) => Some(Device::gpu()),
+        Ok(()) => Some(Device::gpu(0)),
         Err(msg) if std::env::var(SKIP_ENV).is_ok_and(|v| v == "1") => {
             eprintln!("note: skipping a GPU test ({SKIP_ENV}=1): {msg}");
             None
