@@ -7,10 +7,9 @@
 //! `float64`), `float16`/`bfloat16` widened and rounded once.
 
 use crate::elementwise_walk::OutElem;
-use crate::strided::{contiguous, PAR_THRESHOLD};
+use crate::strided::{contiguous_owned, PAR_THRESHOLD};
 use half::slice::HalfFloatSliceExt;
 use half::{bf16, f16};
-use mlx_core::memory::try_zeroed;
 use mlx_core::primitive::{FastOp, OutSpec};
 use mlx_core::{Dtype, Error, HostData, Result, View};
 use num_traits::Float;
@@ -78,9 +77,8 @@ fn hadamard(v: &View, scale: f32, out: OutSpec) -> Result<HostData> {
 /// Copy `v` to a dense output and transform each last-axis row of it in
 /// place, in parallel when large.
 fn rows<T: OutElem>(v: &View, n: usize, f: &(dyn Fn(&mut [T]) + Sync)) -> Result<HostData> {
-    let x = contiguous::<T>(OP, v)?;
-    let mut out: Vec<T> = try_zeroed(OP, x.len())?;
-    out.copy_from_slice(&x);
+    // One owned dense copy, transformed in place (no zeroed buffer first).
+    let mut out = contiguous_owned::<T>(OP, v)?;
     if n > 0 && !out.is_empty() {
         let chunk = (PAR_THRESHOLD / n).max(1) * n;
         let block = |b: &mut [T]| b.chunks_exact_mut(n).for_each(f);
