@@ -194,3 +194,36 @@ fn put_along_axis_matches_cpu() {
         )
     });
 }
+
+/// A KV-cache update with the cache donated (its only handle replaced by
+/// the result), as a decode loop writes it: the GPU scatters into the
+/// cache's own buffer without copying it, and every step matches the CPU.
+#[test]
+fn slice_update_into_donated_cache_matches_cpu() {
+    let Some(gpu) = crate::check::gpu() else {
+        return;
+    };
+    let _gpu = crate::check::gpu_lock();
+    let run = |device: mlx::Device| -> Vec<f32> {
+        let zeros = mlx::HostData::from(vec![0.0f32; 2 * 6 * 4]);
+        let mut cache = Array::from_host_data_on(zeros, &[1, 2, 6, 4], device).unwrap();
+        cache = (&cache + 1.0).unwrap();
+        cache.eval().unwrap();
+        for p in 0..6i64 {
+            let v: Vec<f32> = (0..8).map(|i| (p * 8 + i) as f32).collect();
+            let row =
+                Array::from_host_data_on(mlx::HostData::from(v), &[1, 2, 1, 4], device).unwrap();
+            cache =
+                ops::slice_update(&cache, &row, &[0, 0, p, 0], &[1, 2, p + 1, 4], &[1; 4]).unwrap();
+            cache.eval().unwrap();
+        }
+        cache.to_vec::<f32>().unwrap()
+    };
+    let want = run(mlx::Device::cpu());
+    // Hand-derived: position p of head h holds p * 8 + h * 4 + [0, 1, 2, 3].
+    let expect: Vec<f32> = (0..2)
+        .flat_map(|h| (0..6).flat_map(move |p| (0..4).map(move |i| (p * 8 + h * 4 + i) as f32)))
+        .collect();
+    assert_eq!(want, expect);
+    assert_eq!(run(gpu), want);
+}

@@ -7,6 +7,7 @@ mod composite;
 mod custom;
 mod fd;
 mod memory;
+mod multi_output;
 mod ops_binary;
 mod ops_composite;
 mod ops_sort;

@@ -5,7 +5,7 @@
 
 use crate::fd::{check, check_zero, Rng};
 use mlx::ops::{self, SliceArg};
-use mlx::primitive::{FastOp, Primitive, ReduceOp, ScanOp, ScatterOp};
+use mlx::primitive::{FastOp, MultiOp, Primitive, ReduceOp, ScanOp, ScatterOp};
 use mlx::{Array, Dtype, Result};
 
 type F = Box<dyn Fn(&[Array]) -> Result<Array>>;
@@ -60,6 +60,8 @@ fn case_for(p: &Primitive) -> &'static [&'static str] {
         Primitive::Fast(FastOp::Hadamard { .. }) => {
             &["hadamard", "hadamard_m12", "hadamard_batched_vjp"]
         }
+        Primitive::Multi(MultiOp::DivMod) => &["zero: see multi_output.rs"],
+        Primitive::Multi(MultiOp::Quantize { .. }) => &["quantize: see multi_output.rs"],
         Primitive::Custom(_) => &["custom: see custom.rs"],
     }
 }
@@ -442,6 +444,11 @@ fn every_primitive_names_a_case() {
             offset: 0,
         },
         Primitive::Fast(FastOp::Hadamard { scale: 1.0 }),
+        Primitive::Multi(MultiOp::DivMod),
+        Primitive::Multi(MultiOp::Quantize {
+            group_size: 32,
+            bits: 4,
+        }),
     ];
     for p in &samples {
         for c in case_for(p) {

@@ -2,7 +2,8 @@
 //! ([`Storage`]), strided views of them ([`View`]), and registration.
 
 use crate::primitive::{
-    ArgReduceOp, BinaryOp, FastOp, OutSpec, ReduceOp, ScanOp, ScatterOp, SortOp, UnaryOp,
+    ArgReduceOp, BinaryOp, FastOp, MultiOp, OutSpec, Primitive, ReduceOp, ScanOp, ScatterOp,
+    SortOp, UnaryOp,
 };
 use crate::{Device, DeviceType, Dtype, Error, HostData, Result, SharedBytes};
 use std::any::Any;
@@ -56,6 +57,65 @@ impl Storage {
     pub fn ptr_eq(&self, other: &Storage) -> bool {
         Arc::ptr_eq(&self.inner, &other.inner)
     }
+
+    /// True when this is the only handle on the buffer (no view or other
+    /// array shares it), so a kernel may write into it.
+    pub fn is_unique(&self) -> bool {
+        Arc::strong_count(&self.inner) == 1 && Arc::weak_count(&self.inner) == 0
+    }
+
+    /// The backend's buffer by value when it has type `T` and this is its
+    /// only handle (a donated buffer a kernel writes into); else `self`.
+    ///
+    /// # Errors
+    /// Gives the storage back when it is shared or of another type.
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// use mlx_core::{Device, Storage};
+    /// let s = Storage::new(vec![1u8, 2], Device::cpu(), 2);
+    /// let t = s.clone();
+    /// let s = s.try_into_inner::<Vec<u8>>().unwrap_err(); // shared with t
+    /// drop(t);
+    /// assert_eq!(s.try_into_inner::<Vec<u8>>().unwrap(), vec![1, 2]);
+    /// ```
+    pub fn try_into_inner<T: Any + Send + Sync>(self) -> std::result::Result<T, Storage> {
+        let Storage {
+            inner,
+            device,
+            nbytes,
+        } = self;
+        let typed = match inner.downcast::<T>() {
+            Ok(t) => t,
+            Err(inner) => {
+                return Err(Storage {
+                    inner,
+                    device,
+                    nbytes,
+                })
+            }
+        };
+        Arc::try_unwrap(typed).map_err(|t| Storage {
+            inner: t,
+            device,
+            nbytes,
+        })
+    }
+}
+
+/// An input buffer given to a kernel to write its output into (MLX's
+/// buffer donation): its array is gone (no other handle on the node or
+/// the buffer), it is row-major from offset 0, has the output's shape and
+/// exactly the output's byte size.
+#[derive(Debug)]
+pub struct Donor {
+    /// The buffer, holding the input's values.
+    pub storage: Storage,
+    /// Which input of the primitive it was.
+    pub index: usize,
+    /// The input's dtype (same size as the output's).
+    pub dtype: Dtype,
 }
 
 impl fmt::Debug for Storage {
@@ -194,6 +254,37 @@ pub trait Backend: Send + Sync + fmt::Debug {
     /// fused op.
     fn fast(&self, op: &FastOp, inputs: &[View], out: OutSpec) -> Result<Option<Storage>> {
         let _ = (op, inputs, out);
+        Ok(None)
+    }
+    /// Every output of a multi-output primitive in one kernel (one method
+    /// for every [`MultiOp`]), or `Ok(None)` when this backend has none:
+    /// evaluation then runs the op's composite ([`MultiOp::fallback`]),
+    /// still once for all outputs.
+    fn multi(
+        &self,
+        op: &MultiOp,
+        inputs: &[View],
+        outs: &[OutSpec],
+    ) -> Result<Option<Vec<Storage>>> {
+        let _ = (op, inputs, outs);
+        Ok(None)
+    }
+    /// Run `prim` writing into a donated input buffer (MLX's donation):
+    /// `inputs` are the views of the other inputs in order (broadcast to
+    /// `out.shape` for elementwise primitives), the donor holds input
+    /// `donor.index`. A backend that can, takes the donor out of `donor`
+    /// and returns the output (usually that buffer); `Ok(None)` with the
+    /// donor left in place declines, and evaluation runs the ordinary
+    /// kernel. Offered for `Unary`, `Binary`, `Select`, `AsType` and
+    /// `Scatter` (the destination, input 0). The default declines.
+    fn in_place(
+        &self,
+        prim: &Primitive,
+        donor: &mut Option<Donor>,
+        inputs: &[View],
+        out: OutSpec,
+    ) -> Result<Option<Storage>> {
+        let _ = (prim, donor, inputs, out);
         Ok(None)
     }
     /// Called once at the end of every `eval`: submit queued work.

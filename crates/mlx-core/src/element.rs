@@ -24,6 +24,11 @@ pub trait Element: Copy + Send + Sync + PartialEq + std::fmt::Debug + 'static {
     fn into_host(v: Vec<Self>) -> HostData;
     /// Borrow the elements if `data` holds this type.
     fn slice(data: &HostData) -> Option<&[Self]>;
+    /// Take the elements out if `data` holds this type, else give it back.
+    ///
+    /// # Errors
+    /// `data` itself when it holds another type.
+    fn from_host(data: HostData) -> Result<Vec<Self>, HostData>;
     /// Convert from `f64` (saturating for integers, real part for complex).
     fn from_f64_lossy(v: f64) -> Self;
     /// Convert to `f64` (real part for complex, 0/1 for bool).
@@ -257,6 +262,12 @@ macro_rules! impl_element {
                 match data {
                     HostData::$variant(v) => Some(v),
                     _ => None,
+                }
+            }
+            fn from_host(data: HostData) -> Result<Vec<Self>, HostData> {
+                match data {
+                    HostData::$variant(v) => Ok(v),
+                    other => Err(other),
                 }
             }
             fn from_f64_lossy($x: f64) -> Self {

@@ -34,7 +34,7 @@ pub mod tree;
 
 pub use array::{eval, Array, Nested};
 pub use backend::{
-    backend_for, device_count, is_available, Backend, BackendRegistration, Storage, View,
+    backend_for, device_count, is_available, Backend, BackendRegistration, Donor, Storage, View,
 };
 pub use bytes::SharedBytes;
 pub use device::{default_device, set_default_device, with_default_device, Device, DeviceType};

@@ -1,9 +1,13 @@
 //! [`CpuBackend`]: the `Backend` impl, routing each family to its module.
 
 use mlx_core::primitive::{
-    ArgReduceOp, BinaryOp, FastOp, OutSpec, ReduceOp, ScanOp, ScatterOp, SortOp, UnaryOp,
+    ArgReduceOp, BinaryOp, FastOp, MultiOp, OutSpec, Primitive, ReduceOp, ScanOp, ScatterOp,
+    SortOp, UnaryOp,
 };
-use mlx_core::{Backend, Device, Dtype, Element, HostData, Result, SharedBytes, Storage, View};
+use mlx_core::shape::row_major_strides;
+use mlx_core::{
+    Backend, Device, Donor, Dtype, Element, HostData, Result, SharedBytes, Storage, View,
+};
 
 /// The CPU backend. Buffers are [`HostData`]; kernels run on the rayon pool.
 ///
@@ -26,6 +30,20 @@ impl CpuBackend {
 pub(crate) fn store(data: HostData) -> Storage {
     let nbytes = data.len() * data.dtype().size();
     Storage::new(data, Device::cpu(), nbytes)
+}
+
+/// The donated buffer as host data, taken out of `donor`; `None` (the
+/// donor left in place) when it is not a host vector (e.g. bytes of a
+/// memory-mapped file).
+pub(crate) fn take_host(donor: &mut Option<Donor>) -> Option<HostData> {
+    let d = donor.take()?;
+    match d.storage.try_into_inner::<HostData>() {
+        Ok(h) => Some(h),
+        Err(storage) => {
+            *donor = Some(Donor { storage, ..d });
+            None
+        }
+    }
 }
 
 impl Backend for CpuBackend {
@@ -84,6 +102,84 @@ impl Backend for CpuBackend {
     }
     fn fast(&self, op: &FastOp, inputs: &[View], out: OutSpec) -> Result<Option<Storage>> {
         Ok(crate::fast::fast(op, inputs, out)?.map(store))
+    }
+    fn multi(
+        &self,
+        op: &MultiOp,
+        inputs: &[View],
+        outs: &[OutSpec],
+    ) -> Result<Option<Vec<Storage>>> {
+        let _ = outs;
+        match op {
+            MultiOp::DivMod => {
+                let (q, r) = crate::binary::divmod(&inputs[0], &inputs[1])?;
+                Ok(Some(vec![store(q), store(r)]))
+            }
+            // The composite (a few bandwidth-bound passes) serves.
+            MultiOp::Quantize { .. } => Ok(None),
+        }
+    }
+    /// Elementwise kernels (`unary`, `binary`, `where`) read the donated
+    /// input from the buffer they write; a scatter writes only its windows
+    /// into the donated destination. Casts to another dtype decline.
+    fn in_place(
+        &self,
+        prim: &Primitive,
+        donor: &mut Option<Donor>,
+        inputs: &[View],
+        out: OutSpec,
+    ) -> Result<Option<Storage>> {
+        let Some(d) = donor.as_ref() else {
+            return Ok(None);
+        };
+        let (index, dtype) = (d.index, d.dtype);
+        if dtype != out.dtype {
+            return Ok(None);
+        }
+        if let Primitive::Scatter { op, axes } = prim {
+            let n = inputs.len();
+            let r = crate::scatter::scatter_into(
+                *op,
+                donor,
+                &inputs[..n - 1],
+                &inputs[n - 1],
+                axes,
+                out,
+            )?;
+            return Ok(r.map(store));
+        }
+        if !matches!(
+            prim,
+            Primitive::Unary(_) | Primitive::Binary(_) | Primitive::Select
+        ) {
+            return Ok(None);
+        }
+        let Some(host) = take_host(donor) else {
+            return Ok(None);
+        };
+        // The donated input's view: the kernel reads it from the buffer it
+        // writes, never from this empty placeholder.
+        let empty = store(HostData::zeros(dtype, 0));
+        let strides = row_major_strides(out.shape);
+        let ph = View {
+            storage: &empty,
+            shape: out.shape,
+            strides: &strides,
+            offset: 0,
+            dtype,
+        };
+        // `inputs` lacks the donated input: later ones shift down by one.
+        let pick = |i: usize| match i.cmp(&index) {
+            std::cmp::Ordering::Equal => &ph,
+            std::cmp::Ordering::Less => &inputs[i],
+            std::cmp::Ordering::Greater => &inputs[i - 1],
+        };
+        let data = crate::elementwise_walk::with_donor(index, host, || match prim {
+            Primitive::Unary(op) => crate::unary::unary(*op, &ph, out),
+            Primitive::Binary(op) => crate::binary::binary(*op, pick(0), pick(1), out),
+            _ => crate::binary::select(pick(0), pick(1), pick(2), out),
+        })?;
+        Ok(Some(store(data)))
     }
     fn softmax(&self, input: &View, out: OutSpec) -> Result<Storage> {
         crate::softmax::softmax(input, out).map(store)

@@ -14,7 +14,7 @@
 //! - bool arithmetic is C++'s `bool(a op b)`: `add` is or, `subtract` xor,
 //!   `multiply`/`floor_divide`/`minimum` and, `remainder` false.
 
-use crate::elementwise_walk::{dense, Layout, OutElem, ELEMENTWISE};
+use crate::elementwise_walk::{alloc_out, dense, same, take_donor, Layout, OutElem, ELEMENTWISE};
 use crate::unary::{complex_div, FloatStore, Int, Real};
 use half::{bf16, f16};
 use mlx_core::primitive::{BinaryOp, OutSpec};
@@ -29,6 +29,32 @@ where
     U: OutElem,
     F: Fn(T, T) -> U + Sync,
 {
+    if let Some((k, mut dst)) = take_donor::<T, U>(a.numel()) {
+        // In place: input `k` is read from the donated buffer.
+        let other = if k == 0 { b } else { a };
+        let bo = crate::strided::buffer::<T>(other)?;
+        Layout::new([other]).fill_into(&mut dst, |out: &mut [U], [so], [to]| {
+            match (dense(bo, so, to, out.len()), k == 0) {
+                (Some(ys), true) => {
+                    for (o, &y) in out.iter_mut().zip(ys) {
+                        *o = f(same::<U, T>(*o), y);
+                    }
+                }
+                (Some(ys), false) => {
+                    for (o, &y) in out.iter_mut().zip(ys) {
+                        *o = f(y, same::<U, T>(*o));
+                    }
+                }
+                (None, _) => {
+                    for (j, o) in out.iter_mut().enumerate() {
+                        let (x, y) = (same::<U, T>(*o), bo[(so + j as isize * to) as usize]);
+                        *o = if k == 0 { f(x, y) } else { f(y, x) };
+                    }
+                }
+            }
+        });
+        return Ok(dst);
+    }
     let (ba, bb) = (
         crate::strided::buffer::<T>(a)?,
         crate::strided::buffer::<T>(b)?,
@@ -348,6 +374,61 @@ fn complex_log_add_exp(x: Complex64, y: Complex64) -> Complex64 {
     hi + complex_log1p(Complex64::new(m * d.cos(), m * d.sin()))
 }
 
+/// `f` giving two results per element pair, in one walk of the inputs.
+fn map2_pair<T, F>(a: &View, b: &View, f: F) -> Result<(HostData, HostData)>
+where
+    T: OutElem,
+    F: Fn(T, T) -> (T, T) + Sync,
+{
+    let (ba, bb) = (
+        crate::strided::buffer::<T>(a)?,
+        crate::strided::buffer::<T>(b)?,
+    );
+    let layout = Layout::new([a, b]);
+    let n = a.numel();
+    let mut q = alloc_out::<T>("divmod", n)?;
+    let mut r = alloc_out::<T>("divmod", n)?;
+    layout.fill_pair_into(&mut q, &mut r, |q, r, [sa, sb], [ta, tb]| {
+        for (j, (qo, ro)) in q.iter_mut().zip(r.iter_mut()).enumerate() {
+            let j = j as isize;
+            (*qo, *ro) = f(ba[(sa + j * ta) as usize], bb[(sb + j * tb) as usize]);
+        }
+    });
+    Ok((HostData::from(q), HostData::from(r)))
+}
+
+/// `(floor_divide(a, b), remainder(a, b))` in one kernel (MLX's `DivMod`);
+/// both inputs have the outputs' shape and dtype.
+pub(crate) fn divmod(a: &View, b: &View) -> Result<(HostData, HostData)> {
+    fn int<T: Int + OutElem>(a: &View, b: &View) -> Result<(HostData, HostData)> {
+        map2_pair(a, b, |x: T, y: T| {
+            (int_floor_div(x, y), int_remainder(x, y))
+        })
+    }
+    fn float<S: FloatStore + OutElem>(a: &View, b: &View) -> Result<(HostData, HostData)> {
+        map2_pair(a, b, |p: S, q: S| {
+            let (x, y) = (p.up(), q.up());
+            (S::down((x / y).floor()), S::down(float_remainder(x, y)))
+        })
+    }
+    match a.dtype {
+        Dtype::Bool => map2_pair(a, b, |x: bool, y: bool| (x & y, false)),
+        Dtype::Uint8 => int::<u8>(a, b),
+        Dtype::Uint16 => int::<u16>(a, b),
+        Dtype::Uint32 => int::<u32>(a, b),
+        Dtype::Uint64 => int::<u64>(a, b),
+        Dtype::Int8 => int::<i8>(a, b),
+        Dtype::Int16 => int::<i16>(a, b),
+        Dtype::Int32 => int::<i32>(a, b),
+        Dtype::Int64 => int::<i64>(a, b),
+        Dtype::Float16 => float::<f16>(a, b),
+        Dtype::Bfloat16 => float::<bf16>(a, b),
+        Dtype::Float32 => float::<f32>(a, b),
+        Dtype::Float64 => float::<f64>(a, b),
+        Dtype::Complex64 => Err(Error::internal("divmod", "complex type not supported")),
+    }
+}
+
 /// `where(cond, x, y)`: `x` where `cond` is true, else `y`.
 pub(crate) fn select(c: &View, x: &View, y: &View, out: OutSpec) -> Result<HostData> {
     mlx_core::with_dtype!(out.dtype, T => select_typed::<T>(c, x, y).map(HostData::from))
@@ -356,6 +437,21 @@ pub(crate) fn select(c: &View, x: &View, y: &View, out: OutSpec) -> Result<HostD
 /// [`select`] for one element type.
 fn select_typed<T: OutElem>(c: &View, x: &View, y: &View) -> Result<Vec<T>> {
     let bc = crate::strided::buffer::<bool>(c)?;
+    if let Some((k, mut dst)) = take_donor::<T, T>(c.numel()) {
+        // In place: input `k` (x or y) is read from the donated buffer.
+        let other = if k == 1 { y } else { x };
+        let bo = crate::strided::buffer::<T>(other)?;
+        Layout::new([c, other]).fill_into(&mut dst, |out: &mut [T], [sc, so], [tc, to]| {
+            for (j, o) in out.iter_mut().enumerate() {
+                let j = j as isize;
+                let (cond, v) = (bc[(sc + j * tc) as usize], bo[(so + j * to) as usize]);
+                if cond != (k == 1) {
+                    *o = v;
+                }
+            }
+        });
+        return Ok(dst);
+    }
     let (bx, by) = (
         crate::strided::buffer::<T>(x)?,
         crate::strided::buffer::<T>(y)?,

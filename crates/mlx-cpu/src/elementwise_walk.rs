@@ -7,8 +7,67 @@
 //! axis: an output slice, the start offset of each input and its stride.
 
 use bytemuck::Zeroable;
-use mlx_core::{Element, Result, View};
+use mlx_core::{Element, Error, HostData, Result, View};
 use rayon::prelude::*;
+use std::any::Any;
+use std::cell::RefCell;
+
+thread_local! {
+    /// A donated buffer for the elementwise kernel running on this thread
+    /// (see [`with_donor`]): which input it was, and its data.
+    static DONOR: RefCell<Option<(usize, HostData)>> = const { RefCell::new(None) };
+}
+
+/// Run the elementwise kernel `f` writing into `donor`, the data of input
+/// `index`, which the kernel reads from that buffer instead of its view
+/// (the view of that input is a placeholder). Fails if the kernel did not
+/// take the buffer (it would have read the placeholder).
+pub(crate) fn with_donor<R>(
+    index: usize,
+    donor: HostData,
+    f: impl FnOnce() -> Result<R>,
+) -> Result<R> {
+    DONOR.with(|c| *c.borrow_mut() = Some((index, donor)));
+    let r = f();
+    let left = DONOR.with(|c| c.borrow_mut().take());
+    match (r, left) {
+        (Err(e), _) => Err(e),
+        (Ok(_), Some(_)) => Err(Error::internal(
+            "cpu",
+            "an elementwise kernel did not take its donated buffer",
+        )),
+        (Ok(r), None) => Ok(r),
+    }
+}
+
+/// The donated buffer, if one is set, as `n` elements of `U` (the kernel
+/// writes the donated input's own type), with the input it holds.
+pub(crate) fn take_donor<T: Element, U: Element>(n: usize) -> Option<(usize, Vec<U>)> {
+    if T::DTYPE != U::DTYPE {
+        return None;
+    }
+    DONOR.with(|c| {
+        let mut c = c.borrow_mut();
+        match c.take() {
+            Some((k, h)) if h.dtype() == U::DTYPE && h.len() == n => {
+                U::from_host(h).ok().map(|v| (k, v))
+            }
+            other => {
+                *c = other;
+                None
+            }
+        }
+    })
+}
+
+/// `x` as `B` where `A` and `B` are one type (checked by the caller
+/// through their dtypes; folded away after monomorphisation).
+#[inline(always)]
+pub(crate) fn same<A: Any + Copy, B: Any + Copy>(x: A) -> B {
+    *(&x as &dyn Any)
+        .downcast_ref::<B>()
+        .expect("donated element types match")
+}
 
 /// Elements per parallel task.
 pub(crate) const CHUNK: usize = 1 << 16;
@@ -158,14 +217,56 @@ impl<const K: usize> Layout<K> {
     {
         let n = self.numel();
         let mut out = alloc_out::<U>(op, n)?;
+        self.fill_into(&mut out, seg);
+        Ok(out)
+    }
+
+    /// Write two outputs of the layout's size run by run (one kernel with
+    /// two results, e.g. `divmod`), in parallel when large.
+    pub(crate) fn fill_pair_into<U, F>(&self, out1: &mut [U], out2: &mut [U], seg: F)
+    where
+        U: Send,
+        F: Fn(&mut [U], &mut [U], [isize; K], [isize; K]) + Sync,
+    {
+        let inner = *self.shape.last().expect("nonempty");
+        let inner_strides: [isize; K] =
+            std::array::from_fn(|k| *self.strides[k].last().expect("nonempty"));
+        let run = |start: usize, o1: &mut [U], o2: &mut [U]| {
+            let mut pos = 0;
+            while pos < o1.len() {
+                let i = start + pos;
+                let len = (inner - i % inner).min(o1.len() - pos);
+                let (r1, r2) = (&mut o1[pos..pos + len], &mut o2[pos..pos + len]);
+                seg(r1, r2, self.offsets_of(i), inner_strides);
+                pos += len;
+            }
+        };
+        let n = out1.len();
+        if n >= 2 * CHUNK {
+            out1.par_chunks_mut(CHUNK)
+                .zip(out2.par_chunks_mut(CHUNK))
+                .enumerate()
+                .for_each(|(c, (a, b))| run(c * CHUNK, a, b));
+        } else if n > 0 {
+            run(0, out1, out2);
+        }
+    }
+
+    /// Write `out` (of the layout's size) run by run, in parallel when
+    /// large; `seg` may read what `out` held (a donated input).
+    pub(crate) fn fill_into<U, F>(&self, out: &mut [U], seg: F)
+    where
+        U: Send,
+        F: Fn(&mut [U], [isize; K], [isize; K]) + Sync,
+    {
+        let n = out.len();
         if n >= 2 * CHUNK {
             out.par_chunks_mut(CHUNK)
                 .enumerate()
                 .for_each(|(c, chunk)| self.walk_range(c * CHUNK, chunk, &seg));
         } else if n > 0 {
-            self.walk_range(0, &mut out, &seg);
+            self.walk_range(0, out, &seg);
         }
-        Ok(out)
     }
 }
 
@@ -183,6 +284,20 @@ where
     U: OutElem,
     F: Fn(T) -> U + Sync,
 {
+    if let Some((_, mut dst)) = take_donor::<T, U>(v.numel()) {
+        // In place: each element is read from the donated buffer.
+        let body = |chunk: &mut [U]| {
+            for o in chunk {
+                *o = f(same::<U, T>(*o));
+            }
+        };
+        if dst.len() >= 2 * CHUNK {
+            dst.par_chunks_mut(CHUNK).for_each(body);
+        } else {
+            body(&mut dst);
+        }
+        return Ok(dst);
+    }
     let buf = crate::strided::buffer::<T>(v)?;
     let layout = Layout::new([v]);
     layout.fill(

@@ -16,7 +16,7 @@ use half::{bf16, f16};
 use mlx_core::memory::try_with_capacity;
 use mlx_core::primitive::{OutSpec, ScatterOp};
 use mlx_core::shape::{numel, row_major_strides};
-use mlx_core::{with_dtype, Complex64, Dtype, Element, Error, HostData, Result, View};
+use mlx_core::{with_dtype, Complex64, Donor, Dtype, Element, Error, HostData, Result, View};
 use rayon::prelude::*;
 
 /// An element type a scatter can combine.
@@ -158,37 +158,79 @@ pub(crate) fn scatter(
     axes: &[usize],
     out: OutSpec,
 ) -> Result<HostData> {
-    let name = op.name();
-    let k = updates.shape.len() - input.shape.len();
-    let window = &updates.shape[k..];
-    let mut pos = Vec::with_capacity(indices.len());
-    for (v, &ax) in indices.iter().zip(axes) {
-        let (n, w) = (input.shape[ax], window[ax]);
-        pos.push(with_index!(v.dtype, name, I => starts::<I>(v, n, w, ax, name))?);
-    }
+    let pos = positions(op, input.shape, indices, updates, axes)?;
     if input.dtype != updates.dtype {
         return Err(Error::internal(
-            name,
+            op.name(),
             format!("updates are {}, input {}", updates.dtype, input.dtype),
         ));
     }
     with_dtype!(input.dtype, T => {
-        scatter_typed::<T>(op, input, &pos, updates, axes, out.shape).map(T::into_host)
+        let o = contiguous_owned::<T>(op.name(), input)?;
+        scatter_typed::<T>(op, o, &pos, updates, axes, out.shape).map(T::into_host)
     })
 }
 
+/// [`scatter`] into the donated destination buffer itself: only the
+/// update windows are written (O(updates), not O(destination)). Indices
+/// are checked before the buffer is taken, so an error leaves it with
+/// `donor`. Declines (`None`) buffers that are not host vectors.
+pub(crate) fn scatter_into(
+    op: ScatterOp,
+    donor: &mut Option<Donor>,
+    indices: &[View],
+    updates: &View,
+    axes: &[usize],
+    out: OutSpec,
+) -> Result<Option<HostData>> {
+    let pos = positions(op, out.shape, indices, updates, axes)?;
+    if out.dtype != updates.dtype {
+        return Err(Error::internal(
+            op.name(),
+            format!("updates are {}, input {}", updates.dtype, out.dtype),
+        ));
+    }
+    let Some(dst) = crate::backend::take_host(donor) else {
+        return Ok(None);
+    };
+    with_dtype!(out.dtype, T => {
+        let o = T::from_host(dst)
+            .map_err(|_| Error::internal(op.name(), "donated buffer of another dtype"))?;
+        scatter_typed::<T>(op, o, &pos, updates, axes, out.shape).map(|v| Some(T::into_host(v)))
+    })
+}
+
+/// Start of every update position on each indexed axis, checked.
+fn positions(
+    op: ScatterOp,
+    shape: &[usize],
+    indices: &[View],
+    updates: &View,
+    axes: &[usize],
+) -> Result<Vec<Vec<usize>>> {
+    let name = op.name();
+    let k = updates.shape.len() - shape.len();
+    let window = &updates.shape[k..];
+    let mut pos = Vec::with_capacity(indices.len());
+    for (v, &ax) in indices.iter().zip(axes) {
+        let (n, w) = (shape[ax], window[ax]);
+        pos.push(with_index!(v.dtype, name, I => starts::<I>(v, n, w, ax, name))?);
+    }
+    Ok(pos)
+}
+
+/// Combine `updates` into `o` (the destination's row-major elements).
 fn scatter_typed<T: Combine>(
     op: ScatterOp,
-    input: &View,
+    mut o: Vec<T>,
     pos: &[Vec<usize>],
     updates: &View,
     axes: &[usize],
     out_shape: &[usize],
 ) -> Result<Vec<T>> {
     let name = op.name();
-    let mut o: Vec<T> = contiguous_owned::<T>(name, input)?;
     let u = contiguous::<T>(name, updates)?;
-    let k = updates.shape.len() - input.shape.len();
+    let k = updates.shape.len() - out_shape.len();
     let window = &updates.shape[k..];
     let wn = numel(window);
     let n_upd = numel(&updates.shape[..k]);

@@ -2,10 +2,12 @@
 //! method forwards to its family module; kernels live in `shaders/`.
 
 use crate::context::Gpu;
+use crate::pool::GpuBuffer;
 use mlx_core::primitive::{
-    ArgReduceOp, BinaryOp, FastOp, OutSpec, ReduceOp, ScanOp, ScatterOp, SortOp, UnaryOp,
+    ArgReduceOp, BinaryOp, FastOp, OutSpec, Primitive, ReduceOp, ScanOp, ScatterOp, SortOp,
+    UnaryOp,
 };
-use mlx_core::{Backend, Device, Error, HostData, Result, Storage, View};
+use mlx_core::{Backend, Device, Donor, Error, HostData, Result, Storage, View};
 use std::sync::{Arc, OnceLock};
 
 /// The wgpu GPU backend. Linking `mlx-metal` registers it; the core
@@ -249,7 +251,52 @@ impl Backend for GpuBackend {
         axes: &[usize],
         out: OutSpec,
     ) -> Result<Storage> {
-        crate::scatter::scatter(&self.gpu, op, input, indices, updates, axes, out)
+        crate::scatter::scatter(
+            &self.gpu,
+            op,
+            Some(input),
+            indices,
+            updates,
+            axes,
+            out,
+            None,
+        )
+    }
+
+    /// A scatter into a donated destination writes only its windows (no
+    /// copy of the destination). Elementwise kernels decline: their
+    /// shaders bind inputs and output apart.
+    fn in_place(
+        &self,
+        prim: &Primitive,
+        donor: &mut Option<Donor>,
+        inputs: &[View],
+        out: OutSpec,
+    ) -> Result<Option<Storage>> {
+        let Primitive::Scatter { op, axes } = prim else {
+            return Ok(None);
+        };
+        let owned = donor
+            .as_ref()
+            .and_then(|d| d.storage.downcast_ref::<GpuBuffer>())
+            .is_some_and(GpuBuffer::is_owned);
+        if !owned {
+            return Ok(None);
+        }
+        let Some(d) = donor.take() else {
+            return Ok(None);
+        };
+        let buf = match d.storage.try_into_inner::<GpuBuffer>() {
+            Ok(b) => b,
+            Err(storage) => {
+                *donor = Some(Donor { storage, ..d });
+                return Ok(None);
+            }
+        };
+        let n = inputs.len();
+        let (indices, updates) = (&inputs[..n - 1], &inputs[n - 1]);
+        crate::scatter::scatter(&self.gpu, *op, None, indices, updates, axes, out, Some(buf))
+            .map(Some)
     }
 
     fn concatenate(&self, inputs: &[View], axis: usize, out: OutSpec) -> Result<Storage> {

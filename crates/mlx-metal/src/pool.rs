@@ -179,6 +179,12 @@ pub(crate) struct GpuBuffer {
 }
 
 impl GpuBuffer {
+    /// True when this handle owns its buffer (not a cache's shared one),
+    /// so a kernel may write into it when donated.
+    pub(crate) fn is_owned(&self) -> bool {
+        self.pooled
+    }
+
     /// Wrap a pooled-usage buffer holding `len` meaningful bytes.
     pub(crate) fn new(buf: wgpu::Buffer, len: u64, pool: Arc<Pool>) -> GpuBuffer {
         GpuBuffer {

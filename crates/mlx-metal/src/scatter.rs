@@ -15,6 +15,7 @@
 use crate::context::{grid, Gpu};
 use crate::copy::copy_into;
 use crate::elementwise::{buffer, out_buffer, storage};
+use crate::pool::GpuBuffer;
 use crate::reduce::{push_segment, word};
 use crate::shader::{compose, section, SCATTER};
 use crate::slots;
@@ -74,26 +75,35 @@ fn i32_word(op: &'static str, s: isize) -> Result<u32> {
         })
 }
 
-/// Scatter `updates` into a copy of `input` (see `Primitive::Scatter`).
+/// Scatter `updates` into a copy of `input` (see `Primitive::Scatter`),
+/// or, with `input` `None`, into `dest`: a donated buffer holding the
+/// destination, of which only the update windows are written.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn scatter(
     gpu: &Gpu,
     op: ScatterOp,
-    input: &View,
+    input: Option<&View>,
     indices: &[View],
     updates: &View,
     axes: &[usize],
     out: OutSpec,
+    dest: Option<GpuBuffer>,
 ) -> Result<Storage> {
     let name = op.name();
-    slots::check(name, input.dtype, gpu.caps)?;
-    let ob = out_buffer(gpu, name, out)?;
+    slots::check(name, out.dtype, gpu.caps)?;
+    let ob = match dest {
+        Some(b) => b,
+        None => out_buffer(gpu, name, out)?,
+    };
     let ostrides = row_major_strides(out.shape);
     if out.numel() == 0 {
         return Ok(storage(ob, out));
     }
-    copy_into(gpu, name, input, &ob, 0, &ostrides, out.dtype)?;
+    if let Some(input) = input {
+        copy_into(gpu, name, input, &ob, 0, &ostrides, out.dtype)?;
+    }
     let k = indices.len();
-    let nd = input.shape.len();
+    let nd = out.shape.len();
     let window = &updates.shape[updates.shape.len() - nd..];
     let wn: usize = window.iter().product();
     let n_upd: usize = updates.shape[..updates.shape.len() - nd].iter().product();
@@ -121,7 +131,7 @@ pub(crate) fn scatter(
         word(name, updates.offset)?,
     ];
     for &ax in axes {
-        p.push(word(name, input.shape[ax])?);
+        p.push(word(name, out.shape[ax])?);
         p.push(i32_word(name, ostrides[ax])?);
         p.push(word(name, window[ax])?);
     }

@@ -1,11 +1,11 @@
 //! Evaluation: an iterative topological walk over pending nodes, then one
 //! dispatch per node. Views are resolved here; kernels run on backends.
 
-use super::node::{ArrayData, State};
+use super::node::{ArrayData, Siblings, State};
 use super::Array;
-use crate::backend::{backend_for_op, Backend};
-use crate::primitive::{OutSpec, Primitive};
-use crate::shape::{broadcast_strides, row_major_strides};
+use crate::backend::{backend_for_op, Backend, Donor};
+use crate::primitive::{MultiOp, OutSpec, Primitive};
+use crate::shape::{broadcast_strides, is_row_major, row_major_strides};
 use crate::{Error, Result, View};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -33,8 +33,10 @@ use std::sync::Arc;
 pub fn eval(arrays: &[&Array]) -> Result<()> {
     let order = topo_order(arrays);
     let mut used: Vec<Arc<dyn Backend>> = Vec::new();
+    // Each handle is dropped once its node ran, so an intermediate that
+    // only its consumer holds can donate its buffer to that consumer.
     for node in order {
-        let backend = run_node(&node)?;
+        let backend = run_node(node)?;
         if let Some(b) = backend {
             if !used.iter().any(|u| Arc::ptr_eq(u, &b)) {
                 used.push(b);
@@ -88,22 +90,297 @@ fn topo_order(roots: &[&Array]) -> Vec<Array> {
     order
 }
 
-/// Evaluate one node whose inputs are evaluated.
-fn run_node(a: &Array) -> Result<Option<Arc<dyn Backend>>> {
-    let (primitive, inputs) = match &*a.lock() {
-        State::Pending { primitive, inputs } => (primitive.clone(), inputs.clone()),
+/// Evaluate one node whose inputs are evaluated. The node stays locked
+/// while its kernel runs (another thread evaluating it waits), and its
+/// inputs are taken out of it, so an input nobody else holds can donate
+/// its buffer. On error the node is left pending with its inputs.
+fn run_node(a: Array) -> Result<Option<Arc<dyn Backend>>> {
+    let siblings = match &*a.lock() {
+        State::Pending { siblings, .. } => siblings.clone(),
         _ => return Ok(None),
     };
+    if let Some(s) = siblings {
+        return run_multi(&a, &s);
+    }
+    let mut guard = a.lock();
+    let State::Pending {
+        primitive, inputs, ..
+    } = &mut *guard
+    else {
+        return Ok(None);
+    };
+    let primitive = primitive.clone();
+    let taken = std::mem::take(inputs);
+    match run_single(&primitive, &taken, &a) {
+        Ok((data, backend)) => {
+            *guard = State::Ready(data);
+            drop(guard);
+            Ok(Some(backend))
+        }
+        Err(e) => {
+            if let State::Pending { inputs, .. } = &mut *guard {
+                *inputs = taken;
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Compute one single-output node from its (evaluated) inputs, writing
+/// into a donated input buffer where the backend can.
+fn run_single(
+    primitive: &Primitive,
+    inputs: &[Array],
+    a: &Array,
+) -> Result<(ArrayData, Arc<dyn Backend>)> {
     let backend = backend_for_op(primitive.name(), a.device())?;
     // Allocation failures name the primitive, whichever helper failed.
     let named = |e| crate::memory::name_oom(primitive.name(), e);
+    if let Some(data) = donated(backend.as_ref(), primitive, inputs, a).map_err(named)? {
+        return Ok((data, backend));
+    }
     let mut datas = Vec::with_capacity(inputs.len());
-    for inp in &inputs {
+    for inp in inputs {
         datas.push(on_device(inp, backend.as_ref()).map_err(named)?);
     }
-    let data = dispatch(backend.as_ref(), &primitive, &inputs, &datas, a).map_err(named)?;
-    *a.lock() = State::Ready(data);
+    let data = dispatch(backend.as_ref(), primitive, inputs, &datas, a).map_err(named)?;
+    Ok((data, backend))
+}
+
+/// Inputs of `prim` whose buffer may hold its output (MLX donates the
+/// inputs of elementwise ops and the destination of a scatter).
+fn donor_candidates(prim: &Primitive) -> &'static [usize] {
+    match prim {
+        Primitive::Unary(_) | Primitive::AsType | Primitive::Copy | Primitive::Scatter { .. } => {
+            &[0]
+        }
+        Primitive::Binary(_) => &[0, 1],
+        Primitive::Select => &[1, 2],
+        _ => &[],
+    }
+}
+
+/// The data of input `inp`, taken out of it, when it can donate its buffer
+/// to `out` (MLX's `is_donatable`): no other handle on the node or the
+/// buffer, on the backend's device, row-major from offset 0, with the
+/// output's shape and exactly its byte size.
+fn take_donor(inp: &Array, backend: &dyn Backend, out: &Array) -> Option<ArrayData> {
+    if Arc::strong_count(&inp.0) != 1 || Arc::weak_count(&inp.0) != 0 {
+        return None;
+    }
+    if inp.shape() != out.shape() || inp.itemsize() != out.itemsize() || out.nbytes() == 0 {
+        return None;
+    }
+    let mut st = inp.lock();
+    let State::Ready(d) = &*st else {
+        return None;
+    };
+    let ok = d.storage.device() == backend.device()
+        && d.offset == 0
+        && d.storage.nbytes() == out.nbytes()
+        && is_row_major(inp.shape(), &d.strides)
+        && d.storage.is_unique();
+    if !ok {
+        return None;
+    }
+    match std::mem::replace(&mut *st, State::Dropped) {
+        State::Ready(d) => Some(d),
+        _ => None,
+    }
+}
+
+/// Run `prim` in a donated input buffer when one is donatable and the
+/// backend takes it; `None` otherwise (inputs untouched).
+fn donated(
+    be: &dyn Backend,
+    prim: &Primitive,
+    inputs: &[Array],
+    out: &Array,
+) -> Result<Option<ArrayData>> {
+    let Some((k, d)) = donor_candidates(prim)
+        .iter()
+        .find_map(|&k| take_donor(&inputs[k], be, out).map(|d| (k, d)))
+    else {
+        return Ok(None);
+    };
+    if matches!(prim, Primitive::Copy) {
+        // A dense buffer nobody else holds is its own copy.
+        return Ok(Some(d));
+    }
+    let restore = |storage: crate::Storage| {
+        *inputs[k].lock() = State::Ready(ArrayData {
+            storage,
+            strides: row_major_strides(out.shape()),
+            offset: 0,
+        });
+    };
+    let others: Vec<usize> = (0..inputs.len()).filter(|&i| i != k).collect();
+    let mut datas = Vec::with_capacity(others.len());
+    for &i in &others {
+        match on_device(&inputs[i], be) {
+            Ok(x) => datas.push(x),
+            Err(e) => {
+                restore(d.storage);
+                return Err(e);
+            }
+        }
+    }
+    let elementwise = matches!(prim, Primitive::Binary(_) | Primitive::Select);
+    let strides: Vec<Vec<isize>> = others
+        .iter()
+        .zip(&datas)
+        .map(|(&i, x)| {
+            if elementwise {
+                broadcast_strides(inputs[i].shape(), &x.strides, out.shape())
+            } else {
+                x.strides.clone()
+            }
+        })
+        .collect();
+    let views: Vec<View> = others
+        .iter()
+        .zip(&datas)
+        .zip(&strides)
+        .map(|((&i, x), s)| View {
+            storage: &x.storage,
+            shape: if elementwise {
+                out.shape()
+            } else {
+                inputs[i].shape()
+            },
+            strides: s,
+            offset: x.offset,
+            dtype: inputs[i].dtype(),
+        })
+        .collect();
+    let spec = OutSpec {
+        shape: out.shape(),
+        dtype: out.dtype(),
+    };
+    let mut donor = Some(Donor {
+        storage: d.storage,
+        index: k,
+        dtype: inputs[k].dtype(),
+    });
+    let result = be.in_place(prim, &mut donor, &views, spec);
+    match (result, donor) {
+        (Ok(Some(storage)), _) => Ok(Some(dense(storage, out.shape()))),
+        (Ok(None), Some(d)) => {
+            restore(d.storage);
+            Ok(None)
+        }
+        (Ok(None), None) => Err(Error::internal(
+            prim.name(),
+            "backend took a donated buffer and returned no output",
+        )),
+        (Err(e), d) => {
+            // A backend that failed before writing gives the buffer back.
+            if let Some(d) = d {
+                restore(d.storage);
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Evaluate every output of a multi-output node at once: the backend's
+/// kernel, or the op's composite, runs once and fills each live sibling.
+/// The siblings stay locked meanwhile (taken in position order).
+fn run_multi(a: &Array, s: &Siblings) -> Result<Option<Arc<dyn Backend>>> {
+    let live = s.group.live();
+    let mut guards: Vec<(usize, std::sync::MutexGuard<'_, State>)> = live
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| o.as_ref().map(|o| (i, o.lock())))
+        .collect();
+    let Some((_, own)) = guards.iter().find(|(i, _)| *i == s.position) else {
+        return Err(Error::internal(
+            "eval",
+            "an output is missing from its group",
+        ));
+    };
+    let (op, inputs) = match &**own {
+        State::Pending {
+            primitive: Primitive::Multi(op),
+            inputs,
+            ..
+        } => (op.clone(), inputs.clone()),
+        State::Pending { primitive, .. } => {
+            return Err(Error::internal(
+                primitive.name(),
+                "siblings of a single-output primitive",
+            ))
+        }
+        _ => return Ok(None),
+    };
+    let backend = backend_for_op(op.name(), a.device())?;
+    let named = |e| crate::memory::name_oom(op.name(), e);
+    let datas = multi_outputs(backend.as_ref(), &op, &inputs, &s.group.specs).map_err(named)?;
+    for (i, g) in guards.iter_mut() {
+        **g = State::Ready(datas[*i].clone());
+    }
     Ok(Some(backend))
+}
+
+/// The data of every output of `op` on `inputs`.
+fn multi_outputs(
+    be: &dyn Backend,
+    op: &MultiOp,
+    inputs: &[Array],
+    specs: &[(Vec<usize>, crate::Dtype)],
+) -> Result<Vec<ArrayData>> {
+    let mut datas = Vec::with_capacity(inputs.len());
+    for inp in inputs {
+        datas.push(on_device(inp, be)?);
+    }
+    // Elementwise ops get their inputs broadcast to the outputs' shape.
+    let out_shape = &specs[0].0;
+    let strides: Vec<Vec<isize>> = inputs
+        .iter()
+        .zip(&datas)
+        .map(|(x, d)| match op {
+            MultiOp::DivMod => broadcast_strides(x.shape(), &d.strides, out_shape),
+            MultiOp::Quantize { .. } => d.strides.clone(),
+        })
+        .collect();
+    let views: Vec<View> = inputs
+        .iter()
+        .zip(&datas)
+        .zip(&strides)
+        .map(|((x, d), st)| View {
+            shape: match op {
+                MultiOp::DivMod => out_shape,
+                MultiOp::Quantize { .. } => x.shape(),
+            },
+            strides: st,
+            ..view_of(x, d)
+        })
+        .collect();
+    let outs: Vec<OutSpec> = specs
+        .iter()
+        .map(|(shape, dtype)| OutSpec {
+            shape,
+            dtype: *dtype,
+        })
+        .collect();
+    if let Some(storages) = be.multi(op, &views, &outs)? {
+        if storages.len() != specs.len() {
+            return Err(Error::internal(
+                op.name(),
+                "kernel returned too few outputs",
+            ));
+        }
+        return Ok(storages
+            .into_iter()
+            .zip(specs)
+            .map(|(st, (shape, _))| dense(st, shape))
+            .collect());
+    }
+    // No kernel here: evaluate the composite once for every output.
+    let ys = op.fallback(inputs)?;
+    let refs: Vec<&Array> = ys.iter().collect();
+    eval(&refs)?;
+    ys.iter().map(Array::data).collect()
 }
 
 /// An input's data, moved to `backend`'s device if it lives elsewhere.
@@ -245,6 +522,12 @@ fn dispatch(
                 return y.data();
             }
         },
+        Primitive::Multi(op) => {
+            return Err(Error::internal(
+                op.name(),
+                "multi-output node without siblings",
+            ));
+        }
         Primitive::Custom(_) => {
             // Forward the last input: the function's computed value.
             return Ok(datas[datas.len() - 1].clone());

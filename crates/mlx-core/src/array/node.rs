@@ -3,7 +3,7 @@
 
 use crate::primitive::Primitive;
 use crate::{Device, Dtype, Error, Result, Storage};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 
 /// A lazily evaluated n-dimensional array (MLX's `mx.array`).
 ///
@@ -43,13 +43,85 @@ pub(crate) enum State {
     Pending {
         primitive: Primitive,
         inputs: Vec<Array>,
+        /// The other outputs of a multi-output primitive (MLX's siblings).
+        siblings: Option<Siblings>,
     },
     Ready(ArrayData),
     /// Only seen while a node is being dropped.
     Dropped,
 }
 
+/// The outputs of one multi-output node: every output holds the group
+/// (weakly, so a dropped output is not kept alive) and its position.
+#[derive(Clone)]
+pub(crate) struct Siblings {
+    pub(crate) group: Arc<SiblingGroup>,
+    pub(crate) position: usize,
+}
+
+/// Shape, dtype and a weak handle of every output of one node.
+pub(crate) struct SiblingGroup {
+    pub(crate) specs: Vec<(Vec<usize>, Dtype)>,
+    pub(crate) outputs: OnceLock<Vec<Weak<Node>>>,
+}
+
+impl SiblingGroup {
+    /// Every output still alive (`None` for dropped ones), by position.
+    pub(crate) fn live(&self) -> Vec<Option<Array>> {
+        match self.outputs.get() {
+            Some(w) => w.iter().map(|w| w.upgrade().map(Array)).collect(),
+            None => vec![None; self.specs.len()],
+        }
+    }
+}
+
 impl Array {
+    /// The outputs of one multi-output node (MLX's `array::make_arrays`):
+    /// one pending array per `(shape, dtype)`, siblings of each other.
+    /// Evaluating any of them runs the primitive once and fills them all.
+    ///
+    /// # Errors
+    /// [`Error::ShapeOverflow`] naming the primitive.
+    pub(crate) fn from_op_multi(
+        primitive: Primitive,
+        inputs: Vec<Array>,
+        specs: Vec<(Vec<usize>, Dtype)>,
+    ) -> Result<Vec<Array>> {
+        for (shape, dtype) in &specs {
+            crate::shape::checked_numel(primitive.name(), shape, dtype.size())?;
+        }
+        let device = inputs
+            .first()
+            .map(|a| a.device())
+            .unwrap_or_else(crate::default_device);
+        let group = Arc::new(SiblingGroup {
+            specs: specs.clone(),
+            outputs: OnceLock::new(),
+        });
+        let outs: Vec<Array> = specs
+            .into_iter()
+            .enumerate()
+            .map(|(position, (shape, dtype))| {
+                Array(Arc::new(Node {
+                    shape,
+                    dtype,
+                    device,
+                    state: Mutex::new(State::Pending {
+                        primitive: primitive.clone(),
+                        inputs: inputs.clone(),
+                        siblings: Some(Siblings {
+                            group: group.clone(),
+                            position,
+                        }),
+                    }),
+                }))
+            })
+            .collect();
+        let weak = outs.iter().map(|a| Arc::downgrade(&a.0)).collect();
+        let _ = group.outputs.set(weak);
+        Ok(outs)
+    }
+
     /// A pending node. Callers have validated their arguments; the output
     /// shape is checked here, once for every op: its element count and byte
     /// size must fit (every dimension counts, zero or not), so all later
@@ -82,7 +154,11 @@ impl Array {
             shape,
             dtype,
             device,
-            state: Mutex::new(State::Pending { primitive, inputs }),
+            state: Mutex::new(State::Pending {
+                primitive,
+                inputs,
+                siblings: None,
+            }),
         })))
     }
 
@@ -196,12 +272,104 @@ impl Array {
         }
     }
 
+    /// Every output of this array's primitive, this one included, in
+    /// order (MLX's `array::outputs`): one array for a single-output
+    /// primitive or an evaluated array. Dropped outputs are left out.
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// use mlx_core::{ops, Array};
+    /// let a = Array::from_slice(&[7i32], &[1])?;
+    /// let (q, r) = ops::divmod(&a, &Array::from_slice(&[2i32], &[1])?)?;
+    /// assert_eq!(q.outputs().len(), 2);
+    /// assert!(q.outputs()[1].ptr_eq(&r));
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    pub fn outputs(&self) -> Vec<Array> {
+        match self.group() {
+            Some((outs, _)) => outs.into_iter().flatten().collect(),
+            None => vec![self.clone()],
+        }
+    }
+
+    /// The other outputs of this array's primitive (MLX's
+    /// `array::siblings`); empty for single-output primitives and once
+    /// evaluated.
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// use mlx_core::{ops, Array};
+    /// let a = Array::from_slice(&[7i32], &[1])?;
+    /// let (q, r) = ops::divmod(&a, &Array::from_slice(&[2i32], &[1])?)?;
+    /// assert!(q.siblings()[0].ptr_eq(&r));
+    /// assert!(a.siblings().is_empty());
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    pub fn siblings(&self) -> Vec<Array> {
+        match self.group() {
+            Some((outs, pos)) => outs
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| *i != pos)
+                .filter_map(|(_, a)| a)
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// Every output of a pending multi-output node (`None` where dropped)
+    /// and this array's position among them.
+    pub(crate) fn group(&self) -> Option<(Vec<Option<Array>>, usize)> {
+        let s = match &*self.lock() {
+            State::Pending {
+                siblings: Some(s), ..
+            } => s.clone(),
+            _ => return None,
+        };
+        Some((s.group.live(), s.position))
+    }
+
     /// The primitive and inputs of a pending node; `None` once evaluated.
     pub(crate) fn pending_parts(&self) -> Option<(Primitive, Vec<Array>)> {
         match &*self.lock() {
-            State::Pending { primitive, inputs } => Some((primitive.clone(), inputs.clone())),
+            State::Pending {
+                primitive, inputs, ..
+            } => Some((primitive.clone(), inputs.clone())),
             _ => None,
         }
+    }
+
+    /// Address of element `(0, .., 0)` in the evaluated host buffer (MLX's
+    /// `array::data<void>()`): two arrays with equal addresses share one
+    /// buffer, e.g. an output written into a donated input. `None` while
+    /// pending and for device buffers the host cannot address.
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// use mlx_core::Array;
+    /// let a = Array::from_slice(&[1.0f32, 2.0], &[2])?;
+    /// let v = a.reshape(&[1, 2])?;
+    /// v.eval()?;
+    /// assert_eq!(v.data_ptr(), a.data_ptr()); // a view: no copy
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    pub fn data_ptr(&self) -> Option<usize> {
+        let d = match &*self.lock() {
+            State::Ready(d) => d.clone(),
+            _ => return None,
+        };
+        let bytes = if let Some(h) = d.storage.downcast_ref::<crate::HostData>() {
+            h.as_bytes().as_ptr()
+        } else {
+            d.storage
+                .downcast_ref::<crate::SharedBytes>()?
+                .as_bytes()
+                .as_ptr()
+        };
+        Some(bytes as usize + d.offset * self.itemsize())
     }
 
     /// A stable identity of the node (for maps keyed by node).

@@ -14,7 +14,7 @@ mod matmul;
 mod numeric;
 mod operators;
 pub(crate) mod products;
-mod quantized;
+pub(crate) mod quantized;
 mod reduce;
 mod scan;
 mod scatter;

@@ -2,17 +2,17 @@
 //! `radians`, `nan_to_num`, `isclose`, `allclose`, `array_equal`,
 //! `isposinf`, `isneginf`, and the complex parts `real`, `imag`, `conj`.
 
-use super::binary::{
-    equal, floor_divide, less_equal, logical_and, logical_or, multiply, remainder, subtract, where_,
-};
+use super::binary::{equal, less_equal, logical_and, logical_or, multiply, subtract, where_};
 use super::operators::scalar_like;
 use super::reduce::all;
 use super::shape::{astype, broadcast_to};
 use super::unary::{abs, isinf, isnan, logical_not, unary};
-use crate::primitive::UnaryOp;
+use crate::primitive::{MultiOp, UnaryOp};
+use crate::shape::broadcast_shapes;
 use crate::{Array, Dtype, Error, HostData, Result};
 
-/// `(floor_divide(a, b), remainder(a, b))`, MLX's `divmod`.
+/// `(floor_divide(a, b), remainder(a, b))`, MLX's `divmod`: one node with
+/// two outputs, computed by one kernel. Its derivative is zero, as MLX's.
 ///
 /// # Errors
 /// `[divmod] complex type not supported`, or broadcast errors.
@@ -36,7 +36,17 @@ fn divmod_unlabeled(a: &Array, b: &Array) -> Result<(Array, Array)> {
     if Dtype::promote(a.dtype(), b.dtype()).is_complex() {
         return Err(Error::invalid("divmod", "complex type not supported"));
     }
-    Ok((floor_divide(a, b)?, remainder(a, b)?))
+    let promoted = Dtype::promote(a.dtype(), b.dtype());
+    broadcast_shapes("divmod", a.shape(), b.shape())?;
+    let inputs = vec![astype(a, promoted)?, astype(b, promoted)?];
+    let mut qr = MultiOp::DivMod.node(inputs)?;
+    let r = qr
+        .pop()
+        .ok_or_else(|| Error::internal("divmod", "missing output"))?;
+    let q = qr
+        .pop()
+        .ok_or_else(|| Error::internal("divmod", "missing output"))?;
+    Ok((q, r))
 }
 
 /// `a` in its float dtype (integers and bool become `float32`).

@@ -219,7 +219,8 @@ fn unpack(w: &Array, bits: usize) -> Result<Array> {
 }
 
 /// Quantize `w` (`[..., k]`, at least 2-d, real float) with MLX's affine
-/// scheme: returns the packed codes (`uint32`, `[..., k * bits / 32]`) and
+/// scheme, as one node with three outputs (evaluating one computes all):
+/// returns the packed codes (`uint32`, `[..., k * bits / 32]`) and
 /// the scales and biases (`w`'s dtype, `[..., k / group_size]`).
 /// `group_size` is 32, 64 (default) or 128; `bits` is 1, 2, 3, 4
 /// (default), 5, 6 or 8. Scales and biases are computed in `float32` and
@@ -277,8 +278,7 @@ pub fn quantize(
             ),
         ));
     }
-    let (lead, k) = w.shape().split_at(w.ndim() - 1);
-    let k = k[0];
+    let k = w.shape()[w.ndim() - 1];
     if k % gs != 0 {
         return Err(Error::invalid(
             OP,
@@ -288,6 +288,32 @@ pub fn quantize(
             ),
         ));
     }
+    let mut out = crate::primitive::MultiOp::Quantize {
+        group_size: gs,
+        bits,
+    }
+    .node(vec![w.clone()])?;
+    let biases = out
+        .pop()
+        .ok_or_else(|| Error::internal(OP, "missing output"))?;
+    let scales = out
+        .pop()
+        .ok_or_else(|| Error::internal(OP, "missing output"))?;
+    let packed = out
+        .pop()
+        .ok_or_else(|| Error::internal(OP, "missing output"))?;
+    Ok((packed, scales, biases))
+}
+
+/// The composite of ordinary ops that defines [`quantize`] (its
+/// fallback), on a validated `w`.
+pub(crate) fn quantize_composite(
+    w: &Array,
+    gs: usize,
+    bits: usize,
+) -> Result<(Array, Array, Array)> {
+    let (lead, k) = w.shape().split_at(w.ndim() - 1);
+    let k = k[0];
     let n_bins = ((1u32 << bits) - 1) as f64;
     let wf = reshape(&astype(w, Dtype::Float32)?, &dims(lead, &[k / gs, gs]))?;
     let w_max = max_axis(&wf, -1, true)?;

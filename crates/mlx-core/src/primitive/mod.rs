@@ -6,6 +6,7 @@ mod binary;
 mod custom;
 mod fast;
 mod indexing;
+mod multi;
 mod random;
 mod reduce;
 mod scan;
@@ -19,6 +20,7 @@ mod vmap_rules;
 pub use binary::{unbroadcast, BinaryOp};
 pub use custom::{CustomJvpFn, CustomRule, CustomVjpFn, CustomVmapFn};
 pub use fast::FastOp;
+pub use multi::MultiOp;
 pub use reduce::{ArgReduceOp, ReduceOp};
 pub use scan::ScanOp;
 pub use scatter::ScatterOp;
@@ -160,6 +162,9 @@ pub enum Primitive {
     /// A fused op (MLX's `fast` primitives): a backend kernel where one
     /// exists, else the op's composite of ordinary ops.
     Fast(FastOp),
+    /// A primitive with several outputs (MLX's siblings): one node per
+    /// output, evaluated together.
+    Multi(MultiOp),
     /// One output of a function with user derivatives: inputs are the
     /// primals then this output's forward value, which it forwards.
     Custom(CustomRule),
@@ -193,6 +198,7 @@ impl Primitive {
             Primitive::Slice { .. } => "slice",
             Primitive::AsStrided { .. } => "as_strided",
             Primitive::Fast(op) => op.name(),
+            Primitive::Multi(op) => op.name(),
             Primitive::Custom(_) => "custom_function",
         }
     }

@@ -73,6 +73,7 @@ impl Primitive {
             | Primitive::Slice { .. }
             | Primitive::AsStrided { .. } => vec![Some(view_vjp(self, x, g)?)],
             Primitive::Fast(op) => op.vjp(inputs, g)?,
+            Primitive::Multi(_) => return Err(multi_output("vjp")),
             Primitive::Custom(rule) => rule.vjp(inputs, g)?,
         })
     }
@@ -145,7 +146,68 @@ impl Primitive {
             | Primitive::Slice { .. }
             | Primitive::AsStrided { .. } => linear(&|t| view_jvp(self, out, t)),
             Primitive::Fast(op) => op.jvp(inputs, t),
+            Primitive::Multi(_) => Err(multi_output("jvp")),
             Primitive::Custom(rule) => rule.jvp(inputs, t),
         }
     }
+
+    /// Cotangents of the node's `inputs` given its outputs (`outputs[i]`
+    /// `None` when dropped) and cotangents of some of them (`None`: zero):
+    /// [`Primitive::vjp`] for single-output primitives, every output at
+    /// once for [`Primitive::Multi`].
+    ///
+    /// # Errors
+    /// Errors of the ops that build the rule.
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// use mlx_core::{ops, Array};
+    /// let a = Array::from_slice(&[7.0f32], &[1])?;
+    /// let (q, r) = ops::divmod(&a, &Array::from_slice(&[2.0f32], &[1])?)?;
+    /// let prim = q.primitive().unwrap();
+    /// let g = Array::from_slice(&[1.0f32], &[1])?;
+    /// let d = prim.vjp_outputs(&q.inputs(), &[Some(q), Some(r)], &[None, Some(g)])?;
+    /// assert_eq!(d[0].as_ref().unwrap().to_vec::<f32>()?, vec![0.0]); // MLX: zero
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    pub fn vjp_outputs(
+        &self,
+        inputs: &[Array],
+        outputs: &[Option<Array>],
+        cots: &[Option<Array>],
+    ) -> Result<Vec<Option<Array>>> {
+        match self {
+            Primitive::Multi(op) => op.vjp(inputs, cots),
+            _ => match (outputs.first(), cots.first()) {
+                (Some(Some(out)), Some(Some(g))) => self.vjp(inputs, out, g),
+                _ => Ok(vec![None; inputs.len()]),
+            },
+        }
+    }
+
+    /// Tangents of every output of the node (`None`: zero) given its
+    /// inputs' tangents: [`Primitive::jvp`] for single-output primitives.
+    ///
+    /// # Errors
+    /// Errors of the ops that build the rule.
+    pub fn jvp_outputs(
+        &self,
+        inputs: &[Array],
+        outputs: &[Option<Array>],
+        t: &[Option<Array>],
+    ) -> Result<Vec<Option<Array>>> {
+        match self {
+            Primitive::Multi(op) => op.jvp(inputs, t),
+            _ => match outputs.first() {
+                Some(Some(out)) => Ok(vec![self.jvp(inputs, out, t)?]),
+                _ => Ok(vec![None]),
+            },
+        }
+    }
+}
+
+/// Single-output rules called on a multi-output node (an engine bug).
+fn multi_output(rule: &'static str) -> Error {
+    Error::internal(rule, "multi-output primitives take every output at once")
 }

@@ -182,6 +182,10 @@ impl Primitive {
                 })
             }
             Primitive::Fast(op) => op.vmap(inputs, axes),
+            Primitive::Multi(_) => Err(Error::internal(
+                "vmap",
+                "multi-output primitives take every output at once",
+            )),
             Primitive::Custom(rule) => {
                 let n = inputs.len() - 1;
                 if let Some(user) = &rule.vmap {
@@ -204,6 +208,32 @@ impl Primitive {
                     Some(a) => Ok((inputs[n].clone(), Some(a))),
                     None => Ok((batched(&inputs[n], None, b)?, Some(0))),
                 }
+            }
+        }
+    }
+}
+
+impl Primitive {
+    /// Every output of the node over a batch axis, with each output's
+    /// batch axis: [`Primitive::vmap`] for single-output primitives.
+    ///
+    /// # Errors
+    /// As [`Primitive::vmap`].
+    pub fn vmap_outputs(
+        &self,
+        inputs: &[Array],
+        axes: &[Option<usize>],
+        outputs: &[Option<Array>],
+    ) -> Result<(Vec<Array>, Vec<Option<usize>>)> {
+        match self {
+            Primitive::Multi(op) => op.vmap(inputs, axes),
+            _ => {
+                let out = outputs
+                    .first()
+                    .and_then(|o| o.as_ref())
+                    .ok_or_else(|| Error::internal("vmap", "output dropped"))?;
+                let (y, ax) = self.vmap(inputs, axes, out)?;
+                Ok((vec![y], vec![ax]))
             }
         }
     }

@@ -9,6 +9,16 @@ use std::collections::HashSet;
 pub(crate) struct Traced {
     pub(crate) array: Array,
     pub(crate) parts: Parts,
+    /// Every output of the node's primitive (`None` where dropped):
+    /// `[self]` for most.
+    pub(crate) outputs: Vec<Option<Array>>,
+}
+
+impl Traced {
+    /// True when the node is one of several outputs of its primitive.
+    pub(crate) fn has_siblings(&self) -> bool {
+        self.outputs.len() > 1
+    }
 }
 
 /// A node's primitive and inputs, `None` for a leaf.
@@ -23,7 +33,15 @@ pub(crate) fn trace_order(outputs: &[Array], stops: &HashSet<usize>) -> Vec<Trac
         outputs.iter().rev().map(|a| (a.clone(), None)).collect();
     while let Some((a, expanded)) = stack.pop() {
         if let Some(parts) = expanded {
-            order.push(Traced { array: a, parts });
+            let outputs = match parts.is_some().then(|| a.group()).flatten() {
+                Some((outs, _)) => outs,
+                None => vec![Some(a.clone())],
+            };
+            order.push(Traced {
+                array: a,
+                parts,
+                outputs,
+            });
             continue;
         }
         if !visited.insert(a.id()) {

@@ -58,8 +58,10 @@ where
             tan.insert(x.id(), t.as_type(x.dtype())?);
         }
     }
+    // Siblings of a multi-output node get their tangents together.
+    let mut done: HashSet<usize> = HashSet::new();
     for t in trace_order(&outputs, &stops) {
-        if stops.contains(&t.array.id()) {
+        if stops.contains(&t.array.id()) || done.contains(&t.array.id()) {
             continue;
         }
         let Some((prim, ins)) = &t.parts else {
@@ -69,8 +71,14 @@ where
         if ts.iter().all(Option::is_none) {
             continue;
         }
-        if let Some(d) = prim.jvp(ins, &t.array, &ts)? {
-            tan.insert(t.array.id(), d);
+        let ds = prim.jvp_outputs(ins, &t.outputs, &ts)?;
+        for (o, d) in t.outputs.iter().zip(ds) {
+            if let Some(o) = o {
+                done.insert(o.id());
+                if let Some(d) = d {
+                    tan.insert(o.id(), d);
+                }
+            }
         }
     }
     let out_tangents = outputs

@@ -79,7 +79,15 @@ pub(crate) fn backward(outputs: &[Array], cots: &[Array], inputs: &[Array]) -> R
             add_into(&mut acc, o, c.clone())?;
         }
     }
-    for t in order.iter().rev() {
+    // A multi-output node runs its rule once, at the sibling first in
+    // `order`: reached last going backwards, when every sibling's
+    // consumers have given their cotangents.
+    let index: HashMap<usize, usize> = order
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.array.id(), i))
+        .collect();
+    for (i, t) in order.iter().enumerate().rev() {
         let id = t.array.id();
         if stops.contains(&id) {
             continue;
@@ -87,8 +95,27 @@ pub(crate) fn backward(outputs: &[Array], cots: &[Array], inputs: &[Array]) -> R
         let Some((prim, ins)) = &t.parts else {
             continue;
         };
-        let Some(g) = acc.remove(&id) else { continue };
-        let grads = prim.vjp(ins, &t.array, &g)?;
+        let cots: Vec<Option<Array>> = if t.has_siblings() {
+            let first = t
+                .outputs
+                .iter()
+                .flatten()
+                .filter_map(|o| index.get(&o.id()))
+                .min();
+            if first != Some(&i) {
+                continue;
+            }
+            t.outputs
+                .iter()
+                .map(|o| o.as_ref().and_then(|o| acc.remove(&o.id())))
+                .collect()
+        } else {
+            vec![acc.remove(&id)]
+        };
+        if cots.iter().all(Option::is_none) {
+            continue;
+        }
+        let grads = prim.vjp_outputs(ins, &t.outputs, &cots)?;
         for (inp, d) in ins.iter().zip(grads) {
             if let Some(d) = d {
                 if depends.contains(&inp.id()) && inp.dtype().is_inexact() {

@@ -71,6 +71,9 @@ where
             let Some((prim, ins)) = &t.parts else {
                 continue;
             };
+            if batched.contains_key(&t.array.id()) {
+                continue;
+            }
             if !ins.iter().any(|i| batched.contains_key(&i.id())) {
                 continue;
             }
@@ -78,8 +81,13 @@ where
                 .iter()
                 .map(|i| batched.get(&i.id()).cloned().unwrap_or((i.clone(), None)))
                 .unzip();
-            let y = prim.vmap(&xs, &axes, &t.array)?;
-            batched.insert(t.array.id(), y);
+            let (ys, axs) = prim.vmap_outputs(&xs, &axes, &t.outputs)?;
+            // Siblings of a multi-output node are mapped together.
+            for ((o, y), ax) in t.outputs.iter().zip(ys).zip(axs) {
+                if let Some(o) = o {
+                    batched.insert(o.id(), (y, ax));
+                }
+            }
         }
         outs.iter()
             .enumerate()
