@@ -118,7 +118,7 @@ fn divmod_vjp_cotangent_on_one_output_is_zero() {
     let b = Array::from_slice(&[2.0f32, 2.0], &[2]).unwrap();
     let ones = Array::from_slice(&[1.0f32, 1.0], &[2]).unwrap();
     let f = |x: &[Array]| Ok(vec![ops::divmod(&x[0], &x[1])?.1]);
-    let (out, g) = vjp(f, &[a.clone(), b.clone()], &[ones.clone()]).unwrap();
+    let (out, g) = vjp(f, &[a.clone(), b.clone()], std::slice::from_ref(&ones)).unwrap();
     // Python: 7.5 % 2 == 1.5, -7.5 % 2 == 0.5.
     assert_close(&out[0], &[1.5, 0.5]);
     assert_close(&g[0], &[0.0, 0.0]);
