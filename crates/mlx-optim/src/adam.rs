@@ -10,7 +10,10 @@ fn check_betas(op: &'static str, betas: [f64; 2]) -> Result<()> {
         if !(0.0..1.0).contains(b) {
             return Err(Error::invalid(
                 op,
-                format!("beta{} should be in [0, 1), {b} was provided instead", i + 1),
+                format!(
+                    "beta{} should be in [0, 1), {b} was provided instead",
+                    i + 1
+                ),
             ));
         }
     }

@@ -367,7 +367,10 @@ impl Base {
             }
         }
         let Some(step) = step else {
-            return Err(Error::invalid("Optimizer.state", "the state has no \"step\""));
+            return Err(Error::invalid(
+                "Optimizer.state",
+                "the state has no \"step\"",
+            ));
         };
         self.step = Some(step);
         self.scalars = scalars;
@@ -429,5 +432,8 @@ pub(crate) use single_optimizer;
 /// `base ** step` with a float `base` next to the `uint64` step, as Python
 /// floats do in MLX (`0.9 ** step` is `float32`).
 pub(crate) fn scalar_pow(base: f64, step: &Array) -> Result<Array> {
-    mlx_core::ops::power(&Array::from_scalar(base as f32), &step.as_type(Dtype::Float32)?)
+    mlx_core::ops::power(
+        &Array::from_scalar(base as f32),
+        &step.as_type(Dtype::Float32)?,
+    )
 }

@@ -99,7 +99,10 @@ fn make(name: &str) -> Result<Box<dyn Optimizer>> {
                 .ns_steps(3),
         ),
         "multi_adam_bias_sgd" => Box::new(MultiOptimizer::new(
-            vec![Box::new(Adam::new(0.01)?), Box::new(Sgd::new(0.1)?.momentum(0.9)?)],
+            vec![
+                Box::new(Adam::new(0.01)?),
+                Box::new(Sgd::new(0.1)?.momentum(0.9)?),
+            ],
             vec![Box::new(|path: &str, _: &Array| path.ends_with('b'))],
         )?),
         other => panic!("unknown case {other}"),
@@ -168,7 +171,9 @@ fn run_dtype(dtype_name: &str, dtype: Dtype) {
                 }
             }
         }
-        let failed = failures.last().is_some_and(|f| f.contains(&format!(" {name} ")));
+        let failed = failures
+            .last()
+            .is_some_and(|f| f.contains(&format!(" {name} ")));
         if name != "multi_adam_bias_sgd" && !failed {
             assert_eq!(opt.step().item::<u64>().unwrap(), steps.len() as u64);
         }
@@ -233,13 +238,19 @@ fn clip_grad_norm_matches_mlx() {
             let (clipped, norm) = clip_grad_norm(&grads, max_norm).unwrap();
             let n = norm.as_type(Dtype::Float32).unwrap().item::<f32>().unwrap();
             let want = case["norm"].as_f64().unwrap() as f32;
-            assert!(close(n, want, dtype), "{dtype_name} {name}: norm {n} want {want}");
+            assert!(
+                close(n, want, dtype),
+                "{dtype_name} {name}: norm {n} want {want}"
+            );
             for (k, w) in case["clipped"].as_object().unwrap() {
                 let a = clipped.get(k).unwrap();
                 assert_eq!(a.dtype(), dtype);
                 let got = a.as_type(Dtype::Float32).unwrap().to_vec::<f32>().unwrap();
                 for (i, (x, y)) in got.iter().zip(floats(w)).enumerate() {
-                    assert!(close(*x, y, dtype), "{dtype_name} {name} {k}[{i}]: {x} vs {y}");
+                    assert!(
+                        close(*x, y, dtype),
+                        "{dtype_name} {name} {k}[{i}]: {x} vs {y}"
+                    );
                 }
             }
         }

@@ -38,6 +38,12 @@ pub use mlx_io as io;
 #[cfg(feature = "nn")]
 pub use mlx_nn as nn;
 
+/// Optimizers, learning-rate schedules and gradient clipping:
+/// `mlx::optim::Adam`, `Optimizer`, `cosine_decay`, `clip_grad_norm`, ...
+/// (the `mlx-optim` crate, feature `optim`).
+#[cfg(feature = "optim")]
+pub use mlx_optim as optim;
+
 /// The README's Rust examples, compiled and run as doc tests.
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
