@@ -1,0 +1,129 @@
+//! W6: one Adam training step of an MLP 784-512-512-10 at batch 256 on the
+//! CPU backend (forward, `nn::value_and_grad`, update, one eval of the
+//! parameters and the optimizer state), against PyTorch CPU's eager step
+//! (`python3 benches/torch_train_step.py`). Then, unless
+//! `W6_SKIP_RSS=1`, 10,000 steps with the resident set size printed at
+//! steps 1,000 and 10,000 (it must stay flat).
+//!
+//! ```sh
+//! cargo bench -p mlx-benches --bench train_step
+//! ```
+
+use criterion::{criterion_group, Criterion};
+use mlx::nn::losses::{cross_entropy, CrossEntropyOptions, Reduction};
+use mlx::nn::{Linear, Module, UnaryModule};
+use mlx::optim::{eval_step, Adam, Optimizer};
+use mlx::{ops, random, Array, Device, Dtype, Result};
+
+#[derive(Module)]
+#[module(crate = "mlx::nn")]
+struct Mlp {
+    layers: Vec<Linear>,
+}
+
+impl UnaryModule for Mlp {
+    fn forward(&mut self, x: &Array) -> Result<Array> {
+        let mut x = x.clone();
+        for (i, l) in self.layers.iter_mut().enumerate() {
+            if i > 0 {
+                x = ops::maximum(&x, &Array::from_scalar(0.0f32))?;
+            }
+            x = l.forward(&x)?;
+        }
+        Ok(x)
+    }
+}
+
+struct Setup {
+    model: Mlp,
+    opt: Adam,
+    x: Array,
+    y: Array,
+}
+
+fn setup() -> Result<Setup> {
+    mlx::set_default_device(Device::cpu())?;
+    let model = Mlp {
+        layers: vec![
+            Linear::new(784, 512)?,
+            Linear::new(512, 512)?,
+            Linear::new(512, 10)?,
+        ],
+    };
+    let k = random::key(0)?;
+    let x = random::uniform_unit(&[256, 784], Dtype::Float32, Some(&k))?;
+    let y = random::randint(
+        &Array::from_scalar(0u32),
+        &Array::from_scalar(10u32),
+        &[256],
+        Dtype::Uint32,
+        Some(&random::key(1)?),
+    )?;
+    mlx::eval(&[&x, &y])?;
+    Ok(Setup {
+        model,
+        opt: Adam::new(1e-3)?,
+        x,
+        y,
+    })
+}
+
+fn step(s: &mut Setup) -> Result<Array> {
+    let lg = mlx::nn::value_and_grad(|m: &mut Mlp, a: &[Array]| {
+        let opts = CrossEntropyOptions {
+            reduction: Reduction::Mean,
+            ..Default::default()
+        };
+        cross_entropy(&m.forward(&a[0])?, &a[1], &opts)
+    });
+    let (loss, grads) = lg(&mut s.model, &[s.x.clone(), s.y.clone()])?;
+    s.opt.update(&mut s.model, &grads)?;
+    eval_step(&s.model, &s.opt)?;
+    Ok(loss)
+}
+
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn bench(c: &mut Criterion) {
+    let mut s = setup().unwrap();
+    for _ in 0..5 {
+        step(&mut s).unwrap();
+    }
+    c.bench_function("W6 adam step mlp 784-512-512-10 b256 cpu", |b| {
+        b.iter(|| step(&mut s).unwrap())
+    });
+}
+
+criterion_group!(benches, bench);
+
+fn main() {
+    benches();
+    criterion::Criterion::default()
+        .configure_from_args()
+        .final_summary();
+    if std::env::var("W6_SKIP_RSS").is_ok_and(|v| v == "1") {
+        return;
+    }
+    let mut s = setup().unwrap();
+    let t = std::time::Instant::now();
+    for i in 1..=10_000 {
+        let loss = step(&mut s).unwrap();
+        if i == 1_000 || i == 10_000 {
+            println!(
+                "W6 RSS at step {i}: {} MiB (loss {:.4}, mean step {:.2} ms)",
+                rss_kib() / 1024,
+                loss.item::<f32>().unwrap(),
+                t.elapsed().as_secs_f64() * 1e3 / i as f64
+            );
+        }
+    }
+}
