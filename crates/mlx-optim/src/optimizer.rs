@@ -304,9 +304,8 @@ impl Base {
 
     pub fn init(&mut self, rule: &dyn Rule, parameters: &Tree) -> Result<()> {
         for (path, p) in tree_flatten(parameters) {
-            if !self.params.contains_key(&path) {
-                let s = rule.init_single(&p)?;
-                self.params.insert(path, s);
+            if let std::collections::btree_map::Entry::Vacant(e) = self.params.entry(path) {
+                e.insert(rule.init_single(&p)?);
             }
         }
         Ok(())

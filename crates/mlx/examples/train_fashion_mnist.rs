@@ -3,7 +3,7 @@
 //!
 //! ```sh
 //! apt-get install -y dataset-fashion-mnist     # the IDX files, once
-//! cargo run --release --example train_fashion_mnist -- --epochs 3
+//! cargo run --release --example train_fashion_mnist -- --epochs 5
 //! cargo run --release --example train_fashion_mnist -- --model cnn --epochs 4
 //! cargo run --release --features metal --example train_fashion_mnist -- --device gpu
 //! ```
@@ -15,12 +15,13 @@
 //! model with `save_weights` and evaluates the test set with a fresh model
 //! loaded from that file.
 
+// The models print through Module's Display (MLX's repr).
+#![allow(missing_debug_implementations)]
+
 use flate2::read::GzDecoder;
 use indicatif::{ProgressBar, ProgressStyle};
 use mlx::nn::losses::{cross_entropy, CrossEntropyOptions, Reduction};
-use mlx::nn::{
-    Conv2d, ConvOptions, Dropout, LayerNorm, Linear, MaxPool2d, Module, UnaryModule,
-};
+use mlx::nn::{Conv2d, ConvOptions, Dropout, LayerNorm, Linear, MaxPool2d, Module, UnaryModule};
 use mlx::optim::{cosine_decay, Adam, Optimizer};
 use mlx::tree::Tree;
 use mlx::{ops, Array, Dtype, Error, Result};
@@ -34,6 +35,7 @@ pub const DEFAULT_DATA_DIR: &str = "/usr/share/datasets/fashion-mnist";
 pub const INSTALL_HINT: &str = "apt-get install -y dataset-fashion-mnist";
 
 /// Images (`n x 784`, scaled to [0, 1]) and labels of one split.
+#[derive(Debug)]
 pub struct Split {
     /// Pixels, row-major, one image after another.
     pub images: Vec<f32>,
@@ -70,7 +72,10 @@ impl Split {
         } else {
             vec![idx.len(), 784]
         };
-        Ok((Array::from_slice(&x, &shape)?, Array::from_slice(&y, &[idx.len()])?))
+        Ok((
+            Array::from_slice(&x, &shape)?,
+            Array::from_slice(&y, &[idx.len()])?,
+        ))
     }
 }
 
@@ -89,14 +94,23 @@ fn read_idx_gz(path: &Path, magic: u32) -> std::result::Result<(Vec<usize>, Vec<
     };
     let m = be(0)?;
     if m != magic {
-        return Err(format!("{}: IDX magic {m:#x}, expected {magic:#x}", path.display()));
+        return Err(format!(
+            "{}: IDX magic {m:#x}, expected {magic:#x}",
+            path.display()
+        ));
     }
     let ndim = (m & 0xff) as usize;
-    let dims: Vec<usize> = (0..ndim).map(|d| be(4 + 4 * d).map(|v| v as usize)).collect::<std::result::Result<_, _>>()?;
+    let dims: Vec<usize> = (0..ndim)
+        .map(|d| be(4 + 4 * d).map(|v| v as usize))
+        .collect::<std::result::Result<_, _>>()?;
     let start = 4 + 4 * ndim;
     let n: usize = dims.iter().product();
     if bytes.len() != start + n {
-        return Err(format!("{}: {} data bytes, expected {n}", path.display(), bytes.len() - start.min(bytes.len())));
+        return Err(format!(
+            "{}: {} data bytes, expected {n}",
+            path.display(),
+            bytes.len() - start.min(bytes.len())
+        ));
     }
     Ok((dims, bytes[start..].to_vec()))
 }
@@ -117,7 +131,10 @@ pub fn load_split(dir: &Path, split: &str) -> std::result::Result<Split, String>
     let (idims, pixels) = read_idx_gz(&img, 0x803)?;
     let (ldims, labels) = read_idx_gz(&lab, 0x801)?;
     if idims.len() != 3 || idims[1] != 28 || idims[2] != 28 || ldims[0] != idims[0] {
-        return Err(format!("{}: unexpected dimensions {idims:?} / {ldims:?}", dir.display()));
+        return Err(format!(
+            "{}: unexpected dimensions {idims:?} / {ldims:?}",
+            dir.display()
+        ));
     }
     Ok(Split {
         images: pixels.iter().map(|&p| p as f32 / 255.0).collect(),
@@ -140,7 +157,11 @@ impl Mlp {
     /// A fresh, randomly initialized MLP.
     pub fn new() -> Result<Mlp> {
         Ok(Mlp {
-            layers: vec![Linear::new(784, 512)?, Linear::new(512, 512)?, Linear::new(512, 10)?],
+            layers: vec![
+                Linear::new(784, 512)?,
+                Linear::new(512, 512)?,
+                Linear::new(512, 10)?,
+            ],
         })
     }
 }
@@ -178,7 +199,10 @@ pub struct Cnn {
 impl Cnn {
     /// A fresh, randomly initialized CNN.
     pub fn new() -> Result<Cnn> {
-        let same = || ConvOptions { padding: [1, 1], ..Default::default() };
+        let same = || ConvOptions {
+            padding: [1, 1],
+            ..Default::default()
+        };
         Ok(Cnn {
             conv1: Conv2d::with_options(1, 32, [3, 3], same())?,
             norm1: LayerNorm::new(32)?,
@@ -195,8 +219,12 @@ impl Cnn {
 
 impl UnaryModule for Cnn {
     fn forward(&mut self, x: &Array) -> Result<Array> {
-        let x = self.pool.forward(&relu(&self.norm1.forward(&self.conv1.forward(x)?)?)?)?;
-        let x = self.pool.forward(&relu(&self.norm2.forward(&self.conv2.forward(&x)?)?)?)?;
+        let x = self
+            .pool
+            .forward(&relu(&self.norm1.forward(&self.conv1.forward(x)?)?)?)?;
+        let x = self
+            .pool
+            .forward(&relu(&self.norm2.forward(&self.conv2.forward(&x)?)?)?)?;
         let b = x.shape()[0] as i64;
         let x = self.drop1.forward(&ops::reshape(&x, &[b, -1])?)?;
         let x = self.drop2.forward(&relu(&self.fc1.forward(&x)?)?)?;
@@ -207,7 +235,11 @@ impl UnaryModule for Cnn {
 /// Mean cross entropy and the number of correct predictions, with the
 /// gradient of the loss with respect to the trainable parameters (as
 /// `nn::value_and_grad`, with the correct count as an auxiliary output).
-fn loss_acc_grad<M: UnaryModule>(model: &mut M, x: &Array, y: &Array) -> Result<(Array, Array, Tree)> {
+fn loss_acc_grad<M: UnaryModule>(
+    model: &mut M,
+    x: &Array,
+    y: &Array,
+) -> Result<(Array, Array, Tree)> {
     let params = model.trainable_parameters();
     let leaves = params.leaves();
     let argnums: Vec<usize> = (0..leaves.len()).collect();
@@ -217,7 +249,10 @@ fn loss_acc_grad<M: UnaryModule>(model: &mut M, x: &Array, y: &Array) -> Result<
             let mut m = cell.borrow_mut();
             m.update(&params.with_leaves(ps.to_vec())?, true)?;
             let logits = m.forward(x)?;
-            let opts = CrossEntropyOptions { reduction: Reduction::Mean, ..Default::default() };
+            let opts = CrossEntropyOptions {
+                reduction: Reduction::Mean,
+                ..Default::default()
+            };
             let loss = cross_entropy(&logits, y, &opts)?;
             let correct = ops::equal(&ops::argmax(&logits, Some(-1), false)?, y)?.sum(false)?;
             Ok((loss, vec![correct]))
@@ -237,7 +272,10 @@ pub fn evaluate<M: UnaryModule>(model: &mut M, data: &Split, image_shape: bool) 
     for chunk in idx.chunks(1000) {
         let (x, y) = data.batch(chunk, image_shape)?;
         let pred = ops::argmax(&model.forward(&x)?, Some(-1), false)?;
-        correct += ops::equal(&pred, &y)?.sum(false)?.as_type(Dtype::Uint64)?.item::<u64>()?;
+        correct += ops::equal(&pred, &y)?
+            .sum(false)?
+            .as_type(Dtype::Uint64)?
+            .item::<u64>()?;
     }
     Ok(correct as f64 / data.len() as f64)
 }
@@ -305,11 +343,9 @@ pub fn train<M: UnaryModule>(
             ProgressBar::hidden()
         };
         bar.set_style(
-            ProgressStyle::with_template(
-                "epoch {prefix} [{bar:30}] {pos}/{len} {msg} ({elapsed})",
-            )
-            .map_err(|e| Error::invalid("train", e.to_string()))?
-            .progress_chars("=> "),
+            ProgressStyle::with_template("epoch {prefix} [{bar:30}] {pos}/{len} {msg} ({elapsed})")
+                .map_err(|e| Error::invalid("train", e.to_string()))?
+                .progress_chars("=> "),
         );
         bar.set_prefix(format!("{epoch}/{}", opts.epochs));
         let start = Instant::now();
@@ -371,15 +407,29 @@ pub fn plot(stats: &[EpochStats], path: &Path, title: &str) -> std::result::Resu
             .y_label_area_size(45)
             .build_cartesian_2d(1.0..n, lo..hi)
             .map_err(|e| err(&e))?;
-        chart.configure_mesh().x_desc("epoch").draw().map_err(|e| err(&e))?;
+        chart
+            .configure_mesh()
+            .x_desc("epoch")
+            .draw()
+            .map_err(|e| err(&e))?;
         let pts = |f: &dyn Fn(&EpochStats) -> f64| {
-            stats.iter().enumerate().map(|(e, s)| ((e + 1) as f64, f(s))).collect::<Vec<_>>()
+            stats
+                .iter()
+                .enumerate()
+                .map(|(e, s)| ((e + 1) as f64, f(s)))
+                .collect::<Vec<_>>()
         };
         if i == 0 {
-            chart.draw_series(LineSeries::new(pts(&|s| s.loss), &BLUE)).map_err(|e| err(&e))?;
+            chart
+                .draw_series(LineSeries::new(pts(&|s| s.loss), &BLUE))
+                .map_err(|e| err(&e))?;
         } else {
-            chart.draw_series(LineSeries::new(pts(&|s| s.train_acc), &BLUE)).map_err(|e| err(&e))?;
-            chart.draw_series(LineSeries::new(pts(&|s| s.test_acc), &RED)).map_err(|e| err(&e))?;
+            chart
+                .draw_series(LineSeries::new(pts(&|s| s.train_acc), &BLUE))
+                .map_err(|e| err(&e))?;
+            chart
+                .draw_series(LineSeries::new(pts(&|s| s.test_acc), &RED))
+                .map_err(|e| err(&e))?;
         }
     }
     root.present().map_err(|e| err(&e))
@@ -388,7 +438,7 @@ pub fn plot(stats: &[EpochStats], path: &Path, title: &str) -> std::result::Resu
 fn parse_args() -> std::result::Result<(Options, String, PathBuf, PathBuf), String> {
     let mut o = Options {
         model: "mlp".into(),
-        epochs: 3,
+        epochs: 5,
         batch_size: 128,
         lr: 1e-3,
         subset: None,
@@ -402,8 +452,14 @@ fn parse_args() -> std::result::Result<(Options, String, PathBuf, PathBuf), Stri
     let usage = "usage: train_fashion_mnist [--model mlp|cnn] [--epochs N] [--batch-size N] [--lr X] \
                  [--subset N] [--seed N] [--device cpu|gpu] [--data DIR] [--out DIR] [--no-progress]";
     while let Some(a) = args.next() {
-        let mut val = || args.next().ok_or_else(|| format!("{a} needs a value\n{usage}"));
-        let num = |v: String| v.parse::<f64>().map_err(|_| format!("bad number {v:?}\n{usage}"));
+        let mut val = || {
+            args.next()
+                .ok_or_else(|| format!("{a} needs a value\n{usage}"))
+        };
+        let num = |v: String| {
+            v.parse::<f64>()
+                .map_err(|_| format!("bad number {v:?}\n{usage}"))
+        };
         match a.as_str() {
             "--model" => o.model = val()?,
             "--epochs" => o.epochs = num(val()?)? as usize,
@@ -448,7 +504,10 @@ fn run<M: UnaryModule>(
     let t0 = Instant::now();
     let stats = train(&mut model, train_set, test, opts).map_err(|e| e.to_string())?;
     let wall = t0.elapsed().as_secs_f64();
-    println!("\n{:>5} | {:>10} | {:>9} | {:>8} | {:>7} | {:>8}", "epoch", "train loss", "train acc", "test acc", "time s", "ex/s");
+    println!(
+        "\n{:>5} | {:>10} | {:>9} | {:>8} | {:>7} | {:>8}",
+        "epoch", "train loss", "train acc", "test acc", "time s", "ex/s"
+    );
     println!("{}", "-".repeat(62));
     for (i, s) in stats.iter().enumerate() {
         println!(
@@ -470,7 +529,9 @@ fn run<M: UnaryModule>(
     model.save_weights(&weights).map_err(|e| e.to_string())?;
     println!("weights: {}", weights.display());
     let mut reloaded = fresh().map_err(|e| e.to_string())?;
-    reloaded.load_weights(&weights, true).map_err(|e| e.to_string())?;
+    reloaded
+        .load_weights(&weights, true)
+        .map_err(|e| e.to_string())?;
     let acc = evaluate(&mut reloaded, test, opts.model == "cnn").map_err(|e| e.to_string())?;
     println!("test accuracy of the reloaded model: {:.2}%", 100.0 * acc);
     Ok(())
@@ -497,9 +558,23 @@ fn main() {
             device
         );
         if opts.model == "cnn" {
-            run(Cnn::new().map_err(|e| e.to_string())?, Cnn::new, &train_set, &test, &opts, &out)
+            run(
+                Cnn::new().map_err(|e| e.to_string())?,
+                Cnn::new,
+                &train_set,
+                &test,
+                &opts,
+                &out,
+            )
         } else {
-            run(Mlp::new().map_err(|e| e.to_string())?, Mlp::new, &train_set, &test, &opts, &out)
+            run(
+                Mlp::new().map_err(|e| e.to_string())?,
+                Mlp::new,
+                &train_set,
+                &test,
+                &opts,
+                &out,
+            )
         }
     })();
     if let Err(e) = result {

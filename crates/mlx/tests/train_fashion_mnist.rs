@@ -14,10 +14,15 @@ use trainer::{evaluate, load_split, train, Mlp, Options};
 
 #[test]
 fn mlp_learns_fashion_mnist_subset() {
-    let dir = std::env::var("FASHION_MNIST_DIR").unwrap_or_else(|_| trainer::DEFAULT_DATA_DIR.into());
+    let dir =
+        std::env::var("FASHION_MNIST_DIR").unwrap_or_else(|_| trainer::DEFAULT_DATA_DIR.into());
     let dir = Path::new(&dir);
-    let train_set = load_split(dir, "train").unwrap_or_else(|e| panic!("{e}")).take(2000);
-    let test = load_split(dir, "t10k").unwrap_or_else(|e| panic!("{e}")).take(2000);
+    let train_set = load_split(dir, "train")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .take(2000);
+    let test = load_split(dir, "t10k")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .take(2000);
     assert_eq!((train_set.len(), test.len()), (2000, 2000));
     let opts = Options {
         model: "mlp".into(),
