@@ -4,8 +4,7 @@
 use crate::context::Gpu;
 use crate::pool::GpuBuffer;
 use mlx_core::primitive::{
-    ArgReduceOp, BinaryOp, FastOp, OutSpec, Primitive, ReduceOp, ScanOp, ScatterOp, SortOp,
-    UnaryOp,
+    ArgReduceOp, BinaryOp, FastOp, OutSpec, Primitive, ReduceOp, ScanOp, ScatterOp, SortOp, UnaryOp,
 };
 use mlx_core::{Backend, Device, Donor, Error, HostData, Result, Storage, View};
 use std::sync::{Arc, OnceLock};
