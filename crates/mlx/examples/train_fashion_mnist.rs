@@ -49,6 +49,11 @@ impl Split {
         self.labels.len()
     }
 
+    /// Whether the split holds no examples.
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
     /// The first `n` examples.
     pub fn take(&self, n: usize) -> Split {
         let n = n.min(self.len());
