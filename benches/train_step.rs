@@ -5,6 +5,10 @@
 //! `W6_SKIP_RSS=1`, 10,000 steps with the resident set size printed at
 //! steps 1,000 and 10,000 (it must stay flat).
 //!
+//! `W6_DEVICE=gpu` runs the same step on the GPU backend (GPU 0), beside
+//! `python3 benches/torch_train_step.py --device cuda` on a GPU machine
+//! (`cargo xtask device-bins` copies this bench as `device-bin/train_step`).
+//!
 //! ```sh
 //! cargo bench -p mlx-benches --bench train_step
 //! ```
@@ -41,8 +45,17 @@ struct Setup {
     y: Array,
 }
 
+/// `cpu` unless `W6_DEVICE=gpu`.
+fn device_name() -> String {
+    std::env::var("W6_DEVICE").unwrap_or_else(|_| "cpu".into())
+}
+
 fn setup() -> Result<Setup> {
-    mlx::set_default_device(Device::cpu())?;
+    let device = match device_name().as_str() {
+        "gpu" => Device::gpu(0),
+        _ => Device::cpu(),
+    };
+    mlx::set_default_device(device)?;
     let model = Mlp {
         layers: vec![
             Linear::new(784, 512)?,
@@ -98,9 +111,8 @@ fn bench(c: &mut Criterion) {
     for _ in 0..5 {
         step(&mut s).unwrap();
     }
-    c.bench_function("W6 adam step mlp 784-512-512-10 b256 cpu", |b| {
-        b.iter(|| step(&mut s).unwrap())
-    });
+    let name = format!("W6 adam step mlp 784-512-512-10 b256 {}", device_name());
+    c.bench_function(&name, |b| b.iter(|| step(&mut s).unwrap()));
 }
 
 criterion_group!(benches, bench);

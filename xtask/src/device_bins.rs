@@ -57,6 +57,11 @@ case "${1:-all}" in
     ./device-bin/gpu_bench --bench --warm-up-time 1 --measurement-time 3 2>&1 | grep -E "^W|time:|thrpt:"
     python3 benches/torch_gpu.py ;;
 esac
+case "${1:-all}" in
+  train|all)
+    W6_DEVICE=gpu W6_SKIP_RSS=1 ./device-bin/train_step --bench --warm-up-time 1 --measurement-time 5 2>&1 | grep -E "^W|time:"
+    python3 benches/torch_train_step.py --device cuda ;;
+esac
 "#;
 
 /// Build and copy the device binaries.
@@ -85,6 +90,16 @@ pub fn device_bins() -> Result<(), String> {
         json,
     ]))?;
     copy_one(&bench, &dir.join("gpu_bench"), "GPU benches")?;
+    let w6 = executables(crate::cargo().args([
+        "bench",
+        "-p",
+        "mlx-benches",
+        "--bench",
+        "train_step",
+        "--no-run",
+        json,
+    ]))?;
+    copy_one(&w6, &dir.join("train_step"), "W6 training step")?;
     let info = executables(crate::cargo().args([
         "build",
         "--release",
@@ -97,6 +112,6 @@ pub fn device_bins() -> Result<(), String> {
     copy_one(&info, &dir.join("gpu_info"), "adapter probe")?;
     let script = dir.join("run.sh");
     std::fs::write(&script, RUN_SH).map_err(|e| format!("{script:?}: {e}"))?;
-    eprintln!("then, on the GPU machine: bash device-bin/run.sh [tests|bench|all]");
+    eprintln!("then, on the GPU machine: bash device-bin/run.sh [tests|bench|train|all]");
     Ok(())
 }
