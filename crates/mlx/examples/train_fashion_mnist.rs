@@ -2,14 +2,17 @@
 //! `mlx::optim`, on the CPU or the GPU.
 //!
 //! ```sh
-//! apt-get install -y dataset-fashion-mnist     # the IDX files, once
+//! cargo run --release --example train_fashion_mnist                # embedded subset if not installed
+//! apt-get install -y dataset-fashion-mnist     # all 70,000 images, once
 //! cargo run --release --example train_fashion_mnist -- --epochs 5
 //! cargo run --release --example train_fashion_mnist -- --model cnn --epochs 4
 //! cargo run --release --features metal --example train_fashion_mnist -- --device gpu
 //! ```
 //!
 //! It reads the gzip IDX files of Debian's `dataset-fashion-mnist` package
-//! (`/usr/share/datasets/fashion-mnist/`, or `--data DIR`), shows a
+//! (`/usr/share/datasets/fashion-mnist/`, or `--data DIR`); where they are
+//! not installed it trains on a 1,500/500-image subset embedded in the
+//! example (`data/`), so it runs out of the box. It shows a
 //! progress bar per epoch (loss, accuracy, examples/s), prints a summary
 //! table, writes the loss/accuracy curves as an SVG, saves the trained
 //! model with `save_weights` and evaluates the test set with a fresh model
@@ -84,40 +87,64 @@ impl Split {
     }
 }
 
-/// Read one gzip IDX file: its dimensions and bytes.
-fn read_idx_gz(path: &Path, magic: u32) -> std::result::Result<(Vec<usize>, Vec<u8>), String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+/// Decode one gzip IDX file (`name` is for messages): its dimensions and
+/// bytes.
+fn decode_idx_gz(
+    name: &str,
+    gz: impl Read,
+    magic: u32,
+) -> std::result::Result<(Vec<usize>, Vec<u8>), String> {
     let mut bytes = Vec::new();
-    GzDecoder::new(file)
+    GzDecoder::new(gz)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+        .map_err(|e| format!("{name}: {e}"))?;
     let be = |i: usize| -> std::result::Result<u32, String> {
         bytes
             .get(i..i + 4)
             .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
-            .ok_or_else(|| format!("{}: truncated IDX header", path.display()))
+            .ok_or_else(|| format!("{name}: truncated IDX header"))
     };
     let m = be(0)?;
     if m != magic {
-        return Err(format!(
-            "{}: IDX magic {m:#x}, expected {magic:#x}",
-            path.display()
-        ));
+        return Err(format!("{name}: IDX magic {m:#x}, expected {magic:#x}"));
     }
     let ndim = (m & 0xff) as usize;
     let dims: Vec<usize> = (0..ndim)
         .map(|d| be(4 + 4 * d).map(|v| v as usize))
         .collect::<std::result::Result<_, _>>()?;
     let start = 4 + 4 * ndim;
-    let n: usize = dims.iter().product();
-    if bytes.len() != start + n {
+    let n = dims
+        .iter()
+        .try_fold(1usize, |acc, &d| acc.checked_mul(d))
+        .ok_or_else(|| format!("{name}: IDX dimensions {dims:?} overflow"))?;
+    if bytes.len().checked_sub(start) != Some(n) {
         return Err(format!(
-            "{}: {} data bytes, expected {n}",
-            path.display(),
-            bytes.len() - start.min(bytes.len())
+            "{name}: {} data bytes, expected {n}",
+            bytes.len().saturating_sub(start)
         ));
     }
-    Ok((dims, bytes[start..].to_vec()))
+    bytes.drain(..start);
+    Ok((dims, bytes))
+}
+
+/// Pair decoded images and labels into a split.
+fn make_split(
+    name: &str,
+    (idims, pixels): (Vec<usize>, Vec<u8>),
+    (ldims, labels): (Vec<usize>, Vec<u8>),
+) -> std::result::Result<Split, String> {
+    if idims.len() != 3 || idims[1] != 28 || idims[2] != 28 || ldims.first() != Some(&idims[0]) {
+        return Err(format!(
+            "{name}: unexpected dimensions {idims:?} / {ldims:?}"
+        ));
+    }
+    if let Some(bad) = labels.iter().find(|&&l| l >= 10) {
+        return Err(format!("{name}: label {bad} is not a class 0..10"));
+    }
+    Ok(Split {
+        images: pixels.iter().map(|&p| p as f32 / 255.0).collect(),
+        labels: labels.iter().map(|&l| l as u32).collect(),
+    })
 }
 
 /// Load the `train` or `t10k` split from `dir`. When the files are
@@ -125,26 +152,46 @@ fn read_idx_gz(path: &Path, magic: u32) -> std::result::Result<(Vec<usize>, Vec<
 pub fn load_split(dir: &Path, split: &str) -> std::result::Result<Split, String> {
     let img = dir.join(format!("{split}-images-idx3-ubyte.gz"));
     let lab = dir.join(format!("{split}-labels-idx1-ubyte.gz"));
-    for p in [&img, &lab] {
-        if !p.exists() {
-            return Err(format!(
-                "Fashion-MNIST not found ({} is missing). Install it with:\n    {INSTALL_HINT}",
-                p.display()
-            ));
-        }
+    let mut decoded = Vec::new();
+    for (p, magic) in [(&img, 0x803), (&lab, 0x801)] {
+        let file = std::fs::File::open(p).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                format!(
+                    "Fashion-MNIST not found ({} is missing). Install it with:\n    {INSTALL_HINT}",
+                    p.display()
+                )
+            } else {
+                format!("{}: {e}", p.display())
+            }
+        })?;
+        decoded.push(decode_idx_gz(&p.display().to_string(), file, magic)?);
     }
-    let (idims, pixels) = read_idx_gz(&img, 0x803)?;
-    let (ldims, labels) = read_idx_gz(&lab, 0x801)?;
-    if idims.len() != 3 || idims[1] != 28 || idims[2] != 28 || ldims[0] != idims[0] {
-        return Err(format!(
-            "{}: unexpected dimensions {idims:?} / {ldims:?}",
-            dir.display()
-        ));
-    }
-    Ok(Split {
-        images: pixels.iter().map(|&p| p as f32 / 255.0).collect(),
-        labels: labels.iter().map(|&l| l as u32).collect(),
-    })
+    let labels = decoded.pop().unwrap_or_default();
+    let images = decoded.pop().unwrap_or_default();
+    make_split(&dir.display().to_string(), images, labels)
+}
+
+/// The subset embedded in this example (the first 1,500 training and 500
+/// test images of Fashion-MNIST, made by `data/make_fashion_mnist_subset.py`),
+/// used when the full data set is not installed.
+pub fn embedded_split(split: &str) -> std::result::Result<Split, String> {
+    let (img, lab): (&[u8], &[u8]) = match split {
+        "train" => (
+            include_bytes!("data/train-images-idx3-ubyte.gz"),
+            include_bytes!("data/train-labels-idx1-ubyte.gz"),
+        ),
+        "t10k" => (
+            include_bytes!("data/t10k-images-idx3-ubyte.gz"),
+            include_bytes!("data/t10k-labels-idx1-ubyte.gz"),
+        ),
+        other => return Err(format!("no embedded split {other:?} (train or t10k)")),
+    };
+    let name = format!("embedded {split}");
+    make_split(
+        &name,
+        decode_idx_gz(&name, img, 0x803)?,
+        decode_idx_gz(&name, lab, 0x801)?,
+    )
 }
 
 fn relu(x: &Array) -> Result<Array> {
@@ -440,7 +487,11 @@ pub fn plot(stats: &[EpochStats], path: &Path, title: &str) -> std::result::Resu
     root.present().map_err(|e| err(&e))
 }
 
-fn parse_args() -> std::result::Result<(Options, String, PathBuf, PathBuf), String> {
+/// Options, device, data directory, whether the directory was asked for
+/// (`--data` or `FASHION_MNIST_DIR`), output directory.
+type Args = (Options, String, PathBuf, bool, PathBuf);
+
+fn parse_args() -> std::result::Result<Args, String> {
     let mut o = Options {
         model: "mlp".into(),
         epochs: 5,
@@ -451,7 +502,9 @@ fn parse_args() -> std::result::Result<(Options, String, PathBuf, PathBuf), Stri
         progress: true,
     };
     let mut device = "cpu".to_string();
-    let mut data = std::env::var("FASHION_MNIST_DIR").unwrap_or_else(|_| DEFAULT_DATA_DIR.into());
+    let env_dir = std::env::var("FASHION_MNIST_DIR").ok();
+    let mut data_given = env_dir.is_some();
+    let mut data = env_dir.unwrap_or_else(|| DEFAULT_DATA_DIR.into());
     let mut out = std::env::temp_dir();
     let mut args = std::env::args().skip(1);
     let usage = "usage: train_fashion_mnist [--model mlp|cnn] [--epochs N] [--batch-size N] [--lr X] \
@@ -473,7 +526,10 @@ fn parse_args() -> std::result::Result<(Options, String, PathBuf, PathBuf), Stri
             "--subset" => o.subset = Some(num(val()?)? as usize),
             "--seed" => o.seed = num(val()?)? as u64,
             "--device" => device = val()?,
-            "--data" => data = val()?,
+            "--data" => {
+                data = val()?;
+                data_given = true;
+            }
             "--out" => out = PathBuf::from(val()?),
             "--no-progress" => o.progress = false,
             "-h" | "--help" => return Err(usage.into()),
@@ -483,7 +539,7 @@ fn parse_args() -> std::result::Result<(Options, String, PathBuf, PathBuf), Stri
     if o.model != "mlp" && o.model != "cnn" {
         return Err(format!("--model must be mlp or cnn, not {:?}", o.model));
     }
-    Ok((o, device, PathBuf::from(data), out))
+    Ok((o, device, PathBuf::from(data), data_given, out))
 }
 
 fn set_device(device: &str) -> std::result::Result<(), String> {
@@ -545,10 +601,21 @@ fn run<M: UnaryModule>(
 #[allow(dead_code)]
 fn main() {
     let result = (|| -> std::result::Result<(), String> {
-        let (opts, device, data, out) = parse_args()?;
+        let (opts, device, data, data_given, out) = parse_args()?;
         set_device(&device)?;
-        let mut train_set = load_split(&data, "train")?;
-        let test = load_split(&data, "t10k")?;
+        let (mut train_set, test) = match (load_split(&data, "train"), load_split(&data, "t10k")) {
+            (Ok(train), Ok(test)) => (train, test),
+            (Err(e), _) | (_, Err(e))
+                if !data_given && e.starts_with("Fashion-MNIST not found") =>
+            {
+                println!(
+                    "Fashion-MNIST is not installed ({INSTALL_HINT} gets all 70,000 images): \
+                     training on the subset embedded in this example"
+                );
+                (embedded_split("train")?, embedded_split("t10k")?)
+            }
+            (Err(e), _) | (_, Err(e)) => return Err(e),
+        };
         if let Some(n) = opts.subset {
             train_set = train_set.take(n);
         }
