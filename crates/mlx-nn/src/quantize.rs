@@ -15,10 +15,12 @@ pub type QuantizePredicate<'a> = &'a dyn Fn(&str, &dyn Module) -> bool;
 /// and 4 bits (MLX's `nn.quantize`, affine mode). Returns the paths of
 /// the quantized layers.
 ///
-/// A Rust field has one type, so only layers held as
-/// `Box<dyn UnaryModule>` (as [`Sequential`](crate::Sequential) holds
-/// them) can be replaced; a `Linear` or `Embedding` field of a fixed type
-/// that the predicate accepts is an error. Nothing changes when it fails.
+/// A Rust field has one type, so only layers held where another layer can
+/// take their place are replaced: [`MaybeQuantized`](crate::MaybeQuantized)
+/// fields (`q_proj: MaybeQuantized<Linear>`) and `Box<dyn UnaryModule>`
+/// (as [`Sequential`](crate::Sequential) holds them). A plain `Linear` or
+/// `Embedding` field that the predicate accepts is an error naming it.
+/// Nothing changes when it fails.
 ///
 /// # Errors
 /// `[quantize] layers.0 is a field of fixed type Linear ...`, or
@@ -83,7 +85,8 @@ pub fn quantize(
             OP,
             format!(
                 "{p} is a field of fixed type {name} and cannot hold a quantized layer; \
-                 declare it as Box<dyn UnaryModule> or leave it out with the predicate"
+                 declare it as MaybeQuantized<{name}> (or Box<dyn UnaryModule>), \
+                 or leave it out with the predicate"
             ),
         ));
     }

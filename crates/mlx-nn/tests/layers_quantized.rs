@@ -126,3 +126,82 @@ fn update_modules_strict_rejects_unknown_paths() {
     assert!(e.to_string().contains("no replaceable layer"), "{e}");
     assert_eq!(s.layers[0].module_name(), "Linear");
 }
+
+#[test]
+fn quantize_swaps_maybe_quantized_fields_of_a_users_model() {
+    #[derive(Module)]
+    struct Tiny {
+        embed: MaybeQuantized<Embedding>,
+        layers: Vec<MaybeQuantized<Linear>>,
+        norm: LayerNorm,
+    }
+    let mut m = Tiny {
+        embed: MaybeQuantized::new(Embedding::new(10, 64).unwrap()),
+        layers: vec![
+            MaybeQuantized::new(Linear::new(64, 64).unwrap()),
+            MaybeQuantized::new(Linear::with_bias(64, 64, false).unwrap()),
+        ],
+        norm: LayerNorm::new(64).unwrap(),
+    };
+    let keys = |m: &Tiny| -> Vec<String> {
+        tree_flatten(&m.parameters())
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect()
+    };
+    // Key order: sorted within each module (MLX's is attribute order).
+    assert_eq!(
+        keys(&m),
+        [
+            "embed.weight",
+            "layers.0.bias",
+            "layers.0.weight",
+            "layers.1.weight",
+            "norm.bias",
+            "norm.weight"
+        ]
+    );
+    let x = mlx_core::Array::from_slice(&[1u32, 2, 3], &[3]).unwrap();
+    let run = |m: &mut Tiny| {
+        let mut h = m.embed.forward(&x).unwrap();
+        for l in &mut m.layers {
+            h = l.forward(&h).unwrap();
+        }
+        m.norm.forward(&h).unwrap()
+    };
+    let before = run(&mut m);
+    let done = quantize(&mut m, None, Some(8), None).unwrap();
+    assert_eq!(done, ["embed", "layers.0", "layers.1"]);
+    assert!(m.embed.is_quantized() && m.layers.iter().all(|l| l.is_quantized()));
+    assert_eq!(
+        m.layers[1].to_string(),
+        "QuantizedLinear(input_dims=64, output_dims=64, bias=False, group_size=64, bits=8, mode=affine)"
+    );
+    // MLX's parameter names of the quantized layers.
+    assert_eq!(
+        keys(&m),
+        [
+            "embed.biases",
+            "embed.scales",
+            "embed.weight",
+            "layers.0.bias",
+            "layers.0.biases",
+            "layers.0.scales",
+            "layers.0.weight",
+            "layers.1.biases",
+            "layers.1.scales",
+            "layers.1.weight",
+            "norm.bias",
+            "norm.weight"
+        ]
+    );
+    // 8 bits: 32-bit words hold 4 values.
+    let w = m.parameters().get("layers.0.weight").unwrap().clone();
+    assert_eq!((w.dtype(), w.shape()), (Dtype::Uint32, &[64usize, 16][..]));
+    let after = run(&mut m);
+    let err = ops::max(&ops::abs(&(&after - &before).unwrap()).unwrap(), false)
+        .unwrap()
+        .item::<f32>()
+        .unwrap();
+    assert!(err < 0.1, "{err}");
+}

@@ -7,6 +7,7 @@ mod conv;
 mod dropout;
 mod embedding;
 mod linear;
+mod maybe_quantized;
 mod normalization;
 mod pooling;
 mod positional;
@@ -28,6 +29,7 @@ pub use conv::{
 pub use dropout::{Dropout, Dropout2d, Dropout3d};
 pub use embedding::Embedding;
 pub use linear::{Identity, Linear};
+pub use maybe_quantized::MaybeQuantized;
 pub use normalization::{BatchNorm, GroupNorm, InstanceNorm, LayerNorm, RMSNorm};
 pub use pooling::{AvgPool1d, AvgPool2d, AvgPool3d, MaxPool1d, MaxPool2d, MaxPool3d};
 pub use positional::{rope, ALiBi, RoPE, SinusoidalPositionalEncoding};

@@ -239,8 +239,10 @@ pub trait Module {
 
     /// Load weights from `(name, array)` pairs (MLX's
     /// `Module.load_weights` with a list). Strict: no missing and no extra
-    /// names. In both modes the shape and dtype of every loaded parameter
-    /// must match the model's. Nothing changes when it fails.
+    /// names and every loaded parameter keeps the model's dtype; non-strict:
+    /// the loaded parameters take the file's dtypes (as MLX's `update`
+    /// does). In both modes every loaded shape must match the model's.
+    /// Nothing changes when it fails.
     ///
     /// # Errors
     /// `[load_weights] shape mismatch for key layers.0.weight: expected
