@@ -199,20 +199,19 @@ fn load_weights_bad_cases_are_errors_and_change_nothing() {
 }
 
 #[test]
-fn load_weights_non_strict_takes_the_files_dtype() {
-    // MLX: `model.load_weights([("layers.2.bias", mx.zeros(10, mx.float16))],
-    // strict=False)` leaves layers.2.bias float16 (update takes any dtype).
+fn load_weights_non_strict_rejects_a_dtype_mismatch_too() {
     let mut mlp = Mlp::new(2, 10).unwrap();
     let w = vec![(
         "layers.2.bias".to_string(),
         ops::zeros(&[10], Dtype::Float16).unwrap(),
     )];
-    mlp.load_weights_from(&w, false).unwrap();
-    let bias = mlp.layers[2].bias.as_ref().unwrap();
-    assert_eq!(bias.dtype(), Dtype::Float16);
-    let bias = ops::astype(bias, Dtype::Float32).unwrap();
-    assert_eq!(bias.to_vec::<f32>().unwrap(), vec![0.0; 10]);
-    assert_eq!(mlp.layers[2].weight.dtype(), Dtype::Float32);
+    let e = mlp.load_weights_from(&w, false).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "[load_weights] dtype mismatch for key layers.2.bias: expected float32, got float16 \
+         (cast the model with set_dtype first)"
+    );
+    assert_eq!(mlp.layers[2].bias.as_ref().unwrap().dtype(), Dtype::Float32);
 }
 
 #[test]

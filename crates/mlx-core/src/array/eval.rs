@@ -147,19 +147,6 @@ fn run_single(
     Ok((data, backend))
 }
 
-/// Inputs of `prim` whose buffer may hold its output (MLX donates the
-/// inputs of elementwise ops and the destination of a scatter).
-fn donor_candidates(prim: &Primitive) -> &'static [usize] {
-    match prim {
-        Primitive::Unary(_) | Primitive::AsType | Primitive::Copy | Primitive::Scatter { .. } => {
-            &[0]
-        }
-        Primitive::Binary(_) => &[0, 1],
-        Primitive::Select => &[1, 2],
-        _ => &[],
-    }
-}
-
 /// The data of input `inp`, taken out of it, when it can donate its buffer
 /// to `out` (MLX's `is_donatable`): no other handle on the node or the
 /// buffer, on the backend's device, row-major from offset 0, with the
@@ -197,7 +184,8 @@ fn donated(
     inputs: &[Array],
     out: &Array,
 ) -> Result<Option<ArrayData>> {
-    let Some((k, d)) = donor_candidates(prim)
+    let Some((k, d)) = prim
+        .donor_inputs()
         .iter()
         .find_map(|&k| take_donor(&inputs[k], be, out).map(|d| (k, d)))
     else {

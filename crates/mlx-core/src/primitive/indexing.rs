@@ -1,7 +1,7 @@
-//! Derivative rules of the gathers (`take`, `take_along_axis`) and of
-//! `matmul`. Gather gradients are `scatter_add`s of the cotangent.
+//! Derivative rules of the gathers (`take`, `take_along_axis`): their
+//! gradients are `scatter_add`s of the cotangent.
 
-use crate::ops::{arange_f64, broadcast_to, matmul, reshape, scatter_add, where_, zeros};
+use crate::ops::{arange_f64, broadcast_to, reshape, scatter_add, where_, zeros};
 use crate::{Array, Dtype, Result};
 
 /// Indices with negative entries wrapped by `n`.
@@ -50,21 +50,4 @@ pub(crate) fn gather_axis_vjp(a: &Array, idx: &Array, axis: usize, g: &Array) ->
     let axes: Vec<i64> = (0..nd as i64).collect();
     let zero = zeros(a.shape(), g.dtype())?;
     scatter_add(&zero, &all, &reshape(g, &up)?, &axes)
-}
-
-/// Cotangents of `matmul`'s `[.., M, K]` and `[.., K, N]` inputs.
-pub(crate) fn matmul_vjp(a: &Array, b: &Array, g: &Array) -> Result<[Array; 2]> {
-    let da = matmul(g, &b.swapaxes(-1, -2)?)?;
-    let db = matmul(&a.swapaxes(-1, -2)?, g)?;
-    Ok([da, db])
-}
-
-/// Tangent of `matmul` given the inputs' tangents.
-pub(crate) fn matmul_jvp(a: &Array, b: &Array, t: [Option<&Array>; 2]) -> Result<Option<Array>> {
-    let ta = t[0].map(|ta| matmul(ta, b)).transpose()?;
-    let tb = t[1].map(|tb| matmul(a, tb)).transpose()?;
-    Ok(match (ta, tb) {
-        (Some(x), Some(y)) => Some((x + y)?),
-        (x, y) => x.or(y),
-    })
 }

@@ -6,12 +6,14 @@ mod binary;
 mod custom;
 mod fast;
 mod indexing;
+mod matmul;
 mod multi;
 mod random;
 mod reduce;
 mod scan;
 mod scatter;
 mod shape;
+mod softmax;
 mod sort;
 mod transform_rules;
 mod unary;
@@ -203,7 +205,16 @@ impl Primitive {
         }
     }
 
-    /// True for primitives that only re-describe their input's data.
+    /// True for primitives that only re-describe their input's data (run
+    /// in the core, no kernel; derivatives are the view's inverse).
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// use mlx_core::primitive::Primitive;
+    /// assert!(Primitive::Reshape.is_view());
+    /// assert!(!Primitive::Copy.is_view());
+    /// ```
     pub fn is_view(&self) -> bool {
         matches!(
             self,
@@ -216,11 +227,41 @@ impl Primitive {
     }
 
     /// True for elementwise primitives (candidates for fusion in `compile`).
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// use mlx_core::primitive::{Primitive, UnaryOp};
+    /// assert!(Primitive::Unary(UnaryOp::Exp).is_elementwise());
+    /// assert!(!Primitive::Matmul.is_elementwise());
+    /// ```
     pub fn is_elementwise(&self) -> bool {
         matches!(
             self,
             Primitive::Unary(_) | Primitive::Binary(_) | Primitive::Select | Primitive::AsType
         )
+    }
+
+    /// Inputs whose buffer may hold the output when it is donatable (MLX
+    /// donates the data inputs of elementwise ops and a scatter's
+    /// destination; `where`'s condition is `bool` and never fits).
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// use mlx_core::primitive::{BinaryOp, Primitive};
+    /// assert_eq!(Primitive::Binary(BinaryOp::Add).donor_inputs(), &[0, 1]);
+    /// assert_eq!(Primitive::Select.donor_inputs(), &[1, 2]);
+    /// assert!(Primitive::Matmul.donor_inputs().is_empty());
+    /// ```
+    pub fn donor_inputs(&self) -> &'static [usize] {
+        match self {
+            Primitive::Select => &[1, 2],
+            Primitive::Binary(_) => &[0, 1],
+            p if p.is_elementwise() => &[0],
+            Primitive::Copy | Primitive::Scatter { .. } => &[0],
+            _ => &[],
+        }
     }
 }
 

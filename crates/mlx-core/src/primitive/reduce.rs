@@ -171,10 +171,3 @@ fn tie_weights(x: &Array, axes: &[usize], out: &Array) -> Result<Array> {
     let count = sum_axes(&hit, &ax, true)?;
     hit / count
 }
-
-/// Softmax over the last axis: `out * (g - sum(g * out))` (its `vjp` and,
-/// with `g` the tangent, its `jvp`).
-pub(crate) fn softmax_vjp(out: &Array, g: &Array) -> Result<Array> {
-    let s = crate::ops::sum_axis(&(g * out)?, -1, true)?;
-    out * (g - s)?
-}

@@ -2,10 +2,11 @@
 //! sends each primitive to its family's rule. Transforms call only these.
 
 use super::binary::{select_jvp, select_vjp};
-use super::indexing::{gather_axis_vjp, gather_vjp, matmul_jvp, matmul_vjp};
-use super::reduce::softmax_vjp;
+use super::indexing::{gather_axis_vjp, gather_vjp};
+use super::matmul::{matmul_jvp, matmul_vjp};
 use super::scatter::{scatter_jvp, scatter_vjp};
 use super::shape::{astype_jvp, astype_vjp, concatenate_jvp, concatenate_vjp, view_jvp, view_vjp};
+use super::softmax::softmax_vjp;
 use super::Primitive;
 use crate::{Array, Error, Result};
 

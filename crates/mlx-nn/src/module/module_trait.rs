@@ -239,10 +239,10 @@ pub trait Module {
 
     /// Load weights from `(name, array)` pairs (MLX's
     /// `Module.load_weights` with a list). Strict: no missing and no extra
-    /// names and every loaded parameter keeps the model's dtype; non-strict:
-    /// the loaded parameters take the file's dtypes (as MLX's `update`
-    /// does). In both modes every loaded shape must match the model's.
-    /// Nothing changes when it fails.
+    /// names. In both modes the shape and dtype of every loaded parameter
+    /// must match the model's (MLX checks shapes in strict mode only and
+    /// takes any dtype): cast a model with `set_dtype` before loading a
+    /// checkpoint of another dtype. Nothing changes when it fails.
     ///
     /// # Errors
     /// `[load_weights] shape mismatch for key layers.0.weight: expected

@@ -1,5 +1,5 @@
 //! `Module.load_weights` / `save_weights`: strict and non-strict loading
-//! with shape checks (and dtype checks when strict), files through `mlx-io`.
+//! with shape and dtype checks, files through `mlx-io`.
 
 use crate::Module;
 use mlx_core::shape::format_shape;
@@ -82,13 +82,13 @@ pub(crate) fn load_weights(
                 ),
             ));
         }
-        // Strict loading keeps the model's dtypes; non-strict adopts the
-        // file's (MLX checks neither: its `update` takes any dtype).
-        if strict && cur.dtype() != v.dtype() {
+        // Both modes keep the model's dtypes (issue #14 counts a dtype
+        // mismatch as a bad case; MLX's `update` would take any dtype).
+        if cur.dtype() != v.dtype() {
             return Err(Error::invalid(
                 OP,
                 format!(
-                    "dtype mismatch for key {k}: expected {}, got {} (cast the model with set_dtype first, or load with strict = false to take the file's dtypes)",
+                    "dtype mismatch for key {k}: expected {}, got {} (cast the model with set_dtype first)",
                     cur.dtype(),
                     v.dtype()
                 ),
