@@ -3,6 +3,7 @@
 //! dtype, and record a graph node; nothing is computed until evaluation.
 
 mod advanced;
+mod arguments;
 mod binary;
 mod bitwise;
 mod conv;
@@ -25,6 +26,10 @@ mod unary;
 mod view;
 
 pub use advanced::gather;
+pub(crate) use arguments::check_size;
+#[allow(unused_imports)]
+pub(crate) use arguments::operand_pair;
+pub use arguments::{Axes, Axis, IntoBound, IntoOperand, Operand, Shape, WeakScalar};
 pub use binary::*;
 pub use bitwise::*;
 pub use conv::*;
@@ -42,7 +47,7 @@ pub use scan::*;
 pub(crate) use scatter::scatter_general;
 pub use scatter::{
     index_put, masked_scatter, put_along_axis, scatter, scatter_add, scatter_max, scatter_min,
-    scatter_prod, slice_update, slice_update_dynamic, At,
+    scatter_prod, slice_update, slice_update_strided, At,
 };
 pub use shape::*;
 pub use sort::*;
