@@ -6,32 +6,28 @@ mod advanced;
 mod arguments;
 mod binary;
 mod bitwise;
-mod conv;
+mod composite;
 mod creation;
-mod einsum;
-pub(crate) mod hadamard_factors;
 mod indexing;
 mod matmul;
-mod numeric;
 mod operators;
-pub(crate) mod products;
-pub(crate) mod quantized;
 mod reduce;
 mod scan;
 mod scatter;
 mod shape;
 mod sort;
-mod structure;
 mod unary;
 mod view;
 
 pub use advanced::gather;
-pub(crate) use arguments::check_size;
-#[allow(unused_imports)]
-pub(crate) use arguments::operand_pair;
+// Paths `crate::ops::products::..` etc. of the composites, as before.
+pub(crate) use arguments::{check_size, operand_pair};
 pub use arguments::{Axes, Axis, IntoBound, IntoOperand, Operand, Shape, WeakScalar};
 pub use binary::*;
 pub use bitwise::*;
+pub(crate) use composite::{
+    conv, einsum, hadamard_factors, numeric, products, quantized, structure,
+};
 pub use conv::*;
 pub use creation::*;
 pub use einsum::*;
