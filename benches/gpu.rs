@@ -118,7 +118,7 @@ fn w6(c: &mut Criterion) {
     let mut g = group(c, "W6");
     g.throughput(Throughput::BytesDecimal((2 * 4 * rows * cols) as u64));
     bench(&mut g, &format!("softmax last {rows}x{cols} f32"), || {
-        ops::softmax(&x, Some(&[-1]), false)
+        ops::softmax(&x, &[-1], false)
     });
     g.finish();
 }

@@ -100,7 +100,7 @@ fn io(c: &mut Criterion) {
         b.iter(|| {
             let m = mlx_io::load(&path).unwrap().into_map().unwrap();
             m.values()
-                .map(|a| a.sum(false).unwrap().item::<f32>().unwrap())
+                .map(|a| a.sum((), false).unwrap().item::<f32>().unwrap())
                 .sum::<f32>()
         })
     });

@@ -10,7 +10,7 @@ fn w3(c: &mut Criterion) {
     g.throughput(Throughput::Bytes((4096 * 4096 * 4) as u64));
     g.bench_function("sum last 4096x4096", |bench| {
         bench.iter(|| {
-            let out = x.sum_axis(-1, false).unwrap();
+            let out = x.sum(-1, false).unwrap();
             out.eval().unwrap();
             out
         })
@@ -25,7 +25,7 @@ fn w4(c: &mut Criterion) {
     g.throughput(Throughput::Bytes((1024 * 4096 * 4) as u64));
     g.bench_function("softmax 1024x4096", |bench| {
         bench.iter(|| {
-            let out = x.softmax(Some(&[-1]), false).unwrap();
+            let out = x.softmax(&[-1], false).unwrap();
             out.eval().unwrap();
             out
         })

@@ -24,7 +24,8 @@ fn slice_update_kv(c: &mut Criterion) {
                 pos += 1;
                 let start = [0, 0, p, 0];
                 let stop = [1, 8, p + 1, 64];
-                cache = ops::slice_update(&cache, &row, &start, &stop, &[1, 1, 1, 1]).unwrap();
+                cache =
+                    ops::slice_update_strided(&cache, &row, &start, &stop, &[1, 1, 1, 1]).unwrap();
                 cache.eval().unwrap();
             })
         });

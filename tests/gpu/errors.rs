@@ -49,18 +49,20 @@ fn float64_ops_on_gpu_fail_naming_the_op() {
                 Array::from_host_data_on(HostData::Float64(vec![1.0; 3]), &[3], Device::cpu())?;
             ops::add(a, &cpu64)
         }),
-        ("sum", |a| ops::sum(&ops::astype(a, Dtype::Float64)?, false)),
+        ("sum", |a| {
+            ops::sum(&ops::astype(a, Dtype::Float64)?, (), false)
+        }),
         ("where", |a| {
             let x = ops::astype(a, Dtype::Float64)?;
             ops::where_(&ops::greater(a, a)?, &x, &x)
         }),
         ("take", |a| {
             let i = Array::from_host_data_on(HostData::Int32(vec![0, 2]), &[2], a.device())?;
-            ops::take(&ops::astype(a, Dtype::Float64)?, &i, None)
+            ops::take(&ops::astype(a, Dtype::Float64)?, &i, ())
         }),
         ("concatenate", |a| {
             let x = ops::astype(a, Dtype::Float64)?;
-            ops::concatenate(&[&x, &x], Some(0))
+            ops::concatenate(&[&x, &x], 0)
         }),
         ("contiguous", |a| {
             ops::contiguous(&ops::astype(a, Dtype::Float64)?)
@@ -112,9 +114,9 @@ fn take_out_of_range_is_an_error_on_gpu_as_on_cpu() {
                 let n = idx.len();
                 let i = Array::from_host_data_on(idx.clone(), &[n], d)?;
                 let t = if along {
-                    ops::take_along_axis(&a, &i, Some(0))?
+                    ops::take_along_axis(&a, &i, 0)?
                 } else {
-                    ops::take(&a, &i, Some(0))?
+                    ops::take(&a, &i, 0)?
                 };
                 t.to_host_data()
             };
@@ -132,7 +134,7 @@ fn take_out_of_range_is_an_error_on_gpu_as_on_cpu() {
             let a =
                 Array::from_host_data_on(HostData::Int32(vec![10, 20, 30, 40]), &[4], gpu).unwrap();
             let i = Array::from_host_data_on(HostData::Int32(vec![3, -4]), &[2], gpu).unwrap();
-            let ok = ops::take(&a, &i, None).unwrap().to_vec::<i32>();
+            let ok = ops::take(&a, &i, ()).unwrap().to_vec::<i32>();
             assert_eq!(ok.ok(), Some(vec![40, 10]), "after {op} with index {what}");
         }
     }

@@ -185,7 +185,7 @@ fn concatenate_matches_cpu() {
                 &|_| Tol::Exact,
                 &|x| {
                     let refs: Vec<&mlx::Array> = x.iter().collect();
-                    ops::concatenate(&refs, Some(ax as i64))
+                    ops::concatenate(&refs, ax as i64)
                 },
             )
         },

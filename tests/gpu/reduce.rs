@@ -23,8 +23,8 @@ const REDUCE_OPS: [ReduceOp; 6] = [
     ReduceOp::Any,
 ];
 
-/// The op's public function: over every axis (`None`), one axis (the
-/// `_axis` form) or several (`_axes`).
+/// The op's public function over every axis (`()`), one axis (an
+/// integer) or several (a slice).
 fn apply_reduce(
     op: ReduceOp,
     a: &Array,
@@ -32,21 +32,21 @@ fn apply_reduce(
     keepdims: bool,
 ) -> mlx::Result<Array> {
     macro_rules! forms {
-        ($all:ident, $one:ident, $many:ident) => {
+        ($f:ident) => {
             match axes {
-                None => ops::$all(a, keepdims),
-                Some(&[x]) => ops::$one(a, x, keepdims),
-                Some(ax) => ops::$many(a, ax, keepdims),
+                None => ops::$f(a, (), keepdims),
+                Some(&[x]) => ops::$f(a, x, keepdims),
+                Some(ax) => ops::$f(a, ax, keepdims),
             }
         };
     }
     match op {
-        ReduceOp::Sum => forms!(sum, sum_axis, sum_axes),
-        ReduceOp::Prod => forms!(prod, prod_axis, prod_axes),
-        ReduceOp::Max => forms!(max, max_axis, max_axes),
-        ReduceOp::Min => forms!(min, min_axis, min_axes),
-        ReduceOp::All => forms!(all, all_axis, all_axes),
-        ReduceOp::Any => forms!(any, any_axis, any_axes),
+        ReduceOp::Sum => forms!(sum),
+        ReduceOp::Prod => forms!(prod),
+        ReduceOp::Max => forms!(max),
+        ReduceOp::Min => forms!(min),
+        ReduceOp::All => forms!(all),
+        ReduceOp::Any => forms!(any),
     }
 }
 

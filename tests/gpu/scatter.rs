@@ -214,7 +214,8 @@ fn slice_update_into_donated_cache_matches_cpu() {
             let row =
                 Array::from_host_data_on(mlx::HostData::from(v), &[1, 2, 1, 4], device).unwrap();
             cache =
-                ops::slice_update(&cache, &row, &[0, 0, p, 0], &[1, 2, p + 1, 4], &[1; 4]).unwrap();
+                ops::slice_update_strided(&cache, &row, &[0, 0, p, 0], &[1, 2, p + 1, 4], &[1; 4])
+                    .unwrap();
             cache.eval().unwrap();
         }
         cache.to_vec::<f32>().unwrap()

@@ -259,7 +259,7 @@ impl Layout {
     pub fn view(&self, phys: &Array, shape: &[usize]) -> mlx::Result<Array> {
         match self {
             Layout::Contiguous => Ok(phys.clone()),
-            Layout::Transposed => ops::transpose(phys, None),
+            Layout::Transposed => ops::transpose(phys, ()),
             Layout::Reversed { axis } => {
                 let mut args = vec![SliceArg::full(); *axis];
                 args.push(SliceArg::range(None, None, -1));

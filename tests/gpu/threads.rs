@@ -19,7 +19,7 @@ fn concurrent_evals_keep_their_data() {
                     let v: Vec<f32> = (0..40).map(|i| base + i as f32).collect();
                     let a = Array::from_host_data_on(HostData::Float32(v.clone()), &[5, 8], gpu)
                         .map_err(|e| e.to_string())?;
-                    let b = ops::contiguous(&ops::transpose(&a, None).map_err(|e| e.to_string())?)
+                    let b = ops::contiguous(&ops::transpose(&a, ()).map_err(|e| e.to_string())?)
                         .map_err(|e| e.to_string())?;
                     let c = ops::add(&ops::multiply(&b, &b).map_err(|e| e.to_string())?, &b)
                         .map_err(|e| e.to_string())?;

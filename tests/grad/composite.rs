@@ -75,7 +75,7 @@ fn cases() -> Vec<(&'static str, F, Vec<Vec<usize>>)> {
         (
             "roll_tril_diag",
             Box::new(|x| {
-                let r = ops::roll(&x[0], &[1, -1], Some(&[0, 1]))?;
+                let r = ops::roll(&x[0], &[1, -1], &[0, 1])?;
                 ops::diag(&ops::tril(&r, 0)?, 1)
             }),
             vec![s(&[3, 3])],
@@ -83,7 +83,7 @@ fn cases() -> Vec<(&'static str, F, Vec<Vec<usize>>)> {
         (
             "trace_repeat_tile",
             Box::new(|x| {
-                let t = ops::tile(&ops::repeat(&x[0], 2, Some(1))?, &[2, 1])?;
+                let t = ops::tile(&ops::repeat(&x[0], 2, 1)?, &[2, 1])?;
                 ops::trace(&t, 1, 0, 1, None)
             }),
             vec![s(&[2, 2])],

@@ -20,7 +20,7 @@ fn custom_function_uses_the_user_vjp() {
             .unwrap(),
         vec![9.0, 16.0]
     );
-    let df = grad(move |x: &[Array]| f(x)?[0].sum(false), &[0]);
+    let df = grad(move |x: &[Array]| f(x)?[0].sum((), false), &[0]);
     assert_eq!(
         df(&[x]).unwrap()[0].to_vec::<f64>().unwrap(),
         vec![10.0, 10.0]
@@ -47,9 +47,9 @@ fn custom_function_jvp_user_rule_and_fallback() {
 fn checkpoint_gives_the_same_gradients() {
     let body = |x: &[Array]| -> Result<Vec<Array>> { Ok(vec![x[0].sin()?.exp()?.square()?]) };
     let x = Rng(9).uniform(&[6], -1.0, 1.0);
-    let plain = grad(move |x: &[Array]| body(x)?[0].sum(false), &[0]);
+    let plain = grad(move |x: &[Array]| body(x)?[0].sum((), false), &[0]);
     let ck = checkpoint(body);
-    let checked = grad(move |x: &[Array]| ck(x)?[0].sum(false), &[0]);
+    let checked = grad(move |x: &[Array]| ck(x)?[0].sum((), false), &[0]);
     let a = plain(std::slice::from_ref(&x)).unwrap()[0]
         .to_vec::<f64>()
         .unwrap();
@@ -64,8 +64,8 @@ fn checkpoint_gives_the_same_gradients() {
 #[test]
 fn checkpoint_grad_of_grad() {
     let ck = checkpoint(|x: &[Array]| Ok(vec![x[0].sin()?]));
-    let d1 = grad(move |x: &[Array]| ck(x)?[0].sum(false), &[0]);
-    let d2 = grad(move |x: &[Array]| d1(x)?[0].sum(false), &[0]);
+    let d1 = grad(move |x: &[Array]| ck(x)?[0].sum((), false), &[0]);
+    let d2 = grad(move |x: &[Array]| d1(x)?[0].sum((), false), &[0]);
     let x = Array::from_slice(&[0.5f64], &[1]).unwrap();
     let got = d2(std::slice::from_ref(&x)).unwrap()[0]
         .to_vec::<f64>()
@@ -93,7 +93,7 @@ fn vmap_of_custom_function_uses_the_user_vmap_rule() {
     // the non-batch axes and says where the batch axis went. An oracle
     // independent of the rule: the per-row sums of squares by hand.
     let f = custom_function_with_vmap(
-        |x: &[Array]| Ok(vec![x[0].square()?.sum(false)?]),
+        |x: &[Array]| Ok(vec![x[0].square()?.sum((), false)?]),
         |x: &[Array], g: &[Array], _: &[Array]| Ok(vec![((&x[0] * 2.0)? * &g[0])?]),
         None,
         |x: &[Array], axes: &[Option<usize>]| {
@@ -102,10 +102,7 @@ fn vmap_of_custom_function_uses_the_user_vmap_rule() {
             let others: Vec<i64> = (0..x[0].ndim() as i64)
                 .filter(|&d| d != ax as i64)
                 .collect();
-            Ok((
-                vec![x[0].square()?.sum_axes(&others, false)?],
-                vec![Some(0)],
-            ))
+            Ok((vec![x[0].square()?.sum(&others, false)?], vec![Some(0)]))
         },
     );
     let v = vmap(f, &[Some(1)], &[0]);
@@ -118,7 +115,7 @@ fn vmap_of_custom_function_uses_the_user_vmap_rule() {
     assert_eq!(CALLS.load(Ordering::SeqCst), 1);
     // A rule returning no outputs is an error naming the op.
     let bad = custom_function_with_vmap(
-        |x: &[Array]| Ok(vec![x[0].sum(false)?]),
+        |x: &[Array]| Ok(vec![x[0].sum((), false)?]),
         |x: &[Array], _g: &[Array], _: &[Array]| Ok(vec![x[0].clone()]),
         None,
         |_x: &[Array], _axes: &[Option<usize>]| Ok((vec![], vec![])),

@@ -14,7 +14,7 @@ fn rss_pages() -> Option<usize> {
 #[test]
 #[ignore = "run by ten_thousand_value_and_grad_iterations_stay_bounded in its own process"]
 fn value_and_grad_loop_child() {
-    let f = value_and_grad(|x: &[Array]| (x[0].sin()? * &x[0])?.sum(false), &[0]);
+    let f = value_and_grad(|x: &[Array]| (x[0].sin()? * &x[0])?.sum((), false), &[0]);
     let mut x = Array::from_slice(&[0.5f32; 64], &[64]).unwrap();
     let mut baseline = None;
     for i in 0..10_000 {

@@ -67,7 +67,7 @@ fn quantize_grad_through_both_siblings() {
     let df = grad(
         |x: &[Array]| {
             let (_, s, b) = q4(&x[0])?;
-            &(&s * &b)?.sum(false)? + &b.sum(false)?
+            &(&s * &b)?.sum((), false)? + &b.sum((), false)?
         },
         &[0],
     );

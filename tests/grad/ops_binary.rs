@@ -17,18 +17,18 @@ fn case(op: BinaryOp) -> Case {
     use BinaryOp::*;
     use Case::*;
     match op {
-        Add => Smooth(ops::add, [-2.0, 2.0, -2.0, 2.0]),
-        Subtract => Smooth(ops::subtract, [-2.0, 2.0, -2.0, 2.0]),
-        Multiply => Smooth(ops::multiply, [-2.0, 2.0, -2.0, 2.0]),
-        Divide => Smooth(ops::divide, [-2.0, 2.0, 0.5, 2.0]),
-        FloorDivide => Zero(ops::floor_divide),
+        Add => Smooth(|a, b| ops::add(a, b), [-2.0, 2.0, -2.0, 2.0]),
+        Subtract => Smooth(|a, b| ops::subtract(a, b), [-2.0, 2.0, -2.0, 2.0]),
+        Multiply => Smooth(|a, b| ops::multiply(a, b), [-2.0, 2.0, -2.0, 2.0]),
+        Divide => Smooth(|a, b| ops::divide(a, b), [-2.0, 2.0, 0.5, 2.0]),
+        FloorDivide => Zero(|a, b| ops::floor_divide(a, b)),
         // Away from the jumps: a / b stays inside (1, 2).
-        Remainder => Smooth(ops::remainder, [2.2, 2.8, 1.5, 1.6]),
-        Power => Smooth(ops::power, [0.5, 2.0, -1.5, 1.5]),
-        Maximum => Smooth(ops::maximum, [-2.0, 2.0, -2.0, 2.0]),
-        Minimum => Smooth(ops::minimum, [-2.0, 2.0, -2.0, 2.0]),
-        ArcTan2 => Smooth(ops::arctan2, [-2.0, 2.0, 0.5, 2.0]),
-        LogAddExp => Smooth(ops::logaddexp, [-2.0, 2.0, -2.0, 2.0]),
+        Remainder => Smooth(|a, b| ops::remainder(a, b), [2.2, 2.8, 1.5, 1.6]),
+        Power => Smooth(|a, b| ops::power(a, b), [0.5, 2.0, -1.5, 1.5]),
+        Maximum => Smooth(|a, b| ops::maximum(a, b), [-2.0, 2.0, -2.0, 2.0]),
+        Minimum => Smooth(|a, b| ops::minimum(a, b), [-2.0, 2.0, -2.0, 2.0]),
+        ArcTan2 => Smooth(|a, b| ops::arctan2(a, b), [-2.0, 2.0, 0.5, 2.0]),
+        LogAddExp => Smooth(|a, b| ops::logaddexp(a, b), [-2.0, 2.0, -2.0, 2.0]),
         Equal => Zero(|a, b| ops::equal(a, b)?.as_type(mlx::Dtype::Float64)),
         NotEqual => Zero(|a, b| ops::not_equal(a, b)?.as_type(mlx::Dtype::Float64)),
         Less => Zero(|a, b| ops::less(a, b)?.as_type(mlx::Dtype::Float64)),
@@ -37,11 +37,11 @@ fn case(op: BinaryOp) -> Case {
         GreaterEqual => Zero(|a, b| ops::greater_equal(a, b)?.as_type(mlx::Dtype::Float64)),
         LogicalAnd => Zero(|a, b| ops::logical_and(a, b)?.as_type(mlx::Dtype::Float64)),
         LogicalOr => Zero(|a, b| ops::logical_or(a, b)?.as_type(mlx::Dtype::Float64)),
-        BitwiseAnd => Zero(|a, b| int_op(ops::bitwise_and, a, b)),
-        BitwiseOr => Zero(|a, b| int_op(ops::bitwise_or, a, b)),
-        BitwiseXor => Zero(|a, b| int_op(ops::bitwise_xor, a, b)),
-        LeftShift => Zero(|a, b| int_op(ops::left_shift, a, b)),
-        RightShift => Zero(|a, b| int_op(ops::right_shift, a, b)),
+        BitwiseAnd => Zero(|a, b| int_op(|x, y| ops::bitwise_and(x, y), a, b)),
+        BitwiseOr => Zero(|a, b| int_op(|x, y| ops::bitwise_or(x, y), a, b)),
+        BitwiseXor => Zero(|a, b| int_op(|x, y| ops::bitwise_xor(x, y), a, b)),
+        LeftShift => Zero(|a, b| int_op(|x, y| ops::left_shift(x, y), a, b)),
+        RightShift => Zero(|a, b| int_op(|x, y| ops::right_shift(x, y), a, b)),
     }
 }
 

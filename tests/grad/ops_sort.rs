@@ -28,42 +28,42 @@ fn cases() -> Vec<Case> {
     let mut out: Vec<Case> = vec![
         (
             "sort".into(),
-            Box::new(|x| ops::sort(&x[0], Some(-1))),
+            Box::new(|x| ops::sort(&x[0], -1)),
             vec![3, 4],
             -1.0,
             1.0,
         ),
         (
             "sort_axis0".into(),
-            Box::new(|x| ops::sort(&x[0], Some(0))),
+            Box::new(|x| ops::sort(&x[0], 0)),
             vec![3, 4],
             -1.0,
             1.0,
         ),
         (
             "sort_flat".into(),
-            Box::new(|x| ops::sort(&x[0], None)),
+            Box::new(|x| ops::sort(&x[0], ())),
             vec![2, 3],
             -1.0,
             1.0,
         ),
         (
             "topk".into(),
-            Box::new(|x| ops::topk(&x[0], 2, Some(-1))),
+            Box::new(|x| ops::topk(&x[0], 2, -1)),
             vec![2, 5],
             -1.0,
             1.0,
         ),
         (
             "median_even".into(),
-            Box::new(|x| ops::median(&x[0], Some(&[1]), false)),
+            Box::new(|x| ops::median(&x[0], &[1], false)),
             vec![3, 4],
             -1.0,
             1.0,
         ),
         (
             "median_odd_all".into(),
-            Box::new(|x| ops::median(&x[0], None, true)),
+            Box::new(|x| ops::median(&x[0], (), true)),
             vec![3, 3],
             -1.0,
             1.0,
@@ -116,7 +116,7 @@ fn argsort_gives_zero_gradients() {
     let x = Rng(9).uniform(&[2, 3], -1.0, 1.0);
     check_zero(
         "argsort",
-        &|x| ops::argsort(&x[0], Some(-1))?.as_type(Dtype::Float64),
+        &|x| ops::argsort(&x[0], -1)?.as_type(Dtype::Float64),
         std::slice::from_ref(&x),
     );
 }
@@ -129,7 +129,7 @@ fn cumprod_gradient_at_zeros_matches_mlx() {
     let x = Array::from_slice(&[2.0f64, 0.0, 3.0, 0.0, 4.0], &[5]).unwrap();
     let v = ops::ones(&[5], Dtype::Float64).unwrap();
     let (_, g) = vjp(
-        |a: &[Array]| Ok(vec![ops::cumprod(&a[0], None, false, true)?]),
+        |a: &[Array]| Ok(vec![ops::cumprod(&a[0], (), false, true)?]),
         &[x],
         &[v],
     )
@@ -148,7 +148,7 @@ fn cumprod_tangent_at_zeros_is_exact() {
     let t = ops::ones(&[5], Dtype::Float64).unwrap();
     let tangent = |reverse: bool, inclusive: bool| -> Vec<f64> {
         let (_, d) = jvp(
-            |a: &[Array]| Ok(vec![ops::cumprod(&a[0], None, reverse, inclusive)?]),
+            |a: &[Array]| Ok(vec![ops::cumprod(&a[0], (), reverse, inclusive)?]),
             std::slice::from_ref(&x),
             std::slice::from_ref(&t),
         )

@@ -12,7 +12,7 @@ fn key(seed: u64) -> Array {
 #[test]
 fn uniform_grad_through_bounds() {
     let f = |x: &[Array]| {
-        random::uniform(&x[0], &x[1], &[8], Dtype::Float32, Some(&key(1)))?.sum(false)
+        random::uniform(&x[0], &x[1], &[8], Dtype::Float32, Some(&key(1)))?.sum((), false)
     };
     let lo = Array::from_scalar(0.0f32);
     let hi = Array::from_scalar(1.0f32);
@@ -37,7 +37,7 @@ fn normal_grad_through_loc_and_scale() {
             Some(&x[1]),
             Some(&key(2)),
         )?
-        .sum(false)
+        .sum((), false)
     };
     let loc = Array::from_scalar(3.0f32);
     let scale = Array::from_scalar(2.0f32);
@@ -59,7 +59,7 @@ fn bits_have_no_gradient_to_the_key() {
     let f = |x: &[Array]| {
         let kk = x[0].as_type(Dtype::Uint32)?;
         let b = random::bits(&[4], 4, Some(&kk))?.as_type(Dtype::Float32)?;
-        b.sum(false)? + x[0].sum(false)?
+        b.sum((), false)? + x[0].sum((), false)?
     };
     let g = grad(f, &[0])(&[k]).unwrap();
     assert_eq!(g[0].to_vec::<f32>().unwrap(), vec![1.0, 1.0]);
@@ -85,7 +85,7 @@ fn vmap_over_keys_equals_loop() {
     let got = f(std::slice::from_ref(&keys)).unwrap().remove(0);
     let mut rows = Vec::new();
     for i in 0..3 {
-        let ki = ops::take(&keys, &Array::from_scalar(i), Some(0)).unwrap();
+        let ki = ops::take(&keys, &Array::from_scalar(i), 0).unwrap();
         rows.push(random::normal(&[2, 2], Dtype::Float32, None, None, Some(&ki)).unwrap());
     }
     let refs: Vec<&Array> = rows.iter().collect();

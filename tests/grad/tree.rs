@@ -189,7 +189,7 @@ fn value_and_grad_of_a_parameter_tree() {
             let b = p.get(&format!("layers.{i}.bias")).unwrap();
             s = (s + (w + b)?)?;
         }
-        (s * p.get("scale").unwrap())?.sum(false)
+        (s * p.get("scale").unwrap())?.sum((), false)
     });
     let (v, g) = f(&model()).unwrap();
     assert_eq!(v.item::<f64>().unwrap(), 50.0);

@@ -92,8 +92,117 @@ fn operators_match_named_ops(device: &mlx::Device) {
     assert_eq!(c.to_vec::<i32>().unwrap(), vec![21, -21, -10]);
 }
 
+/// Rust scalars are weakly typed wherever MLX takes a Python scalar, not
+/// only in operators: each case is `mx.<op>(...)` in MLX 0.32.4.
+fn scalars_are_weak_in_named_ops(device: &mlx::Device) {
+    use mlx::Dtype::{Bool, Float16, Float32, Int32, Uint8};
+    let on = |a: Array| a.as_type(a.dtype()).unwrap();
+    let h = Array::from_host_data_on(vec![1.5f32, -2.0].into(), &[2], *device)
+        .unwrap()
+        .as_type(Float16)
+        .unwrap();
+    let i = Array::from_host_data_on(vec![1i32, -2].into(), &[2], *device).unwrap();
+    let b = Array::from_host_data_on(vec![true, false].into(), &[2], *device).unwrap();
+    let u = Array::from_host_data_on(vec![1u8, 2].into(), &[2], *device).unwrap();
+    let f32s = |a: Array| {
+        (
+            a.dtype(),
+            a.as_type(Float32).unwrap().to_vec::<f32>().unwrap(),
+        )
+    };
+    // mx.maximum(f16, 0.0) -> array([1.5, 0], dtype=float16)
+    assert_eq!(
+        f32s(ops::maximum(&h, 0.0).unwrap()),
+        (Float16, vec![1.5, 0.0])
+    );
+    // mx.maximum(i32, 0.0) -> array([1, 0], dtype=float32)
+    assert_eq!(
+        f32s(ops::maximum(&i, 0.0).unwrap()),
+        (Float32, vec![1.0, 0.0])
+    );
+    // mx.power(i32, 2) -> array([1, 4], dtype=int32); mx.power(2, abs(i32)) -> [2, 4]
+    assert_eq!(f32s(ops::power(&i, 2).unwrap()), (Int32, vec![1.0, 4.0]));
+    let ai = ops::abs(&i).unwrap();
+    assert_eq!(f32s(ops::power(2, &ai).unwrap()), (Int32, vec![2.0, 4.0]));
+    // mx.power(bool, 2) -> array([1, 0], dtype=int32)
+    assert_eq!(f32s(ops::power(&b, 2).unwrap()), (Int32, vec![1.0, 0.0]));
+    // mx.subtract(1, i32) -> array([0, 3], dtype=int32)
+    assert_eq!(f32s(ops::subtract(1, &i).unwrap()), (Int32, vec![0.0, 3.0]));
+    // mx.less(i32, 1.5) -> array([True, True])
+    assert_eq!(
+        ops::less(&i, 1.5).unwrap().to_vec::<bool>().unwrap(),
+        vec![true, true]
+    );
+    // mx.arctan2(f16, 1).dtype == float16; mx.minimum(u8, 1) -> array([1, 1], dtype=uint8)
+    assert_eq!(ops::arctan2(&h, 1).unwrap().dtype(), Float16);
+    assert_eq!(f32s(ops::minimum(&u, 1).unwrap()), (Uint8, vec![1.0, 1.0]));
+    // mx.bitwise_and(u8, 3) -> [1, 2] uint8; mx.left_shift(u8, 1) -> [2, 4] uint8
+    assert_eq!(
+        f32s(ops::bitwise_and(&u, 3).unwrap()),
+        (Uint8, vec![1.0, 2.0])
+    );
+    assert_eq!(
+        f32s(ops::left_shift(&u, 1).unwrap()),
+        (Uint8, vec![2.0, 4.0])
+    );
+    // mx.add(1, 2.5).dtype == float32; mx.add(1, 2).dtype == int32
+    assert_eq!(ops::add(1, 2.5).unwrap().dtype(), Float32);
+    assert_eq!(ops::add(1, 2).unwrap().dtype(), Int32);
+    // mx.divmod(i32, 2) -> (array([0, -1]), array([1, 0])), int32
+    let (q, r) = ops::divmod(&i, 2).unwrap();
+    assert_eq!(
+        (f32s(q), f32s(r)),
+        ((Int32, vec![0.0, -1.0]), (Int32, vec![1.0, 0.0]))
+    );
+    // mx.where(b, f16, 0.0) -> [1.5, 0] float16; mx.where(b, i32, 0.5) -> [1, 0.5] float32
+    assert_eq!(
+        f32s(ops::where_(&b, &h, 0.0).unwrap()),
+        (Float16, vec![1.5, 0.0])
+    );
+    assert_eq!(
+        f32s(ops::where_(&b, &i, 0.5).unwrap()),
+        (Float32, vec![1.0, 0.5])
+    );
+    // mx.where(b, 1, 0.5) -> [1, 0.5] float32; mx.where(b, u8, 3) -> [1, 3] uint8
+    assert_eq!(
+        f32s(ops::where_(&b, 1, 0.5).unwrap()),
+        (Float32, vec![1.0, 0.5])
+    );
+    assert_eq!(
+        f32s(ops::where_(&b, &u, 3).unwrap()),
+        (Uint8, vec![1.0, 3.0])
+    );
+    // mx.clip(i32, 0, 1.5) -> array([1, 0], dtype=float32) (mixed bound types)
+    assert_eq!(
+        f32s(ops::clip(&i, 0, 1.5).unwrap()),
+        (Float32, vec![1.0, 0.0])
+    );
+    // mx.clip(f16, 0, 1.25) -> [1.25, 0] float16; mx.clip(u8, 0, 1) -> [1, 1] uint8
+    assert_eq!(
+        f32s(ops::clip(&h, 0, 1.25).unwrap()),
+        (Float16, vec![1.25, 0.0])
+    );
+    assert_eq!(f32s(ops::clip(&u, 0, 1).unwrap()), (Uint8, vec![1.0, 1.0]));
+    // a bound may be an array, or absent: mx.clip(i32, None, mx.array(0))
+    let zero = on(Array::from_host_data_on(vec![0i32].into(), &[], *device).unwrap());
+    assert_eq!(
+        f32s(ops::clip(&i, (), &zero).unwrap()),
+        (Int32, vec![0.0, -2.0])
+    );
+    // mx.take(mx.arange(6).reshape(2, 3), 1, 1) -> [1, 4]; (.., 4) -> array(4)
+    let m = Array::from_host_data_on(vec![0i32, 1, 2, 3, 4, 5].into(), &[2, 3], *device).unwrap();
+    assert_eq!(f32s(ops::take(&m, 1, 1).unwrap()), (Int32, vec![1.0, 4.0]));
+    let t = ops::take(&m, 4, ()).unwrap();
+    assert_eq!((t.ndim(), t.item::<i32>().unwrap()), (0, 4));
+    // mx.maximum(u8, 300): "Converting 300 to uint8 would result in overflow."
+    let e = ops::maximum(&u, 300).unwrap_err().to_string();
+    assert!(e.starts_with("[maximum]") && e.contains("overflow"), "{e}");
+    let _ = Bool;
+}
+
 mlx_tests::device_tests! {
     operators_match_named_ops,
+    scalars_are_weak_in_named_ops,
     #[ignore = "bug: golden cases listed in KNOWN_BUGS fail because of crates/"]
     known_bugs,
 }

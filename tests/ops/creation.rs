@@ -16,7 +16,7 @@ fn n(case: &Case, key: &str) -> usize {
 
 fn apply(case: &Case, x: &[Array]) -> mlx::Result<Vec<Array>> {
     let dtype = case.arg_dtype("dtype");
-    let m = case.arg_i64("m").map(|m| m as usize);
+    let m = case.arg_i64("m");
     let k = case.arg_i64("k").unwrap_or(0);
     one(match case.op.as_str() {
         "zeros" => ops::zeros(&case.arg_usizes("shape"), dtype.expect("dtype")),
@@ -48,9 +48,9 @@ fn apply(case: &Case, x: &[Array]) -> mlx::Result<Vec<Array>> {
                 .unwrap_or(true),
             dtype,
         ),
-        "eye" => ops::eye(n(case, "n"), m, k, dtype),
-        "tri" => ops::tri(n(case, "n"), m, k, dtype),
-        "identity" => ops::identity(n(case, "n"), dtype),
+        "eye" => ops::eye(n(case, "n") as i64, m, k, dtype),
+        "tri" => ops::tri(n(case, "n") as i64, m, k, dtype),
+        "identity" => ops::identity(n(case, "n") as i64, dtype),
         other => panic!("unknown creation op {other}"),
     })
 }
@@ -81,7 +81,44 @@ fn arange_float_step_has_ceil_length(_device: &mlx::Device) {
     assert_eq!(a.dtype(), mlx::Dtype::Float32);
 }
 
+/// Shapes take any integer type; a negative size is an error naming the
+/// op, except `reshape`'s one `-1`.
+fn shape_arguments_check_sign(device: &mlx::Device) {
+    let z =
+        mlx::with_default_device(*device, || ops::zeros([2i64, 3], mlx::Dtype::Float32)).unwrap();
+    assert_eq!(z.shape(), &[2, 3]);
+    assert_eq!(z.reshape([-1]).unwrap().shape(), &[6]);
+    assert_eq!(z.reshape(vec![3usize, 2]).unwrap().shape(), &[3, 2]);
+    assert_eq!(z.broadcast_to([4, 2, 3]).unwrap().shape(), &[4, 2, 3]);
+    for (op, err) in [
+        (
+            "zeros",
+            ops::zeros([2, -3], mlx::Dtype::Float32).unwrap_err(),
+        ),
+        (
+            "ones",
+            ops::ones(vec![-1i64], mlx::Dtype::Int32).unwrap_err(),
+        ),
+        (
+            "full",
+            ops::full(-2, 1.0f32, mlx::Dtype::Float32).unwrap_err(),
+        ),
+        ("broadcast_to", z.broadcast_to([-1, 3]).unwrap_err()),
+        ("eye", ops::eye(-1, None, 0, None).unwrap_err()),
+        ("tri", ops::tri(2, Some(-2), 0, None).unwrap_err()),
+        ("topk", ops::topk(&z, -1, -1).unwrap_err()),
+        (
+            "normal",
+            mlx::random::normal([-2], mlx::Dtype::Float32, None, None, None).unwrap_err(),
+        ),
+    ] {
+        let e = err.to_string();
+        assert!(e.starts_with(&format!("[{op}]")), "{op}: {e}");
+    }
+}
+
 mlx_tests::device_tests! {
+    shape_arguments_check_sign,
     creation_golden,
     arange_float_step_has_ceil_length,
 }

@@ -405,7 +405,7 @@ fn ops_follow_their_first_argument(device: &Device) {
         let p = random::permutation_array(&a, 0, None).unwrap();
         assert_eq!(p.device(), *device, "permutation_array follows x");
         if is_available(other) {
-            let p = ops::full(&[], 0.5, Dtype::Float32).unwrap();
+            let p = ops::full((), 0.5, Dtype::Float32).unwrap();
             let m = random::bernoulli(&p, None, None).unwrap();
             assert_eq!(m.device(), other, "a parameter made in the scope");
         }

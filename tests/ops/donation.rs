@@ -125,8 +125,8 @@ fn slice_update_writes_into_donated_cache() {
     cache.eval().unwrap();
     let p = cache.data_ptr().unwrap();
     let row = f32s(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], &[1, 2, 1, 3]);
-    let next =
-        ops::slice_update(&cache, &row, &[0, 0, 2, 0], &[1, 2, 3, 3], &[1, 1, 1, 1]).unwrap();
+    let next = ops::slice_update_strided(&cache, &row, &[0, 0, 2, 0], &[1, 2, 3, 3], &[1, 1, 1, 1])
+        .unwrap();
     drop(cache);
     next.eval().unwrap();
     assert_eq!(next.data_ptr(), Some(p));

@@ -89,7 +89,7 @@ fn hadamard_kernel_reads_views(device: &Device) {
     // A transposed and a reversed view give the transform of their values.
     let v = values(8 * 12, 7);
     let a = Array::from_host_data_on(HostData::from(v), &[8, 12], *device).unwrap();
-    let t = a.transpose(None).unwrap(); // (12, 8), not row-major
+    let t = a.transpose(()).unwrap(); // (12, 8), not row-major
     let got = ops::hadamard_transform(&t, None)
         .unwrap()
         .to_vec::<f64>()

@@ -43,7 +43,7 @@ fn long_chain_of_views_evaluates(d: &Device) {
     let mut x =
         Array::from_host_data_on(HostData::from(vec![1.0f32, 2.0, 3.0, 4.0]), &[2, 2], *d).unwrap();
     for _ in 0..20_000 {
-        x = ops::transpose(&x, None).unwrap();
+        x = ops::transpose(&x, ()).unwrap();
     }
     // an even number of transposes is the identity
     assert_eq!(x.to_vec::<f32>().unwrap(), vec![1.0, 2.0, 3.0, 4.0]);
@@ -94,7 +94,7 @@ fn views_read_the_right_elements(d: &Device) {
     let a = Array::from_host_data_on(HostData::from((0..12).collect::<Vec<i32>>()), &[3, 4], *d)
         .unwrap();
     // a.T[::-1, 1:] -> [[7, 11], [6, 10], [5, 9], [4, 8]]
-    let t = ops::transpose(&a, None).unwrap();
+    let t = ops::transpose(&a, ()).unwrap();
     let v = ops::index(
         &t,
         &[
@@ -117,7 +117,7 @@ fn views_read_the_right_elements(d: &Device) {
         &[SliceArg::full(), SliceArg::range(Some(1), Some(2), 1)],
     )
     .unwrap();
-    let b = ops::transpose(&ops::broadcast_to(&col, &[3, 3]).unwrap(), None).unwrap();
+    let b = ops::transpose(&ops::broadcast_to(&col, &[3, 3]).unwrap(), ()).unwrap();
     assert_eq!(b.to_vec::<i32>().unwrap(), vec![1, 5, 9, 1, 5, 9, 1, 5, 9]);
     // reshape of a non-contiguous view must copy in logical order
     let r = ops::reshape(&t, &[12]).unwrap();
@@ -145,7 +145,7 @@ fn view_of_pending_array(d: &Device) {
 fn take_out_of_range_is_eval_error_not_panic(d: &Device) {
     let a = Array::from_host_data_on(HostData::from(vec![1.0f32, 2.0, 3.0]), &[3], *d).unwrap();
     let i = Array::from_host_data_on(HostData::from(vec![0i32, 3]), &[2], *d).unwrap();
-    let t = ops::take(&a, &i, Some(0)).expect("builds: the index is data");
+    let t = ops::take(&a, &i, 0).expect("builds: the index is data");
     let outcome = std::panic::catch_unwind(|| mlx::eval(&[&t]));
     match outcome {
         Ok(Err(e)) => assert!(e.to_string().starts_with("[take]"), "got {e}"),

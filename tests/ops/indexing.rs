@@ -55,7 +55,7 @@ fn index_negative_step_of_transposed_view(device: &mlx::Device) {
     // a = mx.arange(6).reshape(2, 3).T; a[::-1, 1] -> [5, 4, 3]
     let a =
         Array::from_host_data_on((0..6).collect::<Vec<i32>>().into(), &[2, 3], *device).unwrap();
-    let t = ops::transpose(&a, None).unwrap();
+    let t = ops::transpose(&a, ()).unwrap();
     let r = ops::index(&t, &[SliceArg::range(None, None, -1), SliceArg::Index(1)]).unwrap();
     assert_eq!(r.shape(), &[3]);
     assert_eq!(r.to_vec::<i32>().unwrap(), vec![5, 4, 3]);
@@ -65,8 +65,7 @@ fn take_out_of_range_index_errors_at_eval_not_panic(device: &mlx::Device) {
     // MLX clamps/UBs here; our contract: an error (at build or eval), never a panic.
     let a = Array::from_host_data_on(vec![1.0f32, 2.0, 3.0].into(), &[3], *device).unwrap();
     let i = Array::from_host_data_on(vec![0i32, 7].into(), &[2], *device).unwrap();
-    let outcome =
-        std::panic::catch_unwind(|| ops::take(&a, &i, Some(0)).and_then(|t| t.to_vec::<f32>()));
+    let outcome = std::panic::catch_unwind(|| ops::take(&a, &i, 0).and_then(|t| t.to_vec::<f32>()));
     match outcome {
         Ok(Err(e)) => assert!(e.to_string().starts_with('['), "error text {e}"),
         Ok(Ok(v)) => panic!("out-of-range take returned values {v:?}"),

@@ -60,7 +60,7 @@ fn apply(case: &Case, x: &[Array]) -> mlx::Result<Vec<Array>> {
         }
         "slice_update" => {
             let axes = case.arg_i64s("axes").expect("axes");
-            ops::slice_update_dynamic(a, &x[1], &x[2], &axes)
+            ops::slice_update(a, &x[1], &x[2], &axes)
         }
         "put_along_axis" => ops::put_along_axis(a, &x[1], &x[2], case.arg_i64("axis")),
         other => panic!("unknown op {other}"),
@@ -111,7 +111,7 @@ fn out_of_bounds_index_arrays_error(device: &mlx::Device) {
     let start = on(device, vec![2], &[1]);
     assert_errors("slice", || ops::slice(&a, &start, &[1], &[2, 2])?.to_vec());
     assert_errors("slice_update", || {
-        ops::slice_update_dynamic(&a, &v, &start, &[0])?.to_vec()
+        ops::slice_update(&a, &v, &start, &[0])?.to_vec()
     });
     let i = on(device, vec![3, 0], &[1, 2]);
     assert_errors("put_along_axis", || {
@@ -132,11 +132,12 @@ fn slice_update_static_negative_step(device: &mlx::Device) {
     // a = mx.zeros(5, int32); mx.slice_update(a, mx.array([1, 2]), [4], [0], [-3]) -> [0, 2, 0, 0, 1]
     let a = on(device, vec![0; 5], &[5]);
     let u = on(device, vec![1, 2], &[2]);
-    let s = ops::slice_update(&a, &u, &[4], &[0], &[-3]).unwrap();
+    let s = ops::slice_update_strided(&a, &u, &[4], &[0], &[-3]).unwrap();
     assert_eq!(s.to_vec::<i32>().unwrap(), vec![0, 2, 0, 0, 1]);
     // 2-d, step 1 windows: a[1:3, 0:2] = 7
     let b = on(device, vec![0; 12], &[3, 4]);
-    let s = ops::slice_update(&b, &Array::from_scalar(7i32), &[1, 0], &[3, 2], &[1, 1]).unwrap();
+    let s = ops::slice_update_strided(&b, &Array::from_scalar(7i32), &[1, 0], &[3, 2], &[1, 1])
+        .unwrap();
     assert_eq!(
         s.to_vec::<i32>().unwrap(),
         vec![0, 0, 0, 0, 7, 7, 0, 0, 7, 7, 0, 0]

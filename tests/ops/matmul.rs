@@ -27,7 +27,7 @@ mlx_tests::golden_op_tests! {
 fn matmul_transposed_operand_equals_explicit(device: &mlx::Device) {
     // a = [[1,2],[3,4]]; a.T @ a -> [[10, 14], [14, 20]]
     let a = Array::from_host_data_on(vec![1.0f32, 2.0, 3.0, 4.0].into(), &[2, 2], *device).unwrap();
-    let at = ops::transpose(&a, None).unwrap();
+    let at = ops::transpose(&a, ()).unwrap();
     let p = ops::matmul(&at, &a).unwrap();
     assert_eq!(p.to_vec::<f32>().unwrap(), vec![10.0, 14.0, 14.0, 20.0]);
 }

@@ -246,14 +246,88 @@ const ARRAY: &[&str] = &[
     "view",
 ];
 
-/// MLX names whose Rust name differs (Rust keywords, Rust conventions).
-const RUST_NAME: &[(&str, &str)] = &[
-    ("where", "where_"),
-    ("array", "from_slice"),
-    ("astype", "as_type"),
-    ("tolist", "to_vec"),
-    ("T", "t"),
+/// MLX names whose Rust name differs (Rust keywords, Rust conventions),
+/// with the reason; rendered as the table of renames in `docs/ops.md`.
+const RENAMES: &[(&str, &str, &str)] = &[
+    ("where", "where_", "`where` is a Rust keyword"),
+    (
+        "array",
+        "from_slice",
+        "`Array::from_slice(&data, &shape)`; also `from_vec`, `from_scalar`, `array!`",
+    ),
+    (
+        "astype",
+        "as_type",
+        "the method, as in mlx-rs; the free function keeps MLX's `astype`",
+    ),
+    (
+        "tolist",
+        "to_vec",
+        "Rust's word for a flat host copy (`to_vec::<T>()`)",
+    ),
+    ("T", "t", "a method: Rust has no properties"),
 ];
+
+/// Rust forms of MLX calls that one Rust signature cannot take (an MLX
+/// argument that may be a scalar or an array, a second C++ signature).
+const EXTRA_FORMS: &[(&str, &str, &str)] = &[
+    (
+        "full(shape, vals: array)",
+        "full_array(shape, &vals)",
+        "`full` takes a Rust scalar value",
+    ),
+    (
+        "arange(start, stop, step) with floats",
+        "arange_f64(start, stop, step, dtype)",
+        "`arange` takes one scalar type `S` for its three bounds",
+    ),
+    (
+        "pad(a, w, constant_values: array)",
+        "pad_with_array",
+        "`pad` takes a Rust scalar value",
+    ),
+    (
+        "tensordot(a, b, axes=(axes_a, axes_b))",
+        "tensordot_axes(a, b, &axes_a, &axes_b)",
+        "`tensordot` takes the integer form",
+    ),
+    (
+        "slice_update(src, update, start, stop, strides) (C++)",
+        "slice_update_strided",
+        "`slice_update` is the Python form `(a, update, start_indices, axes)`",
+    ),
+    (
+        "random.permutation(x: array)",
+        "random::permutation_array(&x, axis, key)",
+        "`permutation` takes the integer form",
+    ),
+    (
+        "a.flatten(start_axis, end_axis)",
+        "flatten(&a, start, end); a.flatten()",
+        "the method flattens every axis",
+    ),
+];
+
+fn rust_name(mlx: &str) -> &str {
+    RENAMES
+        .iter()
+        .find(|(m, _, _)| *m == mlx)
+        .map_or(mlx, |(_, r, _)| r)
+}
+
+/// The table of deliberate renames and extra Rust forms.
+fn renames() -> String {
+    let mut s = String::from(
+        "\n## Names that differ from MLX\n\n\
+         Every deliberate difference between an MLX name or call form and ours \
+         (the tables above use these Rust names).\n\n\
+         | MLX | Rust | why |\n|---|---|---|\n",
+    );
+    for (mlx, rust, why) in RENAMES.iter().chain(EXTRA_FORMS) {
+        s += &format!("| `{mlx}` | `{rust}` | {why} |\n");
+    }
+    s
+}
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -347,13 +421,6 @@ fn defined_names(line: &str, next: &str) -> Vec<(String, bool)> {
     }
 }
 
-fn rust_name(mlx: &str) -> &str {
-    RUST_NAME
-        .iter()
-        .find(|(m, _)| *m == mlx)
-        .map_or(mlx, |(_, r)| r)
-}
-
 /// The key of `row` in [`public_fns`]: `Array` members must be methods
 /// (or associated functions such as `from_slice`).
 fn lookup_key(row: &str, method: bool) -> String {
@@ -406,6 +473,7 @@ fn render() -> String {
     s += "\n";
     s += &table("Array members (`mlx.core.array`)", "array.", ARRAY, &fns);
     s += NOTES;
+    s += &renames();
     s += DEVICES;
     s
 }
@@ -415,9 +483,16 @@ fn render() -> String {
 const NOTES: &str = "
 ## Arguments and rules
 
-- `concatenate(arrays, axis: Option<i64>)`: MLX's default is `Some(0)`; `None` flattens every array, then joins them (MLX `axis=None`).
+One style per kind of argument, the same in every op and its `Array` method:
+
+- Axes (`sum`, `prod`, `max`, `min`, `all`, `any`, `mean`, `var`, `std`, `logsumexp`, `median`, `softmax`, `squeeze`, `transpose`, `expand_dims`, `roll`, and the `axes` of `slice`/`slice_update`) take `impl Into<Axes>`: `()` for every axis (MLX's `axis=None`), one integer of any integer type, or a slice, array or `Vec` of integers: `sum(&a, (), false)`, `sum(&a, 1, false)`, `a.sum([0, 1], true)`. `Option<&[i64]>` and `Option<Vec<i64>>` convert too, for axes computed at run time (`None` is every axis). There is one function per op (no `sum_axis`/`sum_axes`). Ops whose axes are required (`expand_dims`, `slice`, `slice_update`) reject `()` with an error naming the op.
+- One optional axis (`argmax`, `argmin`, `sort`, `argsort`, `partition`, `argpartition`, `topk`, `cumsum`, `cumprod`, `cummax`, `cummin`, `logcumsumexp`, `concatenate`, `take`, `take_along_axis`, `put_along_axis`, `repeat`) takes `impl Into<Axis>`: `()` works on the flattened array (MLX's `axis=None`), an integer is the axis, `Option<i64>` converts too. MLX's default is written out: `-1` for `sort`, `argsort`, `partition`, `topk`; `0` for `concatenate`.
+- A required single axis (`stack`, `split`, `swapaxes`, `moveaxis`, `flatten`, `diagonal`, `trace`, `unflatten`, ...) is an `i64`; negative axes count from the end everywhere.
+- Shapes (`zeros`, `ones`, `full`, `full_array`, `reshape`, `broadcast_to`, `tile`, `unflatten`, `slice`'s `slice_size`, the `random` samplers' `shape`) take `impl Into<Shape>`: a slice, array or `Vec` of any integer type, one integer for a 1-d shape, or `()` for the 0-d shape (`&[]` has no element type to infer). A negative entry is an error naming the op, except one `-1` in `reshape` and `unflatten`. Integer literals default to `i32`: a dimension above `i32::MAX` needs a suffix (`zeros([1usize << 40], ..)`). `Array::from_slice`/`from_vec` keep `&[usize]`, the shape of the data given.
+- Single sizes (`eye`'s and `tri`'s `n` and `m`, `identity`'s `n`, `topk`'s `k`, `repeat`'s count, `random::split`'s `num`, `random::permutation`'s `n`) are `i64`; a negative size is an error naming the op.
+- Scalars: wherever MLX takes a Python scalar the Rust op takes `impl IntoOperand` (an `Array`, `&Array`, or a Rust number or `bool`): every binary op (`add` .. `logaddexp`, comparisons, logical and bitwise ops, `divmod`), the three arguments of `where_`, the bounds of `clip` (`()` or `None` leaves a bound out), the indices of `take`, the starts of `slice` and `slice_update`, and the values of `a.at(..).add(..)` and its siblings. A scalar is weakly typed as MLX types a Python scalar: a float takes the array's dtype when it is inexact, else `float32` (`maximum(&f16, 0.0)` is `float16`, `maximum(&i32, 0.0)` is `float32`); an integer takes the array's dtype (`int32` next to `bool`), and a value out of its range is an error (`[maximum] converting 300 to uint8 would result in overflow`); two scalars are `int32`/`float32` as `mx.add(1, 2.5)`. `clip(&i32, 0, 1.5)` is `float32`, as MLX's. An operator expression with a scalar on the left passed to a generic argument (`add(x, (1 - &a)?)`) needs the scalar's type written (`1i32`), or the op form `subtract(1, &a)`.
 - `linspace(start, stop, num, endpoint, dtype)`: `endpoint = false` leaves `stop` out (MLX `endpoint=False`).
-- `softmax(a, axes, precise)`: `axes = None` is every axis, as in MLX. The kernels accumulate half-precision input in `float32` whatever `precise` says; over several axes `precise` computes the composite in `float32`.
+- `softmax(a, axes, precise)`: `axes = ()` is every axis, as MLX's `None`. The kernels accumulate half-precision input in `float32` whatever `precise` says; over several axes `precise` computes the composite in `float32`.
 - `quantize`, `dequantize`, `quantized_matmul`, `gather_qmm` take `mode: QuantizationMode` (MLX's `mode` strings through `QuantizationMode::parse`). Only `Affine` is implemented; `Mxfp4`, `Mxfp8` and `Nvfp4` are an error naming the op and the mode.
 - `left_shift`, `right_shift`: an amount that is negative or at least the bit width shifts every bit out, giving 0 (or -1 for a negative value shifted right), as NumPy does on both backends. MLX leaves this to C++, where it is undefined.
 - `round(a, decimals)` with `decimals != 0` scales in `float32` for integers and bool too, as MLX does (`round([15, 25], -1)` is `[20, 20]`).

@@ -31,7 +31,7 @@ fn apply(case: &Case, x: &[Array]) -> mlx::Result<Vec<Array>> {
     };
     one(match case.op.as_str() {
         "key" => random::key(case.args["seed"].as_u64().expect("seed")),
-        "split" => random::split(&x[0], case.arg_i64("num").expect("num") as usize),
+        "split" => random::split(&x[0], case.arg_i64("num").expect("num")),
         "uniform" => random::uniform(&x[1], &x[2], s, dtype, key),
         "normal" => {
             let mut rest = x[1..].iter();
@@ -71,9 +71,7 @@ fn apply(case: &Case, x: &[Array]) -> mlx::Result<Vec<Array>> {
                 random::uniform_unit(&case.arg_usizes("shape"), Dtype::Float32, Some(k))
             })
         }
-        "vmap_split" => {
-            return vmapped(&|k| random::split(k, case.arg_i64("num").expect("num") as usize))
-        }
+        "vmap_split" => return vmapped(&|k| random::split(k, case.arg_i64("num").expect("num"))),
         "vmap_normal" => {
             return vmapped(&|k| {
                 random::normal(

@@ -16,28 +16,29 @@ fn apply(case: &Case, x: &[Array]) -> mlx::Result<Vec<Array>> {
     let axes = axes.as_deref();
     let kd = case.arg_bool("keepdims");
     let ddof = case.arg_i64("ddof").unwrap_or(0);
+    let ax = match axes {
+        None => ops::Axes::every(),
+        Some(ax) => ops::Axes::from(ax),
+    };
     macro_rules! simple {
-        ($all:ident, $some:ident) => {
-            match axes {
-                None => ops::$all(a, kd),
-                Some(ax) => ops::$some(a, ax, kd),
-            }
+        ($f:ident) => {
+            ops::$f(a, &ax, kd)
         };
     }
     one(match case.op.as_str() {
-        "sum" => simple!(sum, sum_axes),
-        "prod" => simple!(prod, prod_axes),
-        "max" => simple!(max, max_axes),
-        "min" => simple!(min, min_axes),
-        "all" => simple!(all, all_axes),
-        "any" => simple!(any, any_axes),
-        "mean" => ops::mean(a, axes, kd),
-        "var" => ops::var(a, axes, kd, ddof),
-        "std" => ops::std(a, axes, kd, ddof),
-        "logsumexp" => ops::logsumexp(a, axes, kd),
+        "sum" => simple!(sum),
+        "prod" => simple!(prod),
+        "max" => simple!(max),
+        "min" => simple!(min),
+        "all" => simple!(all),
+        "any" => simple!(any),
+        "mean" => ops::mean(a, &ax, kd),
+        "var" => ops::var(a, &ax, kd, ddof),
+        "std" => ops::std(a, &ax, kd, ddof),
+        "logsumexp" => ops::logsumexp(a, &ax, kd),
         "argmax" => ops::argmax(a, case.arg_i64("axis"), kd),
         "argmin" => ops::argmin(a, case.arg_i64("axis"), kd),
-        "softmax" => ops::softmax(a, axes, case.arg_bool("precise")),
+        "softmax" => ops::softmax(a, &ax, case.arg_bool("precise")),
         "cumsum" => ops::cumsum(
             a,
             case.arg_i64("axis"),
@@ -61,7 +62,7 @@ mlx_tests::golden_op_tests! {
 fn sum_negative_axis_keepdims(device: &mlx::Device) {
     // mx.sum(mx.array([[1., 2.], [3., 4.]]), axis=-1, keepdims=True) -> [[3], [7]]
     let a = Array::from_host_data_on(vec![1.0f32, 2.0, 3.0, 4.0].into(), &[2, 2], *device).unwrap();
-    let s = ops::sum_axes(&a, &[-1], true).unwrap();
+    let s = ops::sum(&a, &[-1], true).unwrap();
     assert_eq!(s.shape(), &[2, 1]);
     assert_eq!(s.to_vec::<f32>().unwrap(), vec![3.0, 7.0]);
 }
@@ -69,18 +70,59 @@ fn sum_negative_axis_keepdims(device: &mlx::Device) {
 fn var_ddof_equal_to_size_is_inf(device: &mlx::Device) {
     // mx.var(mx.array([1., 2.]), ddof=2) -> inf (MLX divides by max(n - ddof, 0))
     let a = Array::from_host_data_on(vec![1.0f32, 2.0].into(), &[2], *device).unwrap();
-    let v = ops::var(&a, None, false, 2).unwrap().item::<f32>().unwrap();
+    let v = ops::var(&a, (), false, 2).unwrap().item::<f32>().unwrap();
     assert!(v.is_infinite() && v > 0.0, "got {v}");
 }
 
 fn var_ddof_greater_than_size_is_inf(device: &mlx::Device) {
     // mx.var(mx.array([1., 2.]), ddof=3) -> inf
     let a = Array::from_host_data_on(vec![1.0f32, 2.0].into(), &[2], *device).unwrap();
-    let v = ops::var(&a, None, false, 3).unwrap().item::<f32>().unwrap();
+    let v = ops::var(&a, (), false, 3).unwrap().item::<f32>().unwrap();
     assert!(v.is_infinite() && v > 0.0, "got {v}");
 }
 
+/// Every axes form reduces the same way: `()` for all axes, one integer
+/// of any integer type, or a slice, array or `Vec` of them.
+fn axes_forms_agree(device: &mlx::Device) {
+    // mx.sum(mx.arange(6).reshape(2, 3), axis=1) -> [3, 12]; axis=[0, 1] -> 15
+    let m = Array::from_host_data_on(vec![0i32, 1, 2, 3, 4, 5].into(), &[2, 3], *device).unwrap();
+    let v = |a: mlx::Result<Array>| a.unwrap().to_vec::<i32>().unwrap();
+    for got in [
+        v(ops::sum(&m, 1, false)),
+        v(ops::sum(&m, -1i64, false)),
+        v(ops::sum(&m, 1usize, false)),
+        v(ops::sum(&m, [1], false)),
+        v(ops::sum(&m, &[1i64][..], false)),
+        v(ops::sum(&m, vec![-1], false)),
+        v(m.sum(Some(&[1i64][..]), false)),
+    ] {
+        assert_eq!(got, vec![3, 12]);
+    }
+    for got in [
+        v(ops::sum(&m, (), false)),
+        v(ops::sum(&m, [0, 1], false)),
+        v(ops::sum(&m, &vec![1usize, 0], false)),
+        v(m.sum(ops::Axes::every(), false)),
+    ] {
+        assert_eq!(got, vec![15]);
+    }
+    // mx.argmax(m) -> 5 (flattened); mx.argmax(m, axis=0) -> [1, 1, 1]
+    assert_eq!(
+        ops::argmax(&m, (), false).unwrap().item::<u32>().unwrap(),
+        5
+    );
+    assert_eq!(
+        ops::argmax(&m, None, false).unwrap().item::<u32>().unwrap(),
+        5
+    );
+    let am = ops::argmax(&m, 0, false).unwrap().to_vec::<u32>().unwrap();
+    assert_eq!(am, vec![1, 1, 1]);
+    let e = ops::sum(&m, [0, 2], false).unwrap_err().to_string();
+    assert!(e.starts_with("[sum]"), "{e}");
+}
+
 mlx_tests::device_tests! {
+    axes_forms_agree,
     sum_negative_axis_keepdims,
     var_ddof_equal_to_size_is_inf,
     var_ddof_greater_than_size_is_inf,

@@ -71,7 +71,7 @@ fn astype_non_contiguous_keeps_logical_order(device: &mlx::Device) {
     // mx.arange(6).reshape(2, 3).T.astype(mx.float16) -> [[0,3],[1,4],[2,5]]
     let a =
         Array::from_host_data_on((0..6).collect::<Vec<i32>>().into(), &[2, 3], *device).unwrap();
-    let t = ops::transpose(&a, None).unwrap();
+    let t = ops::transpose(&a, ()).unwrap();
     let h = ops::astype(&t, mlx::Dtype::Float32).unwrap();
     assert_eq!(
         h.to_vec::<f32>().unwrap(),

@@ -48,7 +48,7 @@ fn divmod_dropped_sibling(d: &Device) {
 /// Broadcast and non-contiguous inputs through the one kernel.
 fn divmod_broadcast_transposed(d: &Device) {
     let a = on(d, HostData::from(vec![-5i64, -4, 9, 10, 11, 3]), &[2, 3]);
-    let at = ops::transpose(&a, None).unwrap(); // [[-5, 10], [-4, 11], [9, 3]]
+    let at = ops::transpose(&a, ()).unwrap(); // [[-5, 10], [-4, 11], [9, 3]]
     let b = on(d, HostData::from(vec![3i64, -4]), &[2]);
     let (q, r) = ops::divmod(&at, &b).unwrap();
     // Python: [[-5 // 3, 10 // -4], [-4 // 3, 11 // -4], [9 // 3, 3 // -4]]

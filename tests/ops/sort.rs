@@ -24,7 +24,7 @@ fn kth_slice(p: &Array, kth: i64, axis: i64) -> mlx::Result<Array> {
     }) as usize;
     let n = p.shape()[ax] as i64;
     let k = if n == 0 { 0 } else { kth.rem_euclid(n) };
-    ops::take(p, &Array::from_slice(&[k as i32], &[1])?, Some(axis))
+    ops::take(p, &Array::from_slice(&[k as i32], &[1])?, axis)
 }
 
 /// The array and axis an op with `axis = None` works on.
@@ -62,22 +62,22 @@ fn apply(case: &Case, x: &[Array]) -> mlx::Result<Vec<Array>> {
         "partition" => {
             let p = ops::partition(a, kth, axis)?;
             let (_, ax) = flat_or(a, axis)?;
-            Ok(vec![ops::sort(&p, Some(ax))?, kth_slice(&p, kth, ax)?])
+            Ok(vec![ops::sort(&p, ax)?, kth_slice(&p, kth, ax)?])
         }
         "argpartition" => {
             let i = ops::argpartition(a, kth, axis)?;
             let (src, ax) = flat_or(a, axis)?;
-            let v = ops::take_along_axis(&src, &i, Some(ax))?;
+            let v = ops::take_along_axis(&src, &i, ax)?;
             Ok(vec![
-                ops::sort(&v, Some(ax))?,
-                ops::sort(&i, Some(ax))?,
+                ops::sort(&v, ax)?,
+                ops::sort(&i, ax)?,
                 kth_slice(&v, kth, ax)?,
             ])
         }
         "topk" => {
-            let k = case.arg_i64("k").unwrap_or(0) as usize;
+            let k = case.arg_i64("k").unwrap_or(0);
             let t = ops::topk(a, k, axis)?;
-            one(ops::sort(&t, Some(axis.unwrap_or(-1))))
+            one(ops::sort(&t, axis.unwrap_or(-1)))
         }
         "median" => {
             let axes = case.arg_i64s("axes");
@@ -131,10 +131,7 @@ fn partition_places_kth_between_smaller_and_larger(device: &mlx::Device) {
     let mut sorted = v.clone();
     sorted.sort_by(f32::total_cmp);
     for kth in [0i64, 5, 39, -1, -20] {
-        let p = ops::partition(&a, kth, Some(0))
-            .unwrap()
-            .to_vec::<f32>()
-            .unwrap();
+        let p = ops::partition(&a, kth, 0).unwrap().to_vec::<f32>().unwrap();
         let k = kth.rem_euclid(40) as usize;
         assert_eq!(p[k], sorted[k], "kth {kth}");
         assert!(p[..k].iter().all(|&x| x <= p[k]), "kth {kth}");
@@ -145,21 +142,21 @@ fn partition_places_kth_between_smaller_and_larger(device: &mlx::Device) {
 fn argsort_is_stable_for_ties(device: &mlx::Device) {
     // mx.argsort(mx.array([1, 0, 1, 0, 1])) -> [1, 3, 0, 2, 4]
     let a = Array::from_host_data_on(vec![1i32, 0, 1, 0, 1].into(), &[5], *device).unwrap();
-    let i = ops::argsort(&a, Some(-1)).unwrap();
+    let i = ops::argsort(&a, -1).unwrap();
     assert_eq!(i.dtype(), Dtype::Uint32);
     assert_eq!(i.to_vec::<u32>().unwrap(), vec![1, 3, 0, 2, 4]);
 }
 
 fn sort_errors_name_the_op(device: &mlx::Device) {
     let a = Array::from_host_data_on(vec![1.0f32, 2.0].into(), &[2], *device).unwrap();
-    let e = ops::topk(&a, 3, Some(0)).unwrap_err().to_string();
+    let e = ops::topk(&a, 3, 0).unwrap_err().to_string();
     assert!(e.starts_with("[topk]"), "{e}");
-    let e = ops::partition(&a, 2, Some(0)).unwrap_err().to_string();
+    let e = ops::partition(&a, 2, 0).unwrap_err().to_string();
     assert!(e.starts_with("[partition]"), "{e}");
-    let e = ops::sort(&a, Some(-2)).unwrap_err().to_string();
+    let e = ops::sort(&a, -2).unwrap_err().to_string();
     assert!(e.starts_with("[sort]"), "{e}");
     let z = Array::from_host_data_on(vec![1i32].into(), &[1], *device).unwrap();
-    let e = ops::logcumsumexp(&z.as_type(Dtype::Complex64).unwrap(), None, false, true);
+    let e = ops::logcumsumexp(&z.as_type(Dtype::Complex64).unwrap(), (), false, true);
     assert!(e.unwrap_err().to_string().starts_with("[logcumsumexp]"));
 }
 

@@ -172,7 +172,7 @@ impl Tensor {
                 let phys_shape: Vec<usize> = perm.iter().map(|&p| self.shape[p]).collect();
                 let phys = permute_host(&self.data, &self.shape, &perm);
                 let p = Array::from_host_data_on(phys, &phys_shape, *device).ok()?;
-                Some(mlx::ops::transpose(&p, None).expect("transpose"))
+                Some(mlx::ops::transpose(&p, ()).expect("transpose"))
             }
             Layout::Reversed => {
                 if self.shape.first().is_none_or(|&d| d < 2) {

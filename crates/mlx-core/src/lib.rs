@@ -10,7 +10,7 @@
 //! # use mlx_cpu as _;
 //! use mlx_core::{Array, ops};
 //! let a = Array::from_slice(&[1.0f32, 2.0, 3.0, 4.0], &[2, 2])?;
-//! let b = ops::sum_axes(&a, &[1], false)?; // lazy: nothing computed yet
+//! let b = ops::sum(&a, &[1], false)?; // lazy: nothing computed yet
 //! assert_eq!(b.to_vec::<f32>()?, vec![3.0, 7.0]);
 //! Ok::<(), mlx_core::Error>(())
 //! ```

@@ -143,7 +143,7 @@ pub fn load_bytes(bytes: SharedBytes) -> Result<Array> {
     }
     let reversed: Vec<usize> = h.shape.iter().rev().copied().collect();
     let a = array_from_bytes(data, h.dtype, &reversed, h.big_endian)?;
-    Ok(a.transpose(None)?)
+    Ok(a.transpose(())?)
 }
 
 /// The `.npy` file of `a` (C order, little-endian, format 1.0 unless the

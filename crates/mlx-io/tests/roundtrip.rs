@@ -84,7 +84,7 @@ fn npy_every_dtype_and_rank() {
 #[test]
 fn npy_non_contiguous_input_saves_logical_order() {
     let a = Array::from_slice(&[1i32, 2, 3, 4, 5, 6], &[2, 3]).unwrap();
-    let t = a.transpose(None).unwrap();
+    let t = a.transpose(()).unwrap();
     let b = mlx_io::npy::load_bytes(SharedBytes::new(mlx_io::npy::to_bytes(&t).unwrap())).unwrap();
     assert_eq!(b.shape(), &[3, 2]);
     assert_eq!(b.to_vec::<i32>().unwrap(), vec![1, 4, 2, 5, 3, 6]);
@@ -245,9 +245,9 @@ fn mapped_arrays_compute_and_outlive_nothing() {
         .unwrap()
         .into_map()
         .unwrap();
-    let s = mlx_core::ops::sum(&m["a"], false).unwrap();
+    let s = mlx_core::ops::sum(&m["a"], (), false).unwrap();
     assert_eq!(s.item::<f32>().unwrap(), 2016.0);
-    let t = m["a"].transpose(None).unwrap();
+    let t = m["a"].transpose(()).unwrap();
     assert_eq!(t.to_vec::<f32>().unwrap()[1], 8.0);
     assert_eq!(m["b"].to_vec::<bool>().unwrap(), vec![true, false, true]);
     std::fs::remove_dir_all(&dir).unwrap();

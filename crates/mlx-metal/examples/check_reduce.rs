@@ -141,12 +141,12 @@ fn reductions(ck: &mut Checker) -> Result<()> {
     let subsets: [&[i64]; 7] = [&[0], &[1], &[2], &[0, 1], &[0, 2], &[1, 2], &[0, 1, 2]];
     type Red = fn(&Array, &[i64], bool) -> Result<Array>;
     let ops: [(&str, Red); 6] = [
-        ("sum", |a, ax, k| a.sum_axes(ax, k)),
-        ("prod", |a, ax, k| a.prod_axes(ax, k)),
-        ("max", |a, ax, k| a.max_axes(ax, k)),
-        ("min", |a, ax, k| a.min_axes(ax, k)),
-        ("all", |a, ax, k| a.all_axes(ax, k)),
-        ("any", |a, ax, k| a.any_axes(ax, k)),
+        ("sum", |a, ax, k| a.sum(ax, k)),
+        ("prod", |a, ax, k| a.prod(ax, k)),
+        ("max", |a, ax, k| a.max(ax, k)),
+        ("min", |a, ax, k| a.min(ax, k)),
+        ("all", |a, ax, k| a.all(ax, k)),
+        ("any", |a, ax, k| a.any(ax, k)),
     ];
     for d in DTYPES {
         for (name, f) in ops {
@@ -160,7 +160,7 @@ fn reductions(ck: &mut Checker) -> Result<()> {
                     d,
                     &[5, 7, 9],
                     false,
-                    |a| f(&a.transpose(None)?, ax, true),
+                    |a| f(&a.transpose(())?, ax, true),
                 )?;
                 ck.run(
                     &format!("{name} {ax:?} of broadcast"),
@@ -200,42 +200,40 @@ fn reductions(ck: &mut Checker) -> Result<()> {
                 &[],
                 false,
                 |a| match name {
-                    "sum" => a.sum(false),
-                    "max" => a.max(false),
-                    _ => a.all(false),
+                    "sum" => a.sum((), false),
+                    "max" => a.max((), false),
+                    _ => a.all((), false),
                 },
             )?;
         }
         // Long rows, split passes and column reductions.
         ck.run("sum of long rows", d, &[3, 5000], false, |a| {
-            a.sum_axis(1, false)
+            a.sum(1, false)
         })?;
         ck.run("max of split rows", d, &[2, 20000], false, |a| {
-            a.max_axis(-1, false)
+            a.max(-1, false)
         })?;
-        ck.run("sum of everything", d, &[100_000], false, |a| a.sum(false))?;
+        ck.run("sum of everything", d, &[100_000], false, |a| {
+            a.sum((), false)
+        })?;
         ck.run("min of everything transposed", d, &[300, 301], false, |a| {
-            a.transpose(None)?.min(false)
+            a.transpose(())?.min((), false)
         })?;
-        ck.run("sum of columns", d, &[3000, 40], false, |a| {
-            a.sum_axis(0, false)
-        })?;
-        ck.run("max of columns", d, &[64, 300], false, |a| {
-            a.max_axis(0, true)
-        })?;
+        ck.run("sum of columns", d, &[3000, 40], false, |a| a.sum(0, false))?;
+        ck.run("max of columns", d, &[64, 300], false, |a| a.max(0, true))?;
         ck.run("sum of few columns", d, &[5000, 3], false, |a| {
-            a.sum_axis(0, false)
+            a.sum(0, false)
         })?;
         ck.run("any of long rows", d, &[4, 3000], false, |a| {
-            a.any_axis(1, false)
+            a.any(1, false)
         })?;
     }
     // Max/min propagate NaN from anywhere; all -inf rows stay -inf.
     ck.run("max with nan", Dtype::Float32, &[4, 3000], true, |a| {
-        a.max_axis(1, false)
+        a.max(1, false)
     })?;
     ck.run("min with nan", Dtype::Float32, &[3000, 40], true, |a| {
-        a.min_axis(0, false)
+        a.min(0, false)
     })?;
     Ok(())
 }
@@ -246,34 +244,32 @@ fn arg_reductions(ck: &mut Checker) -> Result<()> {
             let special = special && d == Dtype::Float32;
             for ax in [0i64, 1, 2] {
                 ck.run(&format!("argmax {ax}"), d, &[5, 7, 9], special, |a| {
-                    a.argmax(Some(ax), false)
+                    a.argmax(ax, false)
                 })?;
                 ck.run(
                     &format!("argmin {ax} of transpose"),
                     d,
                     &[5, 7, 9],
                     special,
-                    |a| a.transpose(None)?.argmin(Some(ax), true),
+                    |a| a.transpose(())?.argmin(ax, true),
                 )?;
             }
             ck.run("argmax of all", d, &[5000], special, |a| {
-                a.argmax(None, false)
+                a.argmax((), false)
             })?;
             ck.run("argmin of all", d, &[30, 70], special, |a| {
-                a.argmin(None, false)
+                a.argmin((), false)
             })?;
             ck.run("argmin of rows", d, &[3, 700], special, |a| {
-                a.argmin(Some(1), false)
+                a.argmin(1, false)
             })?;
             ck.run("argmax of broadcast", d, &[1, 6], special, |a| {
-                a.broadcast_to(&[4, 6])?.argmax(Some(0), false)
+                a.broadcast_to(&[4, 6])?.argmax(0, false)
             })?;
         }
-        ck.run("argmax of empty", d, &[0, 3], false, |a| {
-            a.argmax(Some(1), false)
-        })?;
+        ck.run("argmax of empty", d, &[0, 3], false, |a| a.argmax(1, false))?;
         ck.run("argmax over empty axis", d, &[3, 0], false, |a| {
-            a.argmax(Some(1), false)
+            a.argmax(1, false)
         })?;
     }
     Ok(())
@@ -290,27 +286,27 @@ fn softmaxes(ck: &mut Checker) -> Result<()> {
             let special = special && d == Dtype::Float32;
             for shape in [&[4usize, 10][..], &[3, 3000], &[2, 9000], &[7], &[3, 1]] {
                 ck.run("softmax", d, shape, special, |a| {
-                    a.softmax(Some(&[-1][..]), false)
+                    a.softmax(&[-1][..], false)
                 })?;
             }
             ck.run("softmax of transpose", d, &[10, 4], special, |a| {
-                a.transpose(None)?.softmax(Some(&[-1][..]), false)
+                a.transpose(())?.softmax(&[-1][..], false)
             })?;
             ck.run("softmax axis 0", d, &[300, 3], special, |a| {
-                a.softmax(Some(&[0][..]), false)
+                a.softmax(&[0][..], false)
             })?;
             ck.run("softmax of broadcast", d, &[1, 50], special, |a| {
-                a.broadcast_to(&[3, 50])?.softmax(Some(&[-1][..]), false)
+                a.broadcast_to(&[3, 50])?.softmax(&[-1][..], false)
             })?;
         }
         ck.run("softmax of empty", d, &[0, 4], false, |a| {
-            a.softmax(Some(&[-1][..]), false)
+            a.softmax(&[-1][..], false)
         })?;
         ck.run("softmax of empty rows", d, &[4, 0], false, |a| {
-            a.softmax(Some(&[-1][..]), false)
+            a.softmax(&[-1][..], false)
         })?;
         ck.run("softmax of 0-d", d, &[], false, |a| {
-            a.softmax(Some(&[-1][..]), false)
+            a.softmax(&[-1][..], false)
         })?;
     }
     // Rows of -inf, and a row holding +inf, give NaN as on the CPU.
@@ -321,8 +317,8 @@ fn softmaxes(ck: &mut Checker) -> Result<()> {
         let c = Array::from_host_data_on(HostData::Float32(h.clone()), &[2, 3], Device::cpu())?;
         let g = Array::from_host_data_on(HostData::Float32(h), &[2, 3], Device::gpu(0))?;
         let (c, g) = (
-            c.softmax(Some(&[-1][..]), false)?.to_vec::<f32>()?,
-            g.softmax(Some(&[-1][..]), false)?.to_vec::<f32>()?,
+            c.softmax(&[-1][..], false)?.to_vec::<f32>()?,
+            g.softmax(&[-1][..], false)?.to_vec::<f32>()?,
         );
         for (x, y) in c.iter().zip(&g) {
             assert!(
@@ -341,29 +337,28 @@ fn scans(ck: &mut Checker) -> Result<()> {
                 let what = format!("cumsum rev={reverse} incl={inclusive}");
                 for ax in [0i64, 1, 2] {
                     ck.run(&what, d, &[5, 7, 9], false, |a| {
-                        a.cumsum(Some(ax), reverse, inclusive)
+                        a.cumsum(ax, reverse, inclusive)
                     })?;
                     ck.run(&format!("{what} of transpose"), d, &[5, 7, 9], false, |a| {
-                        a.transpose(None)?.cumsum(Some(ax), reverse, inclusive)
+                        a.transpose(())?.cumsum(ax, reverse, inclusive)
                     })?;
                 }
                 ck.run(&format!("{what} long"), d, &[3, 1000], false, |a| {
-                    a.cumsum(Some(1), reverse, inclusive)
+                    a.cumsum(1, reverse, inclusive)
                 })?;
                 ck.run(&format!("{what} flat"), d, &[40, 30], false, |a| {
-                    a.transpose(None)?.cumsum(None, reverse, inclusive)
+                    a.transpose(())?.cumsum((), reverse, inclusive)
                 })?;
                 ck.run(&format!("{what} broadcast"), d, &[1, 300], false, |a| {
-                    a.broadcast_to(&[2, 300])?
-                        .cumsum(Some(0), reverse, inclusive)
+                    a.broadcast_to(&[2, 300])?.cumsum(0, reverse, inclusive)
                 })?;
             }
         }
         ck.run("cumsum of empty", d, &[0, 4], false, |a| {
-            a.cumsum(Some(1), false, true)
+            a.cumsum(1, false, true)
         })?;
         ck.run("cumsum of 0-d", d, &[], false, |a| {
-            a.cumsum(None, false, true)
+            a.cumsum((), false, true)
         })?;
     }
     Ok(())

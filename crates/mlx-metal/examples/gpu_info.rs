@@ -119,7 +119,7 @@ fn time_gemv() -> Result<(), mlx_core::Error> {
         .unwrap_or(0);
     let mut held = Vec::new();
     for _ in 0..fill {
-        let big = (&x.reshape(&[-1])?.sum(false)? * 0.0)?;
+        let big = (&x.reshape(&[-1])?.sum((), false)? * 0.0)?;
         let big = mlx_core::ops::contiguous(&mlx_core::ops::broadcast_to(&big, &[128 << 20])?)?;
         mlx_core::eval(&[&big])?;
         held.push(big);

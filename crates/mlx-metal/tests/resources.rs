@@ -95,7 +95,7 @@ fn strided_kernel_over_65535_workgroups() {
     // path = 72,000 workgroups of 256.
     let (r, c) = (4096usize, 4500usize);
     let a = on_gpu((0..r * c).map(|i| (i % 1000) as f32).collect(), &[r, c]);
-    let t = a.transpose(None).unwrap();
+    let t = a.transpose(()).unwrap();
     let y = (&t + 1.0f32).unwrap();
     let v = y.to_vec::<f32>().unwrap();
     // y[j, i] = a[i, j] + 1 = ((i * c + j) % 1000) + 1
@@ -164,7 +164,7 @@ fn softmax_of_long_rows_matches_cpu() {
             .collect();
         let run = |d: Device| {
             Array::from_host_data_on(HostData::Float32(v.clone()), &[rows, n], d)
-                .and_then(|a| mlx_core::ops::softmax(&a, Some(&[-1]), false))
+                .and_then(|a| mlx_core::ops::softmax(&a, &[-1], false))
                 .and_then(|s| s.to_vec::<f32>())
                 .unwrap()
         };

@@ -52,7 +52,7 @@ impl LlamaAttention {
         let (b, l) = (x.shape()[0] as i64, x.shape()[1] as i64);
         let heads = |a: Array| {
             a.reshape(&[b, l, self.num_heads as i64, -1])?
-                .transpose(Some(&[0, 2, 1, 3]))
+                .transpose(&[0, 2, 1, 3])
         };
         let (mut queries, mut keys, mut values) = (heads(queries)?, heads(keys)?, heads(values)?);
 
@@ -61,8 +61,8 @@ impl LlamaAttention {
             let offset = key_cache.shape()[2];
             queries = self.rope.forward_with_offset(&queries, offset)?;
             keys = self.rope.forward_with_offset(&keys, offset)?;
-            keys = ops::concatenate(&[key_cache, &keys], Some(2))?;
-            values = ops::concatenate(&[value_cache, &values], Some(2))?;
+            keys = ops::concatenate(&[key_cache, &keys], 2)?;
+            values = ops::concatenate(&[value_cache, &values], 2)?;
         } else {
             queries = self.rope.forward(&queries)?;
             keys = self.rope.forward(&keys)?;
@@ -70,14 +70,14 @@ impl LlamaAttention {
 
         // Finally perform the attention computation
         let scale = (1.0 / *queries.shape().last().unwrap() as f64).sqrt() as f32;
-        let mut scores = (queries * scale)?.matmul(&keys.transpose(Some(&[0, 1, 3, 2]))?)?;
+        let mut scores = (queries * scale)?.matmul(&keys.transpose(&[0, 1, 3, 2])?)?;
         if let Some(mask) = mask {
             scores = (scores + mask)?;
         }
-        let scores = scores.softmax(Some(&[-1]), false)?;
+        let scores = scores.softmax(&[-1], false)?;
         let values_hat = scores
             .matmul(&values)?
-            .transpose(Some(&[0, 2, 1, 3]))?
+            .transpose(&[0, 2, 1, 3])?
             .reshape(&[b, l, -1])?;
 
         // Return the keys and values to possibly be used as a cache

@@ -66,7 +66,7 @@ fn main() -> Result<()> {
     // A simple loss function; the model is its first argument.
     let l2_loss = |mlp: &mut Mlp, args: &[Array]| -> Result<Array> {
         let y_hat = mlp.forward(&args[0])?;
-        (y_hat - &args[1])?.square()?.mean(None, false)
+        (y_hat - &args[1])?.square()?.mean((), false)
     };
 
     // The gradient with respect to mlp.trainable_parameters().

@@ -242,7 +242,7 @@ pub fn identity(dtype: Dtype) -> Initializer {
                 ),
             ));
         }
-        ops::eye(s[0], None, 0, Some(dtype)).map_err(|e| e.in_op("identity"))
+        ops::eye(s[0] as i64, None, 0, Some(dtype)).map_err(|e| e.in_op("identity"))
     })
 }
 
@@ -263,7 +263,7 @@ pub fn identity(dtype: Dtype) -> Initializer {
 /// use mlx_core::{ops, random, Dtype};
 /// let init = mlx_nn::init::glorot_normal(Dtype::Float32, 1.0, Some(random::key(0)?));
 /// let w = init(&ops::zeros(&[256, 128], Dtype::Float32)?)?;
-/// let std = w.std(None, false, 0)?.item::<f32>()?;
+/// let std = w.std((), false, 0)?.item::<f32>()?;
 /// assert!((std - (2.0f32 / 384.0).sqrt()).abs() < 0.005);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
@@ -336,7 +336,7 @@ fn glorot_scale(
 /// use mlx_nn::init::{he_normal, FanMode};
 /// let init = he_normal(Dtype::Float32, FanMode::FanIn, 1.0, Some(random::key(0)?));
 /// let w = init(&ops::zeros(&[128, 256], Dtype::Float32)?)?;
-/// let std = w.std(None, false, 0)?.item::<f32>()?;
+/// let std = w.std((), false, 0)?.item::<f32>()?;
 /// assert!((std - 1.0 / 16.0).abs() < 0.005);
 /// Ok::<(), mlx_core::Error>(())
 /// ```

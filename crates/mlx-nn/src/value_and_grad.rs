@@ -24,7 +24,7 @@ use std::cell::RefCell;
 /// use mlx_nn::{Linear, Module, UnaryModule};
 /// let mut model = Linear::new(2, 1)?;
 /// let loss_and_grad = mlx_nn::value_and_grad(|m: &mut Linear, args: &[Array]| {
-///     (m.forward(&args[0])? - &args[1])?.square()?.mean(None, false)
+///     (m.forward(&args[0])? - &args[1])?.square()?.mean((), false)
 /// });
 /// let x = mlx_core::ops::ones(&[4, 2], Dtype::Float32)?;
 /// let y = mlx_core::ops::zeros(&[4, 1], Dtype::Float32)?;

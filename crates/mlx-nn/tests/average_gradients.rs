@@ -9,7 +9,7 @@ use mlx_nn::{average_gradients, Group, Linear, UnaryModule};
 fn grads() -> Tree {
     let mut model = Linear::new(3, 2).unwrap();
     let loss_and_grad = mlx_nn::value_and_grad(|m: &mut Linear, args: &[Array]| {
-        m.forward(&args[0])?.square()?.sum(false)
+        m.forward(&args[0])?.square()?.sum((), false)
     });
     let x = mlx_core::ops::ones(&[4, 3], Dtype::Float32).unwrap();
     loss_and_grad(&mut model, &[x]).unwrap().1

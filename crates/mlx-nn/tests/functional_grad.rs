@@ -61,7 +61,7 @@ where
 fn weighted(f: impl Fn(&[Array]) -> Result<Array>) -> impl Fn(&[Array]) -> Result<Array> {
     move |a: &[Array]| {
         let y = f(a)?;
-        (&y * &weights(y.shape()))?.sum(false)
+        (&y * &weights(y.shape()))?.sum((), false)
     }
 }
 
@@ -298,7 +298,7 @@ fn vmap_of_grad_of_cross_entropy_and_mish_equals_the_loop() {
     let per_example = |a: &[Array]| -> Result<Vec<Array>> {
         let loss = |b: &[Array]| -> Result<Array> {
             let ce = losses::cross_entropy(&b[0], &b[1], &o)?;
-            ce + act::mish(&b[0])?.sum(false)?
+            ce + act::mish(&b[0])?.sum((), false)?
         };
         grad(loss, &[0])(a)
     };

@@ -43,7 +43,7 @@ fn check<M: Module>(model: &mut M, loss: &dyn Fn(&mut M) -> Result<Array>, what:
 }
 
 fn weighted_sum(y: &Array, seed: u64) -> Result<Array> {
-    (y * rnd(y.shape(), seed))?.sum(false)
+    (y * rnd(y.shape(), seed))?.sum((), false)
 }
 
 #[test]

@@ -74,7 +74,7 @@ fn quantize_swaps_boxed_linear_and_embedding_layers() {
     );
     // 8-bit quantization stays close to the float model.
     let after = s.forward(&x).unwrap();
-    let err = ops::max(&ops::abs(&(&after - &before).unwrap()).unwrap(), false)
+    let err = ops::max(&ops::abs(&(&after - &before).unwrap()).unwrap(), (), false)
         .unwrap()
         .item::<f32>()
         .unwrap();

@@ -51,7 +51,7 @@ fn golden_file(name: &str) -> PathBuf {
 fn l2_loss(mlp: &mut Mlp, args: &[Array]) -> Result<Array> {
     (mlp.forward(&args[0])? - &args[1])?
         .square()?
-        .mean(None, false)
+        .mean((), false)
 }
 
 const SEED_REPR: &str = "MLP(
@@ -277,7 +277,7 @@ fn value_and_grad_through_batch_norm_updates_running_stats() {
         .push(mlx_nn::BatchNorm::new(3).unwrap());
     let x = mlx_core::random::normal(&[8, 2], Dtype::Float32, None, None, None).unwrap();
     let vg = mlx_nn::value_and_grad(|m: &mut mlx_nn::Sequential, a: &[Array]| {
-        m.forward(&a[0])?.square()?.sum(false)
+        m.forward(&a[0])?.square()?.sum((), false)
     });
     let (_, grads) = vg(&mut s, &[x]).unwrap();
     // Running statistics are frozen: no gradient for them, but they moved.

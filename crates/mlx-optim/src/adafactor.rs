@@ -187,7 +187,7 @@ impl Adafactor {
         let rel = if self.relative_step {
             let r = rsqrt(step)?;
             if self.warmup_init {
-                minimum(&(1e-6 * &step.as_type(Dtype::Float32)?)?, &r)?
+                minimum((&step.as_type(Dtype::Float32)? * 1e-6)?, &r)?
             } else {
                 minimum(&r, &Array::from_scalar(1e-2f32))?
             }
@@ -196,7 +196,7 @@ impl Adafactor {
         };
         let rel = rel.as_type(rms.dtype())?;
         if self.scale_parameter {
-            maximum(rms, &full(&[], self.eps.1, rms.dtype())?)? * &rel
+            maximum(rms, &full((), self.eps.1, rms.dtype())?)? * &rel
         } else {
             Ok(rel)
         }
@@ -204,7 +204,7 @@ impl Adafactor {
 }
 
 fn rms(x: &Array) -> Result<Array> {
-    sqrt(&mean(&square(x)?, None, false)?)
+    sqrt(&mean(&square(x)?, (), false)?)
 }
 
 impl Rule for Adafactor {
@@ -239,10 +239,10 @@ impl Rule for Adafactor {
         let mut update = (square(g)? + self.eps.0)?;
         if factored {
             let row = ((&beta_2 * &s["exp_avg_sq_row"])?
-                + (&one_minus * &mean(&update, Some(&[-1]), false)?)?)?;
+                + (&one_minus * &mean(&update, &[-1], false)?)?)?;
             let col = ((&beta_2 * &s["exp_avg_sq_col"])?
-                + (&one_minus * &mean(&update, Some(&[-2]), false)?)?)?;
-            let r = rsqrt(&(&row / &mean(&row, Some(&[-1]), true)?)?)?;
+                + (&one_minus * &mean(&update, &[-2], false)?)?)?;
+            let r = rsqrt(&(&row / &mean(&row, &[-1], true)?)?)?;
             let c = rsqrt(&col)?;
             update = (expand_dims(&r, &[-1])? * expand_dims(&c, &[-2])?)?;
             update = (&update * g)?;
@@ -254,7 +254,7 @@ impl Rule for Adafactor {
             s.insert("exp_avg_sq".into(), sq);
         }
         let denom = maximum(
-            &full(&[], 1.0, update.dtype())?,
+            &full((), 1.0, update.dtype())?,
             &(rms(&update)? / self.clip_threshold)?,
         )?;
         update = (&update / &denom)?;

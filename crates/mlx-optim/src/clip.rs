@@ -39,7 +39,7 @@ pub fn clip_grad_norm(grads: &Tree, max_norm: f64) -> Result<(Tree, Array)> {
         } else {
             g
         };
-        let s = sum(&square(&g)?, false)?;
+        let s = sum(&square(&g)?, (), false)?;
         acc = Some(match acc {
             None => (&s + 0.0)?,
             Some(a) => (&a + &s)?,
@@ -47,7 +47,7 @@ pub fn clip_grad_norm(grads: &Tree, max_norm: f64) -> Result<(Tree, Array)> {
     }
     let total = sqrt(&acc.unwrap_or_else(|| Array::from_scalar(0.0f32)))?;
     let ratio = (max_norm / &(&total + 1e-6)?)?;
-    let normalizer = minimum(&ratio, &full(&[], 1.0, ratio.dtype())?)?;
+    let normalizer = minimum(&ratio, &full((), 1.0, ratio.dtype())?)?;
     let clipped = tree_map(grads, |g| {
         if mlx_core::issubdtype(g.dtype(), DtypeCategory::Floating) {
             (g * &normalizer)?.as_type(g.dtype())

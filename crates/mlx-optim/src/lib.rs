@@ -18,7 +18,7 @@
 //! let mut model = Linear::new(3, 1)?;
 //! let mut opt = Sgd::new(cosine_decay(0.1, 100, 0.0)?)?.momentum(0.9)?;
 //! let step = mlx_nn::value_and_grad(|m: &mut Linear, a: &[Array]| {
-//!     (m.forward(&a[0])? - &a[1])?.square()?.mean(None, false)
+//!     (m.forward(&a[0])? - &a[1])?.square()?.mean((), false)
 //! });
 //! let x = ops::ones(&[8, 3], Dtype::Float32)?;
 //! let y = ops::ones(&[8, 1], Dtype::Float32)?;

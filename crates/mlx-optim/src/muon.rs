@@ -114,17 +114,17 @@ impl Muon {
 fn newton_schulz5(x: &Array, steps: usize) -> Result<Array> {
     let (a, b, c) = (3.4445, -4.7750, 2.0315f32);
     let tr = x.shape()[0] > x.shape()[1];
-    let mut x = if tr { transpose(x, None)? } else { x.clone() };
-    let norm = sqrt(&sum(&square(&x)?, true)?)?;
+    let mut x = if tr { transpose(x, ())? } else { x.clone() };
+    let norm = sqrt(&sum(&square(&x)?, (), true)?)?;
     x = (&x / &(norm + 1e-7)?)?;
     for _ in 0..steps {
-        let xt = transpose(&x, None)?;
+        let xt = transpose(&x, ())?;
         let am = matmul(&x, &xt)?;
         let bm = addmm(&(b * &am)?, &am, &am, c, 1.0)?;
         x = addmm(&(a * &x)?, &bm, &x, 1.0, 1.0)?;
     }
     if tr {
-        transpose(&x, None)
+        transpose(&x, ())
     } else {
         Ok(x)
     }

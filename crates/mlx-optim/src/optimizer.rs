@@ -88,7 +88,7 @@ impl From<Schedule> for LearningRate {
 /// let mut model = Linear::new(2, 1)?;
 /// let mut opt = Adam::new(0.1)?;
 /// let loss_and_grad = mlx_nn::value_and_grad(|m: &mut Linear, a: &[Array]| {
-///     (m.forward(&a[0])? - &a[1])?.square()?.mean(None, false)
+///     (m.forward(&a[0])? - &a[1])?.square()?.mean((), false)
 /// });
 /// let x = ops::ones(&[4, 2], Dtype::Float32)?;
 /// let y = ops::zeros(&[4, 1], Dtype::Float32)?;

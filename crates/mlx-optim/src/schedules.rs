@@ -8,7 +8,7 @@ use mlx_core::{Array, Dtype, Error, Result};
 use std::sync::Arc;
 
 fn u64_like(v: u64, step: &Array) -> Result<Array> {
-    full(&[], v, step.dtype())
+    full((), v, step.dtype())
 }
 
 /// `init * decay_rate^step`.

@@ -9,7 +9,7 @@ use mlx_cpu as _;
 use mlx_optim::*;
 
 fn loss(w: &Array, x: &Array, y: &Array) -> Result<Array> {
-    (ops::matmul(x, w)? - y)?.square()?.mean(None, false)
+    (ops::matmul(x, w)? - y)?.square()?.mean((), false)
 }
 
 fn run(opt: &mut dyn Optimizer, steps: usize) -> Result<(f32, f32)> {

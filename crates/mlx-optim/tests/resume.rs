@@ -37,7 +37,7 @@ fn data(step: usize) -> Result<(Array, Array)> {
 
 fn train(model: &mut Net, opt: &mut dyn Optimizer, steps: std::ops::Range<usize>) -> Result<()> {
     let lg = mlx_nn::value_and_grad(|m: &mut Net, a: &[Array]| {
-        (m.forward(&a[0])? - &a[1])?.square()?.mean(None, false)
+        (m.forward(&a[0])? - &a[1])?.square()?.mean((), false)
     });
     for t in steps {
         let (x, y) = data(t)?;
@@ -176,7 +176,7 @@ fn state_tree_has_mlx_layout() -> Result<()> {
     // The update is lazy until evaluated.
     let (x, y) = data(0)?;
     let lg = mlx_nn::value_and_grad(|m: &mut Net, a: &[Array]| {
-        (m.forward(&a[0])? - &a[1])?.square()?.mean(None, false)
+        (m.forward(&a[0])? - &a[1])?.square()?.mean((), false)
     });
     let (_, g) = lg(&mut model, &[x, y])?;
     opt.update(&mut model, &g)?;

@@ -32,7 +32,7 @@ fn main() -> mlx::Result<()> {
     let loss_and_grad = value_and_grad(
         move |p: &[Array]| {
             let pred = ((&x * &p[0])? + &p[1])?;
-            (pred - &y)?.square()?.mean(None, false)
+            (pred - &y)?.square()?.mean((), false)
         },
         &[0, 1],
     );

@@ -15,7 +15,7 @@ fn main() -> mlx::Result<()> {
 
     // Ops are lazy: they record a graph and compute only shape and dtype.
     let c = (&a * &b)?; // broadcasting, int32 promoted to float32
-    let d = ops::softmax(&c, Some(&[-1]), false)?;
+    let d = ops::softmax(&c, &[-1], false)?;
     println!("\nc = a * b is {:?}", c);
     println!("d = softmax(c) is {:?}", d);
     eval(&[&d])?; // evaluation runs the graph once and drops it
@@ -23,12 +23,12 @@ fn main() -> mlx::Result<()> {
     println!("d = {d}");
 
     // Reductions with axes and keepdims, argmax, cumulative sums.
-    println!("\nsum(a, axis=1, keepdims=True) = {}", a.sum_axis(1, true)?);
-    println!("mean(a) = {}", a.mean(None, false)?);
-    println!("var(a, axis=0, ddof=1) = {}", a.var(Some(&[0]), false, 1)?);
-    println!("argmax(a, axis=-1) = {}", a.argmax(Some(-1), false)?);
-    println!("cumsum(b) = {}", b.cumsum(None, false, true)?);
-    println!("logsumexp(a) = {}", a.logsumexp(None, false)?);
+    println!("\nsum(a, axis=1, keepdims=True) = {}", a.sum(1, true)?);
+    println!("mean(a) = {}", a.mean((), false)?);
+    println!("var(a, axis=0, ddof=1) = {}", a.var(&[0], false, 1)?);
+    println!("argmax(a, axis=-1) = {}", a.argmax(-1, false)?);
+    println!("cumsum(b) = {}", b.cumsum((), false, true)?);
+    println!("logsumexp(a) = {}", a.logsumexp((), false)?);
 
     // Matrix products, including MLX's 1-D rules.
     let m = ops::arange(0.0, 6.0, 1.0, None)?.reshape(&[3, 2])?;

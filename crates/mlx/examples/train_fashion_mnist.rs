@@ -306,7 +306,7 @@ fn loss_acc_grad<M: UnaryModule>(
                 ..Default::default()
             };
             let loss = cross_entropy(&logits, y, &opts)?;
-            let correct = ops::equal(&ops::argmax(&logits, Some(-1), false)?, y)?.sum(false)?;
+            let correct = ops::equal(&ops::argmax(&logits, -1, false)?, y)?.sum((), false)?;
             Ok((loss, vec![correct]))
         };
         mlx::transforms::value_and_grad_with_aux(f, &argnums)(&leaves)
@@ -323,9 +323,9 @@ pub fn evaluate<M: UnaryModule>(model: &mut M, data: &Split, image_shape: bool) 
     let idx: Vec<usize> = (0..data.len()).collect();
     for chunk in idx.chunks(1000) {
         let (x, y) = data.batch(chunk, image_shape)?;
-        let pred = ops::argmax(&model.forward(&x)?, Some(-1), false)?;
+        let pred = ops::argmax(&model.forward(&x)?, -1, false)?;
         correct += ops::equal(&pred, &y)?
-            .sum(false)?
+            .sum((), false)?
             .as_type(Dtype::Uint64)?
             .item::<u64>()?;
     }

@@ -136,7 +136,7 @@ pub fn gather(a: &Array, indices: &[Array], axes: &[i64], slice_sizes: &[usize])
         let perm: Vec<i64> = ax.iter().chain(&others).map(|&d| d as i64).collect();
         let mut merged = vec![ax.iter().map(|&d| a.shape()[d]).product::<usize>() as i64];
         merged.extend(others.iter().map(|&d| a.shape()[d] as i64));
-        let x = reshape(&transpose(a, Some(&perm))?, &merged)?;
+        let x = reshape(&transpose(a, &perm)?, &merged)?;
         let mut lin = scalar(0, dt)?;
         let mut ok = Array::from_scalar(true);
         for (i, &d) in idx.iter().zip(&ax) {
@@ -146,7 +146,7 @@ pub fn gather(a: &Array, indices: &[Array], axes: &[i64], slice_sizes: &[usize])
         }
         let lin = where_(&ok, &lin, &scalar(merged[0], dt)?)?;
         let lin = broadcast_to(&lin, &idx_shape)?;
-        let g = take(&x, &lin, Some(0))?;
+        let g = take(&x, &lin, 0)?;
         return reshape(&g, &dims(&out_shape));
     }
     // General windows: every axis gets start + arange(size) on its own dim.
@@ -178,7 +178,7 @@ pub fn gather(a: &Array, indices: &[Array], axes: &[i64], slice_sizes: &[usize])
     }
     let lin = where_(&ok, &lin, &scalar(a.size() as i64, dt)?)?;
     let lin = broadcast_to(&lin, &out_shape)?;
-    take(&flatten(a, 0, -1)?, &lin, Some(0))
+    take(&flatten(a, 0, -1)?, &lin, 0)
 }
 
 fn extend_ones(shape: &[usize], n: usize) -> Vec<i64> {
@@ -278,7 +278,7 @@ pub(crate) fn index_advanced(a: &Array, full_args: &[SliceArg]) -> Result<Array>
         let mut perm: Vec<i64> = (nb..nb + pre).map(|d| d as i64).collect();
         perm.extend((0..nb).map(|d| d as i64));
         perm.extend((nb + pre..nb + rest.len()).map(|d| d as i64));
-        g = transpose(&g, Some(&perm))?;
+        g = transpose(&g, &perm)?;
     }
     // Final shape: new axes inserted among the ranges and the index dims.
     let mut out: Vec<i64> = Vec::new();

@@ -1,6 +1,6 @@
 //! Broadcasting elementwise ops of two inputs, `where`, and `clip`.
 
-use super::operators::{scalar_like, Scalar};
+use super::arguments::{operand_pair, IntoBound, IntoOperand, Operand};
 use super::shape::astype;
 use crate::primitive::{BinaryOp, Primitive};
 use crate::shape::broadcast_shapes;
@@ -20,11 +20,14 @@ macro_rules! binary_fns {
         $(#[$doc])*
         ///
         /// Broadcasts by NumPy rules and promotes dtypes as MLX does.
+        /// Either side may be a Rust scalar, weakly typed as a Python
+        /// scalar in MLX (see [`Operand`](super::Operand)).
         ///
         /// # Errors
         #[doc = concat!("`[", stringify!($name), "] shapes (2,) and (3,) cannot be broadcast`, or a dtype the op rejects.")]
-        pub fn $name(a: &Array, b: &Array) -> Result<Array> {
-            binary(BinaryOp::$op, a, b)
+        pub fn $name(a: impl IntoOperand, b: impl IntoOperand) -> Result<Array> {
+            let (a, b) = operand_pair(a, b).map_err(|e| e.in_op(BinaryOp::$op.name()))?;
+            binary(BinaryOp::$op, &a, &b)
         }
 
         impl Array {
@@ -32,8 +35,8 @@ macro_rules! binary_fns {
             ///
             /// # Errors
             #[doc = concat!("As [`", stringify!($name), "`].")]
-            pub fn $name(&self, other: &Array) -> Result<Array> {
-                binary(BinaryOp::$op, self, other)
+            pub fn $name(&self, other: impl IntoOperand) -> Result<Array> {
+                $name(self, other)
             }
         }
     )*};
@@ -248,7 +251,9 @@ binary_fns! {
 }
 
 /// Pick from `x` where `condition` is true, else from `y` (MLX's `where`;
-/// `where` is a Rust keyword). All three broadcast; `x` and `y` promote.
+/// `where` is a Rust keyword). All three broadcast; `x` and `y` promote,
+/// and either may be a weakly typed Rust scalar (`where_(&m, &a, 0.0)`
+/// keeps a `float16` `a` in `float16`, as MLX).
 ///
 /// # Errors
 /// `[where] shapes ... cannot be broadcast`.
@@ -256,16 +261,27 @@ binary_fns! {
 /// # Examples
 /// ```
 /// # use mlx_cpu as _;
-/// # use mlx_cpu as _;
-/// use mlx_core::Array;
+/// use mlx_core::{Array, Dtype};
 /// let c = Array::from_slice(&[true, false], &[2])?;
 /// let x = Array::from_slice(&[1i32, 2], &[2])?;
 /// let y = Array::from_slice(&[10i32], &[1])?;
 /// assert_eq!(mlx_core::ops::where_(&c, &x, &y)?.to_vec::<i32>()?, vec![1, 10]);
+/// // mx.where(c, x.astype(mx.float16), 0.0).dtype == mx.float16
+/// let h = x.as_type(Dtype::Float16)?;
+/// assert_eq!(mlx_core::ops::where_(&c, &h, 0.0)?.dtype(), Dtype::Float16);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn where_(condition: &Array, x: &Array, y: &Array) -> Result<Array> {
-    where_unlabeled(condition, x, y).map_err(|e| e.in_op("where"))
+pub fn where_(
+    condition: impl IntoOperand,
+    x: impl IntoOperand,
+    y: impl IntoOperand,
+) -> Result<Array> {
+    let build = || {
+        let condition = condition.into_operand().into_array()?;
+        let (x, y) = operand_pair(x, y)?;
+        where_unlabeled(&condition, &x, &y)
+    };
+    build().map_err(|e| e.in_op("where"))
 }
 
 /// [`where_`] before its errors are relabelled.
@@ -281,40 +297,35 @@ fn where_unlabeled(condition: &Array, x: &Array, y: &Array) -> Result<Array> {
     Array::from_op(Primitive::Select, inputs, shape, dtype)
 }
 
-/// Clip values to `[a_min, a_max]`; either bound may be `None` (not both).
+/// Clip values to `[a_min, a_max]`. Each bound is an array (broadcasting),
+/// a weakly typed Rust scalar, or `()` for no bound (MLX's `None`; not
+/// both). The bounds apply one after the other as `minimum(maximum(a,
+/// a_min), a_max)`, so mixed bound types promote as in MLX:
+/// `clip(int32, 0, 1.5)` is `float32`.
 ///
 /// # Errors
-/// `[clip] at most one of a_min and a_max may be None`.
+/// `[clip] at most one of a_min and a_max may be None`, or broadcast
+/// errors.
 ///
 /// # Examples
 /// ```
 /// # use mlx_cpu as _;
+/// use mlx_core::Dtype;
 /// let a = mlx_core::Array::from_slice(&[1i32, 5, 10], &[3])?;
-/// let c = mlx_core::ops::clip(&a, Some(2), Some(8))?;
+/// let c = mlx_core::ops::clip(&a, 2, 8)?;
 /// assert_eq!(c.to_vec::<i32>()?, vec![2, 5, 8]);
+/// // mx.clip(mx.array([1, -2]), 0, 1.5) -> array([1, 0], dtype=float32)
+/// let b = mlx_core::Array::from_slice(&[1i32, -2], &[2])?;
+/// let c = mlx_core::ops::clip(&b, 0, 1.5)?;
+/// assert_eq!((c.dtype(), c.to_vec::<f32>()?), (Dtype::Float32, vec![1.0, 0.0]));
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn clip<S: Scalar>(a: &Array, a_min: Option<S>, a_max: Option<S>) -> Result<Array> {
-    clip_unlabeled::<S>(a, a_min, a_max).map_err(|e| e.in_op("clip"))
+pub fn clip(a: &Array, a_min: impl IntoBound, a_max: impl IntoBound) -> Result<Array> {
+    clip_unlabeled(a, a_min.into_bound(), a_max.into_bound()).map_err(|e| e.in_op("clip"))
 }
 
 /// [`clip`] before its errors are relabelled.
-fn clip_unlabeled<S: Scalar>(a: &Array, a_min: Option<S>, a_max: Option<S>) -> Result<Array> {
-    let lo = a_min.map(|v| scalar_like(v, a)).transpose()?;
-    let hi = a_max.map(|v| scalar_like(v, a)).transpose()?;
-    clip_arrays(a, lo.as_ref(), hi.as_ref())
-}
-
-/// [`clip`] with array bounds (broadcasting).
-///
-/// # Errors
-/// As [`clip`], or broadcast errors.
-pub fn clip_arrays(a: &Array, a_min: Option<&Array>, a_max: Option<&Array>) -> Result<Array> {
-    clip_arrays_unlabeled(a, a_min, a_max).map_err(|e| e.in_op("clip"))
-}
-
-/// [`clip_arrays`] before its errors are relabelled.
-fn clip_arrays_unlabeled(a: &Array, a_min: Option<&Array>, a_max: Option<&Array>) -> Result<Array> {
+fn clip_unlabeled(a: &Array, a_min: Option<Operand>, a_max: Option<Operand>) -> Result<Array> {
     if a_min.is_none() && a_max.is_none() {
         return Err(crate::Error::invalid(
             "clip",
@@ -336,7 +347,7 @@ impl Array {
     ///
     /// # Errors
     /// As [`clip`].
-    pub fn clip<S: Scalar>(&self, a_min: Option<S>, a_max: Option<S>) -> Result<Array> {
+    pub fn clip(&self, a_min: impl IntoBound, a_max: impl IntoBound) -> Result<Array> {
         clip(self, a_min, a_max)
     }
 }

@@ -1,6 +1,7 @@
 //! Bitwise ops on integers and bools: `bitwise_and`, `bitwise_or`,
 //! `bitwise_xor`, `left_shift`, `right_shift` and `bitwise_invert`.
 
+use super::arguments::{operand_pair, IntoOperand};
 use super::binary::binary;
 use super::unary::unary;
 use crate::primitive::{BinaryOp, UnaryOp};
@@ -27,12 +28,14 @@ macro_rules! bitwise_fns {
     ($($(#[$doc:meta])* $name:ident => $op:ident;)*) => {$(
         $(#[$doc])*
         ///
-        /// Broadcasts by NumPy rules and promotes dtypes as MLX does.
+        /// Broadcasts by NumPy rules and promotes dtypes as MLX does;
+        /// either side may be a weakly typed Rust scalar.
         ///
         /// # Errors
         #[doc = concat!("`[", stringify!($name), "] only allowed on integer or boolean types but got types float32 and int32`, or a broadcast error.")]
-        pub fn $name(a: &Array, b: &Array) -> Result<Array> {
-            bitwise(BinaryOp::$op, a, b)
+        pub fn $name(a: impl IntoOperand, b: impl IntoOperand) -> Result<Array> {
+            let (a, b) = operand_pair(a, b).map_err(|e| e.in_op(BinaryOp::$op.name()))?;
+            bitwise(BinaryOp::$op, &a, &b)
         }
 
         impl Array {
@@ -40,8 +43,8 @@ macro_rules! bitwise_fns {
             ///
             /// # Errors
             #[doc = concat!("As [`", stringify!($name), "`].")]
-            pub fn $name(&self, other: &Array) -> Result<Array> {
-                bitwise(BinaryOp::$op, self, other)
+            pub fn $name(&self, other: impl IntoOperand) -> Result<Array> {
+                $name(self, other)
             }
         }
     )*};

@@ -3,6 +3,7 @@
 //! They run on the default device (docs/ops.md, "Devices and streams");
 //! `zeros_like` and `ones_like` on the device of their argument.
 
+use super::arguments::{check_size, Shape};
 use super::operators::Scalar;
 use super::shape::{astype, broadcast_to, check_size_fits, expand_dims};
 use crate::primitive::Primitive;
@@ -28,7 +29,9 @@ fn constant(value: f64, dtype: Dtype) -> Result<Array> {
 /// assert_eq!(a.to_vec::<i32>()?, vec![7, 7]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn full<S: Scalar>(shape: &[usize], value: S, dtype: Dtype) -> Result<Array> {
+pub fn full<S: Scalar>(shape: impl Into<Shape>, value: S, dtype: Dtype) -> Result<Array> {
+    let shape = shape.into().dims("full")?;
+    let shape = &shape[..];
     full_unlabeled::<S>(shape, value, dtype).map_err(|e| e.in_op("full"))
 }
 
@@ -50,7 +53,9 @@ fn full_unlabeled<S: Scalar>(shape: &[usize], value: S, dtype: Dtype) -> Result<
 /// assert_eq!(mlx_core::ops::full_array(&[2, 2], &v)?.to_vec::<i32>()?, vec![1, 2, 1, 2]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn full_array(shape: &[usize], value: &Array) -> Result<Array> {
+pub fn full_array(shape: impl Into<Shape>, value: &Array) -> Result<Array> {
+    let shape = shape.into().dims("full")?;
+    let shape = &shape[..];
     full_array_unlabeled(shape, value).map_err(|e| e.in_op("full"))
 }
 
@@ -72,7 +77,9 @@ fn full_array_unlabeled(shape: &[usize], value: &Array) -> Result<Array> {
 /// assert_eq!(a.to_vec::<f32>()?, vec![0.0; 4]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn zeros(shape: &[usize], dtype: Dtype) -> Result<Array> {
+pub fn zeros(shape: impl Into<Shape>, dtype: Dtype) -> Result<Array> {
+    let shape = shape.into().dims("zeros")?;
+    let shape = &shape[..];
     zeros_unlabeled(shape, dtype).map_err(|e| e.in_op("zeros"))
 }
 
@@ -93,7 +100,9 @@ fn zeros_unlabeled(shape: &[usize], dtype: Dtype) -> Result<Array> {
 /// assert_eq!(a.to_vec::<i8>()?, vec![1, 1, 1]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn ones(shape: &[usize], dtype: Dtype) -> Result<Array> {
+pub fn ones(shape: impl Into<Shape>, dtype: Dtype) -> Result<Array> {
+    let shape = shape.into().dims("ones")?;
+    let shape = &shape[..];
     ones_unlabeled(shape, dtype).map_err(|e| e.in_op("ones"))
 }
 
@@ -282,7 +291,9 @@ pub fn linspace(
 /// assert_eq!(a.to_vec::<f32>()?, vec![1.0, 0.0, 0.0, 1.0]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn eye(n: usize, m: Option<usize>, k: i64, dtype: Option<Dtype>) -> Result<Array> {
+pub fn eye(n: i64, m: Option<i64>, k: i64, dtype: Option<Dtype>) -> Result<Array> {
+    let n = check_size("eye", "n", n)?;
+    let m = m.map(|m| check_size("eye", "m", m)).transpose()?;
     eye_unlabeled(n, m, k, dtype).map_err(|e| e.in_op("eye"))
 }
 
@@ -310,12 +321,13 @@ fn eye_unlabeled(n: usize, m: Option<usize>, k: i64, dtype: Option<Dtype>) -> Re
 /// assert_eq!(a.to_vec::<i32>()?, vec![1, 0, 0, 1]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn identity(n: usize, dtype: Option<Dtype>) -> Result<Array> {
+pub fn identity(n: i64, dtype: Option<Dtype>) -> Result<Array> {
+    check_size("identity", "n", n)?;
     identity_unlabeled(n, dtype).map_err(|e| e.in_op("identity"))
 }
 
 /// [`identity`] before its errors are relabelled.
-fn identity_unlabeled(n: usize, dtype: Option<Dtype>) -> Result<Array> {
+fn identity_unlabeled(n: i64, dtype: Option<Dtype>) -> Result<Array> {
     eye(n, None, 0, dtype)
 }
 
@@ -331,7 +343,9 @@ fn identity_unlabeled(n: usize, dtype: Option<Dtype>) -> Result<Array> {
 /// assert_eq!(a.to_vec::<f32>()?, vec![1.0, 0.0, 1.0, 1.0]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn tri(n: usize, m: Option<usize>, k: i64, dtype: Option<Dtype>) -> Result<Array> {
+pub fn tri(n: i64, m: Option<i64>, k: i64, dtype: Option<Dtype>) -> Result<Array> {
+    let n = check_size("tri", "n", n)?;
+    let m = m.map(|m| check_size("tri", "m", m)).transpose()?;
     tri_unlabeled(n, m, k, dtype).map_err(|e| e.in_op("tri"))
 }
 

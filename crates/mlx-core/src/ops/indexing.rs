@@ -3,6 +3,7 @@
 //! [`advanced`](super::advanced), dynamic `slice`, and the gathers `take`
 //! and `take_along_axis`.
 
+use super::arguments::{Axes, Axis, IntoOperand, Shape};
 use super::shape::{broadcast_to, flatten, reshape};
 use crate::primitive::Primitive;
 use crate::shape::{broadcast_shapes, format_shape, normalize_axis};
@@ -271,16 +272,22 @@ pub(crate) fn expand_args(op: &'static str, a: &Array, args: &[SliceArg]) -> Res
 /// # use mlx_cpu as _;
 /// let a = mlx_core::ops::arange(0, 6, 1, None)?.reshape(&[2, 3])?;
 /// let start = mlx_core::Array::from_slice(&[1i32], &[1])?;
-/// let s = mlx_core::ops::slice(&a, &start, &[1], &[2, 2])?;
+/// let s = mlx_core::ops::slice(&a, &start, 1, [2, 2])?;
+/// // an integer start for one axis: mx.slice(a, mx.array(1), [1], [2, 2])
+/// assert_eq!(mlx_core::ops::slice(&a, 1, [1], [2, 2])?.to_vec::<i32>()?, vec![1, 2, 4, 5]);
 /// assert_eq!(s.to_vec::<i32>()?, vec![1, 2, 4, 5]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn slice(
     a: &Array,
-    start_indices: &Array,
-    axes: &[i64],
-    slice_size: &[usize],
+    start_indices: impl IntoOperand,
+    axes: impl Into<Axes>,
+    slice_size: impl Into<Shape>,
 ) -> Result<Array> {
+    let start_indices = &start_indices.into_operand().into_array_on(a.device())?;
+    let axes = &axes.into().required("slice")?[..];
+    let slice_size = slice_size.into().dims("slice")?;
+    let slice_size = &slice_size[..];
     let (starts, axes) = dynamic_starts("slice", a, start_indices, axes)?;
     if slice_size.len() != a.ndim() {
         return Err(Error::invalid(
@@ -360,8 +367,9 @@ fn check_indices(op: &'static str, indices: &Array) -> Result<()> {
     Ok(())
 }
 
-/// Gather along `axis` (of the flattened array when `None`), MLX's
-/// `take`. Negative indices count from the end.
+/// Gather along `axis` (of the flattened array when `()`), MLX's
+/// `take`. Negative indices count from the end. `indices` is an integer
+/// array or a Rust integer (MLX's `take(a, 3, axis)`).
 ///
 /// # Errors
 /// `[take] indices must be integral`, a bad axis; at evaluation an index
@@ -372,11 +380,16 @@ fn check_indices(op: &'static str, indices: &Array) -> Result<()> {
 /// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[10i32, 20, 30], &[3])?;
 /// let i = mlx_core::Array::from_slice(&[2i32, -3], &[2])?;
-/// assert_eq!(mlx_core::ops::take(&a, &i, None)?.to_vec::<i32>()?, vec![30, 10]);
+/// assert_eq!(mlx_core::ops::take(&a, &i, ())?.to_vec::<i32>()?, vec![30, 10]);
+/// // mx.take(mx.arange(6).reshape(2, 3), 1, 1) -> array([1, 4])
+/// let m = mlx_core::ops::arange(0, 6, 1, None)?.reshape([2, 3])?;
+/// assert_eq!(mlx_core::ops::take(&m, 1, 1)?.to_vec::<i32>()?, vec![1, 4]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn take(a: &Array, indices: &Array, axis: Option<i64>) -> Result<Array> {
-    take_unlabeled(a, indices, axis).map_err(|e| e.in_op("take"))
+pub fn take(a: &Array, indices: impl IntoOperand, axis: impl Into<Axis>) -> Result<Array> {
+    let axis = axis.into().get();
+    let indices = indices.into_operand().into_array_on(a.device())?;
+    take_unlabeled(a, &indices, axis).map_err(|e| e.in_op("take"))
 }
 
 /// [`take`] before its errors are relabelled.
@@ -412,11 +425,12 @@ fn take_unlabeled(a: &Array, indices: &Array, axis: Option<i64>) -> Result<Array
 /// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1i32, 2, 3, 4], &[2, 2])?;
 /// let i = mlx_core::Array::from_slice(&[1i32, 0], &[2, 1])?;
-/// let t = mlx_core::ops::take_along_axis(&a, &i, Some(1))?;
+/// let t = mlx_core::ops::take_along_axis(&a, &i, 1)?;
 /// assert_eq!(t.to_vec::<i32>()?, vec![2, 3]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn take_along_axis(a: &Array, indices: &Array, axis: Option<i64>) -> Result<Array> {
+pub fn take_along_axis(a: &Array, indices: &Array, axis: impl Into<Axis>) -> Result<Array> {
+    let axis = axis.into().get();
     take_along_axis_unlabeled(a, indices, axis).map_err(|e| e.in_op("take_along_axis"))
 }
 
@@ -481,14 +495,14 @@ impl Array {
     ///
     /// # Errors
     /// As [`take`].
-    pub fn take(&self, indices: &Array, axis: Option<i64>) -> Result<Array> {
+    pub fn take(&self, indices: impl IntoOperand, axis: impl Into<Axis>) -> Result<Array> {
         take(self, indices, axis)
     }
     /// Method form of [`take_along_axis`].
     ///
     /// # Errors
     /// As [`take_along_axis`].
-    pub fn take_along_axis(&self, indices: &Array, axis: Option<i64>) -> Result<Array> {
+    pub fn take_along_axis(&self, indices: &Array, axis: impl Into<Axis>) -> Result<Array> {
         take_along_axis(self, indices, axis)
     }
 }

@@ -79,9 +79,9 @@ pub fn matmul(a: &Array, b: &Array) -> Result<Array> {
     let nd = out_shape.len() as i64;
     let out = Array::from_op(Primitive::Matmul, vec![a3, b3], out_shape, dtype)?;
     match (a.ndim() == 1, b.ndim() == 1) {
-        (true, true) => squeeze(&out, Some(&[nd - 2, nd - 1])),
-        (true, false) => squeeze(&out, Some(&[nd - 2])),
-        (false, true) => squeeze(&out, Some(&[nd - 1])),
+        (true, true) => squeeze(&out, &[nd - 2, nd - 1]),
+        (true, false) => squeeze(&out, &[nd - 2]),
+        (false, true) => squeeze(&out, &[nd - 1]),
         (false, false) => Ok(out),
     }
 }

@@ -3,30 +3,31 @@
 //! dtype, and record a graph node; nothing is computed until evaluation.
 
 mod advanced;
+mod arguments;
 mod binary;
 mod bitwise;
-mod conv;
+mod composite;
 mod creation;
-mod einsum;
-pub(crate) mod hadamard_factors;
 mod indexing;
 mod matmul;
-mod numeric;
 mod operators;
-pub(crate) mod products;
-pub(crate) mod quantized;
 mod reduce;
 mod scan;
 mod scatter;
 mod shape;
 mod sort;
-mod structure;
 mod unary;
 mod view;
 
 pub use advanced::gather;
+// Paths `crate::ops::products::..` etc. of the composites, as before.
+pub(crate) use arguments::{check_size, operand_pair};
+pub use arguments::{Axes, Axis, IntoBound, IntoOperand, Operand, Shape, WeakScalar};
 pub use binary::*;
 pub use bitwise::*;
+pub(crate) use composite::{
+    conv, einsum, hadamard_factors, numeric, products, quantized, structure,
+};
 pub use conv::*;
 pub use creation::*;
 pub use einsum::*;
@@ -42,7 +43,7 @@ pub use scan::*;
 pub(crate) use scatter::scatter_general;
 pub use scatter::{
     index_put, masked_scatter, put_along_axis, scatter, scatter_add, scatter_max, scatter_min,
-    scatter_prod, slice_update, slice_update_dynamic, At,
+    scatter_prod, slice_update, slice_update_strided, At,
 };
 pub use shape::*;
 pub use sort::*;

@@ -47,20 +47,30 @@ pub trait Scalar: Copy + Send + Sync + 'static {
     /// # Errors
     /// `[array] converting 300 to uint8 would result in overflow`.
     fn to_array(self, dtype: Dtype, device: crate::Device) -> Result<Array> {
-        let v = self.to_f64();
-        if dtype.is_integer() && !Self::IS_FLOAT {
-            let (lo, hi) = int_range(dtype);
-            if v < lo || v > hi {
-                return Err(Error::invalid(
-                    "array",
-                    format!("converting {v} to {dtype} would result in overflow"),
-                ));
-            }
-        }
-        let data =
-            crate::with_dtype!(dtype, T => HostData::from(vec![<T as Element>::from_f64_lossy(v)]));
-        Array::from_host_data_on(data, &[], device)
+        value_to_array(self.to_f64(), !Self::IS_FLOAT, dtype, device)
     }
+}
+
+/// A 0-d array of `v` with dtype `dtype`; an integer value that `dtype`
+/// cannot hold is an error (MLX's overflow check).
+pub(crate) fn value_to_array(
+    v: f64,
+    is_int: bool,
+    dtype: Dtype,
+    device: crate::Device,
+) -> Result<Array> {
+    if dtype.is_integer() && is_int {
+        let (lo, hi) = int_range(dtype);
+        if v < lo || v > hi {
+            return Err(Error::invalid(
+                "array",
+                format!("converting {v} to {dtype} would result in overflow"),
+            ));
+        }
+    }
+    let data =
+        crate::with_dtype!(dtype, T => HostData::from(vec![<T as Element>::from_f64_lossy(v)]));
+    Array::from_host_data_on(data, &[], device)
 }
 
 fn int_range(d: Dtype) -> (f64, f64) {

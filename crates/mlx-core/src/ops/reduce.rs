@@ -1,19 +1,17 @@
 //! Reductions (`sum`, `max`, `mean`, `var`, `logsumexp`, `argmax`...),
 //! `softmax` and `cumsum`.
 
+use super::arguments::{Axes, Axis};
 use super::binary::subtract;
 use super::shape::{astype, flatten, moveaxis, reshape};
 use super::unary::{exp, isinf, log, square, stop_gradient};
 use crate::primitive::{ArgReduceOp, Primitive, ReduceOp, ScanOp};
-use crate::shape::{normalize_axes, normalize_axis};
+use crate::shape::normalize_axis;
 use crate::{Array, Dtype, Error, Result};
 
-/// The axes to reduce: all when `axes` is `None`.
-fn reduce_axes(op: &'static str, a: &Array, axes: Option<&[i64]>) -> Result<Vec<usize>> {
-    match axes {
-        None => Ok((0..a.ndim()).collect()),
-        Some(ax) => normalize_axes(op, ax, a.ndim()),
-    }
+/// The axes to reduce: all when `axes` is `()`.
+fn reduce_axes(op: &'static str, a: &Array, axes: &Axes) -> Result<Vec<usize>> {
+    axes.resolve(op, a.ndim())
 }
 
 fn reduced_shape(a: &Array, axes: &[usize], keepdims: bool) -> Vec<usize> {
@@ -32,7 +30,7 @@ fn keep(out: Array, shape: Vec<usize>) -> Result<Array> {
 }
 
 /// Record a reduction with MLX's dtype rules.
-fn reduce(op: ReduceOp, a: &Array, axes: Option<&[i64]>, keepdims: bool) -> Result<Array> {
+fn reduce(op: ReduceOp, a: &Array, axes: &Axes, keepdims: bool) -> Result<Array> {
     let name = op.name();
     let ax = reduce_axes(name, a, axes)?;
     let in_dtype = match op {
@@ -70,54 +68,25 @@ fn reduce(op: ReduceOp, a: &Array, axes: Option<&[i64]>, keepdims: bool) -> Resu
 }
 
 macro_rules! reduce_fns {
-    ($($(#[$doc:meta])* $name:ident, $axis:ident, $axes:ident => $op:ident;)*) => {$(
+    ($($(#[$doc:meta])* $name:ident => $op:ident;)*) => {$(
         $(#[$doc])*
         ///
-        /// Reduces over every axis; see the `_axis`/`_axes` forms.
+        /// `axes` is `()` for every axis, one axis, or several (see
+        /// [`Axes`]); negative axes count from the end.
         ///
         /// # Errors
-        #[doc = concat!("`[", stringify!($name), "] ...` for a dtype or shape the op rejects.")]
-        pub fn $name(a: &Array, keepdims: bool) -> Result<Array> {
-            reduce(ReduceOp::$op, a, None, keepdims)
-        }
-
-        #[doc = concat!("[`", stringify!($name), "`] over one axis (negative counts from the end).")]
-        ///
-        /// # Errors
-        #[doc = concat!("`[", stringify!($name), "] axis 3 is out of bounds for array of 2 dimensions`.")]
-        pub fn $axis(a: &Array, axis: i64, keepdims: bool) -> Result<Array> {
-            reduce(ReduceOp::$op, a, Some(&[axis]), keepdims)
-        }
-
-        #[doc = concat!("[`", stringify!($name), "`] over several axes.")]
-        ///
-        /// # Errors
-        #[doc = concat!("Out-of-range or duplicate axes, named `[", stringify!($name), "]`.")]
-        pub fn $axes(a: &Array, axes: &[i64], keepdims: bool) -> Result<Array> {
-            reduce(ReduceOp::$op, a, Some(axes), keepdims)
+        #[doc = concat!("`[", stringify!($name), "] axis 3 is out of bounds for array of 2 dimensions`, duplicate axes, or a dtype the op rejects.")]
+        pub fn $name(a: &Array, axes: impl Into<Axes>, keepdims: bool) -> Result<Array> {
+            reduce(ReduceOp::$op, a, &axes.into(), keepdims)
         }
 
         impl Array {
-            #[doc = concat!("Method form of [`", stringify!($name), "`].")]
+            #[doc = concat!("Method form of [`", stringify!($name), "`](fn@", stringify!($name), ").")]
             ///
             /// # Errors
-            #[doc = concat!("As [`", stringify!($name), "`].")]
-            pub fn $name(&self, keepdims: bool) -> Result<Array> {
-                $name(self, keepdims)
-            }
-            #[doc = concat!("Method form of [`", stringify!($axis), "`].")]
-            ///
-            /// # Errors
-            #[doc = concat!("As [`", stringify!($axis), "`].")]
-            pub fn $axis(&self, axis: i64, keepdims: bool) -> Result<Array> {
-                $axis(self, axis, keepdims)
-            }
-            #[doc = concat!("Method form of [`", stringify!($axes), "`].")]
-            ///
-            /// # Errors
-            #[doc = concat!("As [`", stringify!($axes), "`].")]
-            pub fn $axes(&self, axes: &[i64], keepdims: bool) -> Result<Array> {
-                $axes(self, axes, keepdims)
+            #[doc = concat!("As [`", stringify!($name), "`](fn@", stringify!($name), ").")]
+            pub fn $name(&self, axes: impl Into<Axes>, keepdims: bool) -> Result<Array> {
+                $name(self, axes, keepdims)
             }
         }
     )*};
@@ -130,64 +99,64 @@ reduce_fns! {
     /// ```
     /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[1i32, 2, 3, 4], &[2, 2])?;
-    /// assert_eq!(mlx_core::ops::sum(&a, false)?.item::<i32>()?, 10);
-    /// assert_eq!(mlx_core::ops::sum_axis(&a, -1, false)?.to_vec::<i32>()?, vec![3, 7]);
+    /// assert_eq!(mlx_core::ops::sum(&a, (), false)?.item::<i32>()?, 10);
+    /// assert_eq!(mlx_core::ops::sum(&a, -1, false)?.to_vec::<i32>()?, vec![3, 7]);
     /// Ok::<(), mlx_core::Error>(())
     /// ```
-    sum, sum_axis, sum_axes => Sum;
+    sum => Sum;
     /// Product of elements; bool and small integers widen to 32 bits.
     ///
     /// # Examples
     /// ```
     /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[1i32, 2, 3, 4], &[4])?;
-    /// assert_eq!(mlx_core::ops::prod(&a, false)?.item::<i32>()?, 24);
+    /// assert_eq!(mlx_core::ops::prod(&a, (), false)?.item::<i32>()?, 24);
     /// Ok::<(), mlx_core::Error>(())
     /// ```
-    prod, prod_axis, prod_axes => Prod;
+    prod => Prod;
     /// Maximum (NaN propagates). Reducing an empty axis is an error.
     ///
     /// # Examples
     /// ```
     /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[1i32, 7, 3], &[3])?;
-    /// assert_eq!(mlx_core::ops::max(&a, false)?.item::<i32>()?, 7);
+    /// assert_eq!(mlx_core::ops::max(&a, (), false)?.item::<i32>()?, 7);
     /// Ok::<(), mlx_core::Error>(())
     /// ```
-    max, max_axis, max_axes => Max;
+    max => Max;
     /// Minimum (NaN propagates). Reducing an empty axis is an error.
     ///
     /// # Examples
     /// ```
     /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[1i32, 7, 3], &[3])?;
-    /// assert_eq!(mlx_core::ops::min(&a, false)?.item::<i32>()?, 1);
+    /// assert_eq!(mlx_core::ops::min(&a, (), false)?.item::<i32>()?, 1);
     /// Ok::<(), mlx_core::Error>(())
     /// ```
-    min, min_axis, min_axes => Min;
+    min => Min;
     /// True when every element is nonzero (true for empty input).
     ///
     /// # Examples
     /// ```
     /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[1i32, 0], &[2])?;
-    /// assert_eq!(mlx_core::ops::all(&a, false)?.item::<bool>()?, false);
+    /// assert_eq!(mlx_core::ops::all(&a, (), false)?.item::<bool>()?, false);
     /// Ok::<(), mlx_core::Error>(())
     /// ```
-    all, all_axis, all_axes => All;
+    all => All;
     /// True when any element is nonzero (false for empty input).
     ///
     /// # Examples
     /// ```
     /// # use mlx_cpu as _;
     /// let a = mlx_core::Array::from_slice(&[1i32, 0], &[2])?;
-    /// assert_eq!(mlx_core::ops::any(&a, false)?.item::<bool>()?, true);
+    /// assert_eq!(mlx_core::ops::any(&a, (), false)?.item::<bool>()?, true);
     /// Ok::<(), mlx_core::Error>(())
     /// ```
-    any, any_axis, any_axes => Any;
+    any => Any;
 }
 
-/// Mean over `axes` (all when `None`); integers give `float32`.
+/// Mean over `axes` (all when `()`); integers give `float32`.
 ///
 /// # Errors
 /// `[mean] axis 2 is out of bounds for array of 2 dimensions`.
@@ -196,20 +165,25 @@ reduce_fns! {
 /// ```
 /// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1i32, 2, 3, 4], &[2, 2])?;
-/// assert_eq!(mlx_core::ops::mean(&a, Some(&[0]), false)?.to_vec::<f32>()?, vec![2.0, 3.0]);
+/// assert_eq!(mlx_core::ops::mean(&a, 0, false)?.to_vec::<f32>()?, vec![2.0, 3.0]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn mean(a: &Array, axes: Option<&[i64]>, keepdims: bool) -> Result<Array> {
-    mean_unlabeled(a, axes, keepdims).map_err(|e| e.in_op("mean"))
+pub fn mean(a: &Array, axes: impl Into<Axes>, keepdims: bool) -> Result<Array> {
+    mean_unlabeled(a, &axes.into(), keepdims).map_err(|e| e.in_op("mean"))
 }
 
 /// [`mean`] before its errors are relabelled.
-fn mean_unlabeled(a: &Array, axes: Option<&[i64]>, keepdims: bool) -> Result<Array> {
+fn mean_unlabeled(a: &Array, axes: &Axes, keepdims: bool) -> Result<Array> {
     let ax = reduce_axes("mean", a, axes)?;
     let n: usize = ax.iter().map(|&i| a.shape()[i]).product();
     let dtype = a.dtype().to_inexact();
     let ax_i: Vec<i64> = ax.iter().map(|&i| i as i64).collect();
-    let s = reduce(ReduceOp::Sum, &astype(a, dtype)?, Some(&ax_i), keepdims)?;
+    let s = reduce(
+        ReduceOp::Sum,
+        &astype(a, dtype)?,
+        &Axes::from(&ax_i),
+        keepdims,
+    )?;
     &s / n as f64
 }
 
@@ -222,20 +196,20 @@ fn mean_unlabeled(a: &Array, axes: Option<&[i64]>, keepdims: bool) -> Result<Arr
 /// ```
 /// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1.0f32, 2.0, 3.0, 4.0], &[4])?;
-/// assert_eq!(mlx_core::ops::var(&a, None, false, 0)?.item::<f32>()?, 1.25);
+/// assert_eq!(mlx_core::ops::var(&a, (), false, 0)?.item::<f32>()?, 1.25);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn var(a: &Array, axes: Option<&[i64]>, keepdims: bool, ddof: i64) -> Result<Array> {
-    var_unlabeled(a, axes, keepdims, ddof).map_err(|e| e.in_op("var"))
+pub fn var(a: &Array, axes: impl Into<Axes>, keepdims: bool, ddof: i64) -> Result<Array> {
+    var_unlabeled(a, &axes.into(), keepdims, ddof).map_err(|e| e.in_op("var"))
 }
 
 /// [`var`] before its errors are relabelled.
-fn var_unlabeled(a: &Array, axes: Option<&[i64]>, keepdims: bool, ddof: i64) -> Result<Array> {
+fn var_unlabeled(a: &Array, axes: &Axes, keepdims: bool, ddof: i64) -> Result<Array> {
     let ax = reduce_axes("var", a, axes)?;
     let ax_i: Vec<i64> = ax.iter().map(|&i| i as i64).collect();
     let n: usize = ax.iter().map(|&i| a.shape()[i]).product();
     let a = astype(a, a.dtype().to_inexact())?;
-    let mu = mean(&a, Some(&ax_i), true)?;
+    let mu = mean(&a, &ax_i, true)?;
     let dev = subtract(&a, &mu)?;
     // Complex input: the variance of |x - mean|, a real number (as MLX).
     let dev = if dev.dtype().is_complex() {
@@ -243,7 +217,7 @@ fn var_unlabeled(a: &Array, axes: Option<&[i64]>, keepdims: bool, ddof: i64) -> 
     } else {
         dev
     };
-    let v = mean(&square(&dev)?, Some(&ax_i), keepdims)?;
+    let v = mean(&square(&dev)?, &ax_i, keepdims)?;
     if ddof == 0 {
         return Ok(v);
     }
@@ -260,15 +234,15 @@ fn var_unlabeled(a: &Array, axes: Option<&[i64]>, keepdims: bool, ddof: i64) -> 
 /// ```
 /// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1.0f32, 3.0], &[2])?;
-/// assert_eq!(mlx_core::ops::std(&a, None, false, 0)?.item::<f32>()?, 1.0);
+/// assert_eq!(mlx_core::ops::std(&a, (), false, 0)?.item::<f32>()?, 1.0);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn std(a: &Array, axes: Option<&[i64]>, keepdims: bool, ddof: i64) -> Result<Array> {
-    std_unlabeled(a, axes, keepdims, ddof).map_err(|e| e.in_op("std"))
+pub fn std(a: &Array, axes: impl Into<Axes>, keepdims: bool, ddof: i64) -> Result<Array> {
+    std_unlabeled(a, axes.into(), keepdims, ddof).map_err(|e| e.in_op("std"))
 }
 
 /// [`std`] before its errors are relabelled.
-fn std_unlabeled(a: &Array, axes: Option<&[i64]>, keepdims: bool, ddof: i64) -> Result<Array> {
+fn std_unlabeled(a: &Array, axes: Axes, keepdims: bool, ddof: i64) -> Result<Array> {
     super::unary::sqrt(&var(a, axes, keepdims, ddof)?)
 }
 
@@ -281,16 +255,16 @@ fn std_unlabeled(a: &Array, axes: Option<&[i64]>, keepdims: bool, ddof: i64) -> 
 /// ```
 /// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[0.0f32, 0.0], &[2])?;
-/// let v = mlx_core::ops::logsumexp(&a, None, false)?.item::<f32>()?;
+/// let v = mlx_core::ops::logsumexp(&a, (), false)?.item::<f32>()?;
 /// assert!((v - std::f32::consts::LN_2).abs() < 1e-6);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn logsumexp(a: &Array, axes: Option<&[i64]>, keepdims: bool) -> Result<Array> {
-    logsumexp_unlabeled(a, axes, keepdims).map_err(|e| e.in_op("logsumexp"))
+pub fn logsumexp(a: &Array, axes: impl Into<Axes>, keepdims: bool) -> Result<Array> {
+    logsumexp_unlabeled(a, &axes.into(), keepdims).map_err(|e| e.in_op("logsumexp"))
 }
 
 /// [`logsumexp`] before its errors are relabelled.
-fn logsumexp_unlabeled(a: &Array, axes: Option<&[i64]>, keepdims: bool) -> Result<Array> {
+fn logsumexp_unlabeled(a: &Array, axes: &Axes, keepdims: bool) -> Result<Array> {
     if a.dtype().is_complex() {
         return Err(Error::dtype(
             "logsumexp",
@@ -304,20 +278,20 @@ fn logsumexp_unlabeled(a: &Array, axes: Option<&[i64]>, keepdims: bool) -> Resul
     if a.size() == 0 {
         return Err(Error::invalid("logsumexp", "received empty array"));
     }
-    let m = stop_gradient(&max_axes(&a, &ax_i, true)?)?;
-    let zero = super::creation::zeros(&[], m.dtype())?;
+    let m = stop_gradient(&max(&a, &ax_i, true)?)?;
+    let zero = super::creation::zeros((), m.dtype())?;
     let m = super::binary::where_(&isinf(&m)?, &zero, &m)?;
-    let s = sum_axes(&exp(&subtract(&a, &m)?)?, &ax_i, keepdims)?;
+    let s = sum(&exp(&subtract(&a, &m)?)?, &ax_i, keepdims)?;
     let m = if keepdims { m } else { squeeze_axes(&m, &ax)? };
     log(&s)? + &m
 }
 
 fn squeeze_axes(a: &Array, axes: &[usize]) -> Result<Array> {
     let ax: Vec<i64> = axes.iter().map(|&i| i as i64).collect();
-    super::shape::squeeze(a, Some(&ax))
+    super::shape::squeeze(a, &ax)
 }
 
-/// Softmax over `axes` (every axis when `None`, as MLX): `exp(a - max) /
+/// Softmax over `axes` (every axis when `()`, as MLX's `None`): `exp(a - max) /
 /// sum`.
 ///
 /// `precise` is MLX's flag for computing half-precision input in
@@ -332,13 +306,13 @@ fn squeeze_axes(a: &Array, axes: &[usize]) -> Result<Array> {
 /// ```
 /// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1.0f32, 1.0], &[2])?;
-/// assert_eq!(mlx_core::ops::softmax(&a, None, false)?.to_vec::<f32>()?, vec![0.5, 0.5]);
+/// assert_eq!(mlx_core::ops::softmax(&a, (), false)?.to_vec::<f32>()?, vec![0.5, 0.5]);
 /// // mx.softmax(mx.array([[0., 0.], [0., 0.]])) spreads over all 4 entries
 /// let b = mlx_core::Array::from_slice(&[0.0f32; 4], &[2, 2])?;
-/// assert_eq!(mlx_core::ops::softmax(&b, None, true)?.to_vec::<f32>()?, vec![0.25; 4]);
+/// assert_eq!(mlx_core::ops::softmax(&b, (), true)?.to_vec::<f32>()?, vec![0.25; 4]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn softmax(a: &Array, axes: Option<&[i64]>, precise: bool) -> Result<Array> {
+pub fn softmax(a: &Array, axes: impl Into<Axes>, precise: bool) -> Result<Array> {
     const OP: &str = "softmax";
     if a.dtype().is_complex() {
         return Err(Error::dtype(OP, a.dtype(), "not supported for complex64"));
@@ -346,13 +320,10 @@ pub fn softmax(a: &Array, axes: Option<&[i64]>, precise: bool) -> Result<Array> 
     let in_dtype = a.dtype();
     let a = astype(a, a.dtype().to_inexact())?;
     if a.ndim() == 0 {
-        return super::creation::ones(&[], a.dtype());
+        return super::creation::ones((), a.dtype());
     }
     let last = a.ndim() - 1;
-    let ax = match axes {
-        None => (0..a.ndim()).collect(),
-        Some(x) => normalize_axes(OP, x, a.ndim())?,
-    };
+    let ax = axes.into().resolve(OP, a.ndim())?;
     // MLX casts the composite's result (several axes) back to the input
     // dtype, integers included; one axis keeps the float dtype.
     let out_dtype = if ax.len() > 1 { in_dtype } else { a.dtype() };
@@ -383,21 +354,21 @@ pub fn softmax(a: &Array, axes: Option<&[i64]>, precise: bool) -> Result<Array> 
             } else {
                 a.clone()
             };
-            let m = stop_gradient(&max_axes(&x, &ax_i, true)?)?;
+            let m = stop_gradient(&max(&x, &ax_i, true)?)?;
             let e = exp(&subtract(&x, &m)?)?;
-            let p = super::binary::divide(&e, &sum_axes(&e, &ax_i, true)?)?;
+            let p = super::binary::divide(&e, &sum(&e, &ax_i, true)?)?;
             astype(&p, out_dtype)
         }
     };
     build().map_err(|e| e.in_op(OP))
 }
 
-fn arg_reduce(op: ArgReduceOp, a: &Array, axis: Option<i64>, keepdims: bool) -> Result<Array> {
+fn arg_reduce(op: ArgReduceOp, a: &Array, axis: Axis, keepdims: bool) -> Result<Array> {
     let name = op.name();
     if a.dtype().is_complex() {
         return Err(Error::dtype(name, a.dtype(), "not supported for complex64"));
     }
-    let (input, ax) = match axis {
+    let (input, ax) = match axis.get() {
         None => (flatten(a, 0, -1)?, 0),
         Some(x) => (a.clone(), normalize_axis(name, x, a.ndim())?),
     };
@@ -415,7 +386,7 @@ fn arg_reduce(op: ArgReduceOp, a: &Array, axis: Option<i64>, keepdims: bool) -> 
     if !keepdims {
         return Ok(out);
     }
-    let kept: Vec<usize> = match axis {
+    let kept: Vec<usize> = match axis.get() {
         None => vec![1; a.ndim()],
         Some(_) => {
             let mut s = input.shape().to_vec();
@@ -427,7 +398,7 @@ fn arg_reduce(op: ArgReduceOp, a: &Array, axis: Option<i64>, keepdims: bool) -> 
 }
 
 /// Index (`uint32`) of the first maximum along `axis` (of the flattened
-/// array when `None`).
+/// array when `()`).
 ///
 /// # Errors
 /// `[argmax] cannot reduce over an empty axis`, bad axis, complex input.
@@ -436,11 +407,11 @@ fn arg_reduce(op: ArgReduceOp, a: &Array, axis: Option<i64>, keepdims: bool) -> 
 /// ```
 /// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1i32, 7, 7], &[3])?;
-/// assert_eq!(mlx_core::ops::argmax(&a, None, false)?.item::<u32>()?, 1);
+/// assert_eq!(mlx_core::ops::argmax(&a, (), false)?.item::<u32>()?, 1);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn argmax(a: &Array, axis: Option<i64>, keepdims: bool) -> Result<Array> {
-    arg_reduce(ArgReduceOp::ArgMax, a, axis, keepdims)
+pub fn argmax(a: &Array, axis: impl Into<Axis>, keepdims: bool) -> Result<Array> {
+    arg_reduce(ArgReduceOp::ArgMax, a, axis.into(), keepdims)
 }
 
 /// Index (`uint32`) of the first minimum along `axis`.
@@ -452,14 +423,14 @@ pub fn argmax(a: &Array, axis: Option<i64>, keepdims: bool) -> Result<Array> {
 /// ```
 /// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[3i32, 1, 1], &[3])?;
-/// assert_eq!(mlx_core::ops::argmin(&a, None, false)?.item::<u32>()?, 1);
+/// assert_eq!(mlx_core::ops::argmin(&a, (), false)?.item::<u32>()?, 1);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn argmin(a: &Array, axis: Option<i64>, keepdims: bool) -> Result<Array> {
-    arg_reduce(ArgReduceOp::ArgMin, a, axis, keepdims)
+pub fn argmin(a: &Array, axis: impl Into<Axis>, keepdims: bool) -> Result<Array> {
+    arg_reduce(ArgReduceOp::ArgMin, a, axis.into(), keepdims)
 }
 
-/// Cumulative sum along `axis` (of the flattened array when `None`);
+/// Cumulative sum along `axis` (of the flattened array when `()`);
 /// `reverse` scans from the end, `inclusive = false` shifts by one.
 ///
 /// # Errors
@@ -469,12 +440,12 @@ pub fn argmin(a: &Array, axis: Option<i64>, keepdims: bool) -> Result<Array> {
 /// ```
 /// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1i32, 2, 3], &[3])?;
-/// assert_eq!(mlx_core::ops::cumsum(&a, None, false, true)?.to_vec::<i32>()?, vec![1, 3, 6]);
-/// assert_eq!(mlx_core::ops::cumsum(&a, None, true, false)?.to_vec::<i32>()?, vec![5, 3, 0]);
+/// assert_eq!(mlx_core::ops::cumsum(&a, (), false, true)?.to_vec::<i32>()?, vec![1, 3, 6]);
+/// assert_eq!(mlx_core::ops::cumsum(&a, (), true, false)?.to_vec::<i32>()?, vec![5, 3, 0]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn cumsum(a: &Array, axis: Option<i64>, reverse: bool, inclusive: bool) -> Result<Array> {
-    let (input, ax) = match axis {
+pub fn cumsum(a: &Array, axis: impl Into<Axis>, reverse: bool, inclusive: bool) -> Result<Array> {
+    let (input, ax) = match axis.into().get() {
         None => (flatten(a, 0, -1)?, 0),
         Some(x) => {
             if a.ndim() == 0 {
@@ -508,56 +479,56 @@ impl Array {
     ///
     /// # Errors
     /// As [`mean`].
-    pub fn mean(&self, axes: Option<&[i64]>, keepdims: bool) -> Result<Array> {
+    pub fn mean(&self, axes: impl Into<Axes>, keepdims: bool) -> Result<Array> {
         mean(self, axes, keepdims)
     }
     /// Method form of [`var`].
     ///
     /// # Errors
     /// As [`var`].
-    pub fn var(&self, axes: Option<&[i64]>, keepdims: bool, ddof: i64) -> Result<Array> {
+    pub fn var(&self, axes: impl Into<Axes>, keepdims: bool, ddof: i64) -> Result<Array> {
         var(self, axes, keepdims, ddof)
     }
     /// Method form of [`std`](fn@std).
     ///
     /// # Errors
     /// As [`std`](fn@std).
-    pub fn std(&self, axes: Option<&[i64]>, keepdims: bool, ddof: i64) -> Result<Array> {
+    pub fn std(&self, axes: impl Into<Axes>, keepdims: bool, ddof: i64) -> Result<Array> {
         std(self, axes, keepdims, ddof)
     }
     /// Method form of [`logsumexp`].
     ///
     /// # Errors
     /// As [`logsumexp`].
-    pub fn logsumexp(&self, axes: Option<&[i64]>, keepdims: bool) -> Result<Array> {
+    pub fn logsumexp(&self, axes: impl Into<Axes>, keepdims: bool) -> Result<Array> {
         logsumexp(self, axes, keepdims)
     }
     /// Method form of [`softmax`].
     ///
     /// # Errors
     /// As [`softmax`].
-    pub fn softmax(&self, axes: Option<&[i64]>, precise: bool) -> Result<Array> {
+    pub fn softmax(&self, axes: impl Into<Axes>, precise: bool) -> Result<Array> {
         softmax(self, axes, precise)
     }
     /// Method form of [`argmax`].
     ///
     /// # Errors
     /// As [`argmax`].
-    pub fn argmax(&self, axis: Option<i64>, keepdims: bool) -> Result<Array> {
+    pub fn argmax(&self, axis: impl Into<Axis>, keepdims: bool) -> Result<Array> {
         argmax(self, axis, keepdims)
     }
     /// Method form of [`argmin`].
     ///
     /// # Errors
     /// As [`argmin`].
-    pub fn argmin(&self, axis: Option<i64>, keepdims: bool) -> Result<Array> {
+    pub fn argmin(&self, axis: impl Into<Axis>, keepdims: bool) -> Result<Array> {
         argmin(self, axis, keepdims)
     }
     /// Method form of [`cumsum`].
     ///
     /// # Errors
     /// As [`cumsum`].
-    pub fn cumsum(&self, axis: Option<i64>, reverse: bool, inclusive: bool) -> Result<Array> {
+    pub fn cumsum(&self, axis: impl Into<Axis>, reverse: bool, inclusive: bool) -> Result<Array> {
         cumsum(self, axis, reverse, inclusive)
     }
 }

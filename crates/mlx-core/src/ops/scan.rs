@@ -1,7 +1,8 @@
 //! Cumulative ops beyond `cumsum`: `cumprod`, `cummax`, `cummin` and
-//! `logcumsumexp`, with MLX's `axis` (`None` flattens), `reverse` and
+//! `logcumsumexp`, with MLX's `axis` (`()` flattens), `reverse` and
 //! `inclusive`.
 
+use super::arguments::Axis;
 use super::shape::{astype, flatten};
 use crate::primitive::{Primitive, ScanOp};
 use crate::shape::normalize_axis;
@@ -45,7 +46,7 @@ fn scan(op: ScanOp, a: &Array, axis: Option<i64>, reverse: bool, inclusive: bool
     Array::from_op(prim, vec![input], shape, dtype)
 }
 
-/// Cumulative product along `axis` (of the flattened array when `None`);
+/// Cumulative product along `axis` (of the flattened array when `()`);
 /// `reverse` scans from the end, `inclusive = false` shifts by one (the
 /// first output is 1). The dtype is kept: integers wrap, `bool` is a
 /// running logical and.
@@ -57,11 +58,12 @@ fn scan(op: ScanOp, a: &Array, axis: Option<i64>, reverse: bool, inclusive: bool
 /// ```
 /// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1i32, 2, 3], &[3])?;
-/// assert_eq!(mlx_core::ops::cumprod(&a, None, false, true)?.to_vec::<i32>()?, vec![1, 2, 6]);
-/// assert_eq!(mlx_core::ops::cumprod(&a, Some(0), true, false)?.to_vec::<i32>()?, vec![6, 3, 1]);
+/// assert_eq!(mlx_core::ops::cumprod(&a, (), false, true)?.to_vec::<i32>()?, vec![1, 2, 6]);
+/// assert_eq!(mlx_core::ops::cumprod(&a, 0, true, false)?.to_vec::<i32>()?, vec![6, 3, 1]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn cumprod(a: &Array, axis: Option<i64>, reverse: bool, inclusive: bool) -> Result<Array> {
+pub fn cumprod(a: &Array, axis: impl Into<Axis>, reverse: bool, inclusive: bool) -> Result<Array> {
+    let axis = axis.into().get();
     cumprod_unlabeled(a, axis, reverse, inclusive).map_err(|e| e.in_op("cumprod"))
 }
 
@@ -75,7 +77,7 @@ fn cumprod_unlabeled(
     scan(ScanOp::Prod, a, axis, reverse, inclusive)
 }
 
-/// Cumulative maximum along `axis` (of the flattened array when `None`).
+/// Cumulative maximum along `axis` (of the flattened array when `()`).
 /// NaN propagates; the exclusive form starts at the dtype's lowest value
 /// (`-inf` for floats). Complex numbers compare by real, then imaginary
 /// part.
@@ -87,10 +89,11 @@ fn cumprod_unlabeled(
 /// ```
 /// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1.0f32, 3.0, 2.0], &[3])?;
-/// assert_eq!(mlx_core::ops::cummax(&a, None, false, true)?.to_vec::<f32>()?, vec![1.0, 3.0, 3.0]);
+/// assert_eq!(mlx_core::ops::cummax(&a, (), false, true)?.to_vec::<f32>()?, vec![1.0, 3.0, 3.0]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn cummax(a: &Array, axis: Option<i64>, reverse: bool, inclusive: bool) -> Result<Array> {
+pub fn cummax(a: &Array, axis: impl Into<Axis>, reverse: bool, inclusive: bool) -> Result<Array> {
+    let axis = axis.into().get();
     cummax_unlabeled(a, axis, reverse, inclusive).map_err(|e| e.in_op("cummax"))
 }
 
@@ -109,10 +112,11 @@ fn cummax_unlabeled(a: &Array, axis: Option<i64>, reverse: bool, inclusive: bool
 /// ```
 /// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[3u8, 1, 2], &[3])?;
-/// assert_eq!(mlx_core::ops::cummin(&a, None, false, false)?.to_vec::<u8>()?, vec![255, 3, 1]);
+/// assert_eq!(mlx_core::ops::cummin(&a, (), false, false)?.to_vec::<u8>()?, vec![255, 3, 1]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn cummin(a: &Array, axis: Option<i64>, reverse: bool, inclusive: bool) -> Result<Array> {
+pub fn cummin(a: &Array, axis: impl Into<Axis>, reverse: bool, inclusive: bool) -> Result<Array> {
+    let axis = axis.into().get();
     cummin_unlabeled(a, axis, reverse, inclusive).map_err(|e| e.in_op("cummin"))
 }
 
@@ -133,11 +137,17 @@ fn cummin_unlabeled(a: &Array, axis: Option<i64>, reverse: bool, inclusive: bool
 /// ```
 /// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[0.0f32, 0.0], &[2])?;
-/// let y = mlx_core::ops::logcumsumexp(&a, None, false, true)?.to_vec::<f32>()?;
+/// let y = mlx_core::ops::logcumsumexp(&a, (), false, true)?.to_vec::<f32>()?;
 /// assert!((y[1] - 2f32.ln()).abs() < 1e-6);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn logcumsumexp(a: &Array, axis: Option<i64>, reverse: bool, inclusive: bool) -> Result<Array> {
+pub fn logcumsumexp(
+    a: &Array,
+    axis: impl Into<Axis>,
+    reverse: bool,
+    inclusive: bool,
+) -> Result<Array> {
+    let axis = axis.into().get();
     logcumsumexp_unlabeled(a, axis, reverse, inclusive).map_err(|e| e.in_op("logcumsumexp"))
 }
 
@@ -156,28 +166,33 @@ impl Array {
     ///
     /// # Errors
     /// As [`cumprod`].
-    pub fn cumprod(&self, axis: Option<i64>, reverse: bool, inclusive: bool) -> Result<Array> {
+    pub fn cumprod(&self, axis: impl Into<Axis>, reverse: bool, inclusive: bool) -> Result<Array> {
         cumprod(self, axis, reverse, inclusive)
     }
     /// Method form of [`cummax`].
     ///
     /// # Errors
     /// As [`cummax`].
-    pub fn cummax(&self, axis: Option<i64>, reverse: bool, inclusive: bool) -> Result<Array> {
+    pub fn cummax(&self, axis: impl Into<Axis>, reverse: bool, inclusive: bool) -> Result<Array> {
         cummax(self, axis, reverse, inclusive)
     }
     /// Method form of [`cummin`].
     ///
     /// # Errors
     /// As [`cummin`].
-    pub fn cummin(&self, axis: Option<i64>, reverse: bool, inclusive: bool) -> Result<Array> {
+    pub fn cummin(&self, axis: impl Into<Axis>, reverse: bool, inclusive: bool) -> Result<Array> {
         cummin(self, axis, reverse, inclusive)
     }
     /// Method form of [`logcumsumexp`].
     ///
     /// # Errors
     /// As [`logcumsumexp`].
-    pub fn logcumsumexp(&self, axis: Option<i64>, reverse: bool, inclusive: bool) -> Result<Array> {
+    pub fn logcumsumexp(
+        &self,
+        axis: impl Into<Axis>,
+        reverse: bool,
+        inclusive: bool,
+    ) -> Result<Array> {
         logcumsumexp(self, axis, reverse, inclusive)
     }
 }

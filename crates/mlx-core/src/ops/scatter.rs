@@ -4,6 +4,7 @@
 //! returns a new array; all record one `Scatter` node.
 
 use super::advanced::{advanced_parts, gather_first, range_len};
+use super::arguments::{Axes, Axis, IntoOperand};
 use super::indexing::{dynamic_starts, expand_args, normalize_range, SliceArg};
 use super::shape::{broadcast_arrays, broadcast_to, reshape, squeeze};
 use super::{add, arange_f64, divide, maximum, minimum, multiply, reciprocal};
@@ -215,7 +216,7 @@ scatter_fns! {
 }
 
 /// MLX's `put_along_axis`: write `values` into a copy of `a` at `indices`
-/// along `axis` (of the flattened array when `None`); `indices` has `a`'s
+/// along `axis` (of the flattened array when `()`); `indices` has `a`'s
 /// rank and broadcasts with it off `axis`, `values` broadcasts with
 /// `indices`.
 ///
@@ -237,8 +238,9 @@ pub fn put_along_axis(
     a: &Array,
     indices: &Array,
     values: &Array,
-    axis: Option<i64>,
+    axis: impl Into<Axis>,
 ) -> Result<Array> {
+    let axis = axis.into().get();
     put_along_axis_unlabeled(a, indices, values, axis).map_err(|e| e.in_op("put_along_axis"))
 }
 
@@ -284,7 +286,7 @@ fn put_along_axis_unlabeled(
     let mut v = values.as_type(a.dtype())?;
     if v.ndim() > indices.ndim() {
         let sq: Vec<i64> = (0..(v.ndim() - indices.ndim()) as i64).collect();
-        v = squeeze(&v, Some(&sq))?;
+        v = squeeze(&v, &sq)?;
     }
     let iv = broadcast_arrays(&[indices, &v])?;
     // Index and values take a's shape off the axis.
@@ -310,8 +312,8 @@ fn put_along_axis_unlabeled(
     scatter_general(a, &all, &reshape(&v, &up)?, &axes, ScatterOp::None)
 }
 
-/// MLX's `slice_update(src, update, start, stop, strides)` (the C++
-/// signature): a copy of `a` with the strided slice `start:stop:strides`
+/// MLX's C++ `slice_update(src, update, start, stop, strides)` (MLX
+/// Python writes it `a[start:stop:strides] = update`): a copy of `a` with the strided slice `start:stop:strides`
 /// (Python's rules per axis) replaced by `update`, which is cast and
 /// broadcast to the slice's shape.
 ///
@@ -324,11 +326,11 @@ fn put_along_axis_unlabeled(
 /// # use mlx_cpu as _;
 /// let a = mlx_core::ops::zeros(&[5], mlx_core::Dtype::Int32)?;
 /// let u = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
-/// let s = mlx_core::ops::slice_update(&a, &u, &[4], &[0], &[-3])?;
+/// let s = mlx_core::ops::slice_update_strided(&a, &u, &[4], &[0], &[-3])?;
 /// assert_eq!(s.to_vec::<i32>()?, vec![0, 2, 0, 0, 1]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn slice_update(
+pub fn slice_update_strided(
     a: &Array,
     update: &Array,
     start: &[i64],
@@ -338,7 +340,7 @@ pub fn slice_update(
     slice_update_unlabeled(a, update, start, stop, strides).map_err(|e| e.in_op("slice_update"))
 }
 
-/// [`slice_update`] before its errors are relabelled.
+/// [`slice_update_strided`] before its errors are relabelled.
 fn slice_update_unlabeled(
     a: &Array,
     update: &Array,
@@ -405,7 +407,10 @@ fn update_ranges(
 
 /// MLX Python's `slice_update(a, update, start_indices, axes)`: a copy of
 /// `a` with `update` written at `start_indices[k]` on axis `axes[k]` (0 on
-/// other axes). The starts are an integer array, so they may be computed.
+/// other axes). The starts are an integer array (0-d or 1-d), so they may
+/// be computed, or a Rust integer for one axis; `axes` takes any
+/// [`Axes`](super::Axes) but `()`. The strided C++ form is
+/// [`slice_update_strided`].
 ///
 /// # Errors
 /// `[slice_update] ...` as [`slice`](super::slice); a window leaving the
@@ -417,21 +422,28 @@ fn update_ranges(
 /// let a = mlx_core::ops::zeros(&[3, 3], mlx_core::Dtype::Float32)?;
 /// let u = mlx_core::ops::ones(&[1, 2], mlx_core::Dtype::Float32)?;
 /// let st = mlx_core::Array::from_slice(&[1i32, 1], &[2])?;
-/// let s = mlx_core::ops::slice_update_dynamic(&a, &u, &st, &[0, 1])?;
+/// let s = mlx_core::ops::slice_update(&a, &u, &st, [0, 1])?;
 /// assert_eq!(s.to_vec::<f32>()?, vec![0., 0., 0., 0., 1., 1., 0., 0., 0.]);
+/// // one row of a cache at position 2: mx.slice_update(a, u, mx.array(2), [0])
+/// let s = mlx_core::ops::slice_update(&a, &u, 2, 0)?;
+/// assert_eq!(s.to_vec::<f32>()?, vec![0., 0., 0., 0., 0., 0., 1., 1., 0.]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn slice_update_dynamic(
+pub fn slice_update(
     a: &Array,
     update: &Array,
-    start_indices: &Array,
-    axes: &[i64],
+    start_indices: impl IntoOperand,
+    axes: impl Into<Axes>,
 ) -> Result<Array> {
-    slice_update_dynamic_unlabeled(a, update, start_indices, axes)
-        .map_err(|e| e.in_op("slice_update"))
+    let build = || {
+        let start = start_indices.into_operand().into_array_on(a.device())?;
+        let axes = axes.into().required("slice_update")?;
+        slice_update_dynamic_unlabeled(a, update, &start, &axes)
+    };
+    build().map_err(|e| e.in_op("slice_update"))
 }
 
-/// [`slice_update_dynamic`] before its errors are relabelled.
+/// [`slice_update`] before its errors are relabelled.
 fn slice_update_dynamic_unlabeled(
     a: &Array,
     update: &Array,
@@ -526,7 +538,7 @@ fn plan(op: &'static str, a: &Array, args: &[SliceArg], values: &Array) -> Resul
     }
     let mut v = values.as_type(a.dtype())?;
     while v.ndim() > r_shape.len() && v.shape()[0] == 1 {
-        v = squeeze(&v, Some(&[0]))?;
+        v = squeeze(&v, &[0])?;
     }
     // MLX reports this from its broadcast.
     let v = broadcast_to(&v, &r_shape).map_err(|_| Error::Broadcast {
@@ -697,10 +709,10 @@ fn masked_scatter_unlabeled(a: &Array, mask: &Array, values: &Array) -> Result<A
         return Ok(a.clone());
     }
     let flat = reshape(mask, &[m as i64])?.as_type(Dtype::Int32)?;
-    let k = (super::cumsum(&flat, Some(0), false, true)? - 1i32)?;
+    let k = (super::cumsum(&flat, 0, false, true)? - 1i32)?;
     let rows = vs[0].max(1) as i32;
-    let k = super::clip(&k, Some(0i32), Some(rows - 1))?;
-    let picked = super::take(&v, &k, Some(0))?;
+    let k = super::clip(&k, 0i32, rows - 1)?;
+    let picked = super::take(&v, &k, 0)?;
     let mut ms: Vec<i64> = mask.shape().iter().map(|&d| d as i64).collect();
     ms.extend(std::iter::repeat_n(1, rest.len()));
     let full_mask = reshape(mask, &ms)?;
@@ -716,7 +728,7 @@ fn masked_scatter_unlabeled(a: &Array, mask: &Array, values: &Array) -> Result<A
 /// use mlx_core::{ops::SliceArg, Array};
 /// let a = mlx_core::ops::zeros(&[3], mlx_core::Dtype::Int32)?;
 /// let i = Array::from_slice(&[0i32, 0, 2], &[3])?;
-/// let b = a.at(&[SliceArg::Array(i)]).add(&Array::from_scalar(1i32))?;
+/// let b = a.at(&[SliceArg::Array(i)]).add(1)?;
 /// assert_eq!(b.to_vec::<i32>()?, vec![2, 0, 1]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
@@ -730,12 +742,13 @@ impl At<'_> {
     fn apply(
         &self,
         op: &'static str,
-        values: &Array,
+        values: impl IntoOperand,
         kind: ScatterOp,
         prep: impl Fn(&Array) -> Result<Array>,
         whole: impl Fn(&Array, &Array) -> Result<Array>,
     ) -> Result<Array> {
-        match plan(op, self.a, &self.args, values)? {
+        let values = values.into_operand().like(self.a)?;
+        match plan(op, self.a, &self.args, &values)? {
             Plan::Whole(v) => whole(self.a, &v),
             Plan::Scatter(i, u, axes) => scatter_general(self.a, &i, &prep(&u)?, &axes, kind),
         }
@@ -745,33 +758,39 @@ impl At<'_> {
     ///
     /// # Errors
     /// As [`index_put`].
-    pub fn add(&self, values: &Array) -> Result<Array> {
-        self.apply("at_add", values, ScatterOp::Sum, |u| Ok(u.clone()), add)
+    pub fn add(&self, values: impl IntoOperand) -> Result<Array> {
+        self.apply(
+            "at_add",
+            values,
+            ScatterOp::Sum,
+            |u| Ok(u.clone()),
+            |x, y| add(x, y),
+        )
     }
     /// `a[idx] -= values`, accumulating over duplicate indices.
     ///
     /// # Errors
     /// As [`index_put`].
-    pub fn subtract(&self, values: &Array) -> Result<Array> {
+    pub fn subtract(&self, values: impl IntoOperand) -> Result<Array> {
         self.apply(
             "at_subtract",
             values,
             ScatterOp::Sum,
             |u| -u,
-            super::subtract,
+            |x, y| super::subtract(x, y),
         )
     }
     /// `a[idx] *= values`, accumulating over duplicate indices.
     ///
     /// # Errors
     /// As [`index_put`].
-    pub fn multiply(&self, values: &Array) -> Result<Array> {
+    pub fn multiply(&self, values: impl IntoOperand) -> Result<Array> {
         self.apply(
             "at_multiply",
             values,
             ScatterOp::Prod,
             |u| Ok(u.clone()),
-            multiply,
+            |x, y| multiply(x, y),
         )
     }
     /// `a[idx] /= values`: a product with the reciprocals cast to `a`'s
@@ -780,33 +799,35 @@ impl At<'_> {
     ///
     /// # Errors
     /// As [`index_put`].
-    pub fn divide(&self, values: &Array) -> Result<Array> {
-        self.apply("at_divide", values, ScatterOp::Prod, reciprocal, divide)
+    pub fn divide(&self, values: impl IntoOperand) -> Result<Array> {
+        self.apply("at_divide", values, ScatterOp::Prod, reciprocal, |x, y| {
+            divide(x, y)
+        })
     }
     /// `a[idx] = maximum(a[idx], values)`, over duplicates too.
     ///
     /// # Errors
     /// As [`index_put`].
-    pub fn maximum(&self, values: &Array) -> Result<Array> {
+    pub fn maximum(&self, values: impl IntoOperand) -> Result<Array> {
         self.apply(
             "at_maximum",
             values,
             ScatterOp::Max,
             |u| Ok(u.clone()),
-            maximum,
+            |x, y| maximum(x, y),
         )
     }
     /// `a[idx] = minimum(a[idx], values)`, over duplicates too.
     ///
     /// # Errors
     /// As [`index_put`].
-    pub fn minimum(&self, values: &Array) -> Result<Array> {
+    pub fn minimum(&self, values: impl IntoOperand) -> Result<Array> {
         self.apply(
             "at_minimum",
             values,
             ScatterOp::Min,
             |u| Ok(u.clone()),
-            minimum,
+            |x, y| minimum(x, y),
         )
     }
 }
@@ -835,7 +856,7 @@ impl Array {
         &self,
         indices: &Array,
         values: &Array,
-        axis: Option<i64>,
+        axis: impl Into<Axis>,
     ) -> Result<Array> {
         put_along_axis(self, indices, values, axis)
     }

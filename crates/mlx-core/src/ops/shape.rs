@@ -1,6 +1,7 @@
 //! Shape ops: reshape, transpose, broadcast, concatenate, split, astype.
 //! Most are views that share the input's data.
 
+use super::arguments::{Axes, Axis, Shape};
 use crate::primitive::Primitive;
 use crate::shape::{broadcast_shapes, format_shape, normalize_axes, normalize_axis};
 use crate::{Array, Dtype, Error, Result};
@@ -63,11 +64,11 @@ pub fn contiguous(a: &Array) -> Result<Array> {
 /// ```
 /// # use mlx_cpu as _;
 /// let a = mlx_core::ops::arange(0, 6, 1, None)?;
-/// assert_eq!(mlx_core::ops::reshape(&a, &[-1, 2])?.shape(), &[3, 2]);
+/// assert_eq!(mlx_core::ops::reshape(&a, [-1, 2])?.shape(), &[3, 2]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn reshape(a: &Array, shape: &[i64]) -> Result<Array> {
-    let out = infer_shape("reshape", a.size(), shape)?;
+pub fn reshape(a: &Array, shape: impl Into<Shape>) -> Result<Array> {
+    let out = infer_shape("reshape", a.size(), shape.into().as_slice())?;
     if out == a.shape() {
         return Ok(a.clone());
     }
@@ -150,7 +151,7 @@ fn flatten_unlabeled(a: &Array, start_axis: i64, end_axis: i64) -> Result<Array>
 }
 
 /// Remove the given axes, which must have size 1 (all size-1 axes when
-/// `axes` is `None`).
+/// `axes` is `()`).
 ///
 /// # Errors
 /// `[squeeze] cannot squeeze axis 0 with size 3`, or a bad axis.
@@ -159,11 +160,11 @@ fn flatten_unlabeled(a: &Array, start_axis: i64, end_axis: i64) -> Result<Array>
 /// ```
 /// # use mlx_cpu as _;
 /// let a = mlx_core::ops::zeros(&[1, 3, 1], mlx_core::Dtype::Float32)?;
-/// assert_eq!(mlx_core::ops::squeeze(&a, None)?.shape(), &[3]);
+/// assert_eq!(mlx_core::ops::squeeze(&a, ())?.shape(), &[3]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn squeeze(a: &Array, axes: Option<&[i64]>) -> Result<Array> {
-    let drop: Vec<usize> = match axes {
+pub fn squeeze(a: &Array, axes: impl Into<Axes>) -> Result<Array> {
+    let drop: Vec<usize> = match axes.into().as_slice() {
         None => (0..a.ndim()).filter(|&i| a.shape()[i] == 1).collect(),
         Some(ax) => {
             let ax = normalize_axes("squeeze", ax, a.ndim())?;
@@ -194,12 +195,13 @@ pub fn squeeze(a: &Array, axes: Option<&[i64]>) -> Result<Array> {
 /// ```
 /// # use mlx_cpu as _;
 /// let a = mlx_core::ops::zeros(&[3], mlx_core::Dtype::Float32)?;
-/// assert_eq!(mlx_core::ops::expand_dims(&a, &[0, -1])?.shape(), &[1, 3, 1]);
+/// assert_eq!(mlx_core::ops::expand_dims(&a, [0, -1])?.shape(), &[1, 3, 1]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn expand_dims(a: &Array, axes: &[i64]) -> Result<Array> {
+pub fn expand_dims(a: &Array, axes: impl Into<Axes>) -> Result<Array> {
+    let axes = axes.into().required("expand_dims")?;
     let nd = a.ndim() + axes.len();
-    let ax = normalize_axes("expand_dims", axes, nd)?;
+    let ax = normalize_axes("expand_dims", &axes, nd)?;
     let mut out = Vec::with_capacity(nd);
     let mut src = a.shape().iter();
     for i in 0..nd {
@@ -212,7 +214,7 @@ pub fn expand_dims(a: &Array, axes: &[i64]) -> Result<Array> {
     reshape(a, &out)
 }
 
-/// Permute axes (`None` reverses them). A view.
+/// Permute axes (`()` reverses them, MLX's `None`). A view.
 ///
 /// # Errors
 /// `[transpose] axes [0, 0] are not a permutation of 2 axes`.
@@ -221,12 +223,12 @@ pub fn expand_dims(a: &Array, axes: &[i64]) -> Result<Array> {
 /// ```
 /// # use mlx_cpu as _;
 /// let a = mlx_core::ops::zeros(&[2, 3, 4], mlx_core::Dtype::Float32)?;
-/// assert_eq!(mlx_core::ops::transpose(&a, Some(&[1, 0, 2]))?.shape(), &[3, 2, 4]);
+/// assert_eq!(mlx_core::ops::transpose(&a, [1, 0, 2])?.shape(), &[3, 2, 4]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn transpose(a: &Array, axes: Option<&[i64]>) -> Result<Array> {
+pub fn transpose(a: &Array, axes: impl Into<Axes>) -> Result<Array> {
     let n = a.ndim();
-    let perm: Vec<usize> = match axes {
+    let perm: Vec<usize> = match axes.into().as_slice() {
         None => (0..n).rev().collect(),
         Some(ax) => {
             if ax.len() != n {
@@ -285,7 +287,7 @@ fn swapaxes_unlabeled(a: &Array, axis1: i64, axis2: i64) -> Result<Array> {
     let j = normalize_axis("swapaxes", axis2, a.ndim())?;
     let mut perm: Vec<i64> = (0..a.ndim() as i64).collect();
     perm.swap(i, j);
-    transpose(a, Some(&perm))
+    transpose(a, &perm)
 }
 
 /// Move axis `source` to position `destination`. A view.
@@ -310,7 +312,7 @@ fn moveaxis_unlabeled(a: &Array, source: i64, destination: i64) -> Result<Array>
     let d = normalize_axis("moveaxis", destination, a.ndim())?;
     let mut perm: Vec<i64> = (0..a.ndim() as i64).filter(|&i| i as usize != s).collect();
     perm.insert(d, s as i64);
-    transpose(a, Some(&perm))
+    transpose(a, &perm)
 }
 
 /// Broadcast to `shape` by NumPy rules. A view (stride 0, no copy).
@@ -322,11 +324,12 @@ fn moveaxis_unlabeled(a: &Array, source: i64, destination: i64) -> Result<Array>
 /// ```
 /// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
-/// let b = mlx_core::ops::broadcast_to(&a, &[3, 2])?;
+/// let b = mlx_core::ops::broadcast_to(&a, [3, 2])?;
 /// assert_eq!(b.to_vec::<i32>()?, vec![1, 2, 1, 2, 1, 2]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn broadcast_to(a: &Array, shape: &[usize]) -> Result<Array> {
+pub fn broadcast_to(a: &Array, shape: impl Into<Shape>) -> Result<Array> {
+    let shape = &shape.into().dims("broadcast_to")?[..];
     if a.shape() == shape {
         return Ok(a.clone());
     }
@@ -373,8 +376,8 @@ fn broadcast_arrays_unlabeled(arrays: &[&Array]) -> Result<Vec<Array>> {
     arrays.iter().map(|a| broadcast_to(a, &shape)).collect()
 }
 
-/// Join arrays along an existing axis (MLX's default is `Some(0)`); with
-/// `axis` `None` every array is flattened first and the results joined,
+/// Join arrays along an existing axis (MLX's default is `0`); with
+/// `axis` `()` (MLX's `None`) every array is flattened first and the results joined,
 /// as MLX's `concatenate(arrays, axis=None)`. Dtypes are promoted.
 ///
 /// # Errors
@@ -385,22 +388,22 @@ fn broadcast_arrays_unlabeled(arrays: &[&Array]) -> Result<Vec<Array>> {
 /// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
 /// let b = mlx_core::Array::from_slice(&[3i32], &[1])?;
-/// assert_eq!(mlx_core::ops::concatenate(&[&a, &b], Some(0))?.to_vec::<i32>()?, vec![1, 2, 3]);
+/// assert_eq!(mlx_core::ops::concatenate(&[&a, &b], 0)?.to_vec::<i32>()?, vec![1, 2, 3]);
 /// // mx.concatenate([mx.array([[1, 2], [3, 4]]), mx.array(5)], axis=None)
 /// let m = mlx_core::Array::from_slice(&[1i32, 2, 3, 4], &[2, 2])?;
 /// let s = mlx_core::Array::from_slice(&[5i32], &[])?;
-/// let flat = mlx_core::ops::concatenate(&[&m, &s], None)?;
+/// let flat = mlx_core::ops::concatenate(&[&m, &s], ())?;
 /// assert_eq!(flat.to_vec::<i32>()?, vec![1, 2, 3, 4, 5]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn concatenate(arrays: &[&Array], axis: Option<i64>) -> Result<Array> {
-    let Some(axis) = axis else {
+pub fn concatenate(arrays: &[&Array], axis: impl Into<Axis>) -> Result<Array> {
+    let Some(axis) = axis.into().get() else {
         let flat = arrays
             .iter()
             .map(|a| flatten(a, 0, -1).map_err(|e| e.in_op("concatenate")))
             .collect::<Result<Vec<_>>>()?;
         let refs: Vec<&Array> = flat.iter().collect();
-        return concatenate(&refs, Some(0));
+        return concatenate(&refs, 0);
     };
     let first = arrays
         .first()
@@ -471,10 +474,10 @@ fn stack_unlabeled(arrays: &[&Array], axis: i64) -> Result<Array> {
     let ax = normalize_axis("stack", axis, first.ndim() + 1)? as i64;
     let expanded = arrays
         .iter()
-        .map(|a| expand_dims(a, &[ax]))
+        .map(|a| expand_dims(a, ax))
         .collect::<Result<Vec<_>>>()?;
     let refs: Vec<&Array> = expanded.iter().collect();
-    concatenate(&refs, Some(ax))
+    concatenate(&refs, ax)
 }
 
 /// How [`split`] divides an axis.
@@ -560,7 +563,7 @@ impl Array {
     ///
     /// # Errors
     /// As [`reshape`].
-    pub fn reshape(&self, shape: &[i64]) -> Result<Array> {
+    pub fn reshape(&self, shape: impl Into<Shape>) -> Result<Array> {
         reshape(self, shape)
     }
     /// Method form of [`flatten`] over all axes.
@@ -574,21 +577,21 @@ impl Array {
     ///
     /// # Errors
     /// As [`squeeze`].
-    pub fn squeeze(&self, axes: Option<&[i64]>) -> Result<Array> {
+    pub fn squeeze(&self, axes: impl Into<Axes>) -> Result<Array> {
         squeeze(self, axes)
     }
     /// Method form of [`expand_dims`].
     ///
     /// # Errors
     /// As [`expand_dims`].
-    pub fn expand_dims(&self, axes: &[i64]) -> Result<Array> {
+    pub fn expand_dims(&self, axes: impl Into<Axes>) -> Result<Array> {
         expand_dims(self, axes)
     }
     /// Method form of [`transpose`].
     ///
     /// # Errors
     /// As [`transpose`].
-    pub fn transpose(&self, axes: Option<&[i64]>) -> Result<Array> {
+    pub fn transpose(&self, axes: impl Into<Axes>) -> Result<Array> {
         transpose(self, axes)
     }
     /// Reverse the axes (MLX's `a.T`).
@@ -596,7 +599,7 @@ impl Array {
     /// # Errors
     /// None in practice.
     pub fn t(&self) -> Result<Array> {
-        transpose(self, None)
+        transpose(self, ())
     }
     /// Method form of [`swapaxes`].
     ///
@@ -616,7 +619,7 @@ impl Array {
     ///
     /// # Errors
     /// As [`broadcast_to`].
-    pub fn broadcast_to(&self, shape: &[usize]) -> Result<Array> {
+    pub fn broadcast_to(&self, shape: impl Into<Shape>) -> Result<Array> {
         broadcast_to(self, shape)
     }
     /// Method form of [`split`].

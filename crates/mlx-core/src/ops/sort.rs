@@ -1,11 +1,12 @@
 //! Sorting ops: `sort`, `argsort`, `partition`, `argpartition`, `topk`
-//! and `median`. MLX's default axis is `-1` (pass `Some(-1)`); `None`
+//! and `median`. MLX's default axis is `-1` (pass `-1`); `()`
 //! sorts the flattened array.
 
+use super::arguments::{check_size, Axes, Axis};
 use super::binary::{add, multiply, where_};
 use super::creation::full;
 use super::indexing::slice_axis;
-use super::reduce::any_axis;
+use super::reduce::any;
 use super::shape::{astype, flatten, reshape, transpose};
 use super::unary::isnan;
 use crate::primitive::{Primitive, SortOp};
@@ -29,7 +30,7 @@ fn sort_node(op: SortOp, input: Array, axis: usize) -> Result<Array> {
     Array::from_op(Primitive::Sort { op, axis }, vec![input], shape, dtype)
 }
 
-/// The values of `a` sorted along `axis` (MLX default `Some(-1)`; `None`
+/// The values of `a` sorted along `axis` (MLX default `-1`; `()`
 /// sorts the flattened array). NaNs go last; complex numbers sort by
 /// real, then imaginary part.
 ///
@@ -40,12 +41,13 @@ fn sort_node(op: SortOp, input: Array, axis: usize) -> Result<Array> {
 /// ```
 /// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[3.0f32, f32::NAN, 1.0], &[3])?;
-/// let s = mlx_core::ops::sort(&a, Some(-1))?.to_vec::<f32>()?;
+/// let s = mlx_core::ops::sort(&a, -1)?.to_vec::<f32>()?;
 /// assert_eq!(&s[..2], &[1.0, 3.0]);
 /// assert!(s[2].is_nan());
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn sort(a: &Array, axis: Option<i64>) -> Result<Array> {
+pub fn sort(a: &Array, axis: impl Into<Axis>) -> Result<Array> {
+    let axis = axis.into().get();
     let (input, ax) = sort_input("sort", a, axis)?;
     sort_node(SortOp::Sort, input, ax)
 }
@@ -60,10 +62,11 @@ pub fn sort(a: &Array, axis: Option<i64>) -> Result<Array> {
 /// ```
 /// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[2i32, 1, 2, 0], &[4])?;
-/// assert_eq!(mlx_core::ops::argsort(&a, Some(-1))?.to_vec::<u32>()?, vec![3, 1, 0, 2]);
+/// assert_eq!(mlx_core::ops::argsort(&a, -1)?.to_vec::<u32>()?, vec![3, 1, 0, 2]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn argsort(a: &Array, axis: Option<i64>) -> Result<Array> {
+pub fn argsort(a: &Array, axis: impl Into<Axis>) -> Result<Array> {
+    let axis = axis.into().get();
     let (input, ax) = sort_input("argsort", a, axis)?;
     sort_node(SortOp::ArgSort, input, ax)
 }
@@ -103,11 +106,12 @@ fn check_kth(
 /// ```
 /// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[5i32, 1, 4, 2, 3], &[5])?;
-/// let p = mlx_core::ops::partition(&a, 2, Some(-1))?.to_vec::<i32>()?;
+/// let p = mlx_core::ops::partition(&a, 2, -1)?.to_vec::<i32>()?;
 /// assert_eq!(p[2], 3);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn partition(a: &Array, kth: i64, axis: Option<i64>) -> Result<Array> {
+pub fn partition(a: &Array, kth: i64, axis: impl Into<Axis>) -> Result<Array> {
+    let axis = axis.into().get();
     let (input, ax) = sort_input("partition", a, axis)?;
     check_kth("partition", &input, ax, kth, axis)?;
     sort_node(SortOp::Sort, input, ax)
@@ -122,18 +126,19 @@ pub fn partition(a: &Array, kth: i64, axis: Option<i64>) -> Result<Array> {
 /// ```
 /// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[5i32, 1, 4, 2, 3], &[5])?;
-/// let p = mlx_core::ops::argpartition(&a, -1, Some(-1))?.to_vec::<u32>()?;
+/// let p = mlx_core::ops::argpartition(&a, -1, -1)?.to_vec::<u32>()?;
 /// assert_eq!(p[4], 0);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn argpartition(a: &Array, kth: i64, axis: Option<i64>) -> Result<Array> {
+pub fn argpartition(a: &Array, kth: i64, axis: impl Into<Axis>) -> Result<Array> {
+    let axis = axis.into().get();
     let (input, ax) = sort_input("argpartition", a, axis)?;
     check_kth("argpartition", &input, ax, kth, axis)?;
     sort_node(SortOp::ArgSort, input, ax)
 }
 
-/// The `k` largest elements of `a` along `axis` (MLX default `Some(-1)`;
-/// `None` flattens). MLX leaves their order unspecified; this
+/// The `k` largest elements of `a` along `axis` (MLX default `-1`;
+/// `()` flattens). MLX leaves their order unspecified; this
 /// implementation returns them in ascending order, as MLX happens to.
 /// NaN counts as the largest value.
 ///
@@ -145,10 +150,12 @@ pub fn argpartition(a: &Array, kth: i64, axis: Option<i64>) -> Result<Array> {
 /// ```
 /// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[5i32, 1, 4, 2, 3], &[5])?;
-/// assert_eq!(mlx_core::ops::topk(&a, 2, Some(-1))?.to_vec::<i32>()?, vec![4, 5]);
+/// assert_eq!(mlx_core::ops::topk(&a, 2, -1)?.to_vec::<i32>()?, vec![4, 5]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn topk(a: &Array, k: usize, axis: Option<i64>) -> Result<Array> {
+pub fn topk(a: &Array, k: i64, axis: impl Into<Axis>) -> Result<Array> {
+    let axis = axis.into().get();
+    let k = check_size("topk", "k", k)?;
     topk_unlabeled(a, k, axis).map_err(|e| e.in_op("topk"))
 }
 
@@ -170,7 +177,7 @@ fn topk_unlabeled(a: &Array, k: usize, axis: Option<i64>) -> Result<Array> {
     slice_axis(&sorted, ax, (n - k) as i64, n as i64)
 }
 
-/// The median over `axes` (all when `None`), MLX's `median`: the middle
+/// The median over `axes` (all when `()`), MLX's `median`: the middle
 /// value, or the mean of the two middle values, of each sorted line.
 /// Integer and `bool` inputs give `float32`; float and complex dtypes are
 /// kept (the mean of two halves is computed in the dtype). A NaN in a
@@ -183,10 +190,12 @@ fn topk_unlabeled(a: &Array, k: usize, axis: Option<i64>) -> Result<Array> {
 /// ```
 /// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[4i32, 1, 3, 2], &[4])?;
-/// assert_eq!(mlx_core::ops::median(&a, None, false)?.item::<f32>()?, 2.5);
+/// assert_eq!(mlx_core::ops::median(&a, (), false)?.item::<f32>()?, 2.5);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn median(a: &Array, axes: Option<&[i64]>, keepdims: bool) -> Result<Array> {
+pub fn median(a: &Array, axes: impl Into<Axes>, keepdims: bool) -> Result<Array> {
+    let axes = axes.into();
+    let axes = axes.as_slice();
     median_unlabeled(a, axes, keepdims).map_err(|e| e.in_op("median"))
 }
 
@@ -213,9 +222,9 @@ fn median_unlabeled(a: &Array, axes: Option<&[i64]>, keepdims: bool) -> Result<A
     let mut lines: Vec<i64> = rest.iter().map(|&i| a.shape()[i] as i64).collect();
     let out_shape: Vec<i64> = lines.clone();
     lines.push(m as i64);
-    let x = reshape(&transpose(&astype(a, dtype)?, Some(&perm))?, &lines)?;
+    let x = reshape(&transpose(&astype(a, dtype)?, &perm)?, &lines)?;
     let last = x.ndim() as i64 - 1;
-    let sorted = sort(&x, Some(-1))?;
+    let sorted = sort(&x, -1)?;
     let lo = slice_axis(
         &sorted,
         last as usize,
@@ -226,11 +235,11 @@ fn median_unlabeled(a: &Array, axes: Option<&[i64]>, keepdims: bool) -> Result<A
         lo
     } else {
         let hi = slice_axis(&sorted, last as usize, (m / 2) as i64, (m / 2) as i64 + 1)?;
-        multiply(&add(&lo, &hi)?, &full(&[], 0.5, dtype)?)?
+        multiply(&add(&lo, &hi)?, &full((), 0.5, dtype)?)?
     };
     if dtype.is_float() {
-        let has_nan = any_axis(&isnan(&x)?, -1, true)?;
-        med = where_(&has_nan, &full(&[], f64::NAN, dtype)?, &med)?;
+        let has_nan = any(&isnan(&x)?, -1, true)?;
+        med = where_(&has_nan, &full((), f64::NAN, dtype)?, &med)?;
     }
     let shape: Vec<i64> = if keepdims {
         (0..a.ndim())
@@ -253,42 +262,42 @@ impl Array {
     ///
     /// # Errors
     /// As [`sort`].
-    pub fn sort(&self, axis: Option<i64>) -> Result<Array> {
+    pub fn sort(&self, axis: impl Into<Axis>) -> Result<Array> {
         sort(self, axis)
     }
     /// Method form of [`argsort`].
     ///
     /// # Errors
     /// As [`argsort`].
-    pub fn argsort(&self, axis: Option<i64>) -> Result<Array> {
+    pub fn argsort(&self, axis: impl Into<Axis>) -> Result<Array> {
         argsort(self, axis)
     }
     /// Method form of [`partition`].
     ///
     /// # Errors
     /// As [`partition`].
-    pub fn partition(&self, kth: i64, axis: Option<i64>) -> Result<Array> {
+    pub fn partition(&self, kth: i64, axis: impl Into<Axis>) -> Result<Array> {
         partition(self, kth, axis)
     }
     /// Method form of [`argpartition`].
     ///
     /// # Errors
     /// As [`argpartition`].
-    pub fn argpartition(&self, kth: i64, axis: Option<i64>) -> Result<Array> {
+    pub fn argpartition(&self, kth: i64, axis: impl Into<Axis>) -> Result<Array> {
         argpartition(self, kth, axis)
     }
     /// Method form of [`topk`].
     ///
     /// # Errors
     /// As [`topk`].
-    pub fn topk(&self, k: usize, axis: Option<i64>) -> Result<Array> {
+    pub fn topk(&self, k: i64, axis: impl Into<Axis>) -> Result<Array> {
         topk(self, k, axis)
     }
     /// Method form of [`median`].
     ///
     /// # Errors
     /// As [`median`].
-    pub fn median(&self, axes: Option<&[i64]>, keepdims: bool) -> Result<Array> {
+    pub fn median(&self, axes: impl Into<Axes>, keepdims: bool) -> Result<Array> {
         median(self, axes, keepdims)
     }
 }

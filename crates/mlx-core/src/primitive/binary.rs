@@ -299,7 +299,7 @@ impl BinaryOp {
 /// `shape` (the rule for every broadcasting op's `vjp`).
 ///
 /// # Errors
-/// Errors of `sum_axes` or `reshape`.
+/// Errors of `sum` or `reshape`.
 ///
 /// # Examples
 /// ```
@@ -318,7 +318,7 @@ pub fn unbroadcast(g: &Array, shape: &[usize]) -> Result<Array> {
         .filter(|&i| i < off || (shape[i - off] == 1 && g.shape()[i] != 1))
         .map(|i| i as i64)
         .collect();
-    let s = crate::ops::sum_axes(g, &axes, true)?;
+    let s = crate::ops::sum(g, &axes, true)?;
     let dims: Vec<i64> = shape.iter().map(|&d| d as i64).collect();
     crate::ops::reshape(&s, &dims)
 }
@@ -326,7 +326,7 @@ pub fn unbroadcast(g: &Array, shape: &[usize]) -> Result<Array> {
 /// Cotangents of `where(cond, x, y)`'s inputs `[cond, x, y]`.
 pub(crate) fn select_vjp(inputs: &[Array], g: &Array) -> Result<Vec<Option<Array>>> {
     use crate::ops::{where_, zeros};
-    let zero = zeros(&[], g.dtype())?;
+    let zero = zeros((), g.dtype())?;
     let c = &inputs[0];
     let gx = unbroadcast(&where_(c, g, &zero)?, inputs[1].shape())?;
     let gy = unbroadcast(&where_(c, &zero, g)?, inputs[2].shape())?;
@@ -336,7 +336,7 @@ pub(crate) fn select_vjp(inputs: &[Array], g: &Array) -> Result<Vec<Option<Array
 /// Tangent of `where(cond, x, y)` given tangents of `x` and `y`.
 pub(crate) fn select_jvp(inputs: &[Array], out: &Array, t: &[Option<Array>]) -> Result<Array> {
     use crate::ops::{where_, zeros};
-    let zero = zeros(&[], out.dtype())?;
+    let zero = zeros((), out.dtype())?;
     let tx = t[1].as_ref().unwrap_or(&zero);
     let ty = t[2].as_ref().unwrap_or(&zero);
     crate::ops::broadcast_to(&where_(&inputs[0], tx, ty)?, out.shape())

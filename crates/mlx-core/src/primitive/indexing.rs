@@ -9,7 +9,7 @@ pub(crate) fn wrapped(idx: &Array, n: usize) -> Result<Array> {
     if !idx.dtype().is_signed_integer() {
         return Ok(idx.clone());
     }
-    let neg = crate::ops::less(idx, &crate::ops::zeros(&[], idx.dtype())?)?;
+    let neg = crate::ops::less(idx, &crate::ops::zeros((), idx.dtype())?)?;
     where_(&neg, &(idx + n as i64)?, idx)
 }
 
@@ -24,7 +24,7 @@ pub(crate) fn gather_vjp(a: &Array, idx: &Array, axis: usize, g: &Array) -> Resu
     let mut up: Vec<i64> = idx.shape().iter().map(|&d| d as i64).collect();
     up.extend(a.shape().iter().map(|&d| d as i64));
     up[ni + axis] = 1;
-    let upd = reshape(&g.transpose(Some(&perm))?, &up)?;
+    let upd = reshape(&g.transpose(&perm)?, &up)?;
     let zero = zeros(a.shape(), g.dtype())?;
     scatter_add(&zero, std::slice::from_ref(idx), &upd, &[axis as i64])
 }

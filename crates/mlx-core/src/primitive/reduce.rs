@@ -94,7 +94,7 @@ impl ReduceOp {
     /// use mlx_core::{primitive::ReduceOp, Array};
     /// let x = Array::from_slice(&[1.0f32, 5.0], &[2])?;
     /// let g = Array::from_slice(&[1.0f32], &[])?;
-    /// let d = ReduceOp::Max.vjp(&x, &[0], &x.max(false)?, &g)?.unwrap();
+    /// let d = ReduceOp::Max.vjp(&x, &[0], &x.max((), false)?, &g)?.unwrap();
     /// assert_eq!(d.to_vec::<f32>()?, vec![0.0, 1.0]);
     /// Ok::<(), mlx_core::Error>(())
     /// ```
@@ -123,12 +123,12 @@ impl ReduceOp {
     /// # use mlx_cpu as _;
     /// use mlx_core::{primitive::ReduceOp, Array};
     /// let x = Array::from_slice(&[1.0f32, 5.0], &[2])?;
-    /// let d = ReduceOp::Sum.jvp(&x, &[0], &x.sum(false)?, &x)?.unwrap();
+    /// let d = ReduceOp::Sum.jvp(&x, &[0], &x.sum((), false)?, &x)?.unwrap();
     /// assert_eq!(d.item::<f32>()?, 6.0);
     /// Ok::<(), mlx_core::Error>(())
     /// ```
     pub fn jvp(self, x: &Array, axes: &[usize], out: &Array, t: &Array) -> Result<Option<Array>> {
-        use crate::ops::sum_axes;
+        use crate::ops::sum;
         let ax: Vec<i64> = axes.iter().map(|&a| a as i64).collect();
         let weighted = match self {
             ReduceOp::Sum => t.clone(),
@@ -136,7 +136,7 @@ impl ReduceOp {
             ReduceOp::Max | ReduceOp::Min => (t * tie_weights(x, axes, out)?)?,
             ReduceOp::All | ReduceOp::Any => return Ok(None),
         };
-        Ok(Some(sum_axes(&weighted, &ax, false)?))
+        Ok(Some(sum(&weighted, &ax, false)?))
     }
 }
 
@@ -148,26 +148,26 @@ fn product_of_others(x: &Array, axes: &[usize]) -> Result<Array> {
     use crate::ops::{cumprod, reshape, transpose};
     let kept: Vec<usize> = (0..x.ndim()).filter(|a| !axes.contains(a)).collect();
     let perm: Vec<i64> = kept.iter().chain(axes).map(|&a| a as i64).collect();
-    let moved = transpose(x, Some(&perm))?;
+    let moved = transpose(x, &perm)?;
     let mut line: Vec<i64> = kept.iter().map(|&a| x.shape()[a] as i64).collect();
     line.push(axes.iter().map(|&a| x.shape()[a] as i64).product());
     let flat = reshape(&moved, &line)?;
-    let left = cumprod(&flat, Some(-1), false, false)?;
-    let right = cumprod(&flat, Some(-1), true, false)?;
+    let left = cumprod(&flat, -1, false, false)?;
+    let right = cumprod(&flat, -1, true, false)?;
     let moved_shape: Vec<i64> = moved.shape().iter().map(|&d| d as i64).collect();
     let others = reshape(&(left * right)?, &moved_shape)?;
     let mut inverse = vec![0i64; perm.len()];
     for (i, &p) in perm.iter().enumerate() {
         inverse[p as usize] = i as i64;
     }
-    transpose(&others, Some(&inverse))
+    transpose(&others, &inverse)
 }
 
 /// `1 / count` where `x` equals the reduced extreme, else 0.
 fn tie_weights(x: &Array, axes: &[usize], out: &Array) -> Result<Array> {
-    use crate::ops::{equal, reshape, sum_axes};
+    use crate::ops::{equal, reshape, sum};
     let ax: Vec<i64> = axes.iter().map(|&a| a as i64).collect();
     let hit = equal(x, &reshape(out, &kept_shape(x, axes))?)?.as_type(x.dtype())?;
-    let count = sum_axes(&hit, &ax, true)?;
+    let count = sum(&hit, &ax, true)?;
     hit / count
 }

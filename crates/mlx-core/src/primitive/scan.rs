@@ -70,7 +70,7 @@ impl ScanOp {
     /// use mlx_core::{primitive::ScanOp, Array};
     /// let x = Array::from_slice(&[1.0f32, 2.0, 3.0], &[3])?;
     /// let g = Array::from_slice(&[1.0f32, 1.0, 1.0], &[3])?;
-    /// let out = x.cumsum(Some(0), false, true)?;
+    /// let out = x.cumsum(0, false, true)?;
     /// let d = ScanOp::Sum.vjp(&x, &out, 0, false, true, &g)?;
     /// assert_eq!(d.to_vec::<f32>()?, vec![3.0, 2.0, 1.0]);
     /// Ok::<(), mlx_core::Error>(())
@@ -122,7 +122,7 @@ impl ScanOp {
     /// use mlx_core::{primitive::ScanOp, Array};
     /// let x = Array::from_slice(&[1.0f32, 2.0], &[2])?;
     /// let t = Array::from_slice(&[1.0f32, 1.0], &[2])?;
-    /// let out = x.cumsum(Some(0), false, true)?;
+    /// let out = x.cumsum(0, false, true)?;
     /// assert_eq!(ScanOp::Sum.jvp(&x, &out, 0, false, true, &t)?.to_vec::<f32>()?, vec![1.0, 2.0]);
     /// Ok::<(), mlx_core::Error>(())
     /// ```
@@ -157,8 +157,8 @@ impl ScanOp {
                 let (pos, neg) = signed_logs(t)?;
                 let d = (part(&pos)? - part(&neg)?)?;
                 // An empty exclusive prefix (out = -inf) has a zero tangent.
-                let empty = equal(out, &full(&[], f64::NEG_INFINITY, out.dtype())?)?;
-                where_(&empty, &zeros(&[], d.dtype())?, &d)
+                let empty = equal(out, &full((), f64::NEG_INFINITY, out.dtype())?)?;
+                where_(&empty, &zeros((), d.dtype())?, &d)
             }
         }
     }
@@ -166,8 +166,8 @@ impl ScanOp {
 
 /// `log(max(v, 0))` and `log(max(-v, 0))` (`-inf` where the sign differs).
 fn signed_logs(v: &Array) -> Result<(Array, Array)> {
-    let z = zeros(&[], v.dtype())?;
-    let ninf = full(&[], f64::NEG_INFINITY, v.dtype())?;
+    let z = zeros((), v.dtype())?;
+    let ninf = full((), f64::NEG_INFINITY, v.dtype())?;
     let lp = where_(&greater(v, &z)?, &crate::ops::log(v)?, &ninf)?;
     let nv = (-v)?;
     let ln = where_(&greater(&nv, &z)?, &crate::ops::log(&nv)?, &ninf)?;
@@ -187,10 +187,10 @@ fn shift(a: &Array, axis: usize, forward: bool) -> Result<Array> {
     let ax = axis as i64;
     if forward {
         let part = slice_axis(a, axis, 0, n as i64 - 1)?;
-        concatenate(&[&pad, &part], Some(ax))
+        concatenate(&[&pad, &part], ax)
     } else {
         let part = slice_axis(a, axis, 1, n as i64)?;
-        concatenate(&[&part, &pad], Some(ax))
+        concatenate(&[&part, &pad], ax)
     }
 }
 
@@ -206,10 +206,10 @@ fn extreme_source(op: ScanOp, x: &Array, axis: usize, reverse: bool) -> Result<A
     let pos = reshape(&arange_f64(0.0, n as f64, 1.0, Dtype::Int32)?, &pos_shape)?;
     let ax = Some(axis as i64);
     if reverse {
-        let miss = full(&[], n.saturating_sub(1) as f64, Dtype::Int32)?;
+        let miss = full((), n.saturating_sub(1) as f64, Dtype::Int32)?;
         cummin(&where_(&hit, &pos, &miss)?, ax, true, true)
     } else {
-        let miss = zeros(&[], Dtype::Int32)?;
+        let miss = zeros((), Dtype::Int32)?;
         cummax(&where_(&hit, &pos, &miss)?, ax, false, true)
     }
 }
@@ -231,8 +231,8 @@ fn cumprod_vjp(
     if !inclusive {
         std::mem::swap(&mut excl, &mut incl);
     }
-    let z = zeros(&[], x.dtype())?;
-    let one = full(&[], 1.0, x.dtype())?;
+    let z = zeros((), x.dtype())?;
+    let one = full((), 1.0, x.dtype())?;
     let eq_zero = equal(&incl, &z)?;
     let first_zero = logical_and(&eq_zero, &not_equal(&excl, &z)?)?;
     let partial = |arr: &Array| cumsum(&(arr * g)?, ax, !reverse, inclusive);
@@ -254,13 +254,13 @@ fn cumprod_jvp(
     t: &Array,
 ) -> Result<Array> {
     let ax = Some(axis as i64);
-    let z = zeros(&[], x.dtype())?;
-    let one = full(&[], 1.0, x.dtype())?;
+    let z = zeros((), x.dtype())?;
+    let one = full((), 1.0, x.dtype())?;
     let is_zero = equal(x, &z)?;
     let zeros_through = cumsum(&is_zero.as_type(Dtype::Int32)?, ax, reverse, true)?;
     let first_zero = logical_and(
         &is_zero,
-        &equal(&zeros_through, &full(&[], 1.0, Dtype::Int32)?)?,
+        &equal(&zeros_through, &full((), 1.0, Dtype::Int32)?)?,
     )?;
     let seen = cumsum(&is_zero.as_type(Dtype::Int32)?, ax, reverse, inclusive)?;
     let safe_x = where_(&is_zero, &one, x)?;
@@ -268,7 +268,7 @@ fn cumprod_jvp(
     let t_z = cumsum(&where_(&first_zero, t, &z)?, ax, reverse, inclusive)?;
     let rest = cumprod(&where_(&first_zero, &one, x)?, ax, reverse, inclusive)?;
     let after_one = (t_z * rest)?;
-    let n_seen = |k: f64| equal(&seen, &full(&[], k, Dtype::Int32)?);
+    let n_seen = |k: f64| equal(&seen, &full((), k, Dtype::Int32)?);
     where_(
         &n_seen(0.0)?,
         &before,

@@ -39,7 +39,7 @@ pub(crate) fn astype_jvp(out: &Array, t: &Array) -> Result<Option<Array>> {
 pub(crate) fn view_vjp(p: &Primitive, x: &Array, g: &Array) -> Result<Array> {
     match p {
         Primitive::Reshape => reshape(g, &dims(x.shape())),
-        Primitive::Transpose { perm } => g.transpose(Some(&inverse_perm(perm))),
+        Primitive::Transpose { perm } => g.transpose(&inverse_perm(perm)),
         Primitive::Broadcast => unbroadcast(g, x.shape()),
         Primitive::Slice { start, step } => {
             let mut acc = g.clone();
@@ -99,7 +99,7 @@ fn scatter_strided(g: &Array, axis: usize, start: usize, step: i64, len: usize) 
         let mut zs = e.shape().to_vec();
         zs[axis + 1] = s - 1;
         let z = zeros(&zs, g.dtype())?;
-        let joined = concatenate(&[&e, &z], Some(axis as i64 + 1))?;
+        let joined = concatenate(&[&e, &z], axis as i64 + 1)?;
         let mut merged = dims(g.shape());
         merged[axis] = (n * s) as i64;
         let flat = reshape(&joined, &merged)?;
@@ -117,7 +117,7 @@ fn scatter_strided(g: &Array, axis: usize, start: usize, step: i64, len: usize) 
         parts.push(zeros_len(len - first - used)?);
     }
     let refs: Vec<&Array> = parts.iter().collect();
-    concatenate(&refs, Some(axis as i64))
+    concatenate(&refs, axis as i64)
 }
 
 /// Cotangents of `concatenate`'s inputs: slices of `g` along `axis`.
@@ -149,5 +149,5 @@ pub(crate) fn concatenate_jvp(inputs: &[Array], axis: usize, t: &[Option<Array>]
         })
         .collect::<Result<Vec<_>>>()?;
     let refs: Vec<&Array> = parts.iter().collect();
-    concatenate(&refs, Some(axis as i64))
+    concatenate(&refs, axis as i64)
 }

@@ -128,10 +128,10 @@ impl Primitive {
             Primitive::Sort { op, axis } => t0.map_or(Ok(None), |t| op.jvp(x, *axis, t)),
             Primitive::Matmul => matmul_jvp(x, &inputs[1], [t0, t[1].as_ref()]),
             Primitive::Gather { axis } => {
-                linear(&|t| crate::ops::take(t, &inputs[1], Some(*axis as i64)))
+                linear(&|t| crate::ops::take(t, &inputs[1], *axis as i64))
             }
             Primitive::GatherAxis { axis } => {
-                linear(&|t| crate::ops::take_along_axis(t, &inputs[1], Some(*axis as i64)))
+                linear(&|t| crate::ops::take_along_axis(t, &inputs[1], *axis as i64))
             }
             Primitive::Scatter { op, axes } => scatter_jvp(*op, axes, inputs, out, t),
             Primitive::Concatenate { axis } => {

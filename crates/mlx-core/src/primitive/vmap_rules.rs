@@ -258,7 +258,7 @@ fn gather_vmap(
             )?;
             Ok((g, Some(0)))
         }
-        (None, Some(i)) => Ok((take(a, &i, Some(axis as i64))?, Some(axis))),
+        (None, Some(i)) => Ok((take(a, &i, axis as i64)?, Some(axis))),
         (Some(a), Some(i)) => {
             // Fold the batch into the gathered axis: row (k, j) is k * n + j.
             let n = a.shape()[axis + 1];
@@ -273,14 +273,14 @@ fn gather_vmap(
                 &off_shape,
             )?;
             let i2 = (wrapped(&i, n)?.as_type(Dtype::Int64)? + offs)?;
-            let g = take(&a_flat, &i2, Some(0))?;
+            let g = take(&a_flat, &i2, 0)?;
             // g is [B, I.., pre.., post..]; reorder to [B, pre.., I.., post..].
             let ni = i.ndim() - 1;
             let mut perm = vec![0i64];
             perm.extend((0..axis).map(|k| (1 + ni + k) as i64));
             perm.extend((0..ni).map(|k| (1 + k) as i64));
             perm.extend((1 + ni + axis..g.ndim()).map(|k| k as i64));
-            Ok((g.transpose(Some(&perm))?, Some(0)))
+            Ok((g.transpose(&perm)?, Some(0)))
         }
         (None, None) => Err(Error::internal("vmap", "no batched input")),
     }

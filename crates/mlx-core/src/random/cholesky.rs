@@ -10,7 +10,7 @@ use crate::{Array, Dtype, Result};
 
 /// Column `j` of `a` (`[.., n, n]`), as `[.., n]`.
 fn column(a: &Array, j: usize) -> Result<Array> {
-    take(a, &Array::from_slice(&[j as i32], &[])?, Some(-1))
+    take(a, &Array::from_slice(&[j as i32], &[])?, -1)
 }
 
 /// The lower-triangular `L` with `a = L Lᵀ` for symmetric positive
@@ -32,13 +32,13 @@ pub(crate) fn cholesky_lower(a: &Array) -> Result<Array> {
         if j > 0 {
             let refs: Vec<&Array> = cols.iter().collect();
             let prev = stack(&refs, -1)?; // [.., n, j]
-            let row_j = take(&prev, &Array::from_slice(&[j as i32], &[])?, Some(-2))?;
+            let row_j = take(&prev, &Array::from_slice(&[j as i32], &[])?, -2)?;
             let proj = matmul(&prev, &row_j.expand_dims(&[-1])?)?;
-            c = subtract(&c, &squeeze(&proj, Some(&[-1]))?)?;
+            c = subtract(&c, &squeeze(&proj, &[-1])?)?;
         }
         let jj = Array::from_slice(&[j as i32], &[])?;
-        let d = take(&c, &jj, Some(-1))?.expand_dims(&[-1])?;
-        let diag = take(&aj, &jj, Some(-1))?.expand_dims(&[-1])?;
+        let d = take(&c, &jj, -1)?.expand_dims(&[-1])?;
+        let diag = take(&aj, &jj, -1)?.expand_dims(&[-1])?;
         let pivot = sqrt(&maximum(&d, &zero)?)?;
         let live = greater(&d, &multiply(&diag, &scalar(1e-6, Dtype::Float32)?)?)?;
         let below = greater_equal(&rows, &scalar(j as f64, Dtype::Int32)?)?;

@@ -4,6 +4,7 @@
 //! `multivariate_normal`.
 
 use super::key::{bits, on_params_device};
+use crate::ops::Shape;
 use crate::ops::{
     abs, add, astype, divide, erf, erfinv, expand_dims, full, log, log1p, matmul, maximum, minimum,
     multiply, negative, sign, squeeze, subtract,
@@ -13,7 +14,7 @@ use crate::{Array, Dtype, Error, Result};
 
 /// A 0-d array of `value` in `dtype`.
 pub(crate) fn scalar(value: f64, dtype: Dtype) -> Result<Array> {
-    full(&[], value, dtype)
+    full((), value, dtype)
 }
 
 /// Reject dtypes other than real floats, as MLX's `issubdtype(dtype, floating)`.
@@ -49,10 +50,12 @@ fn check_float(op: &'static str, dtype: Dtype, msg: &str) -> Result<()> {
 pub fn uniform(
     low: &Array,
     high: &Array,
-    shape: &[usize],
+    shape: impl Into<Shape>,
     dtype: Dtype,
     key: Option<&Array>,
 ) -> Result<Array> {
+    let shape = shape.into().dims("uniform")?;
+    let shape = &shape[..];
     on_params_device(&[Some(low)], || {
         uniform_unlabeled(low, high, shape, dtype, key)
     })
@@ -112,7 +115,9 @@ fn uniform_unlabeled(
 /// assert_eq!(u.dtype(), Dtype::Float16);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn uniform_unit(shape: &[usize], dtype: Dtype, key: Option<&Array>) -> Result<Array> {
+pub fn uniform_unit(shape: impl Into<Shape>, dtype: Dtype, key: Option<&Array>) -> Result<Array> {
+    let shape = shape.into().dims("uniform_unit")?;
+    let shape = &shape[..];
     uniform_unit_unlabeled(shape, dtype, key).map_err(|e| e.in_op("uniform"))
 }
 
@@ -161,17 +166,19 @@ fn uniform_pm1(shape: &[usize], key: Option<&Array>) -> Result<Array> {
 /// use mlx_core::{random, Array, Dtype};
 /// let loc = Array::from_scalar(10.0f32);
 /// let x = random::normal(&[1000], Dtype::Float32, Some(&loc), None, Some(&random::key(0)?))?;
-/// let m = x.mean(None, false)?.item::<f32>()?;
+/// let m = x.mean((), false)?.item::<f32>()?;
 /// assert!((m - 10.0).abs() < 0.2);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn normal(
-    shape: &[usize],
+    shape: impl Into<Shape>,
     dtype: Dtype,
     loc: Option<&Array>,
     scale: Option<&Array>,
     key: Option<&Array>,
 ) -> Result<Array> {
+    let shape = shape.into().dims("normal")?;
+    let shape = &shape[..];
     on_params_device(&[loc, scale], || {
         normal_unlabeled(shape, dtype, loc, scale, key)
     })
@@ -220,7 +227,7 @@ fn complex_normal(
     let s = erfinv(&uniform_pm1(&pair_shape, key)?)?;
     let part = |k: i32| -> Result<Array> {
         let idx = Array::from_slice(&[k], &[])?;
-        astype(&crate::ops::take(&s, &idx, Some(-1))?, Dtype::Complex64)
+        astype(&crate::ops::take(&s, &idx, -1)?, Dtype::Complex64)
     };
     let i = Array::from_scalar(crate::Complex64::new(0.0, 1.0));
     let mut samples = add(&part(0)?, &multiply(&part(1)?, &i)?)?;
@@ -305,7 +312,9 @@ fn truncated_normal_unlabeled(
 /// assert_eq!(g.shape(), &[2, 2]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn gumbel(shape: &[usize], dtype: Dtype, key: Option<&Array>) -> Result<Array> {
+pub fn gumbel(shape: impl Into<Shape>, dtype: Dtype, key: Option<&Array>) -> Result<Array> {
+    let shape = shape.into().dims("gumbel")?;
+    let shape = &shape[..];
     gumbel_unlabeled(shape, dtype, key).map_err(|e| e.in_op("gumbel"))
 }
 
@@ -332,12 +341,14 @@ fn gumbel_unlabeled(shape: &[usize], dtype: Dtype, key: Option<&Array>) -> Resul
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn laplace(
-    shape: &[usize],
+    shape: impl Into<Shape>,
     dtype: Dtype,
     loc: f32,
     scale: f32,
     key: Option<&Array>,
 ) -> Result<Array> {
+    let shape = shape.into().dims("laplace")?;
+    let shape = &shape[..];
     laplace_unlabeled(shape, dtype, loc, scale, key).map_err(|e| e.in_op("laplace"))
 }
 
@@ -395,10 +406,12 @@ fn laplace_unlabeled(
 pub fn multivariate_normal(
     mean: &Array,
     cov: &Array,
-    shape: &[usize],
+    shape: impl Into<Shape>,
     dtype: Dtype,
     key: Option<&Array>,
 ) -> Result<Array> {
+    let shape = shape.into().dims("multivariate_normal")?;
+    let shape = &shape[..];
     on_params_device(&[Some(mean)], || {
         multivariate_normal_unlabeled(mean, cov, shape, dtype, key)
     })
@@ -447,6 +460,6 @@ fn multivariate_normal_unlabeled(
     let l = super::cholesky::cholesky_lower(&astype(cov, Dtype::Float32)?)?;
     let z = normal(&out_shape, dtype, None, None, key)?;
     let lt = l.swapaxes(-1, -2)?;
-    let scaled = squeeze(&matmul(&expand_dims(&z, &[-2])?, &lt)?, Some(&[-2]))?;
+    let scaled = squeeze(&matmul(&expand_dims(&z, &[-2])?, &lt)?, &[-2])?;
     add(mean, &scaled)
 }

@@ -3,9 +3,10 @@
 
 use super::continuous::{gumbel, scalar, uniform, uniform_unit};
 use super::key::{bits, on_params_device};
+use crate::ops::Shape;
 use crate::ops::{
     add, argmax, argsort, astype, cumsum, equal, exp, expand_dims, floor, isinf, less, less_equal,
-    max, maximum, minimum, multiply, reshape, subtract, sum, sum_axis, take, where_,
+    max, maximum, minimum, multiply, reshape, subtract, sum, take, where_,
 };
 use crate::shape::{broadcast_shapes, format_shape, normalize_axis};
 use crate::{Array, Dtype, Error, Result};
@@ -30,10 +31,12 @@ use crate::{Array, Dtype, Error, Result};
 pub fn randint(
     low: &Array,
     high: &Array,
-    shape: &[usize],
+    shape: impl Into<Shape>,
     dtype: Dtype,
     key: Option<&Array>,
 ) -> Result<Array> {
+    let shape = shape.into().dims("randint")?;
+    let shape = &shape[..];
     on_params_device(&[Some(low)], || {
         randint_unlabeled(low, high, shape, dtype, key)
     })
@@ -203,7 +206,7 @@ fn categorical_impl(
     let mut gumbel_shape = shape.to_vec();
     gumbel_shape.insert(offset, n);
     let g = gumbel(&gumbel_shape, Dtype::Float32, key)?;
-    argmax(&add(&g, logits)?, Some(offset as i64), false)
+    argmax(&add(&g, logits)?, offset as i64, false)
 }
 
 /// Inverse-CDF sampling of one distribution (MLX 0.32.4's path for a
@@ -212,16 +215,19 @@ fn categorical_impl(
 fn categorical_inverse_cdf(logits: &Array, shape: &[usize], key: Option<&Array>) -> Result<Array> {
     let dtype = Dtype::promote(logits.dtype(), Dtype::Float32);
     let x = astype(logits, dtype)?;
-    let m = max(&x, false)?;
+    let m = max(&x, (), false)?;
     let w = where_(
         &isinf(&m)?,
         &astype(&equal(&x, &m)?, dtype)?,
         &exp(&subtract(&x, &m)?)?,
     )?;
-    let cdf = cumsum(&w, Some(0), false, false)?;
-    let u = multiply(&uniform_unit(shape, Dtype::Float32, key)?, &sum(&w, false)?)?;
+    let cdf = cumsum(&w, 0, false, false)?;
+    let u = multiply(
+        &uniform_unit(shape, Dtype::Float32, key)?,
+        &sum(&w, (), false)?,
+    )?;
     let hits = less_equal(&cdf, &expand_dims(&u, &[-1])?)?;
-    let count = astype(&sum_axis(&hits, -1, false)?, Dtype::Uint32)?;
+    let count = astype(&sum(&hits, -1, false)?, Dtype::Uint32)?;
     subtract(&count, &Array::from_scalar(1u32))
 }
 
@@ -240,14 +246,15 @@ fn categorical_inverse_cdf(logits: &Array, shape: &[usize], key: Option<&Array>)
 /// assert_eq!(p.to_vec::<u32>()?, vec![4, 6, 1, 2, 5, 7, 8, 3, 0, 9]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn permutation(n: usize, key: Option<&Array>) -> Result<Array> {
+pub fn permutation(n: i64, key: Option<&Array>) -> Result<Array> {
+    let n = crate::ops::check_size("permutation", "n", n)?;
     permutation_unlabeled(n, key).map_err(|e| e.in_op("permutation"))
 }
 
 /// [`permutation`] before its errors are relabelled.
 fn permutation_unlabeled(n: usize, key: Option<&Array>) -> Result<Array> {
     let words = bits(&[n], 4, key)?;
-    astype(&argsort(&words, Some(0))?, Dtype::Uint32)
+    astype(&argsort(&words, 0)?, Dtype::Uint32)
 }
 
 /// `x` shuffled along `axis` (MLX's `random.permutation(x, axis)`).
@@ -277,6 +284,6 @@ fn permutation_array_unlabeled(x: &Array, axis: i64, key: Option<&Array>) -> Res
         return Err(Error::invalid("permutation", "cannot permute a 0-d array"));
     }
     let ax = normalize_axis("permutation", axis, x.ndim())?;
-    let order = permutation(x.shape()[ax], key)?;
-    take(x, &order, Some(ax as i64))
+    let order = permutation(x.shape()[ax] as i64, key)?;
+    take(x, &order, ax as i64)
 }

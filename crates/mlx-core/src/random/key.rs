@@ -6,6 +6,7 @@
 //! draw the next key of the calling thread's default sequence, as MLX's
 //! thread-local `KeySequence` does.
 
+use crate::ops::Shape;
 use crate::primitive::Primitive;
 use crate::shape::format_shape;
 use crate::{Array, Dtype, Error, Result};
@@ -186,7 +187,9 @@ pub(crate) fn key_or_next(key: Option<&Array>) -> Result<Array> {
 /// assert_eq!(b.to_vec::<u32>()?, vec![4146024105, 967050713, 2718843009, 1272950319]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn bits(shape: &[usize], width: usize, key: Option<&Array>) -> Result<Array> {
+pub fn bits(shape: impl Into<Shape>, width: usize, key: Option<&Array>) -> Result<Array> {
+    let shape = shape.into().dims("bits")?;
+    let shape = &shape[..];
     let dtype = match width {
         4 => Dtype::Uint32,
         2 => Dtype::Uint16,
@@ -236,7 +239,8 @@ pub(crate) fn on_params_device<R>(params: &[Option<&Array>], f: impl FnOnce() ->
 /// assert_eq!(ks.to_vec::<u32>()?, vec![4146024105, 967050713, 2718843009, 1272950319]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn split(key: &Array, num: usize) -> Result<Array> {
+pub fn split(key: &Array, num: i64) -> Result<Array> {
+    let num = crate::ops::check_size("split", "num", num)?;
     split_unlabeled(key, num).map_err(|e| e.in_op("split"))
 }
 
@@ -268,7 +272,7 @@ fn split_pair_unlabeled(key: &Array) -> Result<(Array, Array)> {
     let ks = split(key, 2)?;
     let take = |i: i64| -> Result<Array> {
         let idx = Array::from_slice(&[i as i32], &[])?;
-        crate::ops::take(&ks, &idx, Some(0))
+        crate::ops::take(&ks, &idx, 0)
     };
     Ok((take(0)?, take(1)?))
 }

@@ -25,7 +25,7 @@ use std::sync::Arc;
 ///     |x: &[Array], g: &[Array], _: &[Array]| Ok(vec![(&g[0] * 1.0)?.broadcast_to(x[0].shape())?]),
 ///     None,
 /// );
-/// let df = grad(move |x: &[Array]| f(x)?[0].sum(false), &[0]);
+/// let df = grad(move |x: &[Array]| f(x)?[0].sum((), false), &[0]);
 /// let x = Array::from_slice(&[5.0f32], &[1])?;
 /// assert_eq!(df(&[x])?[0].to_vec::<f32>()?, vec![1.0]);
 /// Ok::<(), mlx_core::Error>(())
@@ -56,13 +56,13 @@ where
 /// use mlx_core::{transforms::{custom_function_with_vmap, vmap}, Array};
 /// // The rule computes the batched result in one op (here: the same sum).
 /// let f = custom_function_with_vmap(
-///     |x: &[Array]| Ok(vec![x[0].sum(false)?]),
+///     |x: &[Array]| Ok(vec![x[0].sum((), false)?]),
 ///     |x: &[Array], g: &[Array], _: &[Array]| Ok(vec![g[0].broadcast_to(x[0].shape())?]),
 ///     None,
 ///     |x: &[Array], axes: &[Option<usize>]| {
 ///         let ax = axes[0].unwrap_or(0);
 ///         let kept: Vec<i64> = (0..x[0].ndim() as i64).filter(|&d| d != ax as i64).collect();
-///         Ok((vec![x[0].sum_axes(&kept, false)?], vec![Some(0)]))
+///         Ok((vec![x[0].sum(&kept, false)?], vec![Some(0)]))
 ///     },
 /// );
 /// let x = Array::from_slice(&[1.0f32, 2.0, 3.0, 4.0], &[2, 2])?;
@@ -134,7 +134,7 @@ where
 /// # use mlx_cpu as _;
 /// use mlx_core::{transforms::{checkpoint, grad}, Array};
 /// let f = checkpoint(|x: &[Array]| Ok(vec![x[0].sin()?]));
-/// let df = grad(move |x: &[Array]| f(x)?[0].sum(false), &[0]);
+/// let df = grad(move |x: &[Array]| f(x)?[0].sum((), false), &[0]);
 /// let x = Array::from_slice(&[0.0f32], &[1])?;
 /// assert_eq!(df(&[x])?[0].to_vec::<f32>()?, vec![1.0]);
 /// Ok::<(), mlx_core::Error>(())

@@ -63,7 +63,7 @@ fn trace_grad(
 /// ```
 /// # use mlx_cpu as _;
 /// use mlx_core::{transforms::value_and_grad, Array};
-/// let f = value_and_grad(|x: &[Array]| (&x[0] * &x[1])?.sum(false), &[0, 1]);
+/// let f = value_and_grad(|x: &[Array]| (&x[0] * &x[1])?.sum((), false), &[0, 1]);
 /// let a = Array::from_slice(&[2.0f32], &[1])?;
 /// let b = Array::from_slice(&[5.0f32], &[1])?;
 /// let (v, g) = f(&[a, b])?;
@@ -126,7 +126,7 @@ where
 /// # use mlx_cpu as _;
 /// use mlx_core::{transforms::value_and_grad_with_aux, Array};
 /// let f = value_and_grad_with_aux(
-///     |x: &[Array]| Ok((x[0].square()?.sum(false)?, vec![x[0].exp()?])),
+///     |x: &[Array]| Ok((x[0].square()?.sum((), false)?, vec![x[0].exp()?])),
 ///     &[0],
 /// );
 /// let ((loss, aux), g) = f(&[Array::from_slice(&[0.0f32], &[1])?])?;
@@ -165,7 +165,7 @@ where
 /// ```
 /// # use mlx_cpu as _;
 /// use mlx_core::{transforms::value_and_grad_tree, tree::Tree, Array};
-/// let f = value_and_grad_tree(|p: &Tree| (p.get("w").unwrap() * 3.0)?.sum(false));
+/// let f = value_and_grad_tree(|p: &Tree| (p.get("w").unwrap() * 3.0)?.sum((), false));
 /// let params = Tree::map([("w", Tree::Leaf(Array::from_slice(&[1.0f32], &[1])?))]);
 /// let (_, g) = f(&params)?;
 /// assert_eq!(g.get("w").unwrap().to_vec::<f32>()?, vec![3.0]);

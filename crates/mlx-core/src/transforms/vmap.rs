@@ -20,7 +20,7 @@ use std::collections::{HashMap, HashSet};
 /// ```
 /// # use mlx_cpu as _;
 /// use mlx_core::{transforms::vmap, Array};
-/// let f = vmap(|x: &[Array]| Ok(vec![x[0].sum(false)?]), &[Some(0)], &[0]);
+/// let f = vmap(|x: &[Array]| Ok(vec![x[0].sum((), false)?]), &[Some(0)], &[0]);
 /// let x = Array::from_slice(&[1.0f32, 2.0, 3.0, 4.0], &[2, 2])?;
 /// assert_eq!(f(&[x])?[0].to_vec::<f32>()?, vec![3.0, 7.0]);
 /// Ok::<(), mlx_core::Error>(())
@@ -58,7 +58,7 @@ where
             size = Some(n);
             // A fresh node standing for one slice of `x`.
             let zero = Array::from_slice(&[0i32], &[])?;
-            let p = crate::ops::take(x, &zero, Some(ax as i64))?;
+            let p = crate::ops::take(x, &zero, ax as i64)?;
             batched.insert(p.id(), (x.clone(), Some(ax)));
             inputs.push(p);
         }

@@ -20,7 +20,7 @@ use mlx_core::{Array, Result};
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn softmax(x: &Array, axis: i64) -> Result<Array> {
-    labeled("softmax", || ops::softmax(x, Some(&[axis]), false))
+    labeled("softmax", || ops::softmax(x, &[axis], false))
 }
 
 /// Softmin along `axis`: `softmax(-x, axis)` (MLX's `softmin`; MLX's
@@ -38,7 +38,7 @@ pub fn softmax(x: &Array, axis: i64) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn softmin(x: &Array, axis: i64) -> Result<Array> {
-    labeled("softmin", || ops::softmax(&(-x)?, Some(&[axis]), false))
+    labeled("softmin", || ops::softmax(&(-x)?, &[axis], false))
 }
 
 /// Log-softmax along `axis`: `x - logsumexp(x, axis)`, shifted by the
@@ -59,9 +59,9 @@ pub fn softmin(x: &Array, axis: i64) -> Result<Array> {
 /// ```
 pub fn log_softmax(x: &Array, axis: i64) -> Result<Array> {
     labeled("log_softmax", || {
-        let shift = ops::stop_gradient(&ops::max_axis(x, axis, true)?)?;
+        let shift = ops::stop_gradient(&ops::max(x, axis, true)?)?;
         let shifted = (x - shift)?;
-        let lse = ops::logsumexp(&shifted, Some(&[axis]), true)?;
+        let lse = ops::logsumexp(&shifted, &[axis], true)?;
         shifted - lse
     })
 }

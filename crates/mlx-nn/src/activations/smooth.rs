@@ -188,7 +188,7 @@ fn softplus_unlabeled(x: &Array) -> Result<Array> {
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn softsign(x: &Array) -> Result<Array> {
-    labeled("softsign", || ops::divide(x, &(1 + ops::abs(x)?)?))
+    labeled("softsign", || ops::divide(x, (ops::abs(x)? + 1)?))
 }
 
 /// Log-sigmoid: `log(sigmoid(x)) = -softplus(-x)` (MLX's `log_sigmoid`).

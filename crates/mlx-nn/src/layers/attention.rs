@@ -39,7 +39,7 @@ pub fn scaled_dot_product_attention(
                 (scores + m)?
             };
         }
-        let probs = scores.softmax(Some(&[-1]), true)?;
+        let probs = scores.softmax(&[-1], true)?;
         probs.matmul(values)
     };
     f().map_err(|e| e.in_op(OP))
@@ -187,14 +187,14 @@ impl MultiHeadAttention {
             let mut shape: Vec<i64> = a.shape().iter().map(|&s| s as i64).collect();
             let last = shape.pop().unwrap_or(0);
             shape.extend([h, last / h]);
-            a.reshape(&shape)?.transpose(Some(&[0, 2, 1, 3]))
+            a.reshape(&shape)?.transpose(&[0, 2, 1, 3])
         };
         let f = || -> Result<Array> {
             let (q, k, v) = (heads(&q)?, heads(&k)?, heads(&v)?);
             let d = q.shape()[3];
             let scale = (1.0 / d as f64).sqrt() as f32;
             let o = scaled_dot_product_attention(&q, &k, &v, scale, mask)?;
-            let o = o.transpose(Some(&[0, 2, 1, 3]))?;
+            let o = o.transpose(&[0, 2, 1, 3])?;
             let s = o.shape().to_vec();
             o.reshape(&[s[0] as i64, s[1] as i64, -1])
         };

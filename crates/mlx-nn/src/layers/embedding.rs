@@ -90,9 +90,7 @@ impl UnaryModule for Embedding {
                 "indices must be integers",
             ));
         }
-        self.weight
-            .take(x, Some(0))
-            .map_err(|e| e.in_op("Embedding"))
+        self.weight.take(x, 0).map_err(|e| e.in_op("Embedding"))
     }
 
     fn to_quantized(

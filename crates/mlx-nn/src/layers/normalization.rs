@@ -27,8 +27,8 @@ fn zeros(n: usize) -> Result<Array> {
 /// Normalise over the last axis: `(x - mean) / sqrt(var + eps)` (MLX's
 /// `mx.fast.layer_norm` without weight and bias).
 pub(crate) fn normalize_last(x: &Array, eps: f32) -> Result<Array> {
-    let mean = x.mean(Some(&[-1]), true)?;
-    let var = x.var(Some(&[-1]), true, 0)?;
+    let mean = x.mean(&[-1], true)?;
+    let var = x.var(&[-1], true, 0)?;
     (x - &mean)? * (var + eps)?.rsqrt()?
 }
 
@@ -211,7 +211,7 @@ impl UnaryModule for RMSNorm {
         const OP: &str = "RMSNorm";
         let dims = self.weight.shape().first().copied().unwrap_or(0);
         super::linear::check_last_dim(OP, x, dims, "dims")?;
-        let ms = x.square()?.mean(Some(&[-1]), true)?;
+        let ms = x.square()?.mean(&[-1], true)?;
         ((x * (ms + self.eps)?.rsqrt()?)? * &self.weight).map_err(|e| e.in_op(OP))
     }
 }
@@ -336,17 +336,15 @@ impl UnaryModule for GroupNorm {
         let (batch, g) = (shape[0], self.num_groups as i64);
         let y = if self.pytorch_compatible {
             let gs = self.dims as i64 / g;
-            let t = x
-                .reshape(&[batch, -1, g, gs])?
-                .transpose(Some(&[0, 2, 1, 3]))?;
+            let t = x.reshape(&[batch, -1, g, gs])?.transpose(&[0, 2, 1, 3])?;
             let t = normalize_last(&t.reshape(&[batch, g, -1])?, self.eps)?;
             t.reshape(&[batch, g, -1, gs])?
-                .transpose(Some(&[0, 2, 1, 3]))?
+                .transpose(&[0, 2, 1, 3])?
                 .reshape(&shape)?
         } else {
             let t = x.reshape(&[batch, -1, g])?;
-            let mean = t.mean(Some(&[1]), true)?;
-            let var = t.var(Some(&[1]), true, 0)?;
+            let mean = t.mean(&[1], true)?;
+            let var = t.var(&[1], true, 0)?;
             ((t - &mean)? * (var + self.eps)?.rsqrt()?)?.reshape(&shape)?
         };
         affine(y, self.weight.as_ref(), self.bias.as_ref()).map_err(|e| e.in_op(OP))
@@ -443,8 +441,8 @@ impl UnaryModule for InstanceNorm {
             ));
         }
         let axes: Vec<i64> = (1..x.ndim() as i64 - 1).collect();
-        let mean = x.mean(Some(&axes), true)?;
-        let var = x.var(Some(&axes), true, 0)?;
+        let mean = x.mean(&axes, true)?;
+        let var = x.var(&axes, true, 0)?;
         let y = ((x - &mean)? * (var + self.eps)?.rsqrt()?)?;
         affine(y, self.weight.as_ref(), self.bias.as_ref()).map_err(|e| e.in_op(OP))
     }
@@ -593,12 +591,12 @@ impl UnaryModule for BatchNorm {
             ));
         }
         let axes: Vec<i64> = (0..x.ndim() as i64 - 1).collect();
-        let mut mean = x.mean(Some(&axes), false)?;
-        let mut var = x.var(Some(&axes), false, 0)?;
+        let mut mean = x.mean(&axes, false)?;
+        let mut var = x.var(&axes, false, 0)?;
         if let (Some(rm), Some(rv)) = (&mut self.running_mean, &mut self.running_var) {
             if training {
                 let mu = self.momentum;
-                let unbiased = x.var(Some(&axes), false, 1)?;
+                let unbiased = x.var(&axes, false, 1)?;
                 *rm = ((&*rm * (1.0 - mu))? + (&mean * mu)?)?;
                 *rv = ((&*rv * (1.0 - mu))? + (unbiased * mu)?)?;
             } else {

@@ -151,9 +151,9 @@ macro_rules! pool_layer {
                 let w = sliding_windows(OP, &x, &self.kernel_size, &self.stride).map_err(|e| e.in_op(OP))?;
                 let axes: Vec<i64> = (-($n as i64) - 1..-1).collect();
                 if $max {
-                    ops::max_axes(&w, &axes, false)
+                    ops::max(&w, &axes, false)
                 } else {
-                    ops::mean(&w, Some(&axes), false)
+                    ops::mean(&w, &axes, false)
                 }
                 .map_err(|e| e.in_op(OP))
             }

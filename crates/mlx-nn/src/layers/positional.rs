@@ -79,11 +79,11 @@ pub fn rope(
         shape[nd - 1] = dims as i64;
         s.reshape(&shape)?
     } else {
-        ops::concatenate(&[&o1, &o2], Some(last))?
+        ops::concatenate(&[&o1, &o2], last)?
     };
     if dims < d {
         let rest = sl(x, dims, d, 1)?;
-        ops::concatenate(&[&rotated, &rest], Some(last))
+        ops::concatenate(&[&rotated, &rest], last)
     } else {
         Ok(rotated)
     }
@@ -274,9 +274,9 @@ impl UnaryModule for SinusoidalPositionalEncoding {
         let y = (x.expand_dims(&[-1])? * &self._sigmas).map_err(|e| e.in_op(OP))?;
         let (c, s) = (y.cos()?, y.sin()?);
         let y = if self.cos_first {
-            ops::concatenate(&[&c, &s], Some(-1))
+            ops::concatenate(&[&c, &s], -1)
         } else {
-            ops::concatenate(&[&s, &c], Some(-1))
+            ops::concatenate(&[&s, &c], -1)
         }?;
         if self.scale != 1.0 {
             y * self.scale

@@ -319,9 +319,9 @@ impl UnaryModule for QuantizedEmbedding {
             return Err(Error::dtype(OP, x.dtype(), "indices must be integers"));
         }
         let f = || -> Result<Array> {
-            let w = self.weight.take(x, Some(0))?;
-            let s = self.scales.take(x, Some(0))?;
-            let b = self.biases.take(x, Some(0))?;
+            let w = self.weight.take(x, 0)?;
+            let s = self.scales.take(x, 0)?;
+            let b = self.biases.take(x, 0)?;
             ops::dequantize(
                 &w,
                 &s,

@@ -265,7 +265,7 @@ impl UnaryModule for Upsample {
             for (idx, w) in taps(self.mode, n, s, self.align_corners) {
                 let m = idx.len();
                 let idx = Array::from_slice(&idx, &[m])?;
-                let sample = out.take(&idx, Some(axis as i64))?;
+                let sample = out.take(&idx, axis as i64)?;
                 let term = if self.mode == UpsampleMode::Nearest {
                     sample
                 } else {

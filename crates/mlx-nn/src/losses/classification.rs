@@ -99,18 +99,18 @@ pub fn cross_entropy(
                 ),
             ));
         }
-        let max = ops::stop_gradient(&ops::max_axis(logits, axis, true)?)?;
+        let max = ops::stop_gradient(&ops::max(logits, axis, true)?)?;
         let z = (logits - max)?;
         let score = if as_probs {
-            ops::sum_axis(&(&z * targets)?, axis, false)?
+            ops::sum(&(&z * targets)?, axis, false)?
         } else {
             let idx = ops::expand_dims(targets, &[axis])?;
-            ops::squeeze(&ops::take_along_axis(&z, &idx, Some(axis))?, Some(&[axis]))?
+            ops::squeeze(&ops::take_along_axis(&z, &idx, axis)?, &[axis])?
         };
-        let lse = ops::logsumexp(&z, Some(&[axis]), false)?;
+        let lse = ops::logsumexp(&z, &[axis], false)?;
         let loss = if ls > 0.0 {
             let adjusted = (&score * (1.0 - ls))?;
-            let smoothed = (ops::negative(&ops::mean(&z, Some(&[axis]), false)?)? * ls)?;
+            let smoothed = (ops::negative(&ops::mean(&z, &[axis], false)?)? * ls)?;
             ((lse - adjusted)? + smoothed)?
         } else {
             (lse - score)?
@@ -170,10 +170,10 @@ pub fn binary_cross_entropy(
         let loss = if options.with_logits {
             (ops::logaddexp(&weak(0.0f64, inputs)?, inputs)? - (inputs * targets)?)?
         } else {
-            let log_p = ops::clip(&ops::log(inputs)?, Some(-100.0f64), None)?;
-            let log_q = ops::clip(&ops::log(&(1 - inputs)?)?, Some(-100.0f64), None)?;
+            let log_p = ops::clip(&ops::log(inputs)?, -100.0f64, ())?;
+            let log_q = ops::clip(&ops::log(&ops::subtract(1, inputs)?)?, -100.0f64, ())?;
             let pos = (targets * &log_p)?;
-            let neg = ops::multiply(&(1 - targets)?, &log_q)?;
+            let neg = ops::multiply(ops::subtract(1, targets)?, &log_q)?;
             ops::negative(&(pos + neg)?)?
         };
         options
@@ -222,8 +222,8 @@ pub fn nll_loss(inputs: &Array, targets: &Array, options: &NllLossOptions) -> Re
     labeled("nll_loss", || {
         let axis = options.axis;
         let idx = ops::expand_dims(targets, &[axis])?;
-        let picked = ops::take_along_axis(inputs, &idx, Some(axis))?;
-        let loss = ops::negative(&ops::squeeze(&picked, Some(&[axis]))?)?;
+        let picked = ops::take_along_axis(inputs, &idx, axis)?;
+        let loss = ops::negative(&ops::squeeze(&picked, &[axis])?)?;
         options.reduction.apply(&loss)
     })
 }
@@ -269,7 +269,7 @@ pub fn kl_div_loss(inputs: &Array, targets: &Array, options: &KlDivLossOptions) 
         let terms = (ops::exp(targets)? * (targets - inputs)?)?;
         options
             .reduction
-            .apply(&ops::sum_axis(&terms, options.axis, false)?)
+            .apply(&ops::sum(&terms, options.axis, false)?)
     })
 }
 

@@ -54,10 +54,10 @@ pub fn cosine_similarity_loss(
 ) -> Result<Array> {
     labeled("cosine_similarity_loss", || {
         let axis = options.axis;
-        let norm = |x: &Array| ops::sqrt(&ops::sum_axis(&ops::square(x)?, axis, false)?);
+        let norm = |x: &Array| ops::sqrt(&ops::sum(&ops::square(x)?, axis, false)?);
         let denom = (norm(x1)? * norm(x2)?)?;
         let denom = ops::maximum(&denom, &weak(options.eps, &denom)?)?;
-        let dot = ops::sum_axis(&(x1 * x2)?, axis, false)?;
+        let dot = ops::sum(&(x1 * x2)?, axis, false)?;
         options.reduction.apply(&(dot / denom)?)
     })
 }
@@ -129,7 +129,7 @@ pub fn triplet_loss(
         let dist = |other: &Array| -> Result<Array> {
             let d = ops::abs(&(anchors - other)?)?;
             let powered = ops::power(&d, &weak(p, &d)?)?;
-            let summed = (ops::sum_axis(&powered, axis, false)? + eps)?;
+            let summed = (ops::sum(&powered, axis, false)? + eps)?;
             ops::power(&summed, &weak(1.0 / f64::from(p), &summed)?)
         };
         let gap = ((dist(positives)? - dist(negatives)?)? + margin)?;

@@ -59,8 +59,8 @@ impl Reduction {
     pub fn apply(self, loss: &Array) -> Result<Array> {
         match self {
             Reduction::None => Ok(loss.clone()),
-            Reduction::Mean => ops::mean(loss, None, false),
-            Reduction::Sum => ops::sum(loss, false),
+            Reduction::Mean => ops::mean(loss, (), false),
+            Reduction::Sum => ops::sum(loss, (), false),
         }
     }
 }

@@ -38,7 +38,7 @@ impl Window {
         let o = range(self.out, &[-1, 1])?;
         let kk = range(self.k, &[1, -1])?;
         let p = ((&(&o * self.stride)? + &(&kk * self.kdil)?)? - self.lo)?;
-        let c = |v: i64| full(&[], v, Dtype::Int64);
+        let c = |v: i64| full((), v, Dtype::Int64);
         let on_row = logical_and(
             &logical_and(&greater_equal(&p, &c(0)?)?, &less(&p, &c(self.dil_in)?)?)?,
             &equal(&remainder(&p, &c(self.idil)?)?, &c(0)?)?,
@@ -269,9 +269,9 @@ pub fn conv_general(
             if needs_zero {
                 let mut zs = x.shape().to_vec();
                 zs[ax] = 1;
-                x = concatenate(&[&x, &zeros(&zs, dt)?], Some(ax as i64))?;
+                x = concatenate(&[&x, &zeros(&zs, dt)?], ax as i64)?;
             }
-            x = take(&x, &win.indices()?, Some(ax as i64))?;
+            x = take(&x, &win.indices()?, ax as i64)?;
         }
         // x: (N, O1, K1, .., Od, Kd, C) -> (G, N*O, K*Cg)
         let n = input.shape()[0];
@@ -284,20 +284,20 @@ pub fn conv_general(
         perm.extend((0..d).map(|i| 2 + 2 * i as i64));
         perm.push(1 + 2 * d as i64);
         let cols = reshape(
-            &transpose(&x, Some(&perm))?,
+            &transpose(&x, &perm)?,
             &[no as i64, kk as i64, g as i64, cg as i64],
         )?;
         let cols = reshape(
-            &transpose(&cols, Some(&[2, 0, 1, 3]))?,
+            &transpose(&cols, &[2, 0, 1, 3])?,
             &[g as i64, no as i64, (kk * cg) as i64],
         )?;
         let og = cout / g;
         let wm = transpose(
             &reshape(&w, &[g as i64, og as i64, (kk * cg) as i64])?,
-            Some(&[0, 2, 1]),
+            &[0, 2, 1],
         )?;
         let y = matmul(&cols, &wm)?; // (G, N*O, Og)
-        let y = transpose(&y, Some(&[1, 0, 2]))?;
+        let y = transpose(&y, &[1, 0, 2])?;
         let mut shape = vec![n as i64];
         shape.extend(outs.iter().map(|&o| o as i64));
         shape.push(cout as i64);

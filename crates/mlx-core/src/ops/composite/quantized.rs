@@ -12,7 +12,7 @@ use super::binary::{greater, maximum, not_equal, where_};
 use super::bitwise::{bitwise_and, bitwise_or, left_shift, right_shift};
 use super::indexing::{slice_axis, take};
 use super::matmul::matmul;
-use super::reduce::{max_axis, min_axis, sum_axis};
+use super::reduce::{max, min, sum};
 use super::shape::{astype, broadcast_arrays, expand_dims, reshape, stack, swapaxes};
 use super::unary::{abs, round};
 use crate::{Array, Dtype, Error, HostData, Result};
@@ -162,7 +162,7 @@ fn pack(q: &Array, bits: usize) -> Result<Array> {
     for wi in 0..nw {
         let first = offs.iter().position(|o| o / 32 == wi).unwrap_or(c);
         let last = offs.iter().rposition(|o| o / 32 == wi).unwrap_or(0);
-        let mut word = sum_axis(
+        let mut word = sum(
             &slice_axis(&lo, lo.ndim() - 1, first as i64, last as i64 + 1)?,
             -1,
             false,
@@ -194,7 +194,7 @@ fn unpack(w: &Array, bits: usize) -> Result<Array> {
     let spills: Vec<bool> = offs.iter().map(|o| o % 32 + bits > 32).collect();
     let idx = u32s(offs.iter().map(|o| (o / 32) as u32).collect(), w)?;
     let lo = right_shift(
-        &take(&words, &idx, Some(-1))?,
+        &take(&words, &idx, -1)?,
         &u32s(offs.iter().map(|o| (o % 32) as u32).collect(), w)?,
     )?;
     let mut v = lo;
@@ -204,7 +204,7 @@ fn unpack(w: &Array, bits: usize) -> Result<Array> {
             .map(|o| ((o / 32 + 1).min(nw - 1)) as u32)
             .collect();
         let hi = left_shift(
-            &take(&words, &u32s(next, w)?, Some(-1))?,
+            &take(&words, &u32s(next, w)?, -1)?,
             &u32s(
                 offs.iter().map(|o| ((32 - o % 32) % 32) as u32).collect(),
                 w,
@@ -240,7 +240,7 @@ fn unpack(w: &Array, bits: usize) -> Result<Array> {
 /// assert_eq!(q.shape(), &[1, 4]);
 /// assert_eq!(scales.shape(), &[1, 1]);
 /// let back = ops::dequantize(&q, &scales, &biases, Some(32), Some(4), Default::default())?;
-/// let err = ops::max(&ops::abs(&(&back - &w)?)?, false)?.item::<f32>()?;
+/// let err = ops::max(&ops::abs(&(&back - &w)?)?, (), false)?.item::<f32>()?;
 /// assert!(err <= 31.0 / 15.0 / 2.0 + 1e-5);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
@@ -316,8 +316,8 @@ pub(crate) fn quantize_composite(
     let k = k[0];
     let n_bins = ((1u32 << bits) - 1) as f64;
     let wf = reshape(&astype(w, Dtype::Float32)?, &dims(lead, &[k / gs, gs]))?;
-    let w_max = max_axis(&wf, -1, true)?;
-    let w_min = min_axis(&wf, -1, true)?;
+    let w_max = max(&wf, -1, true)?;
+    let w_min = min(&wf, -1, true)?;
     let eps = |like: &Array| super::operators::scalar_like(1e-7f64, like);
     let (scale, bias) = if bits == 1 {
         let range = (&w_max - &w_min)?;
@@ -337,7 +337,7 @@ pub(crate) fn quantize_composite(
         (scale, bias)
     };
     let q = round(&((&wf - &bias)? / &scale)?, 0)?;
-    let q = super::binary::clip(&q, Some(0.0f64), Some(n_bins))?;
+    let q = super::binary::clip(&q, 0.0f64, n_bins)?;
     let q = reshape(&astype(&q, Dtype::Uint32)?, &dims(lead, &[k]))?;
     let packed = pack(&q, bits)?;
     let groups = dims(lead, &[k / gs]);
@@ -620,7 +620,7 @@ pub fn gather_qmm(
         d.extend(a.shape()[n - 2..].iter().map(|&v| v as i64));
         reshape(a, &d)
     };
-    let xs = take(&flat(&astype(x, dtype)?)?, &idx[0], Some(0))?;
-    let ws = take(&flat(&wd)?, &idx[1], Some(0))?;
+    let xs = take(&flat(&astype(x, dtype)?)?, &idx[0], 0)?;
+    let ws = take(&flat(&wd)?, &idx[1], 0)?;
     matmul(&xs, &ws)
 }

@@ -4,10 +4,11 @@
 //! arrays, `concatenate` and `where`, so every backend runs it and
 //! gradients and `vmap` come from the parts.
 
+use super::arguments::{Axes, Axis, Shape};
 use super::operators::Scalar;
 use crate::ops::{
-    astype, broadcast_arrays, broadcast_to, concatenate, expand_dims, flatten, index, reshape,
-    sum_axis, take, transpose, tri, where_, zeros, SliceArg,
+    astype, broadcast_arrays, broadcast_to, concatenate, expand_dims, flatten, index, reshape, sum,
+    take, transpose, tri, where_, zeros, SliceArg,
 };
 use crate::shape::{format_shape, normalize_axis};
 use crate::{with_default_device, Array, Dtype, Error, HostData, Result};
@@ -31,7 +32,7 @@ pub(crate) fn index_array(
 fn take_host(op: &'static str, a: &Array, v: Vec<i64>, axis: usize) -> Result<Array> {
     let n = v.len();
     let idx = index_array(op, a, v, &[n])?;
-    take(a, &idx, Some(axis as i64))
+    take(a, &idx, axis as i64)
 }
 
 /// Padding mode of [`pad`] (MLX's `mode` strings).
@@ -229,10 +230,10 @@ fn pad_with_array_unlabeled(
                 for w in [lo, hi] {
                     let mut sh = out.shape().to_vec();
                     sh[ax] = w as usize;
-                    let c = reshape(&astype(constant_values, a.dtype())?, &[])?;
+                    let c = reshape(&astype(constant_values, a.dtype())?, ())?;
                     parts.push(broadcast_to(&c, &sh)?);
                 }
-                out = concatenate(&[&parts[0], &out, &parts[1]], Some(ax as i64))?;
+                out = concatenate(&[&parts[0], &out, &parts[1]], ax as i64)?;
             } else {
                 if n == 0 {
                     return Err(Error::invalid(
@@ -265,7 +266,9 @@ fn pad_with_array_unlabeled(
 /// assert_eq!(t.to_vec::<i32>()?, vec![1, 2, 1, 2, 1, 2, 1, 2]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn tile(a: &Array, reps: &[i64]) -> Result<Array> {
+pub fn tile(a: &Array, reps: impl Into<Shape>) -> Result<Array> {
+    let reps = reps.into();
+    let reps = reps.as_slice();
     tile_unlabeled(a, reps).map_err(|e| e.in_op("tile"))
 }
 
@@ -296,7 +299,7 @@ fn tile_unlabeled(a: &Array, reps: &[i64]) -> Result<Array> {
 }
 
 /// Repeat each element `repeats` times along `axis` (of the flattened
-/// array when `None`), MLX's `repeat`.
+/// array when `()`), MLX's `repeat`.
 ///
 /// # Errors
 /// `[repeat] number of repeats cannot be negative`, or a bad axis.
@@ -305,10 +308,11 @@ fn tile_unlabeled(a: &Array, reps: &[i64]) -> Result<Array> {
 /// ```
 /// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
-/// assert_eq!(mlx_core::ops::repeat(&a, 2, None)?.to_vec::<i32>()?, vec![1, 1, 2, 2]);
+/// assert_eq!(mlx_core::ops::repeat(&a, 2, ())?.to_vec::<i32>()?, vec![1, 1, 2, 2]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn repeat(a: &Array, repeats: i64, axis: Option<i64>) -> Result<Array> {
+pub fn repeat(a: &Array, repeats: i64, axis: impl Into<Axis>) -> Result<Array> {
+    let axis = axis.into().get();
     repeat_unlabeled(a, repeats, axis).map_err(|e| e.in_op("repeat"))
 }
 
@@ -349,10 +353,12 @@ fn repeat_unlabeled(a: &Array, repeats: i64, axis: Option<i64>) -> Result<Array>
 /// ```
 /// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1i32, 2, 3], &[3])?;
-/// assert_eq!(mlx_core::ops::roll(&a, &[1], None)?.to_vec::<i32>()?, vec![3, 1, 2]);
+/// assert_eq!(mlx_core::ops::roll(&a, &[1], ())?.to_vec::<i32>()?, vec![3, 1, 2]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn roll(a: &Array, shift: &[i64], axes: Option<&[i64]>) -> Result<Array> {
+pub fn roll(a: &Array, shift: &[i64], axes: impl Into<Axes>) -> Result<Array> {
+    let axes = axes.into();
+    let axes = axes.as_slice();
     roll_unlabeled(a, shift, axes).map_err(|e| e.in_op("roll"))
 }
 
@@ -406,7 +412,7 @@ fn roll_axis(a: &Array, shift: i64, ax: usize) -> Result<Array> {
     let tail = index(a, &args)?;
     args[ax] = SliceArg::range(None, Some(n - s), 1);
     let head = index(a, &args)?;
-    concatenate(&[&tail, &head], Some(ax as i64))
+    concatenate(&[&tail, &head], ax as i64)
 }
 
 fn triangle(op: &'static str, x: &Array, k: i64, lower: bool) -> Result<Array> {
@@ -416,11 +422,11 @@ fn triangle(op: &'static str, x: &Array, k: i64, lower: bool) -> Result<Array> {
     let (n, m) = (x.shape()[x.ndim() - 2], x.shape()[x.ndim() - 1]);
     with_default_device(x.device(), || {
         let mask = if lower {
-            tri(n, Some(m), k, Some(Dtype::Bool))?
+            tri(n as i64, Some(m as i64), k, Some(Dtype::Bool))?
         } else {
-            crate::ops::logical_not(&tri(n, Some(m), k - 1, Some(Dtype::Bool))?)?
+            crate::ops::logical_not(&tri(n as i64, Some(m as i64), k - 1, Some(Dtype::Bool))?)?
         };
-        where_(&mask, x, &zeros(&[], x.dtype())?)
+        where_(&mask, x, &zeros((), x.dtype())?)
     })
 }
 
@@ -500,7 +506,7 @@ fn diagonal_unlabeled(a: &Array, offset: i64, axis1: i64, axis2: i64) -> Result<
         .filter(|&x| x as usize != i && x as usize != j)
         .collect();
     perm.extend([i as i64, j as i64]);
-    let moved = transpose(a, Some(&perm))?;
+    let moved = transpose(a, &perm)?;
     let flat = flatten(&moved, -2, -1)?;
     let mut idx: Vec<i64> = crate::memory::try_with_capacity("diagonal", len as usize)?;
     idx.extend((0..len).map(|t| (r0 + t) * c + c0 + t));
@@ -533,7 +539,7 @@ fn diag_unlabeled(a: &Array, k: i64) -> Result<Array> {
             let n = usize::try_from(len as u128 + k.unsigned_abs() as u128)
                 .map_err(|_| Error::overflow("diag", format!("diagonal {k} is too far out")))?;
             with_default_device(a.device(), || {
-                let mask = crate::ops::eye(n, None, k, Some(Dtype::Bool))?;
+                let mask = crate::ops::eye(n as i64, None, k, Some(Dtype::Bool))?;
                 if len == 0 {
                     return zeros(&[n, n], a.dtype());
                 }
@@ -542,7 +548,7 @@ fn diag_unlabeled(a: &Array, k: i64) -> Result<Array> {
                 let mut rows: Vec<i64> = crate::memory::try_with_capacity("diag", n)?;
                 rows.extend((0..n as i64).map(|i| (i - shift).clamp(0, len - 1)));
                 let col = expand_dims(&take_host("diag", a, rows, 0)?, &[1])?;
-                where_(&mask, &col, &zeros(&[], a.dtype())?)
+                where_(&mask, &col, &zeros((), a.dtype())?)
             })
         }
         d => Err(Error::invalid(
@@ -598,7 +604,7 @@ fn trace_unlabeled(
         Some(dt) => astype(&d, dt)?,
         None => d,
     };
-    sum_axis(&d, -1, false)
+    sum(&d, -1, false)
 }
 
 /// Coordinate grids from 1-D coordinate arrays (MLX's `meshgrid`; inputs
@@ -791,7 +797,7 @@ pub fn as_strided(
 pub(crate) fn strided_positions(shape: &[usize], strides: &[i64], offset: usize) -> Result<Array> {
     const OP: &str = "as_strided";
     let start = i64::try_from(offset).map_err(|_| Error::overflow(OP, "offset too large"))?;
-    let mut pos = crate::ops::full(&[], start, Dtype::Int64)?;
+    let mut pos = crate::ops::full((), start, Dtype::Int64)?;
     for (k, (&d, &st)) in shape.iter().zip(strides).enumerate() {
         let mut s = vec![1i64; shape.len()];
         s[k] = -1;
@@ -816,7 +822,9 @@ pub(crate) fn strided_positions(shape: &[usize], strides: &[i64], offset: usize)
 /// assert_eq!(mlx_core::ops::unflatten(&a, -1, &[3, -1])?.shape(), &[2, 3, 2]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn unflatten(a: &Array, axis: i64, shape: &[i64]) -> Result<Array> {
+pub fn unflatten(a: &Array, axis: i64, shape: impl Into<Shape>) -> Result<Array> {
+    let shape = shape.into();
+    let shape = shape.as_slice();
     unflatten_unlabeled(a, axis, shape).map_err(|e| e.in_op("unflatten"))
 }
 

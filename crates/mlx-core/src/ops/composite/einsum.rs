@@ -4,7 +4,7 @@
 //! broadcast `multiply` when nothing is summed), with `diagonal`, `sum`
 //! and `transpose` around them.
 
-use crate::ops::{broadcast_to, diagonal, matmul, multiply, reshape, sum_axes, transpose};
+use crate::ops::{broadcast_to, diagonal, matmul, multiply, reshape, sum, transpose};
 use crate::shape::format_shape;
 use crate::{Array, Error, Result};
 
@@ -226,7 +226,7 @@ fn sum_unused(x: Array, labels: Vec<u32>, keep: &[u32]) -> Result<(Array, Vec<u3
         .filter(|&(i, _)| !drop.contains(&(i as i64)))
         .map(|(_, &l)| l)
         .collect();
-    Ok((sum_axes(&x, &drop, false)?, rest))
+    Ok((sum(&x, &drop, false)?, rest))
 }
 
 /// `x` with axes in the order of `order` (a permutation of `labels`).
@@ -235,7 +235,7 @@ fn permute(x: &Array, labels: &[u32], order: &[u32]) -> Result<Array> {
         .iter()
         .map(|l| labels.iter().position(|m| m == l).expect("label present") as i64)
         .collect();
-    transpose(x, Some(&perm))
+    transpose(x, &perm)
 }
 
 fn size_of(sizes: &[(u32, usize)], l: u32) -> usize {

@@ -2,6 +2,7 @@
 //! `radians`, `nan_to_num`, `isclose`, `allclose`, `array_equal`,
 //! `isposinf`, `isneginf`, and the complex parts `real`, `imag`, `conj`.
 
+use super::arguments::IntoOperand;
 use super::binary::{equal, less_equal, logical_and, logical_or, multiply, subtract, where_};
 use super::operators::scalar_like;
 use super::reduce::all;
@@ -27,8 +28,9 @@ use crate::{Array, Dtype, Error, HostData, Result};
 /// assert_eq!(r.to_vec::<i32>()?, vec![1, 1]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
-pub fn divmod(a: &Array, b: &Array) -> Result<(Array, Array)> {
-    divmod_unlabeled(a, b).map_err(|e| e.in_op("divmod"))
+pub fn divmod(a: impl IntoOperand, b: impl IntoOperand) -> Result<(Array, Array)> {
+    let (a, b) = super::operand_pair(a, b).map_err(|e| e.in_op("divmod"))?;
+    divmod_unlabeled(&a, &b).map_err(|e| e.in_op("divmod"))
 }
 
 /// [`divmod`] before its errors are relabelled.
@@ -263,7 +265,7 @@ fn allclose_unlabeled(
     atol: f64,
     equal_nan: bool,
 ) -> Result<Array> {
-    all(&isclose(a, b, rtol, atol, equal_nan)?, false)
+    all(&isclose(a, b, rtol, atol, equal_nan)?, (), false)
 }
 
 /// Whether `a` and `b` have the same shape and equal elements (after
@@ -296,7 +298,7 @@ fn array_equal_unlabeled(a: &Array, b: &Array, equal_nan: bool) -> Result<Array>
     if equal_nan {
         eq = logical_or(&eq, &logical_and(&isnan(a)?, &isnan(b)?)?)?;
     }
-    all(&eq, false)
+    all(&eq, (), false)
 }
 
 /// The real part: `float32` for `complex64`, `a` itself otherwise.

@@ -104,8 +104,8 @@ fn tensordot_axes_unlabeled(a: &Array, b: &Array, axes_a: &[i64], axes_b: &[i64]
     let pb: Vec<i64> = cb.iter().chain(&fb).map(|&x| x as i64).collect();
     let m: usize = fa.iter().map(|&x| a.shape()[x]).product();
     let n: usize = fb.iter().map(|&x| b.shape()[x]).product();
-    let a2 = reshape(&transpose(a, Some(&pa))?, &[m as i64, csize as i64])?;
-    let b2 = reshape(&transpose(b, Some(&pb))?, &[csize as i64, n as i64])?;
+    let a2 = reshape(&transpose(a, &pa)?, &[m as i64, csize as i64])?;
+    let b2 = reshape(&transpose(b, &pb)?, &[csize as i64, n as i64])?;
     let mut out: Vec<i64> = fa.iter().map(|&x| a.shape()[x] as i64).collect();
     out.extend(fb.iter().map(|&x| b.shape()[x] as i64));
     reshape(&matmul(&a2, &b2)?, &out)
@@ -269,10 +269,10 @@ fn addmm_unlabeled(c: &Array, a: &Array, b: &Array, alpha: f32, beta: f32) -> Re
     }
     let mut p = matmul(&astype(&a2, dt)?, &astype(&b2, dt)?)?;
     if b1 {
-        p = squeeze(&p, Some(&[-1]))?;
+        p = squeeze(&p, &[-1])?;
     }
     if a1 {
-        p = squeeze(&p, Some(&[if b1 { -1 } else { -2 }]))?;
+        p = squeeze(&p, &[if b1 { -1 } else { -2 }])?;
     }
     let shape = p.shape().to_vec();
     let cb = crate::shape::broadcast_shapes("broadcast_shapes", c.shape(), &shape)?;
@@ -290,11 +290,7 @@ fn addmm_unlabeled(c: &Array, a: &Array, b: &Array, alpha: f32, beta: f32) -> Re
 fn expand_mask(mask: &Array, bs: usize, rows: usize, cols: usize, dt: Dtype) -> Result<Array> {
     let m = astype(mask, dt)?;
     let nd = m.ndim() as i64;
-    let m = repeat(
-        &repeat(&m, bs as i64, Some(nd - 2))?,
-        bs as i64,
-        Some(nd - 1),
-    )?;
+    let m = repeat(&repeat(&m, bs as i64, nd - 2)?, bs as i64, nd - 1)?;
     let m = slice_axis(&m, (nd - 2) as usize, 0, rows as i64)?;
     slice_axis(&m, (nd - 1) as usize, 0, cols as i64)
 }
@@ -470,14 +466,14 @@ fn gather_mm_unlabeled(
         let s = x.shape();
         reshape(x, &[-1, s[s.len() - 2] as i64, s[s.len() - 1] as i64])
     };
-    let ga = take(&flat(&a2)?, &broadcast_to(&li, &bshape)?, Some(0))?;
-    let gb = take(&flat(&b2)?, &broadcast_to(&ri, &bshape)?, Some(0))?;
+    let ga = take(&flat(&a2)?, &broadcast_to(&li, &bshape)?, 0)?;
+    let gb = take(&flat(&b2)?, &broadcast_to(&ri, &bshape)?, 0)?;
     let mut out = matmul(&ga, &gb)?;
     if b1 {
-        out = squeeze(&out, Some(&[-1]))?;
+        out = squeeze(&out, &[-1])?;
     }
     if a1 {
-        out = squeeze(&out, Some(&[-2]))?;
+        out = squeeze(&out, &[-2])?;
     }
     Ok(out)
 }
