@@ -209,8 +209,8 @@ pub(crate) fn tanh_f32(x: f32) -> f32 {
     let big = (1.0 - 2.0 / (e + 1.0)).copysign(x);
     let z = x * x;
     let small =
-        ((((-5.704_988_7e-3 * z + 2.063_908_9e-2) * z - 5.373_971_6e-2) * z + 1.333_144_2e-1) * z
-            - 3.333_328_2e-1)
+        ((((-5.704_988_7e-3 * z + 2.063_909e-2) * z - 5.373_971_6e-2) * z + 1.333_144_2e-1) * z
+            - 3.333_328e-1)
             * z
             * x
             + x;
@@ -249,8 +249,7 @@ pub(crate) fn erf_f32(x: f32) -> f32 {
         + z * (-3.250_421e-1 + z * (-2.848_175e-2 + z * (-5.770_270_3e-3 + z * -2.376_301_7e-5)));
     let s = 1.0
         + z * (3.979_172e-1
-            + z * (6.502_225e-2
-                + z * (5.081_306_2e-3 + z * (1.324_947_4e-4 + z * -3.960_228_2e-6))));
+            + z * (6.502_225e-2 + z * (5.081_306e-3 + z * (1.324_947_4e-4 + z * -3.960_228_2e-6))));
     let tiny = x + x * (r / s);
     // 0.84375 <= |x| < 1.25: erx + P(|x| - 1) / Q(|x| - 1)
     let t = a - 1.0;
@@ -263,11 +262,11 @@ pub(crate) fn erf_f32(x: f32) -> f32 {
         + t * (1.064_208_8e-1
             + t * (5.403_979_4e-1
                 + t * (7.182_865_5e-2
-                    + t * (1.261_712_2e-1 + t * (1.363_708_4e-2 + t * 1.198_450_0e-2)))));
+                    + t * (1.261_712_2e-1 + t * (1.363_708_4e-2 + t * 1.198_45e-2)))));
     let mid = ERX + p / q;
     // 1.25 <= |x| < 6: 1 - exp(-x^2 - 0.5625 + R(1/x^2) / S(1/x^2)) / |x|
     let w = 1.0 / (a * a);
-    let near = a < 2.857_142_9; // 1 / 0.35
+    let near = a < 2.857_143; // 1 / 0.35
     let big_r = if near {
         -9.864_944e-3
             + w * (-6.938_586e-1
@@ -289,7 +288,7 @@ pub(crate) fn erf_f32(x: f32) -> f32 {
                     + w * (4.345_659e2
                         + w * (6.453_873e2
                             + w * (4.290_081_5e2
-                                + w * (1.086_350_0e2 + w * (6.570_249_6 + w * -6.042_441_4e-2)))))))
+                                + w * (1.086_35e2 + w * (6.570_249_6 + w * -6.042_441_4e-2)))))))
     } else {
         1.0 + w
             * (3.033_806e1
@@ -471,9 +470,9 @@ mod tests {
         w
     }
 
-    // Measured maxima on this machine's sweep (x86-64, every dispatch
-    // level gives the same bits): exp 1 ulp, log 1, tanh 2, sigmoid 2,
-    // erf 1, sin 1, cos 1. The bounds leave one ulp of room.
+    // The bounds are the "few ulp" MLX's f32 kernels allow; every dispatch
+    // level gives the same bits (no FMA contraction). The measured maxima
+    // are printed with `-- --nocapture`.
     #[test]
     fn exp_log_within_few_ulps_of_f64() {
         let (e, x) = worst(exp_f32, f64::exp, -104.0, 88.7);
