@@ -255,12 +255,15 @@ fn vector_unary<S: Lane + OutElem>(op: UnaryOp, v: &View) -> Option<Result<HostD
     use UnaryOp::*;
     /// Map through `fast` where `ok` holds for a whole block, `slow`
     /// (the standard library) elsewhere.
-    fn go<S: Lane + OutElem>(
-        v: &View,
-        ok: fn(f32) -> bool,
-        fast: fn(f32) -> f32,
-        slow: fn(f32) -> f32,
-    ) -> Result<HostData> {
+    ///
+    /// Generic (not `fn` pointers) so the math inlines into the vector loop.
+    fn go<S, K, F, G>(v: &View, ok: K, fast: F, slow: G) -> Result<HostData>
+    where
+        S: Lane + OutElem,
+        K: Fn(f32) -> bool + Copy + Sync,
+        F: Fn(f32) -> f32 + Copy + Sync,
+        G: Fn(f32) -> f32 + Copy + Sync,
+    {
         map1_runs(v, |x: &[S], y: &mut [S]| {
             simd::dispatch(
                 #[inline(always)]
@@ -272,13 +275,13 @@ fn vector_unary<S: Lane + OutElem>(op: UnaryOp, v: &View) -> Option<Result<HostD
     let any = |_: f32| true;
     let trig = |x: f32| x.abs() <= simd::TRIG_MAX;
     Some(match op {
-        Exp => go::<S>(v, any, simd::exp_f32, simd::exp_f32),
-        Log => go::<S>(v, any, simd::log_f32, simd::log_f32),
-        Tanh => go::<S>(v, any, simd::tanh_f32, simd::tanh_f32),
-        Sigmoid => go::<S>(v, any, simd::sigmoid_f32, simd::sigmoid_f32),
-        Erf => go::<S>(v, any, simd::erf_f32, simd::erf_f32),
-        Sin => go::<S>(v, trig, simd::sin_f32, f32::sin),
-        Cos => go::<S>(v, trig, simd::cos_f32, f32::cos),
+        Exp => go::<S, _, _, _>(v, any, simd::exp_f32, simd::exp_f32),
+        Log => go::<S, _, _, _>(v, any, simd::log_f32, simd::log_f32),
+        Tanh => go::<S, _, _, _>(v, any, simd::tanh_f32, simd::tanh_f32),
+        Sigmoid => go::<S, _, _, _>(v, any, simd::sigmoid_f32, simd::sigmoid_f32),
+        Erf => go::<S, _, _, _>(v, any, simd::erf_f32, simd::erf_f32),
+        Sin => go::<S, _, _, _>(v, trig, simd::sin_f32, f32::sin),
+        Cos => go::<S, _, _, _>(v, trig, simd::cos_f32, f32::cos),
         _ => return None,
     })
 }
