@@ -1,5 +1,7 @@
-//! W1: `a * b + c` over 16M f32 elements (bandwidth-bound elementwise).
+//! W1: `a * b + c` over 16M elements (bandwidth-bound elementwise), in
+//! f32, f16 and bf16.
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use mlx::Dtype;
 use mlx_benches::random_array;
 
 fn w1(c: &mut Criterion) {
@@ -18,6 +20,21 @@ fn w1(c: &mut Criterion) {
             out
         })
     });
+    for (dtype, name) in [(Dtype::Float16, "f16"), (Dtype::Bfloat16, "bf16")] {
+        let [a, b, d] = [&a, &b, &d].map(|x| {
+            let h = x.as_type(dtype).unwrap();
+            h.eval().unwrap();
+            h
+        });
+        g.throughput(Throughput::Bytes((n * 8) as u64));
+        g.bench_function(format!("a*b+c 16M {name}"), |bench| {
+            bench.iter(|| {
+                let out = ((&a * &b).unwrap() + &d).unwrap();
+                out.eval().unwrap();
+                out
+            })
+        });
+    }
     g.finish();
 }
 

@@ -34,24 +34,27 @@ where
         let other = if k == 0 { b } else { a };
         let bo = crate::strided::buffer::<T>(other)?;
         Layout::new([other]).fill_into(&mut dst, |out: &mut [U], [so], [to]| {
-            match (dense(bo, so, to, out.len()), k == 0) {
-                (Some(ys), true) => {
-                    for (o, &y) in out.iter_mut().zip(ys) {
-                        *o = f(same::<U, T>(*o), y);
+            crate::simd::dispatch(
+                #[inline(always)]
+                || match (dense(bo, so, to, out.len()), k == 0) {
+                    (Some(ys), true) => {
+                        for (o, &y) in out.iter_mut().zip(ys) {
+                            *o = f(same::<U, T>(*o), y);
+                        }
                     }
-                }
-                (Some(ys), false) => {
-                    for (o, &y) in out.iter_mut().zip(ys) {
-                        *o = f(y, same::<U, T>(*o));
+                    (Some(ys), false) => {
+                        for (o, &y) in out.iter_mut().zip(ys) {
+                            *o = f(y, same::<U, T>(*o));
+                        }
                     }
-                }
-                (None, _) => {
-                    for (j, o) in out.iter_mut().enumerate() {
-                        let (x, y) = (same::<U, T>(*o), bo[(so + j as isize * to) as usize]);
-                        *o = if k == 0 { f(x, y) } else { f(y, x) };
+                    (None, _) => {
+                        for (j, o) in out.iter_mut().enumerate() {
+                            let (x, y) = (same::<U, T>(*o), bo[(so + j as isize * to) as usize]);
+                            *o = if k == 0 { f(x, y) } else { f(y, x) };
+                        }
                     }
-                }
-            }
+                },
+            )
         });
         return Ok(dst);
     }
@@ -64,31 +67,34 @@ where
         ELEMENTWISE,
         |out: &mut [U], [sa, sb]: [isize; 2], [ta, tb]: [isize; 2]| {
             let n = out.len();
-            match (dense(ba, sa, ta, n), dense(bb, sb, tb, n)) {
-                (Some(xa), Some(xb)) => {
-                    for ((o, &x), &y) in out.iter_mut().zip(xa).zip(xb) {
-                        *o = f(x, y);
+            crate::simd::dispatch(
+                #[inline(always)]
+                || match (dense(ba, sa, ta, n), dense(bb, sb, tb, n)) {
+                    (Some(xa), Some(xb)) => {
+                        for ((o, &x), &y) in out.iter_mut().zip(xa).zip(xb) {
+                            *o = f(x, y);
+                        }
                     }
-                }
-                (None, Some(xb)) if ta == 0 => {
-                    let x = ba[sa as usize];
-                    for (o, &y) in out.iter_mut().zip(xb) {
-                        *o = f(x, y);
+                    (None, Some(xb)) if ta == 0 => {
+                        let x = ba[sa as usize];
+                        for (o, &y) in out.iter_mut().zip(xb) {
+                            *o = f(x, y);
+                        }
                     }
-                }
-                (Some(xa), None) if tb == 0 => {
-                    let y = bb[sb as usize];
-                    for (o, &x) in out.iter_mut().zip(xa) {
-                        *o = f(x, y);
+                    (Some(xa), None) if tb == 0 => {
+                        let y = bb[sb as usize];
+                        for (o, &x) in out.iter_mut().zip(xa) {
+                            *o = f(x, y);
+                        }
                     }
-                }
-                _ => {
-                    for (j, o) in out.iter_mut().enumerate() {
-                        let j = j as isize;
-                        *o = f(ba[(sa + j * ta) as usize], bb[(sb + j * tb) as usize]);
+                    _ => {
+                        for (j, o) in out.iter_mut().enumerate() {
+                            let j = j as isize;
+                            *o = f(ba[(sa + j * ta) as usize], bb[(sb + j * tb) as usize]);
+                        }
                     }
-                }
-            }
+                },
+            )
         },
     )
 }

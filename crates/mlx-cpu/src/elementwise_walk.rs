@@ -304,12 +304,68 @@ where
         ELEMENTWISE,
         |out: &mut [U], [s]: [isize; 1], [st]: [isize; 1]| {
             if let Some(x) = dense(buf, s, st, out.len()) {
-                for (o, &x) in out.iter_mut().zip(x) {
-                    *o = f(x);
-                }
+                crate::simd::dispatch(
+                    #[inline(always)]
+                    || {
+                        for (o, &x) in out.iter_mut().zip(x) {
+                            *o = f(x);
+                        }
+                    },
+                );
             } else {
                 for (j, o) in out.iter_mut().enumerate() {
                     *o = f(buf[(s + j as isize * st) as usize]);
+                }
+            }
+        },
+    )
+}
+
+/// Elements gathered at a time when [`map1_runs`] meets a strided run.
+const GATHER: usize = 256;
+
+/// Apply `f(input_run, output_run)` over one strided input: dense runs
+/// are passed as they are, strided ones (and a donated buffer, read in
+/// place) through a small stack buffer. For kernels that work on whole
+/// slices (explicit SIMD, see `simd.rs`).
+pub(crate) fn map1_runs<T, U, F>(v: &View, f: F) -> Result<Vec<U>>
+where
+    T: OutElem,
+    U: OutElem,
+    F: Fn(&[T], &mut [U]) + Sync,
+{
+    if let Some((_, mut dst)) = take_donor::<T, U>(v.numel()) {
+        let body = |chunk: &mut [U]| {
+            for c in chunk.chunks_mut(GATHER) {
+                let mut tmp = [T::default(); GATHER];
+                for (t, &o) in tmp.iter_mut().zip(c.iter()) {
+                    *t = same::<U, T>(o);
+                }
+                f(&tmp[..c.len()], c);
+            }
+        };
+        if dst.len() >= 2 * CHUNK {
+            dst.par_chunks_mut(CHUNK).for_each(body);
+        } else {
+            body(&mut dst);
+        }
+        return Ok(dst);
+    }
+    let buf = crate::strided::buffer::<T>(v)?;
+    let layout = Layout::new([v]);
+    layout.fill(
+        ELEMENTWISE,
+        |out: &mut [U], [s]: [isize; 1], [st]: [isize; 1]| {
+            if let Some(x) = dense(buf, s, st, out.len()) {
+                f(x, out);
+            } else {
+                for (k, c) in out.chunks_mut(GATHER).enumerate() {
+                    let mut tmp = [T::default(); GATHER];
+                    let first = s + (k * GATHER) as isize * st;
+                    for (j, t) in tmp.iter_mut().take(c.len()).enumerate() {
+                        *t = buf[(first + j as isize * st) as usize];
+                    }
+                    f(&tmp[..c.len()], c);
                 }
             }
         },

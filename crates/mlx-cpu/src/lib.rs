@@ -27,6 +27,7 @@ mod reduce;
 mod reduce_monoid;
 mod scan;
 mod scatter;
+mod simd;
 mod softmax;
 mod sort;
 mod strided;

@@ -219,17 +219,22 @@ fn column_reduce<T: Accumulate, M: Monoid<T::Acc>>(
     let n_red: usize = rshape.iter().product();
     let mut acc = vec![M::identity(); w];
     let mut part = vec![M::identity(); w];
-    for block in (0..n_red).step_by(COL_BLOCK) {
-        part.fill(M::identity());
-        for r in block..(block + COL_BLOCK).min(n_red) {
-            let lo = (start + strided_offset(r, rshape, rstrides)) as usize;
-            combine_into::<T, M>(&mut part, &buf[lo..lo + w]);
-        }
-        merge_into::<T::Acc, M>(&mut acc, &part);
-    }
-    for (d, a) in dst.iter_mut().zip(acc) {
-        *d = T::store(a);
-    }
+    crate::simd::dispatch(
+        #[inline(always)]
+        || {
+            for block in (0..n_red).step_by(COL_BLOCK) {
+                part.fill(M::identity());
+                for r in block..(block + COL_BLOCK).min(n_red) {
+                    let lo = (start + strided_offset(r, rshape, rstrides)) as usize;
+                    combine_into::<T, M>(&mut part, &buf[lo..lo + w]);
+                }
+                merge_into::<T::Acc, M>(&mut acc, &part);
+            }
+            for (d, &a) in dst.iter_mut().zip(&acc) {
+                *d = T::store(a);
+            }
+        },
+    );
 }
 
 /// Index (as `uint32`) of the first maximum or minimum of `v` along

@@ -3,12 +3,14 @@
 //! max, min, and, or), and a pairwise, vectorisable slice reduction
 //! ([`reduce_slice`]).
 
+use crate::simd::{dispatch, Lane};
 use half::{bf16, f16};
 use mlx_core::{Complex64, Element};
 
 /// Independent accumulators in the inner loop (LLVM turns them into SIMD
-/// registers).
-const LANES: usize = 16;
+/// registers: four AVX-512 registers of `f32`, so the adds of one register
+/// do not wait on each other's latency).
+const LANES: usize = 64;
 
 /// Slices longer than this are split in halves (pairwise summation).
 const BLOCK: usize = 2048;
@@ -50,11 +52,11 @@ macro_rules! accumulate_half {
             type Acc = f32;
             #[inline(always)]
             fn load(self) -> f32 {
-                self.to_f32()
+                self.widen()
             }
             #[inline(always)]
             fn store(a: f32) -> $t {
-                <$t>::from_f32(a)
+                <$t as Lane>::narrow(a)
             }
         }
     )*};
@@ -68,7 +70,7 @@ pub(crate) trait Monoid<A: Copy>: Sized + Send + Sync + 'static {
     /// Combine two partial results.
     fn combine(a: A, b: A) -> A;
     /// Reduce a short slice; by default with [`LANES`] accumulators.
-    #[inline]
+    #[inline(always)]
     fn block<T: Accumulate<Acc = A>>(xs: &[T]) -> A {
         lanes::<T, Self>(xs)
     }
@@ -116,7 +118,7 @@ macro_rules! float_extreme {
             fn combine(a: $t, b: $t) -> $t {
                 if (a $cmp b) | a.is_nan() { a } else { b }
             }
-            #[inline]
+            #[inline(always)]
             fn block<T: Accumulate<Acc = $t>>(xs: &[T]) -> $t {
                 let mut acc = [$id; LANES];
                 let mut nan = [false; LANES];
@@ -182,11 +184,14 @@ pub(crate) fn reduce_slice<T: Accumulate, M: Monoid<T::Acc>>(xs: &[T]) -> T::Acc
         };
         return M::combine(a, b);
     }
-    M::block(xs)
+    dispatch(
+        #[inline(always)]
+        || M::block(xs),
+    )
 }
 
 /// [`LANES`] independent accumulators over a short slice, then a tree.
-#[inline]
+#[inline(always)]
 fn lanes<T: Accumulate, M: Monoid<T::Acc>>(xs: &[T]) -> T::Acc {
     let mut acc = [M::identity(); LANES];
     let mut chunks = xs.chunks_exact(LANES);
@@ -210,7 +215,7 @@ fn lanes<T: Accumulate, M: Monoid<T::Acc>>(xs: &[T]) -> T::Acc {
 }
 
 /// `acc[j] = M(acc[j], xs[j])` over equal-length slices (vectorisable).
-#[inline]
+#[inline(always)]
 pub(crate) fn combine_into<T: Accumulate, M: Monoid<T::Acc>>(acc: &mut [T::Acc], xs: &[T]) {
     for (a, &x) in acc.iter_mut().zip(xs) {
         *a = M::combine(*a, x.load());
@@ -218,7 +223,7 @@ pub(crate) fn combine_into<T: Accumulate, M: Monoid<T::Acc>>(acc: &mut [T::Acc],
 }
 
 /// `acc[j] = M(acc[j], part[j])` over accumulators.
-#[inline]
+#[inline(always)]
 pub(crate) fn merge_into<A: Copy, M: Monoid<A>>(acc: &mut [A], part: &[A]) {
     for (a, &p) in acc.iter_mut().zip(part) {
         *a = M::combine(*a, p);

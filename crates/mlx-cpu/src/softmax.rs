@@ -1,33 +1,34 @@
 //! Softmax over the last axis: `exp(x - max) / sum`, row by row in three
 //! cache-resident passes (max; exp and sum into the output; scale).
 //!
-//! `float32` rows use [`exp_f32`], a vectorisable Cephes-style `exp`;
-//! `float16`/`bfloat16` rows are widened to `float32`, computed the same
-//! way and rounded once; `float64` uses the standard library's `exp`.
+//! `float32` rows use [`exp_f32`], a vectorisable Cephes-style `exp`,
+//! compiled for the CPU's widest vectors ([`dispatch`]);
+//! `float16`/`bfloat16` rows are widened to `float32` in registers,
+//! computed the same way and rounded once; `float64` uses the standard
+//! library's `exp`.
 //! A row whose max is infinite (all `-inf`, or containing `+inf`) gives
 //! NaN, as MLX does.
 
 use crate::elementwise_walk::OutElem;
+use crate::simd::{dispatch, exp_f32, Lane};
 use crate::strided::{contiguous, PAR_THRESHOLD};
-use half::slice::HalfFloatSliceExt;
 use half::{bf16, f16};
 use mlx_core::memory::try_zeroed;
 use mlx_core::primitive::OutSpec;
 use mlx_core::{Dtype, Error, HostData, Result, View};
 use rayon::prelude::*;
 
-/// Independent accumulators in the inner loops.
-const LANES: usize = 16;
+/// Independent accumulators in the inner loops (four AVX-512 registers).
+const LANES: usize = 64;
 
 /// Softmax of `v` over its last axis; `out` has the same shape and dtype.
 pub(crate) fn softmax(v: &View, out: OutSpec) -> Result<HostData> {
     match v.dtype {
-        Dtype::Float32 => rows::<f32>(v, |x, y, n| {
-            each_row(x, y, n, softmax_row_f32);
-            Ok(())
-        }),
+        Dtype::Float32 => rows::<f32>(v, rows_f32),
         Dtype::Float64 => rows::<f64>(v, |x, y, n| {
-            each_row(x, y, n, softmax_row_f64);
+            for (xr, yr) in x.chunks(n).zip(y.chunks_mut(n)) {
+                softmax_row_f64(xr, yr);
+            }
             Ok(())
         }),
         Dtype::Float16 => rows::<f16>(v, rows_half::<f16>),
@@ -72,40 +73,45 @@ fn rows<T: OutElem>(v: &View, block: fn(&[T], &mut [T], usize) -> Result<()>) ->
     Ok(T::into_host(out))
 }
 
-/// Largest element of a row (NaN if there is one in a lane; NaN rows end
-/// as NaN through the sum either way).
-#[inline]
-fn max_f32(x: &[f32]) -> f32 {
+/// Largest element of a row, widened to `f32` (NaN if there is one in a
+/// lane; NaN rows end as NaN through the sum either way).
+#[inline(always)]
+fn max_row<S: Lane>(x: &[S]) -> f32 {
     let mut acc = [f32::NEG_INFINITY; LANES];
     let mut chunks = x.chunks_exact(LANES);
     for c in &mut chunks {
         for (a, &v) in acc.iter_mut().zip(c) {
+            let v = v.widen();
             *a = if v > *a || v.is_nan() { v } else { *a };
         }
     }
     let mut m = f32::NEG_INFINITY;
-    for &v in acc.iter().chain(chunks.remainder()) {
+    for v in acc
+        .iter()
+        .copied()
+        .chain(chunks.remainder().iter().map(|v| v.widen()))
+    {
         m = if v > m || v.is_nan() { v } else { m };
     }
     m
 }
 
 /// `y = exp(x - m)`, returning the sum of `y`.
-#[inline]
-fn exp_sum_f32(x: &[f32], m: f32, y: &mut [f32]) -> f32 {
+#[inline(always)]
+fn exp_sum<S: Lane>(x: &[S], m: f32, y: &mut [f32]) -> f32 {
     let mut acc = [0.0f32; LANES];
     let mut xc = x.chunks_exact(LANES);
     let mut yc = y.chunks_exact_mut(LANES);
     for (xs, ys) in (&mut xc).zip(&mut yc) {
         for ((a, &xv), yv) in acc.iter_mut().zip(xs).zip(ys.iter_mut()) {
-            let e = exp_f32(xv - m);
+            let e = exp_f32(xv.widen() - m);
             *yv = e;
             *a += e;
         }
     }
     let mut s = 0.0f32;
     for (&xv, yv) in xc.remainder().iter().zip(yc.into_remainder()) {
-        let e = exp_f32(xv - m);
+        let e = exp_f32(xv.widen() - m);
         *yv = e;
         s += e;
     }
@@ -119,14 +125,33 @@ fn exp_sum_f32(x: &[f32], m: f32, y: &mut [f32]) -> f32 {
     acc[0] + s
 }
 
+/// Softmax of one row into `f32`s, unnormalised; returns `1 / sum`.
+#[inline(always)]
+fn exp_row<S: Lane>(x: &[S], y: &mut [f32]) -> f32 {
+    let m = max_row(x);
+    1.0 / exp_sum(x, m, y)
+}
+
 /// Softmax of one `float32` row.
+#[inline(always)]
 fn softmax_row_f32(x: &[f32], y: &mut [f32]) {
-    let m = max_f32(x);
-    let s = exp_sum_f32(x, m, y);
-    let inv = 1.0 / s;
+    let inv = exp_row(x, y);
     for v in y.iter_mut() {
         *v *= inv;
     }
+}
+
+/// Softmax of a block of `float32` rows (`n` long), vectorised.
+fn rows_f32(x: &[f32], y: &mut [f32], n: usize) -> Result<()> {
+    dispatch(
+        #[inline(always)]
+        || {
+            for (xr, yr) in x.chunks(n).zip(y.chunks_mut(n)) {
+                softmax_row_f32(xr, yr);
+            }
+        },
+    );
+    Ok(())
 }
 
 /// Softmax of one `float64` row.
@@ -145,53 +170,22 @@ fn softmax_row_f64(x: &[f64], y: &mut [f64]) {
     }
 }
 
-/// Apply `row` to each `n`-long row of a block.
-#[inline]
-fn each_row<T>(x: &[T], y: &mut [T], n: usize, row: fn(&[T], &mut [T])) {
-    for (xr, yr) in x.chunks(n).zip(y.chunks_mut(n)) {
-        row(xr, yr);
-    }
-}
-
-/// Softmax of a block of half-precision rows, computed in `float32`.
-fn rows_half<T>(x: &[T], y: &mut [T], n: usize) -> Result<()>
-where
-    [T]: HalfFloatSliceExt,
-{
-    let mut xf = try_zeroed::<f32>("softmax", x.len())?;
-    let mut yf = try_zeroed::<f32>("softmax", x.len())?;
-    x.convert_to_f32_slice(&mut xf);
-    each_row(&xf, &mut yf, n, softmax_row_f32);
-    y.convert_from_f32_slice(&yf);
+/// Softmax of a block of half-precision rows, computed in `float32`
+/// registers through one row-long `f32` buffer.
+fn rows_half<S: Lane>(x: &[S], y: &mut [S], n: usize) -> Result<()> {
+    let mut tmp = try_zeroed::<f32>("softmax", n)?;
+    dispatch(
+        #[inline(always)]
+        || {
+            for (xr, yr) in x.chunks(n).zip(y.chunks_mut(n)) {
+                let inv = exp_row(xr, &mut tmp);
+                for (o, &t) in yr.iter_mut().zip(&tmp) {
+                    *o = S::narrow(t * inv);
+                }
+            }
+        },
+    );
     Ok(())
-}
-
-/// `e^x` for `f32`, within about 1 ulp, written so LLVM can vectorise it
-/// (Cephes `expf`: `x = n ln2 + r`, a degree-6 polynomial in `r`, and
-/// `2^n` built from exponent bits in two halves so subnormal results and
-/// overflow come out right). `-inf` gives 0, `+inf` gives `inf`, NaN
-/// stays NaN.
-#[inline(always)]
-pub(crate) fn exp_f32(x: f32) -> f32 {
-    const MAGIC: f32 = 12_582_912.0; // 1.5 * 2^23: adding it rounds to an integer
-    const LN2_HI: f32 = 0.693_359_4;
-    const LN2_LO: f32 = -2.121_944_4e-4;
-    // `clamp` keeps NaN; past the bounds the result is 0 or inf anyway.
-    let x = x.clamp(-105.0, 89.0);
-    let t = x * std::f32::consts::LOG2_E + MAGIC;
-    let n = t - MAGIC;
-    let ni = (t.to_bits() as i32).wrapping_sub(0x4B40_0000);
-    let r = x - n * LN2_HI - n * LN2_LO;
-    let p = ((((1.987_569_1e-4 * r + 1.398_199_9e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r
-        + 1.666_666_5e-1)
-        * r
-        + 0.5;
-    let p = p * (r * r) + r + 1.0;
-    let n1 = ni >> 1;
-    let n2 = ni.wrapping_sub(n1);
-    let s1 = f32::from_bits((n1.wrapping_add(127) as u32) << 23);
-    let s2 = f32::from_bits((n2.wrapping_add(127) as u32) << 23);
-    p * s1 * s2
 }
 
 #[cfg(test)]

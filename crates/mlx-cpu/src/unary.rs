@@ -5,7 +5,8 @@
 //! does. Integer ops wrap (`abs(i8::MIN) == i8::MIN`, as in MLX), and
 //! `floor`/`ceil`/`round` are the identity on integers and bool.
 
-use crate::elementwise_walk::{map1, OutElem};
+use crate::elementwise_walk::{map1, map1_runs, OutElem};
+use crate::simd::{self, Lane};
 use half::{bf16, f16};
 use mlx_core::primitive::{OutSpec, UnaryOp};
 use mlx_core::{Complex64, Dtype, Element, Error, HostData, Result, View};
@@ -113,8 +114,8 @@ macro_rules! float_store {
 }
 float_store!(f32, f32, |x| x, |y| y);
 float_store!(f64, f64, |x| x, |y| y);
-float_store!(f16, f32, |x| x.to_f32(), |y| f16::from_f32(y));
-float_store!(bf16, f32, |x| x.to_f32(), |y| bf16::from_f32(y));
+float_store!(f16, f32, |x| x.widen(), |y| <f16 as Lane>::narrow(y));
+float_store!(bf16, f32, |x| x.widen(), |y| <bf16 as Lane>::narrow(y));
 
 /// Integer element types and the wrapping operations the kernels need.
 pub(crate) trait Int: OutElem + Ord + Eq {
@@ -238,12 +239,51 @@ pub(crate) fn unary(op: UnaryOp, v: &View, out: OutSpec) -> Result<HostData> {
         Dtype::Int16 => int_unary::<i16>(op, v),
         Dtype::Int32 => int_unary::<i32>(op, v),
         Dtype::Int64 => int_unary::<i64>(op, v),
-        Dtype::Float16 => float_unary::<f16>(op, v),
-        Dtype::Bfloat16 => float_unary::<bf16>(op, v),
-        Dtype::Float32 => float_unary::<f32>(op, v),
+        Dtype::Float16 => vector_unary::<f16>(op, v).unwrap_or_else(|| float_unary::<f16>(op, v)),
+        Dtype::Bfloat16 => {
+            vector_unary::<bf16>(op, v).unwrap_or_else(|| float_unary::<bf16>(op, v))
+        }
+        Dtype::Float32 => vector_unary::<f32>(op, v).unwrap_or_else(|| float_unary::<f32>(op, v)),
         Dtype::Float64 => float_unary::<f64>(op, v),
         Dtype::Complex64 => complex_unary(op, v),
     }
+}
+
+/// The transcendentals with an explicit-SIMD `f32` kernel (`simd.rs`),
+/// for `float32`, `float16` and `bfloat16` inputs; `None` for other ops.
+fn vector_unary<S: Lane + OutElem>(op: UnaryOp, v: &View) -> Option<Result<HostData>> {
+    use UnaryOp::*;
+    /// Map through `fast` where `ok` holds for a whole block, `slow`
+    /// (the standard library) elsewhere.
+    ///
+    /// Generic (not `fn` pointers) so the math inlines into the vector loop.
+    fn go<S, K, F, G>(v: &View, ok: K, fast: F, slow: G) -> Result<HostData>
+    where
+        S: Lane + OutElem,
+        K: Fn(f32) -> bool + Copy + Sync,
+        F: Fn(f32) -> f32 + Copy + Sync,
+        G: Fn(f32) -> f32 + Copy + Sync,
+    {
+        map1_runs(v, |x: &[S], y: &mut [S]| {
+            simd::dispatch(
+                #[inline(always)]
+                || simd::map_blocks(x, y, ok, fast, slow),
+            )
+        })
+        .map(HostData::from)
+    }
+    let any = |_: f32| true;
+    let trig = |x: f32| x.abs() <= simd::TRIG_MAX;
+    Some(match op {
+        Exp => go::<S, _, _, _>(v, any, simd::exp_f32, simd::exp_f32),
+        Log => go::<S, _, _, _>(v, any, simd::log_f32, simd::log_f32),
+        Tanh => go::<S, _, _, _>(v, any, simd::tanh_f32, simd::tanh_f32),
+        Sigmoid => go::<S, _, _, _>(v, any, simd::sigmoid_f32, simd::sigmoid_f32),
+        Erf => go::<S, _, _, _>(v, any, simd::erf_f32, simd::erf_f32),
+        Sin => go::<S, _, _, _>(v, trig, simd::sin_f32, f32::sin),
+        Cos => go::<S, _, _, _>(v, trig, simd::cos_f32, f32::cos),
+        _ => return None,
+    })
 }
 
 /// The error for a dtype the core should have promoted away.
