@@ -28,6 +28,8 @@ pub(crate) fn fast(
 ) -> Result<Option<Storage>> {
     match op {
         FastOp::Hadamard { scale } => hadamard(gpu, op.name(), &inputs[0], *scale, out),
+        // No kernel yet: the composites.
+        FastOp::Conv(_) | FastOp::ConvWeightGrad { .. } => Ok(None),
     }
 }
 
