@@ -28,8 +28,9 @@ pub(crate) fn fast(
 ) -> Result<Option<Storage>> {
     match op {
         FastOp::Hadamard { scale } => hadamard(gpu, op.name(), &inputs[0], *scale, out),
-        // No kernel yet: the composites.
-        FastOp::Conv(_) | FastOp::ConvWeightGrad { .. } => Ok(None),
+        FastOp::Conv(p) => crate::conv::conv(gpu, p, &inputs[0], &inputs[1], out),
+        // The composite: a convolution, which runs the kernel above.
+        FastOp::ConvWeightGrad { .. } => Ok(None),
     }
 }
 
