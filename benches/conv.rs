@@ -1,24 +1,50 @@
-//! W5: `conv2d` NHWC 8x64x64x64 input, 64 output channels, 3x3 kernel,
-//! padding 1, f32.
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use mlx::ops;
+//! W5: `conv2d` on the CPU backend, NHWC input 8x64x64x64, 3x3 kernel, 64
+//! output channels, padding 1: the forward pass, and forward plus the
+//! gradients of the input and the weight (`vjp`), each evaluated once.
+//! Peer: `python3 benches/torch_conv.py` (PyTorch CPU, channels-last,
+//! 2 threads), run in the same command:
+//!
+//! ```sh
+//! cargo bench -p mlx-benches --bench conv && python3 benches/torch_conv.py
+//! ```
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use mlx::{ops, Array, Device};
 use mlx_benches::random_array;
 
-fn w5(c: &mut Criterion) {
-    let x = random_array(&[8, 64, 64, 64], 9).unwrap();
-    let w = random_array(&[64, 3, 3, 64], 10).unwrap();
-    let mut g = c.benchmark_group("W5");
-    g.sample_size(10);
-    g.throughput(Throughput::Elements(2 * 8 * 64 * 64 * 64 * 64 * 9));
-    g.bench_function("conv2d 8x64x64x64 k3", |bench| {
-        bench.iter(|| {
-            let out = ops::conv2d(&x, &w, &[1], &[1], &[1], 1).unwrap();
-            out.eval().unwrap();
-            out
-        })
-    });
-    g.finish();
+fn conv(x: &Array, w: &Array) -> mlx::Result<Array> {
+    ops::conv2d(x, w, &[1], &[1], &[1], 1)
 }
 
-criterion_group!(benches, w5);
+fn bench(c: &mut Criterion) {
+    mlx::set_default_device(Device::cpu()).unwrap();
+    let x = random_array(&[8, 64, 64, 64], 1).unwrap();
+    let w = (&random_array(&[64, 3, 3, 64], 2).unwrap() * 0.05).unwrap();
+    let g = random_array(&[8, 64, 64, 64], 3).unwrap();
+    mlx::eval(&[&x, &w, &g]).unwrap();
+    let mut group = c.benchmark_group("W5 conv2d 8x64x64x64 k3 c64 pad1 cpu");
+    group.sample_size(20);
+    group.bench_function("forward", |b| {
+        b.iter(|| {
+            let y = conv(&x, &w).unwrap();
+            y.eval().unwrap();
+            y
+        })
+    });
+    group.bench_function("forward+backward", |b| {
+        b.iter(|| {
+            let (ys, grads) = mlx::vjp(
+                |a: &[Array]| Ok(vec![conv(&a[0], &a[1])?]),
+                &[x.clone(), w.clone()],
+                std::slice::from_ref(&g),
+            )
+            .unwrap();
+            mlx::eval(&[&ys[0], &grads[0], &grads[1]]).unwrap();
+            grads
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
 criterion_main!(benches);

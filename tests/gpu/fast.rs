@@ -70,3 +70,77 @@ fn hadamard_transform_long_rows_match_cpu() {
         )
     });
 }
+
+/// `conv_general` (the fused convolution: the GPU's implicit-GEMM kernel
+/// against the CPU's) over 1-3 spatial axes, strides, asymmetric and
+/// negative padding, kernel and input dilation, groups (1-2 axes) and
+/// flips, on random layouts.
+#[test]
+fn conv_general_matches_cpu() {
+    let axis = (
+        1usize..=5,
+        1usize..=3,
+        1i64..=2,
+        -1i64..=2,
+        -1i64..=2,
+        1i64..=2,
+        1i64..=2,
+    );
+    let s = (
+        1usize..=3,
+        prop::collection::vec(axis, 3),
+        0usize..=2,
+        1usize..=3,
+        1usize..=2,
+        1usize..=3,
+        any::<bool>(),
+        prop::sample::select(GPU_FLOATS.to_vec()),
+    )
+        .prop_flat_map(|(d, axes, n, cg, groups, og, flip, dt)| {
+            let groups = if d == 3 { 1 } else { groups };
+            let mut xs = vec![n];
+            let mut ws = vec![og * groups];
+            let (mut st, mut lo, mut hi, mut kd, mut idl) =
+                (vec![], vec![], vec![], vec![], vec![]);
+            for &(sz, k, stride, l, h, kdil, idil) in axes.iter().take(d) {
+                let span = (sz as i64 - 1) * idil + 1;
+                let ek = (k as i64 - 1) * kdil + 1;
+                // Grow the high padding until a window fits.
+                let h = h.max(ek - span - l);
+                xs.push(sz);
+                ws.push(k);
+                st.push(stride);
+                lo.push(l);
+                hi.push(h);
+                kd.push(kdil);
+                idl.push(idil);
+            }
+            xs.push(cg * groups);
+            ws.push(cg);
+            let terms = ws[1..].iter().product::<usize>();
+            (
+                input_of(xs),
+                input_of(ws),
+                Just((st, lo, hi, kd, idl, groups as i64, flip, dt, terms)),
+            )
+        });
+    check(
+        32,
+        s,
+        |gpu, (x, w, (st, lo, hi, kd, idl, groups, flip, dt, terms))| {
+            let domain = Domain::new(-2.0, 2.0, -3, 3).finite();
+            run_both(
+            gpu,
+            format!("conv_general(stride {st:?}, lo {lo:?}, hi {hi:?}, kdil {kd:?}, idil {idl:?}, groups {groups}, flip {flip})"),
+            &[
+                In { spec: &x, dtype: dt, domain },
+                In { spec: &w, dtype: dt, domain },
+            ],
+            &|_| Tol::Accum {
+                scale: 4.0 * terms as f64,
+            },
+            &|a| ops::conv_general(&a[0], &a[1], &st, &lo, &hi, &kd, &idl, groups, flip),
+        )
+        },
+    );
+}

@@ -4,6 +4,7 @@
 
 mod closed_forms;
 mod composite;
+mod conv;
 mod custom;
 mod fd;
 mod memory;

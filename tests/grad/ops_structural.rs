@@ -60,6 +60,7 @@ fn case_for(p: &Primitive) -> &'static [&'static str] {
         Primitive::Fast(FastOp::Hadamard { .. }) => {
             &["hadamard", "hadamard_m12", "hadamard_batched_vjp"]
         }
+        Primitive::Fast(FastOp::Conv(_) | FastOp::ConvWeightGrad { .. }) => &["conv: see conv.rs"],
         Primitive::Multi(MultiOp::DivMod) => &["zero: see multi_output.rs"],
         Primitive::Multi(MultiOp::Quantize { .. }) => &["quantize: see multi_output.rs"],
         Primitive::Custom(_) => &["custom: see custom.rs"],
@@ -444,6 +445,15 @@ fn every_primitive_names_a_case() {
             offset: 0,
         },
         Primitive::Fast(FastOp::Hadamard { scale: 1.0 }),
+        Primitive::Fast(FastOp::Conv(mlx::primitive::ConvParams {
+            stride: vec![1],
+            padding_lo: vec![0],
+            padding_hi: vec![0],
+            kernel_dilation: vec![1],
+            input_dilation: vec![1],
+            groups: 1,
+            flip: false,
+        })),
         Primitive::Multi(MultiOp::DivMod),
         Primitive::Multi(MultiOp::Quantize {
             group_size: 32,

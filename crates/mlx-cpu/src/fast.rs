@@ -19,6 +19,10 @@ use rayon::prelude::*;
 pub(crate) fn fast(op: &FastOp, inputs: &[View], out: OutSpec) -> Result<Option<HostData>> {
     match op {
         FastOp::Hadamard { scale } => hadamard(&inputs[0], *scale, out).map(Some),
+        FastOp::Conv(p) => crate::conv::conv(p, &inputs[0], &inputs[1], out).map(Some),
+        FastOp::ConvWeightGrad { params, .. } => {
+            crate::conv::weight_grad(params, &inputs[0], &inputs[1], out).map(Some)
+        }
     }
 }
 

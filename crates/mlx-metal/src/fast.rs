@@ -28,6 +28,9 @@ pub(crate) fn fast(
 ) -> Result<Option<Storage>> {
     match op {
         FastOp::Hadamard { scale } => hadamard(gpu, op.name(), &inputs[0], *scale, out),
+        FastOp::Conv(p) => crate::conv::conv(gpu, p, &inputs[0], &inputs[1], out),
+        // The composite: a convolution, which runs the kernel above.
+        FastOp::ConvWeightGrad { .. } => Ok(None),
     }
 }
 

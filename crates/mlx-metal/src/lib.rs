@@ -33,6 +33,7 @@ mod binary;
 mod binding;
 mod bitcast;
 mod context;
+mod conv;
 mod copy;
 mod elementwise;
 mod fast;

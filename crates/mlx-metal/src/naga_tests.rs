@@ -473,3 +473,10 @@ fn elementwise_functions_chain_in_one_module() {
     let src = compose(&[("a", f), ("b", f), ("out", f)], &[], shader::UNARY, &secs);
     validate("chained elementwise functions", &src);
 }
+
+#[test]
+fn conv_kernels_validate() {
+    for d in [Dtype::Float32, Dtype::Float16, Dtype::Bfloat16] {
+        validate(&format!("conv {d}"), &crate::conv::conv_source(d));
+    }
+}

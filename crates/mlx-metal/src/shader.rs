@@ -43,10 +43,12 @@ pub(crate) const RANDOM: &str = include_str!("../../../shaders/random.wgsl");
 pub(crate) const BITCAST: &str = include_str!("../../../shaders/bitcast.wgsl");
 /// The fused Walsh-Hadamard transform.
 pub(crate) const HADAMARD: &str = include_str!("../../../shaders/hadamard.wgsl");
+/// The fused convolution (implicit GEMM).
+pub(crate) const CONV: &str = include_str!("../../../shaders/conv.wgsl");
 
 /// Every family, by file name (for the naga tests).
 #[cfg(test)]
-pub(crate) const FAMILIES: [(&str, &str); 15] = [
+pub(crate) const FAMILIES: [(&str, &str); 16] = [
     ("dtype", DTYPE),
     ("copy", COPY),
     ("unary", UNARY),
@@ -62,6 +64,7 @@ pub(crate) const FAMILIES: [(&str, &str); 15] = [
     ("random", RANDOM),
     ("bitcast", BITCAST),
     ("hadamard", HADAMARD),
+    ("conv", CONV),
 ];
 
 const MARK: &str = "//@ section ";

@@ -8,6 +8,7 @@
 //! dtype and fallback), the op that records it, and optionally one arm in
 //! each backend's `fast` kernel: no new `Backend` method.
 
+use super::ConvParams;
 use crate::{Array, Dtype, Result};
 
 /// A fused op and its parameters.
@@ -31,6 +32,21 @@ pub enum FastOp {
         /// Factor applied to the result.
         scale: f32,
     },
+    /// Convolution (MLX's `conv_general`): inputs `[N, S.., C_in]` and
+    /// `[C_out, K.., C_in / groups]` of one floating dtype, output
+    /// `[N, O.., C_out]`. Its derivatives are convolutions again.
+    Conv(ConvParams),
+    /// The weight cotangent of [`FastOp::Conv`]: inputs `x` `[N, S..,
+    /// C_in]` and the output cotangent `g` `[N, O.., C_out]` (one dtype),
+    /// output `weight_shape` `[C_out, K.., C_in / groups]`. Its fallback
+    /// is a convolution of the transposed operands; a kernel can instead
+    /// multiply the windows of `x` by `g` directly.
+    ConvWeightGrad {
+        /// The forward convolution's parameters.
+        params: ConvParams,
+        /// The weight's shape.
+        weight_shape: Vec<usize>,
+    },
 }
 
 impl FastOp {
@@ -44,6 +60,8 @@ impl FastOp {
     pub fn name(&self) -> &'static str {
         match self {
             FastOp::Hadamard { .. } => "hadamard_transform",
+            FastOp::Conv(_) => "conv",
+            FastOp::ConvWeightGrad { .. } => "conv_weight_grad",
         }
     }
 
@@ -60,6 +78,13 @@ impl FastOp {
     pub fn output(&self, inputs: &[Array]) -> (Vec<usize>, Dtype) {
         match self {
             FastOp::Hadamard { .. } => (inputs[0].shape().to_vec(), inputs[0].dtype()),
+            FastOp::Conv(p) => (
+                p.out_shape(inputs[0].shape(), inputs[1].shape()),
+                inputs[0].dtype(),
+            ),
+            FastOp::ConvWeightGrad { weight_shape, .. } => {
+                (weight_shape.clone(), inputs[0].dtype())
+            }
         }
     }
 
@@ -83,6 +108,11 @@ impl FastOp {
             FastOp::Hadamard { scale } => {
                 crate::ops::products::hadamard_composite(&inputs[0], *scale)
             }
+            FastOp::Conv(p) => crate::ops::conv_composite(&inputs[0], &inputs[1], p),
+            FastOp::ConvWeightGrad {
+                params,
+                weight_shape,
+            } => params.weight_grad(&inputs[0], weight_shape, &inputs[1]),
         }
     }
 
@@ -107,8 +137,12 @@ impl FastOp {
         Array::from_op(super::Primitive::Fast(self.clone()), inputs, shape, dtype)
     }
 
-    /// Cotangents of the inputs: the composite's.
+    /// Cotangents of the inputs: the op's own rule where it has one, else
+    /// the composite's.
     pub(crate) fn vjp(&self, inputs: &[Array], g: &Array) -> Result<Vec<Option<Array>>> {
+        if let FastOp::Conv(p) = self {
+            return p.vjp(&inputs[0], &inputs[1], g);
+        }
         let f = |xs: &[Array]| Ok(vec![self.fallback(xs)?]);
         let (_, grads) = crate::transforms::vjp(f, inputs, std::slice::from_ref(g))?;
         Ok(grads.into_iter().map(Some).collect())
@@ -116,7 +150,7 @@ impl FastOp {
 
     /// Tangent of the output. Linear ops apply themselves to the tangent;
     /// others use the composite's jvp.
-    pub(crate) fn jvp(&self, _inputs: &[Array], t: &[Option<Array>]) -> Result<Option<Array>> {
+    pub(crate) fn jvp(&self, inputs: &[Array], t: &[Option<Array>]) -> Result<Option<Array>> {
         if t.iter().all(Option::is_none) {
             return Ok(None);
         }
@@ -125,11 +159,26 @@ impl FastOp {
                 Some(t) => self.node(vec![t.clone()]).map(Some),
                 None => Ok(None),
             },
+            FastOp::Conv(p) => p.jvp(&inputs[0], &inputs[1], t),
+            // Bilinear in (x, g): the sum of the op on each tangent.
+            FastOp::ConvWeightGrad { .. } => {
+                let on = |k: usize| -> Result<Option<Array>> {
+                    let Some(tk) = &t[k] else { return Ok(None) };
+                    let mut xs = inputs.to_vec();
+                    xs[k] = tk.as_type(inputs[k].dtype())?;
+                    self.node(xs).map(Some)
+                };
+                match (on(0)?, on(1)?) {
+                    (Some(a), Some(b)) => Ok(Some((&a + &b)?)),
+                    (a, b) => Ok(a.or(b)),
+                }
+            }
         }
     }
 
     /// The op over a batch axis: ops on trailing axes move the batch axis
-    /// to the front and run once on the whole batch.
+    /// to the front and run once on the whole batch; others vmap their
+    /// composite.
     pub(crate) fn vmap(
         &self,
         inputs: &[Array],
@@ -143,6 +192,15 @@ impl FastOp {
                 }
                 None => Ok((self.node(vec![inputs[0].clone()])?, None)),
             },
+            FastOp::Conv(_) | FastOp::ConvWeightGrad { .. } => {
+                if axes.iter().all(Option::is_none) {
+                    return Ok((self.node(inputs.to_vec())?, None));
+                }
+                let in_axes: Vec<Option<i64>> = axes.iter().map(|a| a.map(|a| a as i64)).collect();
+                let f = |xs: &[Array]| Ok(vec![self.fallback(xs)?]);
+                let mut ys = crate::transforms::vmap(f, &in_axes, &[0])(inputs)?;
+                Ok((ys.remove(0), Some(0)))
+            }
         }
     }
 }

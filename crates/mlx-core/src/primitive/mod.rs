@@ -3,6 +3,7 @@
 //! [`Backend`](crate::Backend), and view primitives run in the core.
 
 mod binary;
+mod conv;
 mod custom;
 mod fast;
 mod indexing;
@@ -20,6 +21,7 @@ mod unary;
 mod vmap_rules;
 
 pub use binary::{unbroadcast, BinaryOp};
+pub use conv::ConvParams;
 pub use custom::{CustomJvpFn, CustomRule, CustomVjpFn, CustomVmapFn};
 pub use fast::FastOp;
 pub use multi::MultiOp;

@@ -1,13 +1,15 @@
 //! Convolutions in MLX's channels-last layout (input `[N, ..., C_in]`,
-//! weight `[C_out, ..., C_in / groups]`), built as im2col: one gather per
-//! spatial axis with host-computed window indices, then a (grouped,
-//! batched) `matmul`. `conv_transpose*` is a convolution of the
+//! weight `[C_out, ..., C_in / groups]`), recorded as one fused node
+//! ([`FastOp::Conv`]) that backends run as a kernel; its fallback is
+//! im2col: one gather per spatial axis with lazily computed window
+//! indices, then a (grouped, batched) `matmul`. `conv_transpose*` is a convolution of the
 //! input-dilated input with the flipped kernel, as MLX defines it.
 
 use crate::ops::{
     arange_f64, astype, concatenate, equal, floor_divide, full, greater_equal, index, less,
     logical_and, matmul, maximum, remainder, reshape, take, transpose, where_, zeros, SliceArg,
 };
+use crate::primitive::{ConvParams, FastOp};
 use crate::shape::format_shape;
 use crate::{with_default_device, Array, Dtype, Error, Result};
 
@@ -189,16 +191,41 @@ pub fn conv_general(
     check_positive("stride", &stride)?;
     check_positive("kernel dilation", &kdil)?;
     check_positive("input dilation", &idil)?;
+    let params = ConvParams {
+        stride: stride.iter().map(|&v| v as usize).collect(),
+        padding_lo: lo,
+        padding_hi: hi,
+        kernel_dilation: kdil.iter().map(|&v| v as usize).collect(),
+        input_dilation: idil.iter().map(|&v| v as usize).collect(),
+        groups: g,
+        flip,
+    };
+    // Sizes and window positions must fit before the node is recorded.
+    plan(input, weight, &params)?;
+    let dt = Dtype::promote(input.dtype(), weight.dtype());
+    with_default_device(input.device(), || {
+        FastOp::Conv(params).node(vec![astype(input, dt)?, astype(weight, dt)?])
+    })
+}
 
-    // Window indices per spatial axis, computed lazily; `s` is a zero slot.
-    // Sizes are in i128: products of two i64 values cannot overflow it.
+/// Window indices per spatial axis and whether each needs the zero slot,
+/// checking that sizes and positions fit. Sizes are in i128: products of
+/// two i64 values cannot overflow it.
+fn plan(input: &Array, weight: &Array, p: &ConvParams) -> Result<Vec<(Window, bool)>> {
+    let d = p.spatial();
+    let cout = weight.shape()[0];
+    let (lo, hi) = (&p.padding_lo, &p.padding_hi);
     let mut plans = Vec::with_capacity(d);
     let mut out_shape = vec![input.shape()[0]];
     for i in 0..d {
         let s = input.shape()[1 + i] as i128;
         let k = weight.shape()[1 + i] as i128;
         let (lo_i, hi_i) = (lo[i] as i128, hi[i] as i128);
-        let (stride_i, kdil_i, idil_i) = (stride[i] as i128, kdil[i] as i128, idil[i] as i128);
+        let (stride_i, kdil_i, idil_i) = (
+            p.stride[i] as i128,
+            p.kernel_dilation[i] as i128,
+            p.input_dilation[i] as i128,
+        );
         let dil_in = if s == 0 { 0 } else { (s - 1) * idil_i + 1 };
         let padded = dil_in + lo_i + hi_i;
         let eff_k = if k == 0 { 0 } else { (k - 1) * kdil_i + 1 };
@@ -242,20 +269,34 @@ pub fn conv_general(
         let win = Window {
             out: out_u,
             k: k as usize,
-            stride: stride[i],
-            kdil: kdil[i],
+            stride: p.stride[i] as i64,
+            kdil: p.kernel_dilation[i] as i64,
             lo: lo[i],
-            idil: idil[i],
+            idil: p.input_dilation[i] as i64,
             dil_in: dil_in as i64,
             s: s as i64,
         };
         plans.push((win, needs_zero));
     }
+    Ok(plans)
+}
 
-    let dt = Dtype::promote(input.dtype(), weight.dtype());
+/// The composite that defines [`FastOp::Conv`] (its fallback): im2col as
+/// one gather per spatial axis with lazily computed window indices, then
+/// a grouped, batched `matmul`. `x` and `w` share a floating dtype.
+pub(crate) fn conv_composite(x: &Array, w: &Array, p: &ConvParams) -> Result<Array> {
+    let (input, weight) = (x, w);
+    let nd = x.ndim();
+    let d = p.spatial();
+    let g = p.groups;
+    let cg = w.shape()[nd - 1];
+    let cout = w.shape()[0];
+    let plans = plan(x, w, p)?;
+    let dt = x.dtype();
+    let flip = p.flip;
     with_default_device(input.device(), || {
-        let mut x = astype(input, dt)?;
-        let mut w = astype(weight, dt)?;
+        let mut x = input.clone();
+        let mut w = weight.clone();
         if flip {
             let mut args = vec![SliceArg::full(); nd];
             for a in args.iter_mut().take(nd - 1).skip(1) {
