@@ -22,7 +22,7 @@ fn w3(c: &mut Criterion) {
         g.throughput(Throughput::Bytes((4096 * 4096 * 2) as u64));
         g.bench_function(format!("sum last 4096x4096 {name}"), |bench| {
             bench.iter(|| {
-                let out = h.sum_axis(-1, false).unwrap();
+                let out = h.sum(-1, false).unwrap();
                 out.eval().unwrap();
                 out
             })

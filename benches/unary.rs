@@ -3,6 +3,9 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use mlx::{Array, Result};
 use mlx_benches::uniform;
 
+/// A unary op as a function pointer.
+type UnaryFn = fn(&Array) -> Result<Array>;
+
 fn transcendental(c: &mut Criterion) {
     let n = 16 * 1024 * 1024;
     // uniform in [-4, 4): covers the curved part of tanh and erf.
@@ -11,7 +14,7 @@ fn transcendental(c: &mut Criterion) {
     let mut g = c.benchmark_group("T");
     g.sample_size(20);
     g.throughput(Throughput::Elements(n as u64));
-    let ops: [(&str, fn(&Array) -> Result<Array>); 3] = [
+    let ops: [(&str, UnaryFn); 3] = [
         ("exp", Array::exp),
         ("tanh", Array::tanh),
         ("erf", Array::erf),

@@ -391,11 +391,11 @@ fn conv_kernel_takes_non_contiguous_inputs(device: &mlx::Device) {
         let nd = a.ndim() as i64;
         let mut to_cf = vec![0, nd - 1];
         to_cf.extend(1..nd - 1);
-        let cf = ops::contiguous(&ops::transpose(a, Some(&to_cf)).unwrap()).unwrap();
+        let cf = ops::contiguous(&ops::transpose(a, &to_cf).unwrap()).unwrap();
         let mut back = vec![0];
         back.extend(2..nd);
         back.push(1);
-        ops::transpose(&cf, Some(&back)).unwrap()
+        ops::transpose(&cf, &back).unwrap()
     }
     // Every other element of a twice-longer last axis.
     fn strided(a: &Array) -> Array {

@@ -199,7 +199,7 @@ fn quantize_swaps_maybe_quantized_fields_of_a_users_model() {
     let w = m.parameters().get("layers.0.weight").unwrap().clone();
     assert_eq!((w.dtype(), w.shape()), (Dtype::Uint32, &[64usize, 16][..]));
     let after = run(&mut m);
-    let err = ops::max(&ops::abs(&(&after - &before).unwrap()).unwrap(), false)
+    let err = ops::max(&ops::abs(&(&after - &before).unwrap()).unwrap(), (), false)
         .unwrap()
         .item::<f32>()
         .unwrap();

@@ -171,7 +171,7 @@ impl ConvParams {
         let mut perm = vec![0, d as i64 + 2];
         perm.extend(2..d as i64 + 2);
         perm.push(1);
-        let wt = transpose(&reshape(w, &split)?, Some(&perm))?;
+        let wt = transpose(&reshape(w, &split)?, &perm)?;
         let mut merged = vec![gr * cg];
         merged.extend(w.shape()[1..=d].iter().map(|&s| s as i64));
         merged.push(cout / gr);
@@ -210,7 +210,7 @@ impl ConvParams {
         let mut perm = vec![d as i64 + 2];
         perm.extend(1..=d as i64);
         perm.extend([d as i64 + 1, 0]);
-        let xt = transpose(&reshape(x, &split)?, Some(&perm))?;
+        let xt = transpose(&reshape(x, &split)?, &perm)?;
         let mut merged = vec![cg];
         merged.extend(x.shape()[1..=d].iter().map(|&s| s as i64));
         merged.push(gr * n);
