@@ -60,6 +60,21 @@ fn run(cmd: &mut Command) -> Result<(), String> {
     }
 }
 
+/// The criterion benches of the CPU workloads.
+const CPU_BENCHES: [&str; 5] = ["binary", "matmul", "reduce", "unary", "conv"];
+
+/// `cargo bench -p mlx-benches --bench <each CPU bench> --`, ready for
+/// criterion's arguments.
+fn cpu_bench_cmd() -> Command {
+    let mut cmd = cargo();
+    cmd.args(["bench", "-p", "mlx-benches"]);
+    for b in CPU_BENCHES {
+        cmd.args(["--bench", b]);
+    }
+    cmd.arg("--");
+    cmd
+}
+
 pub(crate) fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
@@ -214,19 +229,7 @@ fn bench_cpu(args: &[String]) -> Result<(), String> {
     if let Some(rev) = &before {
         bench_before(rev, &filter)?;
     }
-    let mut cmd = cargo();
-    cmd.args([
-        "bench",
-        "-p",
-        "mlx-benches",
-        "--bench",
-        "binary",
-        "--bench",
-        "matmul",
-    ]);
-    cmd.args([
-        "--bench", "reduce", "--bench", "unary", "--bench", "conv", "--",
-    ]);
+    let mut cmd = cpu_bench_cmd();
     cmd.args(&filter);
     run(&mut cmd)?;
     let results = criterion_results()?;
@@ -306,19 +309,7 @@ fn bench_before(rev: &str, filter: &[String]) -> Result<(), String> {
         // The current bench files, so both sides run the same workloads.
         run(Command::new("cp").args(["-r", "benches/.", &format!("{d}/benches/")]))?;
         let target = target_dir();
-        let mut cmd = cargo();
-        cmd.args([
-            "bench",
-            "-p",
-            "mlx-benches",
-            "--bench",
-            "binary",
-            "--bench",
-            "matmul",
-        ]);
-        cmd.args([
-            "--bench", "reduce", "--bench", "unary", "--bench", "conv", "--",
-        ]);
+        let mut cmd = cpu_bench_cmd();
         cmd.args(["--save-baseline", "before"]);
         cmd.args(filter);
         cmd.env("CARGO_TARGET_DIR", &target);

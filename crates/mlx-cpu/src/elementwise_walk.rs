@@ -291,11 +291,7 @@ where
                 *o = f(same::<U, T>(*o));
             }
         };
-        if dst.len() >= 2 * CHUNK {
-            dst.par_chunks_mut(CHUNK).for_each(body);
-        } else {
-            body(&mut dst);
-        }
+        in_chunks(&mut dst, body);
         return Ok(dst);
     }
     let buf = crate::strided::buffer::<T>(v)?;
@@ -321,6 +317,16 @@ where
     )
 }
 
+/// Run `body` over `dst` in [`CHUNK`]-sized pieces, in parallel when
+/// there are at least two of them.
+fn in_chunks<U: Send>(dst: &mut [U], body: impl Fn(&mut [U]) + Sync + Send) {
+    if dst.len() >= 2 * CHUNK {
+        dst.par_chunks_mut(CHUNK).for_each(body);
+    } else {
+        body(dst);
+    }
+}
+
 /// Elements gathered at a time when [`map1_runs`] meets a strided run.
 const GATHER: usize = 256;
 
@@ -344,11 +350,7 @@ where
                 f(&tmp[..c.len()], c);
             }
         };
-        if dst.len() >= 2 * CHUNK {
-            dst.par_chunks_mut(CHUNK).for_each(body);
-        } else {
-            body(&mut dst);
-        }
+        in_chunks(&mut dst, body);
         return Ok(dst);
     }
     let buf = crate::strided::buffer::<T>(v)?;
