@@ -18,6 +18,9 @@ use mlx::nn::losses::{cross_entropy, CrossEntropyOptions, Reduction};
 use mlx::nn::{Linear, Module, UnaryModule};
 use mlx::optim::{eval_step, Adam, Optimizer};
 use mlx::{ops, random, Array, Device, Dtype, Result};
+// Link the GPU backend so that its registration (`inventory`) is present
+// for `W6_DEVICE=gpu`: a crate nothing refers to is not linked.
+use mlx_metal as _;
 
 #[derive(Module)]
 #[module(crate = "mlx::nn")]
@@ -107,7 +110,10 @@ fn rss_kib() -> u64 {
 }
 
 fn bench(c: &mut Criterion) {
-    let mut s = setup().unwrap();
+    let mut s = match setup() {
+        Ok(s) => s,
+        Err(e) => panic!("W6 setup on {}: {e}", device_name()),
+    };
     for _ in 0..5 {
         step(&mut s).unwrap();
     }

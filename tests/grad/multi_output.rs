@@ -152,3 +152,30 @@ fn divmod_vmap_over_both_outputs() {
     assert_eq!(out[0].to_vec::<i32>().unwrap(), vec![3, 2, -3, -4, -3, 2]);
     assert_eq!(out[1].to_vec::<i32>().unwrap(), vec![1, 2, -3, 1, 1, -1]);
 }
+
+/// `adam_update`'s three outputs differentiated through the fused node
+/// against central differences in float64 (with and without the bias
+/// correction's `c2`; second moments kept positive so `sqrt` is smooth).
+#[test]
+fn adam_update_derivatives_match_finite_differences() {
+    let mut rng = crate::fd::Rng(0xada);
+    let step = Array::from_scalar(0.1f64);
+    let c2 = Array::from_scalar(1.25f64);
+    for c2 in [None, Some(&c2)] {
+        let x = vec![
+            rng.uniform(&[2, 3], -1.0, 1.0),
+            rng.uniform(&[2, 3], -1.0, 1.0),
+            rng.uniform(&[2, 3], 0.5, 1.5),
+            rng.uniform(&[2, 3], -1.0, 1.0),
+        ];
+        for k in 0..3 {
+            let f = |a: &[Array]| -> Result<Array> {
+                let (p, m, v) =
+                    ops::adam_update(&a[0], &a[1], &a[2], &a[3], &step, c2, [0.9, 0.999], 1e-3)?;
+                Ok([p, m, v][k].clone())
+            };
+            let name = format!("adam_update output {k}, c2 {}", c2.is_some());
+            crate::fd::check(&name, &f, &x, &mut rng, 1e-6);
+        }
+    }
+}

@@ -63,6 +63,7 @@ fn case_for(p: &Primitive) -> &'static [&'static str] {
         Primitive::Fast(FastOp::Conv(_) | FastOp::ConvWeightGrad { .. }) => &["conv: see conv.rs"],
         Primitive::Multi(MultiOp::DivMod) => &["zero: see multi_output.rs"],
         Primitive::Multi(MultiOp::Quantize { .. }) => &["quantize: see multi_output.rs"],
+        Primitive::Multi(MultiOp::Adam { .. }) => &["adam_update: see multi_output.rs"],
         Primitive::Custom(_) => &["custom: see custom.rs"],
     }
 }

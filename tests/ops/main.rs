@@ -23,6 +23,7 @@ mod matmul;
 mod memory;
 mod misc_elementwise;
 mod ops_table;
+mod optimizer_update;
 mod printing;
 mod promotion;
 mod quantized;

@@ -54,12 +54,12 @@ case "${1:-all}" in
 esac
 case "${1:-all}" in
   bench|all)
-    ./device-bin/gpu_bench --bench --warm-up-time 1 --measurement-time 3 2>&1 | grep -E "^W|time:|thrpt:"
+    ./device-bin/gpu_bench --bench --warm-up-time 1 --measurement-time 3 2>&1 | grep -E "^W|time:|thrpt:|panicked|rror"
     python3 benches/torch_gpu.py ;;
 esac
 case "${1:-all}" in
   train|all)
-    W6_DEVICE=gpu W6_SKIP_RSS=1 ./device-bin/train_step --bench --warm-up-time 1 --measurement-time 5 2>&1 | grep -E "^W|time:"
+    W6_DEVICE=gpu W6_SKIP_RSS=1 ./device-bin/train_step --bench --warm-up-time 1 --measurement-time 5 2>&1 | grep -E "^W|time:|panicked|rror"
     python3 benches/torch_train_step.py --device cuda ;;
 esac
 "#;

@@ -117,6 +117,8 @@ impl Backend for CpuBackend {
             }
             // The composite (a few bandwidth-bound passes) serves.
             MultiOp::Quantize { .. } => Ok(None),
+            MultiOp::Adam { betas, eps } => Ok(crate::optimizer::adam(inputs, *betas, *eps)?
+                .map(|outs| outs.into_iter().map(store).collect())),
         }
     }
     /// Elementwise kernels (`unary`, `binary`, `where`) read the donated

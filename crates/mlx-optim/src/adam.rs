@@ -2,7 +2,7 @@
 
 use crate::optimizer::{scalar_pow, single_optimizer, Base, Ctx, LearningRate, Rule, Slots};
 use crate::sgd::{slots, take};
-use mlx_core::ops::{abs, maximum, rsqrt, sign, sqrt, square};
+use mlx_core::ops::{abs, adam_update, maximum, rsqrt, sign};
 use mlx_core::{Array, Error, Result};
 
 fn check_betas(op: &'static str, betas: [f64; 2]) -> Result<()> {
@@ -130,19 +130,22 @@ impl Rule for Adam {
         let dt = g.dtype();
         let lr = ctx.lr(dt)?;
         let [b1, b2] = self.betas;
-        let m = ((b1 * &take(s, "m"))? + ((1.0 - b1) * g)?)?;
-        let v = ((b2 * &take(s, "v"))? + ((1.0 - b2) * &square(g)?)?)?;
-        s.insert("m".into(), m.clone());
-        s.insert("v".into(), v.clone());
-        if self.bias_correction {
-            let c1 = (&lr / &(1.0 - scalar_pow(b1, ctx.step)?)?)?.as_type(dt)?;
-            let c2 = rsqrt(&(1.0 - scalar_pow(b2, ctx.step)?)?)?.as_type(dt)?;
-            let num = (&c1 * &m)?;
-            let den = ((sqrt(&v)? * &c2)? + self.eps)?;
-            p - (&num / &den)?
+        let (m, v) = (take(s, "m"), take(s, "v"));
+        // One fused node (one pass on the CPU) with the ops' exact values.
+        let (p, m, v) = if self.bias_correction {
+            let c1 = ctx.shared("adam_c1", dt, || {
+                (&lr / &(1.0 - scalar_pow(b1, ctx.step)?)?)?.as_type(dt)
+            })?;
+            let c2 = ctx.shared("adam_c2", dt, || {
+                rsqrt(&(1.0 - scalar_pow(b2, ctx.step)?)?)?.as_type(dt)
+            })?;
+            adam_update(p, &m, &v, g, &c1, Some(&c2), self.betas, self.eps)?
         } else {
-            p - ((&lr * &m)? / &(sqrt(&v)? + self.eps)?)?
-        }
+            adam_update(p, &m, &v, g, &lr, None, self.betas, self.eps)?
+        };
+        s.insert("m".into(), m);
+        s.insert("v".into(), v);
+        Ok(p)
     }
 }
 single_optimizer!(Adam);

@@ -220,9 +220,33 @@ pub(crate) struct Ctx<'a> {
     pub step: &'a Array,
     /// The learning rate, when the optimizer has one.
     pub lr: Option<&'a Array>,
+    /// Scalars that every parameter of this step shares ([`Ctx::shared`]).
+    pub shared: std::cell::RefCell<Vec<(&'static str, Dtype, Array)>>,
 }
 
 impl Ctx<'_> {
+    /// The scalar `key` in `dtype`, built by `make` for the first
+    /// parameter of the step and shared by the rest: one node per step
+    /// instead of one per parameter (e.g. Adam's bias corrections).
+    pub fn shared(
+        &self,
+        key: &'static str,
+        dtype: Dtype,
+        make: impl FnOnce() -> Result<Array>,
+    ) -> Result<Array> {
+        if let Some((_, _, a)) = self
+            .shared
+            .borrow()
+            .iter()
+            .find(|(k, d, _)| *k == key && *d == dtype)
+        {
+            return Ok(a.clone());
+        }
+        let a = make()?;
+        self.shared.borrow_mut().push((key, dtype, a.clone()));
+        Ok(a)
+    }
+
     /// The learning rate cast to `dtype` (`learning_rate.astype(dtype)`).
     pub fn lr(&self, dtype: Dtype) -> Result<Array> {
         match self.lr {
@@ -322,6 +346,7 @@ impl Base {
         let ctx = Ctx {
             step: &step,
             lr: self.scalars.get("learning_rate"),
+            shared: Default::default(),
         };
         let states = &mut self.params;
         tree_map_with_path(grads, |path, g| {

@@ -32,6 +32,7 @@ fn mlp_learns_fashion_mnist_subset() {
         subset: None,
         seed: 7,
         progress: false,
+        dropout: 0.5,
     };
     let mut model = Mlp::new().unwrap();
     let stats = train(&mut model, &train_set, &test, &opts).unwrap();
@@ -76,6 +77,7 @@ fn mlp_learns_embedded_subset() {
         subset: None,
         seed: 7,
         progress: false,
+        dropout: 0.5,
     };
     let mut model = Mlp::new().unwrap();
     let stats = train(&mut model, &train_set, &test, &opts).unwrap();

@@ -327,7 +327,9 @@ fn multi_outputs(
         .iter()
         .zip(&datas)
         .map(|(x, d)| match op {
-            MultiOp::DivMod => broadcast_strides(x.shape(), &d.strides, out_shape),
+            MultiOp::DivMod | MultiOp::Adam { .. } => {
+                broadcast_strides(x.shape(), &d.strides, out_shape)
+            }
             MultiOp::Quantize { .. } => d.strides.clone(),
         })
         .collect();
@@ -337,7 +339,7 @@ fn multi_outputs(
         .zip(&strides)
         .map(|((x, d), st)| View {
             shape: match op {
-                MultiOp::DivMod => out_shape,
+                MultiOp::DivMod | MultiOp::Adam { .. } => out_shape,
                 MultiOp::Quantize { .. } => x.shape(),
             },
             strides: st,

@@ -26,7 +26,7 @@ pub use arguments::{Axes, Axis, IntoBound, IntoOperand, Operand, Shape, WeakScal
 pub use binary::*;
 pub use bitwise::*;
 pub(crate) use composite::{
-    conv, einsum, hadamard_factors, numeric, products, quantized, structure,
+    conv, einsum, hadamard_factors, numeric, optimizer, products, quantized, structure,
 };
 pub use conv::*;
 pub use creation::*;
@@ -36,6 +36,7 @@ pub use indexing::*;
 pub use matmul::*;
 pub use numeric::*;
 pub use operators::Scalar;
+pub use optimizer::adam_update;
 pub use products::*;
 pub use quantized::*;
 pub use reduce::*;

@@ -35,6 +35,16 @@ pub enum MultiOp {
         /// Bits per code.
         bits: usize,
     },
+    /// One Adam step ([`adam_update`](crate::ops::adam_update)): inputs
+    /// `[p, m, v, g, step]` or `[p, m, v, g, step, c2]` (with bias
+    /// correction), `p`, `m`, `v`, `g` of one shape and floating dtype,
+    /// `step` and `c2` 0-d of that dtype; outputs `(p', m', v')`.
+    Adam {
+        /// `(b1, b2)`, the moments' decay rates.
+        betas: [f64; 2],
+        /// Added to the denominator.
+        eps: f64,
+    },
 }
 
 impl MultiOp {
@@ -43,6 +53,7 @@ impl MultiOp {
         match self {
             MultiOp::DivMod => "divmod",
             MultiOp::Quantize { .. } => "quantize",
+            MultiOp::Adam { .. } => "adam_update",
         }
     }
 
@@ -67,6 +78,10 @@ impl MultiOp {
                     (groups.clone(), w.dtype()),
                     (groups, w.dtype()),
                 ]
+            }
+            MultiOp::Adam { .. } => {
+                let p = (inputs[0].shape().to_vec(), inputs[0].dtype());
+                vec![p.clone(), p.clone(), p]
             }
         }
     }
@@ -98,6 +113,9 @@ impl MultiOp {
                     crate::ops::quantized::quantize_composite(&inputs[0], *group_size, *bits)?;
                 Ok(vec![w, s, b])
             }
+            MultiOp::Adam { betas, eps } => {
+                crate::ops::optimizer::adam_composite(inputs, *betas, *eps)
+            }
         }
     }
 
@@ -121,7 +139,7 @@ impl MultiOp {
                 .iter()
                 .map(|x| crate::ops::zeros_like(x).map(Some))
                 .collect(),
-            MultiOp::Quantize { .. } => {
+            MultiOp::Quantize { .. } | MultiOp::Adam { .. } => {
                 let keep: Vec<usize> = (0..cots.len()).filter(|&i| cots[i].is_some()).collect();
                 let given: Vec<Array> = cots.iter().flatten().cloned().collect();
                 let f = |xs: &[Array]| {
@@ -139,7 +157,7 @@ impl MultiOp {
         match self {
             // MLX: zero tangents (the outputs are piecewise constant).
             MultiOp::DivMod => Ok(vec![None, None]),
-            MultiOp::Quantize { .. } => {
+            MultiOp::Quantize { .. } | MultiOp::Adam { .. } => {
                 let tangents = inputs
                     .iter()
                     .zip(t)
@@ -166,6 +184,13 @@ impl MultiOp {
         inputs: &[Array],
         axes: &[Option<usize>],
     ) -> Result<(Vec<Array>, Vec<Option<usize>>)> {
+        if let MultiOp::Adam { .. } = self {
+            // Elementwise: vmap the ops, every output batched at axis 0.
+            let in_axes: Vec<Option<i64>> = axes.iter().map(|a| a.map(|a| a as i64)).collect();
+            let f = |xs: &[Array]| self.fallback(xs);
+            let outs = crate::transforms::vmap(f, &in_axes, &[0, 0, 0])(inputs)?;
+            return Ok((outs, vec![Some(0); 3]));
+        }
         let b = inputs
             .iter()
             .zip(axes)
@@ -197,6 +222,9 @@ impl MultiOp {
             }
             MultiOp::Quantize { .. } => {
                 vec![moveaxis(&inputs[0], axes[0].unwrap_or(0) as i64, 0)?]
+            }
+            MultiOp::Adam { .. } => {
+                return Err(crate::Error::internal("vmap", "adam_update handled above"))
             }
         };
         let outs = self.node(ins)?;

@@ -8,6 +8,7 @@ pub(crate) mod conv;
 pub(crate) mod einsum;
 pub(crate) mod hadamard_factors;
 pub(crate) mod numeric;
+pub(crate) mod optimizer;
 pub(crate) mod products;
 pub(crate) mod quantized;
 pub(crate) mod structure;
