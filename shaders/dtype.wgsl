@@ -108,6 +108,14 @@ fn expm1_f32(x: f32) -> f32 {
     return exp(x) - 1.0;
 }
 
+// e^a / 2 for a > 9 (e^-a is then below half an ulp of it), as
+// (e^(a/2) / 2) * e^(a/2): finite up to a = 89.4, where cosh and sinh
+// themselves overflow f32 (e^a alone overflows from a = 88.7).
+fn exp_half_large(a: f32) -> f32 {
+    let h = exp(0.5 * a);
+    return (0.5 * h) * h;
+}
+
 // x = k * pi/2 + r with |r| <= pi/4: returns (r, k mod 4). Cody-Waite:
 // pi/2 is split in three parts whose leading ones have few significant
 // bits, so k * part is exact for |k| < 2^13 and r keeps f32 accuracy for

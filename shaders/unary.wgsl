@@ -148,11 +148,17 @@ fn unary_sinh_float(x: f32) -> f32 {
     if (abs(x) < 1e-2) {
         return x * (1.0 + x * x / 6.0);
     }
+    if (abs(x) > 9.0) {
+        return sign(x) * exp_half_large(abs(x));
+    }
     let e = exp(abs(x));
     return sign(x) * 0.5 * (e - 1.0 / e);
 }
 //@ section cosh.float
 fn unary_cosh_float(x: f32) -> f32 {
+    if (abs(x) > 9.0) {
+        return exp_half_large(abs(x));
+    }
     let e = exp(abs(x));
     return 0.5 * (e + 1.0 / e);
 }
