@@ -102,16 +102,18 @@ fn both(
     compare(&label, gpu, f(&cpu), f(&dev), tol)
 }
 
-/// Reads of odd offsets, odd counts and strided or reversed views: the
-/// copy kernel (whole words and half words), casts both ways, bit views
-/// (NaN payloads kept), unary and binary kernels, reductions, scans and
-/// sorts.
+/// Reads of odd offsets, odd counts and strided or reversed views:
+/// downloads, the copy kernel (whole words and half words), casts both
+/// ways, bit views (NaN payloads kept), unary and binary kernels,
+/// reductions, scans and sorts.
 #[test]
 fn bfloat16_views_at_odd_offsets_match_cpu() {
     let s = (0usize..=11).prop_flat_map(|n| (strided_of(n), strided_of(n)));
     check(64, s, |gpu, (x, y)| {
         type Op = fn(&[Array]) -> mlx::Result<Array>;
-        let ops_: [(&str, Tol, Op); 12] = [
+        let ops_: [(&str, Tol, Op); 13] = [
+            // The view itself: its download reads from the odd offset.
+            ("identity", Tol::Exact, |a| Ok(a[0].clone())),
             ("contiguous", Tol::Exact, |a| ops::contiguous(&a[0])),
             ("view(uint16)", Tol::Exact, |a| {
                 ops::view(&a[0], Dtype::Uint16)
