@@ -3,10 +3,10 @@
 //!
 //! | id | workload | rate |
 //! |---|---|---|
-//! | copy | row-major copy of 64M f32 (`contiguous`) | GB/s, read + write |
-//! | W5 | `a * b + c` over 64M f32 | GB/s, 4 arrays x 4 bytes x 64M |
+//! | copy | row-major copy of 64M f32 and bf16 (`contiguous`) | GB/s, read + write |
+//! | W5 | `a * b + c` over 64M f32 and bf16 | GB/s, 4 arrays x 64M elements |
 //! | W6 | softmax over the last axis of 4096x8192 f32 | GB/s, read + write |
-//! | W7 | matmul 4096^3 f32 and f16 | elem/s = FLOP/s (2 n^3) |
+//! | W7 | matmul 4096^3 f32, f16 and bf16 | elem/s = FLOP/s (2 n^3) |
 //! | W8 | gemv 1x4096 @ 4096x4096 f16 (and the 4096x4096 weight transposed; and a chain through 8 distinct layers in one eval) | GB/s of weights |
 //!
 //! Each criterion iteration builds the graph and evaluates it (one submit);
@@ -92,23 +92,29 @@ fn size(n: usize, div: usize) -> usize {
 
 fn copy(c: &mut Criterion) {
     let n = size(64 << 20, 64);
-    let a = gpu_array(&[n], 1, Dtype::Float32);
     let mut g = group(c, "copy");
-    g.throughput(Throughput::BytesDecimal((2 * 4 * n) as u64));
-    bench(&mut g, &format!("contiguous {}M f32", n >> 20), || {
-        ops::contiguous(&a)
-    });
+    for dtype in [Dtype::Float32, Dtype::Bfloat16] {
+        let a = gpu_array(&[n], 1, dtype);
+        g.throughput(Throughput::BytesDecimal((2 * dtype.size() * n) as u64));
+        bench(&mut g, &format!("contiguous {}M {dtype}", n >> 20), || {
+            ops::contiguous(&a)
+        });
+    }
     g.finish();
 }
 
 fn w5(c: &mut Criterion) {
     let n = size(64 << 20, 64);
-    let a = gpu_array(&[n], 1, Dtype::Float32);
-    let b = gpu_array(&[n], 2, Dtype::Float32);
-    let d = gpu_array(&[n], 3, Dtype::Float32);
     let mut g = group(c, "W5");
-    g.throughput(Throughput::BytesDecimal((4 * 4 * n) as u64));
-    bench(&mut g, &format!("a*b+c {}M f32", n >> 20), || &a * &b + &d);
+    for dtype in [Dtype::Float32, Dtype::Bfloat16] {
+        let a = gpu_array(&[n], 1, dtype);
+        let b = gpu_array(&[n], 2, dtype);
+        let d = gpu_array(&[n], 3, dtype);
+        g.throughput(Throughput::BytesDecimal((4 * dtype.size() * n) as u64));
+        bench(&mut g, &format!("a*b+c {}M {dtype}", n >> 20), || {
+            &a * &b + &d
+        });
+    }
     g.finish();
 }
 
@@ -128,7 +134,7 @@ fn w7(c: &mut Criterion) {
     let mut g = group(c, "W7");
     g.sample_size(10);
     g.throughput(Throughput::Elements((2 * n * n * n) as u64));
-    for dtype in [Dtype::Float32, Dtype::Float16] {
+    for dtype in [Dtype::Float32, Dtype::Float16, Dtype::Bfloat16] {
         let x = gpu_array(&[n, n], 5, dtype);
         let y = gpu_array(&[n, n], 6, dtype);
         bench(&mut g, &format!("matmul {n} {dtype}"), || x.matmul(&y));

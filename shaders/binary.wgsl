@@ -3,7 +3,8 @@
 // Params: [numel, ndim, shape[ndim], a.offset, a.strides[ndim],
 //          b.offset, b.strides[ndim]].
 // CONTIG: a and b are row-major from their offsets; each thread then
-// handles 4 elements, 256 apart (grid covers numel / 4 threads).
+// handles 4 elements, 256 apart (grid covers numel / 4 threads), or, when
+// out packs two elements per word, 2 pairs of adjacent elements 512 apart.
 // Each op is a section `name.class` or `name` defining only its
 // arithmetic, as `fn binary_name_class(x: C_a, y: C_b) -> C_out`
 // (`fn binary_name` for a `name` section: the section title with `.` as
@@ -321,6 +322,22 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let nd = p[1];
     let a_at = 2u + nd;
     let b_at = a_at + nd + 1u;
+    if (CONTIG && PACKED_out) {
+        // Two adjacent elements per step, written as one whole word.
+        let base = (wid.y * nwg.x + wid.x) * 512u + lid;
+        let oa = p[a_at];
+        let ob = p[b_at];
+        for (var k = 0u; k < 2u; k++) {
+            let i = 2u * (base + k * 256u);
+            if (i + 1u < n) {
+                store2_out(i, op(load_a(oa + i), load_b(ob + i)),
+                           op(load_a(oa + i + 1u), load_b(ob + i + 1u)));
+            } else if (i < n) {
+                store_out(i, op(load_a(oa + i), load_b(ob + i)));
+            }
+        }
+        return;
+    }
     if (CONTIG) {
         let base = (wid.y * nwg.x + wid.x) * 1024u + lid;
         let oa = p[a_at];
@@ -328,7 +345,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         for (var k = 0u; k < 4u; k++) {
             let i = base + k * 256u;
             if (i < n) {
-                out[i] = st_out(op(ld_a(a[oa + i]), ld_b(b[ob + i])));
+                store_out(i, op(load_a(oa + i), load_b(ob + i)));
             }
         }
         return;
@@ -339,5 +356,5 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     }
     let ia = strided_offset(i, nd, 2u, a_at);
     let ib = strided_offset(i, nd, 2u, b_at);
-    out[i] = st_out(op(ld_a(a[ia]), ld_b(b[ib])));
+    store_out(i, op(load_a(ia), load_b(ib)));
 }

@@ -4,14 +4,15 @@
 // ISZ / OSZ: element sizes in bytes of a's and out's dtypes (1, 2, 4, 8).
 // CONTIG: a is row-major from its offset.
 //
-// Each dtype lives widened in its slot (see slots.rs), so bytes are not
-// addressable: `load_elem` gives an input element's raw bits as (low,
+// Narrow dtypes live widened in their slots (see slots.rs), so bytes are
+// not addressable: `load_elem` gives an input element's raw bits as (low,
 // high) words, `store_bits` rebuilds an output element from them. Output
 // element k gathers OSZ / ISZ input elements (little-endian) or takes one
-// part of input element k / (ISZ / OSZ). float16 is bound as raw u32
-// words on either side (naga cannot bitcast between u32 and vec2<f16>,
-// and a float conversion could change NaN payloads); OUT_PAIRS makes each
-// thread write one word of two float16 outputs.
+// part of input element k / (ISZ / OSZ). The 16-bit floats (float16,
+// bfloat16; sections `half`) are bound as raw u32 words of two elements
+// on either side (naga cannot bitcast between u32 and vec2<f16>, and a
+// float conversion could change NaN payloads); OUT_PAIRS makes each
+// thread write one word of two outputs.
 
 // Input elements per output element (growing) or output elements per
 // input element (shrinking); 1 on the other side.
@@ -67,7 +68,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let t = thread_index(wid, nwg, lid, 256u);
     let n = p[0] / UP * DOWN;
     if (OUT_PAIRS) {
-        // float16 output is written as whole words of two elements.
+        // 16-bit float output is written as whole words of two elements.
         let k = 2u * t;
         if (k >= n) {
             return;
@@ -103,11 +104,8 @@ fn load_bits(x: T_a) -> vec2<u32> { return vec2<u32>(bitcast<u32>(x) & 0xffffu, 
 fn load_bits(x: T_a) -> vec2<u32> { return vec2<u32>(bitcast<u32>(x), 0u); }
 //@ section load.f32
 fn load_bits(x: T_a) -> vec2<u32> { return vec2<u32>(bitcast<u32>(x), 0u); }
-//@ section load.bf16
-// A bfloat16 slot holds an f32 whose low 16 bits are zero.
-fn load_bits(x: T_a) -> vec2<u32> { return vec2<u32>(bitcast<u32>(x) >> 16u, 0u); }
-//@ section load.f16
-// Bound as raw words (T_a = u32): two float16 per word, little-endian.
+//@ section load.half
+// Bound as raw words (T_a = u32): two elements per word, little-endian.
 fn load_elem(e: u32) -> vec2<u32> {
     let at = a_at(e);
     return vec2<u32>((a[at >> 1u] >> ((at & 1u) * 16u)) & 0xffffu, 0u);
@@ -136,9 +134,7 @@ fn store_bits(b: vec2<u32>) -> T_out { return bitcast<i32>(b.x << 16u) >> 16u; }
 fn store_bits(b: vec2<u32>) -> T_out { return bitcast<i32>(b.x); }
 //@ section store.f32
 fn store_bits(b: vec2<u32>) -> T_out { return bitcast<f32>(b.x); }
-//@ section store.bf16
-fn store_bits(b: vec2<u32>) -> T_out { return bitcast<f32>(b.x << 16u); }
-//@ section store.f16
+//@ section store.half
 // Bound as raw words (T_out = u32); OUT_PAIRS packs two elements.
 fn store_bits(b: vec2<u32>) -> T_out { return b.x; }
 //@ section store.i64

@@ -78,7 +78,7 @@ fn x_at(row: u32, r: u32, g: u32) -> f32 {
     }
     let at = pi(P_XOFF) + i32(n) * pi(P_XS) + i0 * pi(P_XS + 1u) + i1 * pi(P_XS + 2u)
         + i2 * pi(P_XS + 3u) + i32(g * cg + c) * pi(P_XS + 4u);
-    return f32(ld_x(x[u32(at)]));
+    return f32(load_x(u32(at)));
 }
 
 // Packed weight entry (r, j) of group g: w[g * Og + j, taps(r), c(r)].
@@ -97,7 +97,7 @@ fn w_at(r: u32, j: u32, g: u32) -> f32 {
     }
     let at = pi(P_WOFF) + i32(g * p[1] + j) * pi(P_WS) + i32(k0) * pi(P_WS + 1u)
         + i32(k1) * pi(P_WS + 2u) + i32(k2) * pi(P_WS + 3u) + i32(c) * pi(P_WS + 4u);
-    return f32(ld_w(w[u32(at)]));
+    return f32(load_w(u32(at)));
 }
 
 @compute @workgroup_size(WG)
@@ -167,7 +167,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         for (var j = 0u; j < 4u; j = j + 1u) {
             let col = col0 + tx + 16u * j;
             if (col < og) {
-                out[row * cout + g * og + col] = st_out(acc[i][j]);
+                store_out(row * cout + g * og + col, acc[i][j]);
             }
         }
     }

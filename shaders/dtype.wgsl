@@ -15,6 +15,28 @@ fn round_bf16(x: f32) -> f32 {
     return bitcast<f32>(r & 0xffff0000u);
 }
 
+// The bfloat16 bits (low 16) of an f32 rounded to nearest even. A NaN keeps
+// its sign and top payload bits, with the quiet bit set only when those
+// payload bits are all zero (so a NaN made by `view` keeps its payload).
+fn bf16_bits(x: f32) -> u32 {
+    let b = bitcast<u32>(x);
+    if ((b & 0x7fffffffu) > 0x7f800000u) {
+        let h = b >> 16u;
+        return select(h | 0x40u, h, (h & 0x7fu) != 0u);
+    }
+    return (b + 0x7fffu + ((b >> 16u) & 1u)) >> 16u;
+}
+
+// Half `h` (0: low, 1: high) of a word of two bfloat16, as an f32.
+fn bf16_half(w: u32, h: u32) -> f32 {
+    return bitcast<f32>(select(w << 16u, w & 0xffff0000u, h == 1u));
+}
+
+// Both bfloat16 of a word (low half first).
+fn bf16x2_unpack(w: u32) -> vec2<f32> {
+    return vec2<f32>(bitcast<f32>(w << 16u), bitcast<f32>(w & 0xffff0000u));
+}
+
 fn nan_f32() -> f32 {
     return bitcast<f32>(0x7fc00000u);
 }
@@ -84,6 +106,14 @@ fn expm1_f32(x: f32) -> f32 {
         return x * (1.0 + x * (0.5 + x * (1.0 / 6.0 + x * (1.0 / 24.0 + x / 120.0))));
     }
     return exp(x) - 1.0;
+}
+
+// e^a / 2 for a > 9 (e^-a is then below half an ulp of it), as
+// (e^(a/2) / 2) * e^(a/2): finite up to a = 89.4, where cosh and sinh
+// themselves overflow f32 (e^a alone overflows from a = 88.7).
+fn exp_half_large(a: f32) -> f32 {
+    let h = exp(0.5 * a);
+    return (0.5 * h) * h;
 }
 
 // x = k * pi/2 + r with |r| <= pi/4: returns (r, k mod 4). Cody-Waite:

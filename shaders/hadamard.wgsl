@@ -29,10 +29,10 @@ var<workgroup> buf: array<f32, R * N>;
 fn x_at(row: u32, i: u32) -> f32 {
     let off = bitcast<i32>(p[1]);
     if (CONTIG) {
-        return f32(ld_a(a[u32(off + i32(row * N + i))]));
+        return f32(load_a(u32(off + i32(row * N + i))));
     }
     let at = off + seg_offset(row, SEG) + i32(i) * bitcast<i32>(p[2]);
-    return f32(ld_a(a[u32(at)]));
+    return f32(load_a(u32(at)));
 }
 
 @compute @workgroup_size(WG)
@@ -79,7 +79,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         }
         for (var k = 0u; k < M; k = k + 1u) {
             if (M == 1u) {
-                out[dst] = st_out(col[0] * scale);
+                store_out(dst, col[0] * scale);
                 break;
             }
             let w = p[SIGNS + k];
@@ -87,7 +87,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
             for (var k2 = 0u; k2 < M; k2 = k2 + 1u) {
                 s = s + select(col[k2], -col[k2], ((w >> k2) & 1u) == 1u);
             }
-            out[dst + k * P] = st_out(s * scale);
+            store_out(dst + k * P, s * scale);
         }
     }
 }

@@ -1,6 +1,6 @@
 // take / take_along_axis: gather along one axis of `a` with integer
 // indices (negative ones count from the end).
-// Bindings: 1 = a (T_a), 2 = idx (T_i), 3 = out (T_out),
+// Bindings: 1 = a (T_a), 2 = idx (T_idx), 3 = out (T_out),
 //           4 = oob: [flag, index, axis size] set on an out-of-bounds index
 //           (the output element is then 0 and the host reports the error).
 // Params: [numel, n (axis size), a.offset, a.stride[axis], post_n, idx_n,
@@ -11,7 +11,7 @@
 // j is the index along the axis.
 
 @group(0) @binding(1) var<storage, read> a: array<T_a>;
-@group(0) @binding(2) var<storage, read> idx: array<T_i>;
+@group(0) @binding(2) var<storage, read> idx: array<T_idx>;
 @group(0) @binding(3) var<storage, read_write> out: array<T_out>;
 @group(0) @binding(4) var<storage, read_write> oob: array<atomic<i32>, 4>;
 
@@ -45,22 +45,22 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     }
     // Bounds are checked in the index's own type: 64-bit indices such as
     // 2^32 must not wrap into range.
-    let raw = ld_i(idx[ii]);
-    let nn = C_i(n);
+    let raw = load_idx(ii);
+    let nn = C_idx(n);
     var kk = raw;
-    if (raw < C_i(0)) {
+    if (raw < C_idx(0)) {
         kk = raw + nn;
     }
-    if (kk < C_i(0) || kk >= nn) {
+    if (kk < C_idx(0) || kk >= nn) {
         atomicStore(&oob[1], i32(raw));
         atomicStore(&oob[2], i32(n));
         atomicMax(&oob[0], 1);
-        out[o] = st_out(C_out(0));
+        store_out(o, C_out(0));
         return;
     }
     let k = i32(kk);
     let base = strided_offset(pre_i, p[pre_at], pre_at + 1u, pre_at + 1u + p[pre_at])
         + strided_offset(post_i, p[post_at], post_at + 1u, post_at + 1u + p[post_at]);
     let ia = u32(i32(p[2]) + i32(base) + k * bitcast<i32>(p[3]));
-    out[o] = st_out(ld_a(a[ia]));
+    store_out(o, load_a(ia));
 }

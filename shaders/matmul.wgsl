@@ -5,8 +5,9 @@
 //
 // Kernels (one entry-point section each, plus binding sections):
 // - `tiled`: register-tiled, any float dtype. Bindings 1 = a (section
-//   `a.vec` or `a.scalar`), 2 = b (`b.vec`/`b.scalar`), 3 = out
-//   (`out.vec`/`out.scalar`). Consts A_T / B_T: the operand's unit-stride
+//   `a.vec` or `a.scalar`; `a.vec.packed` for bfloat16), 2 = b
+//   (`b.vec`/`b.scalar`/`b.vec.packed`), 3 = out (`out.vec`/`out.scalar`/
+//   `out.vec.packed`). Consts A_T / B_T: the operand's unit-stride
 //   dimension is its rows (a: M, b: K) instead of its columns; A_VEC /
 //   B_VEC: 4-element units along that dimension may be read as vec4
 //   (offset and other strides are multiples of 4); out.vec needs N % 4 == 0.
@@ -22,7 +23,7 @@
 //   out[j] = sum_k y[k] * x[k, j]; `axpy` when x is unit-stride along j
 //   (each thread owns 8 outputs, threads split k), `dot` when x is
 //   unit-stride along k (32 threads per output). Bindings 1 = x (`x.v4`
-//   for f32 slots, `x.h8` for f16), 2 = y (`y.v4`/`y.h8`), 3 = out
+//   for f32, `x.h8` for f16 and bf16), 2 = y (`y.v4`/`y.h8`), 3 = out
 //   (`gemv.final`) or f32 partial sums per k-split (`gemv.partial`),
 //   summed by `gemv_reduce` (bindings 1 = partials, 2 = out).
 //   Consts X_VEC / Y_VEC: 8-element units may be read as vectors.
@@ -79,7 +80,7 @@ fn a_at4(e: u32) -> vec4<f32> {
 //@ section a.scalar
 @group(0) @binding(1) var<storage, read> a: array<T_a>;
 fn a_at(e: u32) -> f32 {
-    return f32(ld_a(a[e]));
+    return f32(load_a(e));
 }
 fn a_at4(e: u32) -> vec4<f32> {
     return vec4<f32>(a_at(e), a_at(e + 1u), a_at(e + 2u), a_at(e + 3u));
@@ -97,10 +98,31 @@ fn b_at4(e: u32) -> vec4<f32> {
 //@ section b.scalar
 @group(0) @binding(2) var<storage, read> b: array<T_b>;
 fn b_at(e: u32) -> f32 {
-    return f32(ld_b(b[e]));
+    return f32(load_b(e));
 }
 fn b_at4(e: u32) -> vec4<f32> {
     return vec4<f32>(b_at(e), b_at(e + 1u), b_at(e + 2u), b_at(e + 3u));
+}
+
+//@ section a.vec.packed
+// bfloat16 (no native 16-bit storage): four elements per vec2<u32>.
+@group(0) @binding(1) var<storage, read> a: array<vec2<u32>>;
+fn a_at(e: u32) -> f32 {
+    return unpack2_a(a[e / 4u][(e % 4u) / 2u])[e & 1u];
+}
+fn a_at4(e: u32) -> vec4<f32> {
+    let w = a[e / 4u];
+    return vec4<f32>(unpack2_a(w.x), unpack2_a(w.y));
+}
+
+//@ section b.vec.packed
+@group(0) @binding(2) var<storage, read> b: array<vec2<u32>>;
+fn b_at(e: u32) -> f32 {
+    return unpack2_b(b[e / 4u][(e % 4u) / 2u])[e & 1u];
+}
+fn b_at4(e: u32) -> vec4<f32> {
+    let w = b[e / 4u];
+    return vec4<f32>(unpack2_b(w.x), unpack2_b(w.y));
 }
 
 //@ section out.vec
@@ -117,8 +139,18 @@ fn out4(at: u32, n: u32, nn: u32, v: vec4<f32>) {
 fn out4(at: u32, n: u32, nn: u32, v: vec4<f32>) {
     for (var t = 0u; t < 4u; t++) {
         if (n + t < nn) {
-            out[at + t] = st_out(v[t]);
+            store_out(at + t, v[t]);
         }
+    }
+}
+
+//@ section out.vec.packed
+// bfloat16: the four outputs are two whole words.
+@group(0) @binding(3) var<storage, read_write> out: array<T_out>;
+fn out4(at: u32, n: u32, nn: u32, v: vec4<f32>) {
+    if (n < nn) {
+        store2_out(at, v.x, v.y);
+        store2_out(at + 2u, v.z, v.w);
     }
 }
 
@@ -738,13 +770,13 @@ fn x_vec(e: u32) -> U8 {
 //@ section x.h8
 @group(0) @binding(1) var<storage, read> x: array<vec4<u32>>;
 fn x_at(e: u32) -> f32 {
-    let h = unpack2x16float(x[e / 8u][(e % 8u) / 2u]);
+    let h = unpack2_x(x[e / 8u][(e % 8u) / 2u]);
     return select(h.x, h.y, (e & 1u) == 1u);
 }
 fn x_vec(e: u32) -> U8 {
     let w = x[e / 8u];
-    return U8(vec4<f32>(unpack2x16float(w.x), unpack2x16float(w.y)),
-              vec4<f32>(unpack2x16float(w.z), unpack2x16float(w.w)));
+    return U8(vec4<f32>(unpack2_x(w.x), unpack2_x(w.y)),
+              vec4<f32>(unpack2_x(w.z), unpack2_x(w.w)));
 }
 
 //@ section y.v4
@@ -759,19 +791,19 @@ fn y_vec(e: u32) -> U8 {
 //@ section y.h8
 @group(0) @binding(2) var<storage, read> y: array<vec4<u32>>;
 fn y_at(e: u32) -> f32 {
-    let h = unpack2x16float(y[e / 8u][(e % 8u) / 2u]);
+    let h = unpack2_y(y[e / 8u][(e % 8u) / 2u]);
     return select(h.x, h.y, (e & 1u) == 1u);
 }
 fn y_vec(e: u32) -> U8 {
     let w = y[e / 8u];
-    return U8(vec4<f32>(unpack2x16float(w.x), unpack2x16float(w.y)),
-              vec4<f32>(unpack2x16float(w.z), unpack2x16float(w.w)));
+    return U8(vec4<f32>(unpack2_y(w.x), unpack2_y(w.y)),
+              vec4<f32>(unpack2_y(w.z), unpack2_y(w.w)));
 }
 
 //@ section gemv.final
 @group(0) @binding(3) var<storage, read_write> out: array<T_out>;
 fn emit(z: u32, s: u32, j: u32, v: f32) {
-    out[z * p[0] + j] = st_out(v);
+    store_out(z * p[0] + j, v);
 }
 
 //@ section gemv.partial
@@ -1058,5 +1090,5 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     for (var s = 0u; s < splits; s++) {
         v += part[(z * splits + s) * nout + j];
     }
-    out[i] = st_out(v);
+    store_out(i, v);
 }

@@ -63,5 +63,5 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let k1 = keys[strided_offset(2u * kidx + 1u, nd, 4u, 4u + nd)];
     let b = j * WIDTH;
     let word = stream_word(vec2<u32>(k0, k1), n_words, b / 4u);
-    out[e] = st_out(word >> (8u * (b % 4u)));
+    store_out(e, word >> (8u * (b % 4u)));
 }

@@ -41,7 +41,7 @@ fn red_offset(r: u32, at: u32) -> i32 {
 const KEPT_AT: u32 = 5u;
 
 fn load(i: i32) -> C_out {
-    return convert(ld_a(a[u32(i)]));
+    return convert(load_a(u32(i)));
 }
 
 //@ section main.row
@@ -96,7 +96,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         s = s / 2u;
     }
     if (t == 0u && q < p[0]) {
-        out[q] = st_out(sh[lid]);
+        store_out(q, sh[lid]);
     }
 }
 
@@ -149,7 +149,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         }
     }
     if (valid && s == 0u) {
-        out[c * n_out + o] = st_out(acc);
+        store_out(c * n_out + o, acc);
     }
 }
 
@@ -194,7 +194,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         let base = bitcast<i32>(p[2]) + seg_offset(row, 3u);
         let at = 4u + 2u * p[3u];
         for (var r = t; r < n; r = r + TPR) {
-            let x = ld_a(a[u32(base + red_offset(r, at))]);
+            let x = load_a(u32(base + red_offset(r, at)));
             if (better(bv, bi, x, r)) {
                 bv = x;
                 bi = r;
@@ -217,7 +217,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         s = s / 2u;
     }
     if (t == 0u && row < p[0]) {
-        out[row] = st_out(shi[lid]);
+        store_out(row, shi[lid]);
     }
 }
 

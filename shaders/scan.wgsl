@@ -12,7 +12,7 @@
 // Constants: REVERSE, INCLUSIVE.
 // Entry sections:
 //   main.seq  one thread per line, a sequential loop whose running value is
-//             stored and reloaded every step (st_out/ld_out), so integers
+//             rounded to out's dtype every step (round_out), so integers
 //             wrap and float16/bfloat16 round after every step as on the
 //             CPU;
 //   main.par  one workgroup per line, 256 elements at a time through a
@@ -22,7 +22,7 @@
 @group(0) @binding(2) var<storage, read_write> out: array<T_out>;
 
 fn x_at(base: i32, k: u32) -> C_out {
-    return C_out(ld_a(a[u32(base + i32(k) * bitcast<i32>(p[4]))]));
+    return C_out(load_a(u32(base + i32(k) * bitcast<i32>(p[4]))));
 }
 
 // Position `step` of the scan order as an index along the axis.
@@ -48,11 +48,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         let x = x_at(base, k);
         let o = obase + k * inner;
         if (INCLUSIVE) {
-            acc = ld_out(st_out(combine(acc, x)));
-            out[o] = st_out(acc);
+            acc = round_out(combine(acc, x));
+            store_out(o, acc);
         } else {
-            out[o] = st_out(acc);
-            acc = ld_out(st_out(combine(acc, x)));
+            store_out(o, acc);
+            acc = round_out(combine(acc, x));
         }
     }
 }
@@ -98,7 +98,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
             v = select(identity(), sh[max(lid, 1u) - 1u], lid > 0u);
         }
         if (live) {
-            out[obase + k * inner] = st_out(combine(carry, v));
+            store_out(obase + k * inner, combine(carry, v));
         }
         carry = combine(carry, sh[255]);
         workgroupBarrier();

@@ -1,7 +1,7 @@
 // Scatter: combine update windows into `out` (already a row-major copy of
 // the input) at index positions; duplicates combine in turn.
-// Bindings: 1 = upd (T_u, strided view of shape [idx.., window..]),
-//           2 = idx (T_i, row-major [k][n_upd]: the k index arrays packed),
+// Bindings: 1 = upd (T_upd, strided view of shape [idx.., window..]),
+//           2 = idx (T_idx, row-major [k][n_upd]: the k index arrays packed),
 //           3 = out (entry-dependent element type, see below),
 //           4 = oob: [flag, index, axis size] set on an out-of-bounds
 //               window (that position is skipped; the host reports it).
@@ -16,10 +16,11 @@
 //                                    (max: y > x ? y : x, as MLX's CPU);
 //   main.par   one thread per update element; out bound as atomic words
 //              and updated by `update` (one of update.*):
-//     update.cas32  compare-exchange loop on the 32-bit slot (floats,
-//                   bfloat16 in f32, narrow integers that must wrap);
+//     update.cas32  compare-exchange loop on the 32-bit slot (float32,
+//                   narrow integers that must wrap);
 //     update.cas16  compare-exchange loop on the 32-bit word that holds
-//                   the float16 element (the other half is kept bit-exact);
+//                   the 16-bit float element (float16, bfloat16; the
+//                   other half is kept bit-exact);
 //     update.add    atomicAdd (int32/uint32 sums);
 //     update.max / update.min  atomicMax / atomicMin (integer slots);
 //     update.store  atomicStore (plain scatter on 32-bit slots);
@@ -27,8 +28,8 @@
 //              window element, looping over the update positions in order,
 //              so duplicates combine exactly as on the CPU.
 
-@group(0) @binding(1) var<storage, read> upd: array<T_u>;
-@group(0) @binding(2) var<storage, read> idx: array<T_i>;
+@group(0) @binding(1) var<storage, read> upd: array<T_upd>;
+@group(0) @binding(2) var<storage, read> idx: array<T_idx>;
 @group(0) @binding(4) var<storage, read_write> oob: array<atomic<i32>, 4>;
 
 // Element offset in `out` of the window of update position `pos`, or -1
@@ -40,13 +41,13 @@ fn window_base(pos: u32) -> i32 {
     for (var j = 0u; j < k; j = j + 1u) {
         let n = p[5u + 3u * j];
         let w = p[7u + 3u * j];
-        let raw = ld_i(idx[j * n_upd + pos]);
+        let raw = load_idx(j * n_upd + pos);
         var kk = raw;
-        if (raw < C_i(0)) {
-            kk = raw + C_i(n);
+        if (raw < C_idx(0)) {
+            kk = raw + C_idx(n);
         }
         // Checked in the index's own type: 64-bit indices must not wrap.
-        if (kk < C_i(0) || kk + C_i(w) > C_i(n)) {
+        if (kk < C_idx(0) || kk + C_idx(w) > C_idx(n)) {
             atomicStore(&oob[1], i32(raw));
             atomicStore(&oob[2], i32(n));
             atomicMax(&oob[0], 1);
@@ -62,7 +63,7 @@ fn update_value(pos: u32, s: u32) -> C_out {
     let w_at = 5u + 3u * p[3];
     let u_at = w_at + 1u + 2u * p[w_at];
     let e = bitcast<i32>(p[4]) + seg_offset(pos * p[2] + s, u_at);
-    return C_out(ld_u(upd[u32(e)]));
+    return C_out(load_upd(u32(e)));
 }
 
 fn window_offset(s: u32) -> i32 {
@@ -113,8 +114,8 @@ fn update(o: u32, x: C_out) {
     let sh = (o & 1u) * 16u;
     loop {
         let old = atomicLoad(&out[wi]);
-        let y = unpack2x16float(old >> sh).x;
-        let r16 = pack2x16float(vec2<f32>(combine(y, x), 0.0)) & 0xffffu;
+        let y = unpack2_out(old >> sh).x;
+        let r16 = pack2_out(vec2<f32>(combine(y, x), 0.0)) & 0xffffu;
         let nw = (old & ~(0xffffu << sh)) | (r16 << sh);
         let r = atomicCompareExchangeWeak(&out[wi], old, nw);
         if (r.exchanged) {
@@ -180,6 +181,6 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
             continue;
         }
         let o = u32(base + off);
-        out[o] = st_out(combine(ld_out(out[o]), update_value(pos, s)));
+        store_out(o, combine(load_out(o), update_value(pos, s)));
     }
 }

@@ -25,9 +25,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         ix = strided_offset(i, nd, 2u, at + nd + 1u);
         iy = strided_offset(i, nd, 2u, at + 2u * (nd + 1u));
     }
-    if (ld_c(c[ic]) != C_c(0)) {
-        out[i] = st_out(ld_x(x[ix]));
+    if (load_c(ic) != C_c(0)) {
+        store_out(i, load_x(ix));
     } else {
-        out[i] = st_out(ld_y(y[iy]));
+        store_out(i, load_y(iy));
     }
 }

@@ -18,9 +18,9 @@ var<workgroup> sh: array<f32, 256>;
 
 fn x_at(base: i32, r: u32) -> f32 {
     if (CONTIG) {
-        return f32(ld_a(a[u32(base + i32(r))]));
+        return f32(load_a(u32(base + i32(r))));
     }
-    return f32(ld_a(a[u32(base + i32(r) * bitcast<i32>(p[3]))]));
+    return f32(load_a(u32(base + i32(r) * bitcast<i32>(p[3]))));
 }
 
 // Elements r, r + TPR, r + 2 TPR, r + 3 TPR of the row at `base`, loaded
@@ -163,7 +163,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         for (var k = 0u; k < K; k = k + 1u) {
             let r = t + k * TPR;
             if (r < n) {
-                out[obase + r] = st_out(select(vals[k] * inv, nan_f32(), bad));
+                store_out(obase + r, select(vals[k] * inv, nan_f32(), bad));
             }
         }
     } else {
@@ -173,15 +173,15 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
                 break;
             }
             let y = select(exp(x4(base, r) - vec4<f32>(m)) * inv, vec4<f32>(nan_f32()), bad);
-            out[obase + r] = st_out(y.x);
-            out[obase + r + TPR] = st_out(y.y);
-            out[obase + r + 2u * TPR] = st_out(y.z);
-            out[obase + r + 3u * TPR] = st_out(y.w);
+            store_out(obase + r, y.x);
+            store_out(obase + r + TPR, y.y);
+            store_out(obase + r + 2u * TPR, y.z);
+            store_out(obase + r + 3u * TPR, y.w);
             r = r + 4u * TPR;
         }
         for (; r < n; r = r + TPR) {
             let y = exp(x_at(base, r) - m) * inv;
-            out[obase + r] = st_out(select(y, nan_f32(), bad));
+            store_out(obase + r, select(y, nan_f32(), bad));
         }
     }
 }

@@ -32,7 +32,7 @@ fn line_base(line: u32) -> i32 {
 }
 
 fn key(base: i32, k: u32) -> C_a {
-    return ld_a(a[u32(base + i32(k) * bitcast<i32>(p[5]))]);
+    return load_a(u32(base + i32(k) * bitcast<i32>(p[5])));
 }
 
 // True when position x sorts strictly before position y.
@@ -183,7 +183,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let k = t % n;
     let inner = p[10];
     let src = idx[line * p[2] + k];
-    out[(line / inner) * n * inner + line % inner + k * inner] = st_out(key(line_base(line), src));
+    store_out((line / inner) * n * inner + line % inner + k * inner, key(line_base(line), src));
 }
 
 //@ section emit.argsort

@@ -2,7 +2,8 @@
 // Bindings: 1 = a (T_a), 2 = out (T_out).
 // Params: [numel, ndim, shape[ndim], a.offset, a.strides[ndim]].
 // CONTIG: a is row-major from its offset; each thread then handles 4
-// elements, 256 apart (grid covers numel / 4 threads).
+// elements, 256 apart (grid covers numel / 4 threads), or, when out packs
+// two elements per word, 2 pairs of adjacent elements 512 apart.
 // Each op is a section `name.class` (class: float, sint, uint, bool) or
 // `name` (any class) defining only its arithmetic, as
 // `fn unary_name_class(x: C_a) -> C_out` (`fn unary_name` for a `name`
@@ -147,11 +148,17 @@ fn unary_sinh_float(x: f32) -> f32 {
     if (abs(x) < 1e-2) {
         return x * (1.0 + x * x / 6.0);
     }
+    if (abs(x) > 9.0) {
+        return sign(x) * exp_half_large(abs(x));
+    }
     let e = exp(abs(x));
     return sign(x) * 0.5 * (e - 1.0 / e);
 }
 //@ section cosh.float
 fn unary_cosh_float(x: f32) -> f32 {
+    if (abs(x) > 9.0) {
+        return exp_half_large(abs(x));
+    }
     let e = exp(abs(x));
     return 0.5 * (e + 1.0 / e);
 }
@@ -289,13 +296,27 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         @builtin(local_invocation_index) lid: u32) {
     let n = p[0];
     let nd = p[1];
+    if (CONTIG && PACKED_out) {
+        // Two adjacent elements per step, written as one whole word.
+        let base = (wid.y * nwg.x + wid.x) * 512u + lid;
+        let off = p[2u + nd];
+        for (var k = 0u; k < 2u; k++) {
+            let i = 2u * (base + k * 256u);
+            if (i + 1u < n) {
+                store2_out(i, op(load_a(off + i)), op(load_a(off + i + 1u)));
+            } else if (i < n) {
+                store_out(i, op(load_a(off + i)));
+            }
+        }
+        return;
+    }
     if (CONTIG) {
         let base = (wid.y * nwg.x + wid.x) * 1024u + lid;
         let off = p[2u + nd];
         for (var k = 0u; k < 4u; k++) {
             let i = base + k * 256u;
             if (i < n) {
-                out[i] = st_out(op(ld_a(a[off + i])));
+                store_out(i, op(load_a(off + i)));
             }
         }
         return;
@@ -304,5 +325,5 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     if (i >= n) {
         return;
     }
-    out[i] = st_out(op(ld_a(a[strided_offset(i, nd, 2u, 2u + nd)])));
+    store_out(i, op(load_a(strided_offset(i, nd, 2u, 2u + nd))));
 }

@@ -359,3 +359,47 @@ fn trig_of_random_large_arguments_matches_cpu() {
         panic!("{e}");
     }
 }
+
+/// `cosh` and `sinh` where e^|x| overflows float32 but the result does
+/// not (88.7 < |x| <= 89.4), in float32 and bfloat16. Expected values are
+/// cosh(89) = sinh(89) = e^89 / 2 = 2.2448064e38 rounded to each dtype
+/// (MLX 0.32.4's `limits.json` goldens: 2.2448063889e38 in float32,
+/// 2.2463953129e38 in bfloat16); 88 gives 8.2581813e37.
+#[test]
+fn cosh_sinh_just_below_overflow() {
+    let Some(device) = gpu() else { return };
+    let _gpu = gpu_lock();
+    let x = on(&[89.0, -89.0, 88.0, 89.5], &[4], device);
+    let big = 2.244_806_4e38f32;
+    let want_cosh = [big, big, 8.258_181e37, f32::INFINITY];
+    let want_sinh = [big, -big, 8.258_181e37, f32::INFINITY];
+    for (name, got, want) in [
+        ("cosh", ops::cosh(&x), want_cosh),
+        ("sinh", ops::sinh(&x), want_sinh),
+    ] {
+        let got = f32s(&got.expect("op builds"));
+        for (g, w) in got.iter().zip(want) {
+            assert!(
+                close1(*g, w, 2e-4),
+                "{name} float32: {got:?}, want {want:?}"
+            );
+        }
+        let xb = ops::astype(&x, mlx::Dtype::Bfloat16).expect("astype");
+        let f = if name == "cosh" { ops::cosh } else { ops::sinh };
+        let gb = ops::astype(&f(&xb).expect("op builds"), mlx::Dtype::Float32).expect("astype");
+        let gb = f32s(&gb);
+        // bfloat16 keeps 8 significant bits: 2.2448e38 rounds to 2.2464e38.
+        let wb = [
+            2.246_395_3e38f32,
+            2.246_395_3e38,
+            8.258_181e37,
+            f32::INFINITY,
+        ];
+        for (g, w) in gb.iter().zip(wb) {
+            assert!(
+                close1(g.abs(), w, 1e-2),
+                "{name} bfloat16: {gb:?}, want ±{wb:?}"
+            );
+        }
+    }
+}

@@ -130,7 +130,8 @@ fn gemv_sizes_match_cpu() {
 /// cooperative-matrix kernel that loads straight from the buffers, where
 /// the adapter has cooperative matrices): whole and ragged 128x128 output
 /// tiles, row-padded and batched operands, and transposed ones (the staged
-/// kernel).
+/// kernel); for bfloat16 the tiled kernel's vector loads and whole-word
+/// stores of two elements.
 #[test]
 fn tile_aligned_products_match_cpu() {
     let shapes = vec![
@@ -140,11 +141,11 @@ fn tile_aligned_products_match_cpu() {
         (vec![37, 32], vec![32, 200]),
         (vec![2, 130, 48], vec![48, 24]),
     ];
-    let dtypes = prop::sample::select(vec![Dtype::Float16, Dtype::Float32]);
+    let dtypes = prop::sample::select(vec![Dtype::Float16, Dtype::Float32, Dtype::Bfloat16]);
     let s = prop::sample::select(shapes)
         .prop_flat_map(|(a, b)| (input_of(a), input_of(b)))
         .prop_flat_map(move |ab| (Just(ab), dtypes.clone()));
-    check(6, s, |gpu, ((a, b), dt)| {
+    check(9, s, |gpu, ((a, b), dt)| {
         product_matches(gpu, (&a, dt), (&b, dt))
     });
 }

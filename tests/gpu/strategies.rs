@@ -243,6 +243,19 @@ pub enum Layout {
         /// The physical shape.
         from: Vec<usize>,
     },
+    /// A `[skip:]` slice on axis 0 of a buffer `skip` rows longer: a
+    /// row-major view from a nonzero (often odd) element offset, so a
+    /// 16-bit element may start in the high half of a word.
+    Offset {
+        /// Leading rows skipped.
+        skip: usize,
+    },
+    /// A `[1::2]` slice on `axis` of a buffer twice as long there: a
+    /// stride of 2 on that axis from an offset of one step.
+    Stepped {
+        /// The stepped axis.
+        axis: usize,
+    },
 }
 
 impl Layout {
@@ -252,6 +265,16 @@ impl Layout {
             Layout::Contiguous | Layout::Reversed { .. } => shape.to_vec(),
             Layout::Transposed => shape.iter().rev().copied().collect(),
             Layout::Broadcast { from } => from.clone(),
+            Layout::Offset { skip } => {
+                let mut s = shape.to_vec();
+                s[0] += skip;
+                s
+            }
+            Layout::Stepped { axis } => {
+                let mut s = shape.to_vec();
+                s[*axis] *= 2;
+                s
+            }
         }
     }
 
@@ -266,6 +289,14 @@ impl Layout {
                 ops::index(phys, &args)
             }
             Layout::Broadcast { .. } => ops::broadcast_to(phys, shape),
+            Layout::Offset { skip } => {
+                ops::index(phys, &[SliceArg::range(Some(*skip as i64), None, 1)])
+            }
+            Layout::Stepped { axis } => {
+                let mut args = vec![SliceArg::full(); *axis];
+                args.push(SliceArg::range(Some(1), None, 2));
+                ops::index(phys, &args)
+            }
         }
     }
 }
@@ -297,6 +328,12 @@ pub fn layout(shape: Vec<usize>) -> BoxedStrategy<Layout> {
     ];
     if n > 0 {
         options.push((0..n).prop_map(|axis| Layout::Reversed { axis }).boxed());
+        options.push(
+            (1usize..=3)
+                .prop_map(|skip| Layout::Offset { skip })
+                .boxed(),
+        );
+        options.push((0..n).prop_map(|axis| Layout::Stepped { axis }).boxed());
     }
     prop::strategy::Union::new(options).boxed()
 }

@@ -1,6 +1,7 @@
-//! `view` (bit reinterpretation): each dtype sits widened in its slot, so
-//! the kernel rebuilds raw bits from the slot values instead of copying
-//! bytes (`shaders/bitcast.wgsl`).
+//! `view` (bit reinterpretation): narrow dtypes sit widened in their
+//! slots, so the kernel rebuilds raw bits from the slot values instead of
+//! copying bytes (`shaders/bitcast.wgsl`); the 16-bit floats are read and
+//! written as raw words of two elements.
 
 use crate::context::{grid, Gpu};
 use crate::elementwise::{buffer, out_buffer, storage, view_params};
@@ -9,33 +10,33 @@ use crate::slots;
 use mlx_core::primitive::OutSpec;
 use mlx_core::{Dtype, Error, Result, Storage, View};
 
+/// True for the dtypes stored two per word (float16, bfloat16), which the
+/// kernel binds as raw `u32` words.
+fn half(d: Dtype) -> bool {
+    slots::slot_size(d) == 2
+}
+
 /// WGSL source of the kernel reading `from` as `to`.
 pub(crate) fn bitcast_source(from: Dtype, to: Dtype, contig: bool) -> Result<String> {
-    let pick = |name: String, d: Dtype| {
-        shader::section(shader::BITCAST, &name)
+    let pick = |side: &str, d: Dtype| {
+        let name = if half(d) { "half" } else { d.short_name() };
+        shader::section(shader::BITCAST, &format!("{side}.{name}"))
             .ok_or_else(|| Error::dtype("view", d, "has no GPU kernel for this dtype"))
     };
-    let mut sections = vec![
-        pick(format!("store.{}", to.short_name()), to)?,
-        pick(format!("load.{}", from.short_name()), from)?,
-    ];
-    if from != Dtype::Float16 {
+    let mut sections = vec![pick("store", to)?, pick("load", from)?];
+    if !half(from) {
         // Dtypes in slots read one slot per element through `load_bits`.
-        sections.push(pick("load.slot".into(), from)?);
+        sections.push(
+            shader::section(shader::BITCAST, "load.slot")
+                .ok_or_else(|| Error::internal("view", "bitcast.wgsl has no load.slot"))?,
+        );
     }
-    // float16 is bound as raw words (see the shader).
-    let raw = |d: Dtype| {
-        if d == Dtype::Float16 {
-            Dtype::Uint32
-        } else {
-            d
-        }
-    };
+    let raw = |d: Dtype| if half(d) { Dtype::Uint32 } else { d };
     Ok(shader::compose(
         &[("a", raw(from)), ("out", raw(to))],
         &[
             ("CONTIG", contig.to_string()),
-            ("OUT_PAIRS", (to == Dtype::Float16).to_string()),
+            ("OUT_PAIRS", half(to).to_string()),
             ("ISZ", format!("{}u", from.size())),
             ("OSZ", format!("{}u", to.size())),
         ],
@@ -67,7 +68,7 @@ pub(crate) fn bitcast(gpu: &Gpu, input: &View, out: OutSpec) -> Result<Storage> 
     let text = bitcast_source(from, to, contig)?;
     let pipeline = gpu.pipeline(&key, || text)?;
     let src = buffer(OP, input)?;
-    let threads = if to == Dtype::Float16 {
+    let threads = if half(to) {
         out.numel().div_ceil(2)
     } else {
         out.numel()

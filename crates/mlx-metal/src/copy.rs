@@ -32,8 +32,10 @@ pub(crate) fn copy_into(
     let (_, a_contig) = view_params(op, input.shape, &[(input.offset, input.strides)])?;
     let (_, o_contig) = view_params(op, input.shape, &[(dst_offset, dst_strides)])?;
     let (from, to) = (input.dtype, dst_dtype);
+    // Packed outputs from an even offset: whole words, one per thread.
+    let pairs = slots::packed(to) && a_contig && o_contig && dst_offset % 2 == 0;
     let key = format!(
-        "copy|{}>{}|{a_contig}{o_contig}",
+        "copy|{}>{}|{a_contig}{o_contig}{pairs}",
         from.short_name(),
         to.short_name()
     );
@@ -47,13 +49,19 @@ pub(crate) fn copy_into(
             &[
                 ("CONTIG", a_contig.to_string()),
                 ("OUT_CONTIG", o_contig.to_string()),
+                ("PAIRS", pairs.to_string()),
             ],
             shader::COPY,
             &[&cast],
         )
     })?;
     let src = buffer(op, input)?;
-    gpu.dispatch(&pipeline, &params, &[src, dst], grid(input.numel()))
+    let threads = if pairs {
+        input.numel().div_ceil(2)
+    } else {
+        input.numel()
+    };
+    gpu.dispatch(&pipeline, &params, &[src, dst], grid(threads))
 }
 
 /// Row-major copy of `input` as `out.dtype`.

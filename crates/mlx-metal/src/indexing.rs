@@ -86,7 +86,11 @@ fn run(
     );
     let pipeline = gpu.pipeline(&key, || {
         compose(
-            &[("a", input.dtype), ("i", indices.dtype), ("out", out.dtype)],
+            &[
+                ("a", input.dtype),
+                ("idx", indices.dtype),
+                ("out", out.dtype),
+            ],
             &[("ALONG", along.to_string())],
             INDEXING,
             &[],

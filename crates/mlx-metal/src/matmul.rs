@@ -79,6 +79,12 @@ fn flag(b: bool) -> String {
 
 /// WGSL of the register-tiled kernel.
 pub(crate) fn tiled_source(dtype: Dtype, a: Layout, b: Layout, out_vec: bool) -> String {
+    // bfloat16 words hold two elements: their vector sections differ.
+    let pick = |binding: &str, vec: bool| match (vec, dtype == Dtype::Bfloat16) {
+        (false, _) => format!("{binding}.scalar"),
+        (true, false) => format!("{binding}.vec"),
+        (true, true) => format!("{binding}.vec.packed"),
+    };
     compose(
         &[("a", dtype), ("b", dtype), ("out", dtype)],
         &[
@@ -89,9 +95,9 @@ pub(crate) fn tiled_source(dtype: Dtype, a: Layout, b: Layout, out_vec: bool) ->
         ],
         shader::MATMUL,
         &[
-            sec(if a.vec { "a.vec" } else { "a.scalar" }),
-            sec(if b.vec { "b.vec" } else { "b.scalar" }),
-            sec(if out_vec { "out.vec" } else { "out.scalar" }),
+            sec(&pick("a", a.vec)),
+            sec(&pick("b", b.vec)),
+            sec(&pick("out", out_vec)),
             sec("tiled"),
         ],
     )
@@ -150,7 +156,8 @@ pub(crate) fn gemv_source(
     split: bool,
     tj: u32,
 ) -> String {
-    let h = dtype == Dtype::Float16;
+    // 16-bit floats are read as words of two.
+    let h = slots::slot_size(dtype) == 2;
     let (threads, kernel) = match kind {
         Gemv::Axpy => (256, "gemv_axpy"),
         Gemv::AxpyFast => (AXPY_FAST_THREADS, "gemv_axpy_fast"),
@@ -527,7 +534,7 @@ fn gemv(
             (bo.off, bo.rs, &bo.bs),
         )
     };
-    let unit = if dtype == Dtype::Float16 { 8 } else { 4 };
+    let unit = if slots::slot_size(dtype) == 2 { 8 } else { 4 };
     let u = unit as isize;
     let kind = if nout > 1 && (sj == 1 || (sk != 1 && sj.unsigned_abs() < sk.unsigned_abs())) {
         Gemv::Axpy

@@ -104,13 +104,12 @@ fn copy_kernels_validate_for_every_cast() {
                 "fn convert(x: C_a) -> C_out {{ return {}; }}\n",
                 slots::cast_expr("x", from, to)
             );
-            let src = compose(
-                &[("a", from), ("out", to)],
-                &contig_consts(false),
-                shader::COPY,
-                &[&cast],
-            );
-            validate(&format!("copy {from} -> {to}"), &src);
+            for pairs in [false, true] {
+                let mut consts = contig_consts(pairs);
+                consts.push(("PAIRS", pairs.to_string()));
+                let src = compose(&[("a", from), ("out", to)], &consts, shader::COPY, &[&cast]);
+                validate(&format!("copy {from} -> {to} pairs={pairs}"), &src);
+            }
         }
     }
 }
@@ -134,7 +133,7 @@ fn select_and_indexing_kernels_validate() {
         ] {
             for along in [false, true] {
                 let src = compose(
-                    &[("a", d), ("i", i), ("out", d)],
+                    &[("a", d), ("idx", i), ("out", d)],
                     &[("ALONG", along.to_string())],
                     shader::INDEXING,
                     &[],

@@ -59,7 +59,7 @@ pub(crate) fn scatter_source(op: ScatterOp, dtype: Dtype, idx: Dtype) -> String 
     };
     let alias = format!("alias A_out = {atomic};\n");
     compose(
-        &[("u", dtype), ("i", idx), ("out", dtype)],
+        &[("upd", dtype), ("idx", idx), ("out", dtype)],
         &[],
         SCATTER,
         &[&alias, combine, update, main],

@@ -198,29 +198,47 @@ fn titled_op_section(
 }
 
 /// Compose a kernel: `enable f16;` when needed, the binding preludes, the
-/// `consts`, `dtype.wgsl`, the family's shared text and `sections`.
+/// `consts`, `dtype.wgsl`, the family's shared text and `sections`. Each
+/// binding's accessors (see [`crate::slots::prelude`]) follow how the
+/// kernel text declares it: `var<storage, read> x: array<T_x>;` or
+/// `var<storage, read_write> x: array<T_x>;`.
 pub(crate) fn compose(
     bindings: &[(&str, Dtype)],
     consts: &[(&str, String)],
     family: &str,
     sections: &[&str],
 ) -> String {
+    let mut body = String::new();
+    for (name, value) in consts {
+        body.push_str(&format!("const {name} = {value};\n"));
+    }
+    body.push_str(DTYPE);
+    body.push_str(shared(family));
+    for sec in sections {
+        body.push_str(sec);
+    }
     let mut s = String::new();
     if bindings.iter().any(|(_, d)| *d == Dtype::Float16) {
         s.push_str("enable f16;\n");
     }
     for (name, dtype) in bindings {
-        s.push_str(&crate::slots::prelude(name, *dtype));
+        s.push_str(&crate::slots::prelude(name, *dtype, access(&body, name)));
     }
-    for (name, value) in consts {
-        s.push_str(&format!("const {name} = {value};\n"));
-    }
-    s.push_str(DTYPE);
-    s.push_str(shared(family));
-    for sec in sections {
-        s.push_str(sec);
-    }
+    s.push_str(&body);
     s
+}
+
+/// How `text` declares binding `name` (see [`compose`]).
+fn access(text: &str, name: &str) -> crate::slots::Access {
+    use crate::slots::Access;
+    let decl = |mode: &str| format!("var<storage, {mode}> {name}: array<T_{name}>;");
+    if text.contains(&decl("read_write")) {
+        Access::ReadWrite
+    } else if text.contains(&decl("read")) {
+        Access::Read
+    } else {
+        Access::Other
+    }
 }
 
 #[cfg(test)]

@@ -4,14 +4,20 @@
 //! WGSL has no 8/16-bit integers and no bfloat16, and a kernel thread
 //! cannot write one byte of a word without racing its neighbours. So:
 //! `bool`, `u8`, `u16` live widened in `u32`, `i8`, `i16` in `i32`
-//! (stores wrap to the narrow type), `bfloat16` lives in `f32` holding
-//! exactly representable bfloat16 values (stores round to nearest even),
-//! `float16` is native `f16` (SHADER_F16), and 64-bit integers are native
-//! (SHADER_INT64). Uploads widen and downloads narrow on the host, so
-//! results are bit-identical to the CPU backend's storage.
+//! (stores wrap to the narrow type), `float16` is native `f16`
+//! (SHADER_F16), 64-bit integers are native (SHADER_INT64), and
+//! `bfloat16` is stored at 16 bits, two per `u32` word (element `2k` in
+//! the low half, as on the host), computed in `f32`. Uploads widen and
+//! downloads narrow on the host (bfloat16 is copied as is), so results are
+//! bit-identical to the CPU backend's storage.
+//!
+//! Kernels reach elements only through the accessors [`prelude`] declares
+//! per binding (`load_x(i)`, `store_x(i, v)`), so a slot's layout lives in
+//! this file alone.
 
 use half::{bf16, f16};
 use mlx_core::{Dtype, Error, HostData, Result};
+use std::borrow::Cow;
 
 /// Adapter features a dtype may need.
 #[derive(Clone, Copy, Debug)]
@@ -66,7 +72,9 @@ pub(crate) fn storage_type(dtype: Dtype) -> &'static str {
         Dtype::Int64 => "i64",
         Dtype::Uint64 => "u64",
         Dtype::Float16 => "f16",
-        Dtype::Bfloat16 | Dtype::Float32 | Dtype::Float64 | Dtype::Complex64 => "f32",
+        // Two per word (see [`prelude`]).
+        Dtype::Bfloat16 => "u32",
+        Dtype::Float32 | Dtype::Float64 | Dtype::Complex64 => "f32",
     }
 }
 
@@ -74,7 +82,7 @@ pub(crate) fn storage_type(dtype: Dtype) -> &'static str {
 /// backend computes `float16`/`bfloat16`).
 pub(crate) fn compute_type(dtype: Dtype) -> &'static str {
     match dtype {
-        Dtype::Float16 => "f32",
+        Dtype::Float16 | Dtype::Bfloat16 => "f32",
         other => storage_type(other),
     }
 }
@@ -82,10 +90,16 @@ pub(crate) fn compute_type(dtype: Dtype) -> &'static str {
 /// Bytes per element in a GPU buffer.
 pub(crate) fn slot_size(dtype: Dtype) -> usize {
     match dtype {
-        Dtype::Float16 => 2,
+        Dtype::Float16 | Dtype::Bfloat16 => 2,
         Dtype::Int64 | Dtype::Uint64 => 8,
         _ => 4,
     }
+}
+
+/// True when a slot word holds two elements (bfloat16), so a kernel
+/// thread writes one element with atomics and two neighbours as one word.
+pub(crate) fn packed(dtype: Dtype) -> bool {
+    dtype == Dtype::Bfloat16
 }
 
 /// True for floating dtypes (computed in `f32`).
@@ -93,27 +107,112 @@ pub(crate) fn is_float(dtype: Dtype) -> bool {
     matches!(dtype, Dtype::Float16 | Dtype::Bfloat16 | Dtype::Float32)
 }
 
-/// WGSL declarations for a typed binding named `x`: `T_x` (storage),
-/// `C_x` (compute), `ld_x(T_x) -> C_x` and `st_x(C_x) -> T_x` (wraps or
-/// rounds to the dtype).
-pub(crate) fn prelude(x: &str, dtype: Dtype) -> String {
-    let t = storage_type(dtype);
+/// How a kernel declares a binding (see [`crate::shader::compose`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Access {
+    /// `var<storage, read> x: array<T_x>`.
+    Read,
+    /// `var<storage, read_write> x: array<T_x>`.
+    ReadWrite,
+    /// Declared otherwise (vectors, raw words, atomics) or not at all: the
+    /// kernel reads the slots itself and gets no accessors.
+    Other,
+}
+
+/// WGSL declarations for a typed binding named `x` of `dtype`, declared
+/// as `access`:
+///
+/// - `T_x`, the array element type to declare the binding with (for
+///   bfloat16 a `u32` word of two elements, `atomic<u32>` when writable);
+///   `C_x`, the type kernels compute in; `PACKED_x`, true when a word
+///   holds two elements (bfloat16: kernels should then write whole words
+///   with `store2_x` where they can);
+/// - `round_x(C_x) -> C_x`: a value rounded (bfloat16, float16) or wrapped
+///   (narrow integers) to the dtype, as a store and a load would;
+/// - with `Read` or `ReadWrite` access, `load_x(i) -> C_x` (element `i`);
+///   with `ReadWrite`, `store_x(i, v)` and `store2_x(i, v0, v1)` (elements
+///   `i` and `i + 1` for even `i`: one whole word for bfloat16, where
+///   `store_x` updates its half atomically, so neighbours may write the
+///   other half at the same time);
+/// - for dtypes with one element per slot, `ld_x(T_x) -> C_x` and
+///   `st_x(C_x) -> T_x` converting one slot value (for kernels that read
+///   slots themselves, e.g. through atomics);
+/// - for 16-bit floats, `unpack2_x(u32) -> vec2<f32>` and
+///   `pack2_x(vec2<f32>) -> u32` converting a word of two elements.
+pub(crate) fn prelude(x: &str, dtype: Dtype, access: Access) -> String {
     let c = compute_type(dtype);
+    let packed = packed(dtype);
+    let mut s = format!("alias C_{x} = {c};\nconst PACKED_{x} = {packed};\n");
+    if dtype == Dtype::Bfloat16 {
+        let word = if access == Access::ReadWrite {
+            "atomic<u32>"
+        } else {
+            "u32"
+        };
+        s.push_str(&format!(
+            "alias T_{x} = {word};\n\
+             fn round_{x}(v: f32) -> f32 {{ return round_bf16(v); }}\n\
+             fn unpack2_{x}(w: u32) -> vec2<f32> {{ return bf16x2_unpack(w); }}\n\
+             fn pack2_{x}(v: vec2<f32>) -> u32 {{ return bf16_bits(v.x) | (bf16_bits(v.y) << 16u); }}\n"
+        ));
+        let read = if access == Access::ReadWrite {
+            format!("atomicLoad(&{x}[i >> 1u])")
+        } else {
+            format!("{x}[i >> 1u]")
+        };
+        if access != Access::Other {
+            s.push_str(&format!(
+                "fn load_{x}(i: u32) -> f32 {{ return bf16_half({read}, i & 1u); }}\n"
+            ));
+        }
+        if access == Access::ReadWrite {
+            s.push_str(&format!(
+                "fn store_{x}(i: u32, v: f32) {{\n\
+                 \x20   let sh = (i & 1u) * 16u;\n\
+                 \x20   atomicAnd(&{x}[i >> 1u], ~(0xffffu << sh));\n\
+                 \x20   atomicOr(&{x}[i >> 1u], bf16_bits(v) << sh);\n\
+                 }}\n\
+                 fn store2_{x}(i: u32, v0: f32, v1: f32) {{\n\
+                 \x20   atomicStore(&{x}[i >> 1u], bf16_bits(v0) | (bf16_bits(v1) << 16u));\n\
+                 }}\n"
+            ));
+        }
+        return s;
+    }
+    let t = storage_type(dtype);
     let store = match dtype {
-        Dtype::Bool => "select(0u, 1u, v != 0u)".to_string(),
-        Dtype::Uint8 => "v & 0xffu".to_string(),
-        Dtype::Uint16 => "v & 0xffffu".to_string(),
-        Dtype::Int8 => "(v << 24u) >> 24u".to_string(),
-        Dtype::Int16 => "(v << 16u) >> 16u".to_string(),
-        Dtype::Bfloat16 => "round_bf16(v)".to_string(),
-        Dtype::Float16 => "f16(v)".to_string(),
-        _ => "v".to_string(),
+        Dtype::Bool => "select(0u, 1u, v != 0u)",
+        Dtype::Uint8 => "v & 0xffu",
+        Dtype::Uint16 => "v & 0xffffu",
+        Dtype::Int8 => "(v << 24u) >> 24u",
+        Dtype::Int16 => "(v << 16u) >> 16u",
+        Dtype::Float16 => "f16(v)",
+        _ => "v",
     };
-    format!(
-        "alias T_{x} = {t};\nalias C_{x} = {c};\n\
+    s.push_str(&format!(
+        "alias T_{x} = {t};\n\
          fn ld_{x}(v: T_{x}) -> C_{x} {{ return C_{x}(v); }}\n\
-         fn st_{x}(v: C_{x}) -> T_{x} {{ return {store}; }}\n"
-    )
+         fn st_{x}(v: C_{x}) -> T_{x} {{ return {store}; }}\n\
+         fn round_{x}(v: C_{x}) -> C_{x} {{ return ld_{x}(st_{x}(v)); }}\n"
+    ));
+    if dtype == Dtype::Float16 {
+        s.push_str(&format!(
+            "fn unpack2_{x}(w: u32) -> vec2<f32> {{ return unpack2x16float(w); }}\n\
+             fn pack2_{x}(v: vec2<f32>) -> u32 {{ return pack2x16float(v); }}\n"
+        ));
+    }
+    if access != Access::Other {
+        s.push_str(&format!(
+            "fn load_{x}(i: u32) -> C_{x} {{ return ld_{x}({x}[i]); }}\n"
+        ));
+    }
+    if access == Access::ReadWrite {
+        s.push_str(&format!(
+            "fn store_{x}(i: u32, v: C_{x}) {{ {x}[i] = st_{x}(v); }}\n\
+             fn store2_{x}(i: u32, v0: C_{x}, v1: C_{x}) {{ {x}[i] = st_{x}(v0); {x}[i + 1u] = st_{x}(v1); }}\n"
+        ));
+    }
+    s
 }
 
 /// WGSL expression converting `v` (computed as `from`) to the compute type
@@ -158,40 +257,42 @@ pub(crate) fn cast_expr(v: &str, from: Dtype, to: Dtype) -> String {
     format!("{tc}({v})")
 }
 
-/// Host data widened to the slot layout, as bytes (allocation failures
-/// are `OutOfMemory` errors of `op`).
-pub(crate) fn widen(op: &'static str, data: &HostData) -> Result<Vec<u8>> {
-    use mlx_core::memory::{try_to_vec, try_with_capacity};
-    let cast = |v: &[u8]| try_to_vec(op, v);
+/// Host data widened to the slot layout, as bytes: borrowed when the
+/// slot layout is the host's (32/64-bit dtypes, float16, bfloat16),
+/// else a new buffer (allocation failures are `OutOfMemory` errors of
+/// `op`).
+pub(crate) fn widen<'a>(op: &'static str, data: &'a HostData) -> Result<Cow<'a, [u8]>> {
+    use mlx_core::memory::try_with_capacity;
     /// Each element through `f`, written straight into the byte buffer.
     fn widened<T: Copy, U: bytemuck::Pod>(
         op: &'static str,
         v: &[T],
         f: impl Fn(T) -> U,
-    ) -> Result<Vec<u8>> {
+    ) -> Result<Cow<'static, [u8]>> {
         let size = std::mem::size_of::<U>();
         let mut out = try_with_capacity(op, v.len().saturating_mul(size))?;
         for &x in v {
             out.extend_from_slice(bytemuck::bytes_of(&f(x)));
         }
-        Ok(out)
+        Ok(Cow::Owned(out))
     }
-    Ok(match data {
-        HostData::Bool(v) => widened(op, v, u32::from)?,
-        HostData::Uint8(v) => widened(op, v, u32::from)?,
-        HostData::Uint16(v) => widened(op, v, u32::from)?,
-        HostData::Int8(v) => widened(op, v, i32::from)?,
-        HostData::Int16(v) => widened(op, v, i32::from)?,
-        HostData::Bfloat16(v) => widened(op, v, bf16::to_f32)?,
-        HostData::Uint32(v) => cast(bytemuck::cast_slice(v))?,
-        HostData::Uint64(v) => cast(bytemuck::cast_slice(v))?,
-        HostData::Int32(v) => cast(bytemuck::cast_slice(v))?,
-        HostData::Int64(v) => cast(bytemuck::cast_slice(v))?,
-        HostData::Float16(v) => cast(bytemuck::cast_slice(v))?,
-        HostData::Float32(v) => cast(bytemuck::cast_slice(v))?,
-        HostData::Float64(v) => cast(bytemuck::cast_slice(v))?,
-        HostData::Complex64(v) => cast(bytemuck::cast_slice(v))?,
-    })
+    let raw = |v: &'a [u8]| Ok(Cow::Borrowed(v));
+    match data {
+        HostData::Bool(v) => widened(op, v, u32::from),
+        HostData::Uint8(v) => widened(op, v, u32::from),
+        HostData::Uint16(v) => widened(op, v, u32::from),
+        HostData::Int8(v) => widened(op, v, i32::from),
+        HostData::Int16(v) => widened(op, v, i32::from),
+        HostData::Bfloat16(v) => raw(bytemuck::cast_slice(v)),
+        HostData::Uint32(v) => raw(bytemuck::cast_slice(v)),
+        HostData::Uint64(v) => raw(bytemuck::cast_slice(v)),
+        HostData::Int32(v) => raw(bytemuck::cast_slice(v)),
+        HostData::Int64(v) => raw(bytemuck::cast_slice(v)),
+        HostData::Float16(v) => raw(bytemuck::cast_slice(v)),
+        HostData::Float32(v) => raw(bytemuck::cast_slice(v)),
+        HostData::Float64(v) => raw(bytemuck::cast_slice(v)),
+        HostData::Complex64(v) => raw(bytemuck::cast_slice(v)),
+    }
 }
 
 /// `n` elements of `dtype` read back from slot bytes.
@@ -215,16 +316,7 @@ pub(crate) fn narrow(dtype: Dtype, bytes: &[u8], n: usize) -> Result<HostData> {
         Dtype::Uint16 => HostData::Uint16(map(bytes, n, |x: u32| x as u16)?),
         Dtype::Int8 => HostData::Int8(map(bytes, n, |x: i32| x as i8)?),
         Dtype::Int16 => HostData::Int16(map(bytes, n, |x: i32| x as i16)?),
-        Dtype::Bfloat16 => HostData::Bfloat16(map(bytes, n, |x: f32| {
-            // Slots hold exact bfloat16 values; a NaN keeps its
-            // payload (as `view` made it) where it survives.
-            let hi = (x.to_bits() >> 16) as u16;
-            if x.is_nan() && hi & 0x7f != 0 {
-                bf16::from_bits(hi)
-            } else {
-                bf16::from_f32(x)
-            }
-        })?),
+        Dtype::Bfloat16 => HostData::Bfloat16(words::<bf16>(bytes, n)?),
         Dtype::Uint32 => HostData::Uint32(words(bytes, n)?),
         Dtype::Uint64 => HostData::Uint64(words(bytes, n)?),
         Dtype::Int32 => HostData::Int32(words(bytes, n)?),

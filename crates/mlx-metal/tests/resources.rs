@@ -54,6 +54,41 @@ fn uploads_are_counted_and_scalars_shared() {
     assert_eq!(g.held_bytes(), before);
 }
 
+/// bfloat16 sits two elements per 32-bit word on the GPU: 2^20 of them
+/// take 2 MiB of GPU buffers (float32 takes 4 MiB), whether uploaded or
+/// written by a kernel (a cast), and hold the right values.
+#[test]
+fn bfloat16_arrays_take_two_bytes_per_element() {
+    use half::bf16;
+    let Some((g, _one)) = gpu() else { return };
+    const N: usize = 1 << 20;
+    g.clear_cache();
+    let before = g.held_bytes();
+    let data = HostData::Bfloat16(vec![bf16::from_f32(1.5); N]);
+    let x = Array::from_host_data_on(data, &[N], Device::gpu(0)).expect("upload");
+    x.eval().expect("eval");
+    assert_eq!(g.held_bytes() - before, 2 * N as u64, "uploaded bfloat16");
+    let f = on_gpu((0..N).map(|i| (i % 256) as f32 + 0.5).collect(), &[N]);
+    f.eval().expect("eval");
+    let mid = g.held_bytes();
+    assert_eq!(mid - before, 6 * N as u64, "plus the float32 source");
+    let y = mlx_core::ops::astype(&f, mlx_core::Dtype::Bfloat16).expect("astype");
+    y.eval().expect("eval");
+    assert_eq!(g.held_bytes() - mid, 2 * N as u64, "bfloat16 cast output");
+    // Integers + 0.5 below 256 are exact in bfloat16's 8 significant bits
+    // only up to 128; above, the cast rounds half to even (128.5 -> 128).
+    let v = y.to_vec::<bf16>().expect("download");
+    for i in [0usize, 1, 127, 128, 129, 255, N - 1] {
+        let want = bf16::from_f32((i % 256) as f32 + 0.5);
+        assert_eq!(v[i].to_bits(), want.to_bits(), "element {i}");
+    }
+    assert!(x
+        .to_vec::<bf16>()
+        .expect("download")
+        .iter()
+        .all(|&b| b == bf16::from_f32(1.5)));
+}
+
 #[test]
 fn a_training_like_loop_holds_a_steady_footprint() {
     let Some((g, _one)) = gpu() else { return };
