@@ -5,6 +5,9 @@
 //! `W6_SKIP_RSS=1`, 10,000 steps with the resident set size printed at
 //! steps 1,000 and 10,000 (it must stay flat).
 //!
+//! `W6u` times the Adam update alone: the fused `adam_update` node against
+//! the same update as separate ops.
+//!
 //! `W6_DEVICE=gpu` runs the same step on the GPU backend (GPU 0), beside
 //! `python3 benches/torch_train_step.py --device cuda` on a GPU machine
 //! (`cargo xtask device-bins` copies this bench as `device-bin/train_step`).
@@ -119,6 +122,55 @@ fn bench(c: &mut Criterion) {
     }
     let name = format!("W6 adam step mlp 784-512-512-10 b256 {}", device_name());
     c.bench_function(&name, |b| b.iter(|| step(&mut s).unwrap()));
+    adam_update_only(c).unwrap();
+}
+
+/// The Adam update alone on the MLP's six parameters (669k values): the
+/// fused `adam_update` node against the same update written with separate
+/// ops (the baseline, as it ran before the fused node), one eval each.
+fn adam_update_only(c: &mut Criterion) -> Result<()> {
+    let shapes: [&[usize]; 6] = [&[512, 784], &[512], &[512, 512], &[512], &[10, 512], &[10]];
+    let k = random::key(2)?;
+    let mut state = Vec::new();
+    for sh in shapes {
+        let x = random::uniform_unit(sh, Dtype::Float32, Some(&k))?;
+        let v = ops::abs(&x)?;
+        mlx::eval(&[&x, &v])?;
+        state.push([x.clone(), x.clone(), v, x]);
+    }
+    let (step, c2) = (Array::from_scalar(1e-3f32), Array::from_scalar(1.01f32));
+    let (betas, eps) = ([0.9, 0.999], 1e-8);
+    let dev = device_name();
+    c.bench_function(&format!("W6u adam update 669k f32 fused {dev}"), |b| {
+        b.iter(|| {
+            let outs: Vec<(Array, Array, Array)> = state
+                .iter()
+                .map(|[p, m, v, g]| ops::adam_update(p, m, v, g, &step, Some(&c2), betas, eps))
+                .collect::<Result<_>>()
+                .unwrap();
+            let refs: Vec<&Array> = outs.iter().flat_map(|(p, m, v)| [p, m, v]).collect();
+            mlx::eval(&refs).unwrap();
+        })
+    });
+    c.bench_function(
+        &format!("W6u adam update 669k f32 separate ops {dev}"),
+        |b| {
+            b.iter(|| {
+                let [b1, b2] = betas;
+                let mut refs = Vec::new();
+                for [p, m, v, g] in &state {
+                    let m = ((b1 * m).unwrap() + ((1.0 - b1) * g).unwrap()).unwrap();
+                    let v = ((b2 * v).unwrap() + ((1.0 - b2) * &ops::square(g).unwrap()).unwrap())
+                        .unwrap();
+                    let den = ((ops::sqrt(&v).unwrap() * &c2).unwrap() + eps).unwrap();
+                    let p = (p - &(&(&step * &m).unwrap() / &den).unwrap()).unwrap();
+                    refs.extend([p, m, v]);
+                }
+                mlx::eval(&refs.iter().collect::<Vec<_>>()).unwrap();
+            })
+        },
+    );
+    Ok(())
 }
 
 criterion_group!(benches, bench);

@@ -221,16 +221,16 @@ fn adam_update_transforms_follow_the_ops(device: &Device) {
         .map(|k| ops::abs(&arr(values(3 * n, 40 + k), &[3, n], dt, device)).unwrap())
         .collect();
     let vm = mlx::transforms::vmap(fused, &[Some(0); 4], &[0, 0, 0])(&batch).unwrap();
-    for row in 0..3 {
+    for row in 0..3i32 {
         let rows: Vec<Array> = batch
             .iter()
-            .map(|b| ops::take(b, row as i32, 0).unwrap())
+            .map(|b| ops::take(b, row, 0).unwrap())
             .collect();
         let want = by_ops(&rows[0], &rows[1], &rows[2], &rows[3], &step, Some(&c2));
         let got = (
-            ops::take(&vm[0], row as i32, 0).unwrap(),
-            ops::take(&vm[1], row as i32, 0).unwrap(),
-            ops::take(&vm[2], row as i32, 0).unwrap(),
+            ops::take(&vm[0], row, 0).unwrap(),
+            ops::take(&vm[1], row, 0).unwrap(),
+            ops::take(&vm[2], row, 0).unwrap(),
         );
         assert_same(&got, &want, &format!("vmap row {row}"));
     }
