@@ -282,3 +282,60 @@ fn prod_gradient_at_zeros_matches_mlx() {
         vec![40.0, 20.0, 126.0, 0.0, 10.0, 8.0, 0.0, 0.0]
     );
 }
+
+/// `sum((x @ w.T) * c)` (a `Linear` layer's product, `w.T` a pending
+/// transpose) and `sum((xt.T @ w2) * c)` (the left operand transposed):
+/// the gradients are `c^T x` for `w`, `c w` for `x`, and for the
+/// transposed left operand `w2 c^T`, each summed by hand in float64.
+#[test]
+fn matmul_gradients_of_transposed_operands() {
+    let mut rng = Rng(77);
+    let (b, i, o) = (3, 4, 2);
+    let x = rng.uniform(&[b, i], -1.0, 1.0);
+    let w = rng.uniform(&[o, i], -1.0, 1.0);
+    let c = rng.uniform(&[b, o], -1.0, 1.0);
+    let (xv, wv, cv) = (
+        x.to_vec::<f64>().unwrap(),
+        w.to_vec::<f64>().unwrap(),
+        c.to_vec::<f64>().unwrap(),
+    );
+    let cc = c.clone();
+    let df = grad(
+        move |a: &[Array]| (a[0].matmul(&a[1].t()?)? * &cc)?.sum((), false),
+        &[0, 1],
+    );
+    let g = df(&[x.clone(), w.clone()]).unwrap();
+    // d/dw[p][q] = sum_r c[r][p] x[r][q]; d/dx[r][q] = sum_p c[r][p] w[p][q].
+    let dw: Vec<f64> = (0..o * i)
+        .map(|k| (0..b).map(|r| cv[r * o + k / i] * xv[r * i + k % i]).sum())
+        .collect();
+    let dx: Vec<f64> = (0..b * i)
+        .map(|k| {
+            (0..o)
+                .map(|p| cv[(k / i) * o + p] * wv[p * i + k % i])
+                .sum()
+        })
+        .collect();
+    assert_close(&g[1], &Array::from_slice(&dw, &[o, i]).unwrap(), 1e-12);
+    assert_close(&g[0], &Array::from_slice(&dx, &[b, i]).unwrap(), 1e-12);
+    // Left operand transposed: f(xt, w2) = sum((xt.T @ w2) * c) with xt
+    // [i, b] and w2 [i, o]: d/dxt = w2 c^T.
+    let xt = rng.uniform(&[i, b], -1.0, 1.0);
+    let w2 = rng.uniform(&[i, o], -1.0, 1.0);
+    let w2v = w2.to_vec::<f64>().unwrap();
+    let cc = c.clone();
+    let df = grad(
+        move |a: &[Array]| (a[0].t()?.matmul(&a[1])? * &cc)?.sum((), false),
+        &[0],
+    );
+    let g = df(&[xt, w2]).unwrap();
+    // d/dxt[q][r] = sum_p w2[q][p] c[r][p].
+    let dxt: Vec<f64> = (0..i * b)
+        .map(|k| {
+            (0..o)
+                .map(|p| w2v[(k / b) * o + p] * cv[(k % b) * o + p])
+                .sum()
+        })
+        .collect();
+    assert_close(&g[0], &Array::from_slice(&dxt, &[i, b]).unwrap(), 1e-12);
+}
