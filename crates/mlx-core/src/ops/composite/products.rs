@@ -282,8 +282,11 @@ fn addmm_unlabeled(c: &Array, a: &Array, b: &Array, alpha: f32, beta: f32) -> Re
             "input c must broadcast to the output shape",
         ));
     }
-    let cc = broadcast_to(&astype(c, dt)?, &cb)?;
-    (&p * alpha as f64)? + (&cc * beta as f64)?
+    // Scaling by exactly 1 is the identity (also for inf, NaN and -0), so
+    // `nn::Linear`'s `addmm(b, x, w.T, 1, 1)` is one product and one add;
+    // `c` is scaled at its own shape and broadcast by the add.
+    let scale = |x: Array, k: f32| if k == 1.0 { Ok(x) } else { &x * k as f64 };
+    scale(p, alpha)? + scale(astype(c, dt)?, beta)?
 }
 
 /// Expand a block mask `(.., R, C)` to `(.., rows, cols)` by `bs`.
