@@ -236,6 +236,63 @@ fn adam_update_transforms_follow_the_ops(device: &Device) {
     }
 }
 
+/// On the CPU, an old parameter and moments that nobody else holds give
+/// their buffers to the new ones (MLX's donation: the step allocates
+/// nothing), with the ops' values; a moment still held elsewhere keeps
+/// its buffer and values, and its update goes to a new buffer.
+#[test]
+fn adam_update_writes_into_donated_buffers() {
+    let dev = Device::cpu();
+    // 70,001 elements: several parallel chunks and a partial block.
+    let shape = [70_001];
+    for dt in [
+        Dtype::Float32,
+        Dtype::Float64,
+        Dtype::Float16,
+        Dtype::Bfloat16,
+    ] {
+        for keep_m in [false, true] {
+            let what = format!("{dt} keep m {keep_m}");
+            let mk = |seed| arr(values(shape[0], seed), &shape, dt, &dev);
+            let (p, m, g) = (mk(1), mk(2), mk(4));
+            let v = ops::abs(&mk(3)).unwrap();
+            v.eval().unwrap();
+            let step = arr(vec![1e-3], &[], dt, &dev);
+            let c2 = arr(vec![1.5], &[], dt, &dev);
+            let want = {
+                let w = by_ops(&p, &m, &v, &g, &step, Some(&c2));
+                (bits(&w.0), bits(&w.1), bits(&w.2))
+            };
+            let m_before = bits(&m);
+            let ptrs = [&p, &m, &v].map(|a| a.data_ptr().unwrap());
+            let (p2, m2, v2) = adam_update(&p, &m, &v, &g, &step, Some(&c2), BETAS, EPS).unwrap();
+            let held = keep_m.then(|| m.clone());
+            drop((p, m, v));
+            mlx::eval(&[&p2, &m2, &v2]).unwrap();
+            assert_eq!(p2.data_ptr(), Some(ptrs[0]), "{what}: p in place");
+            assert_eq!(v2.data_ptr(), Some(ptrs[2]), "{what}: v in place");
+            assert_eq!(m2.data_ptr() == Some(ptrs[1]), !keep_m, "{what}: m");
+            if let Some(m) = held {
+                assert_eq!(bits(&m), m_before, "{what}: held m unchanged");
+            }
+            let got = (bits(&p2), bits(&m2), bits(&v2));
+            for (k, (g, w)) in [(&got.0, &want.0), (&got.1, &want.1), (&got.2, &want.2)]
+                .into_iter()
+                .enumerate()
+            {
+                let same = g
+                    .iter()
+                    .zip(w)
+                    .all(|(a, b)| a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()));
+                assert!(
+                    same && g.len() == w.len(),
+                    "{what}: output {k} differs from the ops"
+                );
+            }
+        }
+    }
+}
+
 mlx_tests::device_tests!(
     adam_update_matches_ops_bitwise,
     adam_update_views_and_broadcast,

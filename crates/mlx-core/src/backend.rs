@@ -269,6 +269,23 @@ pub trait Backend: Send + Sync + fmt::Debug {
         let _ = (op, inputs, outs);
         Ok(None)
     }
+    /// [`Backend::multi`] writing into donated input buffers (MLX's
+    /// donation; see [`MultiOp::donor_outputs`]): `donors` holds the given
+    /// up inputs (each with its input index) and `inputs` the views of the
+    /// other inputs, in order. A backend that can, takes every donor out of
+    /// `donors` and returns all outputs; `Ok(None)` (or an error) must leave
+    /// `donors` as it was, and evaluation then restores them and calls
+    /// [`Backend::multi`].
+    fn multi_in_place(
+        &self,
+        op: &MultiOp,
+        donors: &mut Vec<Donor>,
+        inputs: &[View],
+        outs: &[OutSpec],
+    ) -> Result<Option<Vec<Storage>>> {
+        let _ = (op, donors, inputs, outs);
+        Ok(None)
+    }
     /// Run `prim` writing into a donated input buffer (MLX's donation):
     /// `inputs` are the views of the other inputs in order (broadcast to
     /// `out.shape` for elementwise primitives), the donor holds input

@@ -121,6 +121,23 @@ impl Backend for CpuBackend {
                 .map(|outs| outs.into_iter().map(store).collect())),
         }
     }
+    /// Adam updates its donated parameter and moments in place.
+    fn multi_in_place(
+        &self,
+        op: &MultiOp,
+        donors: &mut Vec<Donor>,
+        inputs: &[View],
+        outs: &[OutSpec],
+    ) -> Result<Option<Vec<Storage>>> {
+        let _ = outs;
+        match op {
+            MultiOp::Adam { betas, eps } => Ok(crate::optimizer::adam_in_place(
+                donors, inputs, *betas, *eps,
+            )?
+            .map(|outs| outs.into_iter().map(store).collect())),
+            MultiOp::DivMod | MultiOp::Quantize { .. } => Ok(None),
+        }
+    }
     /// Elementwise kernels (`unary`, `binary`, `where`) read the donated
     /// input from the buffer they write; a scatter writes only its windows
     /// into the donated destination. Casts to another dtype decline.

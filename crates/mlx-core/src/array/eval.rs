@@ -6,7 +6,7 @@ use super::Array;
 use crate::backend::{backend_for_op, Backend, Donor};
 use crate::primitive::{MultiOp, OutSpec, Primitive};
 use crate::shape::{broadcast_strides, is_row_major, row_major_strides};
-use crate::{Error, Result, View};
+use crate::{Dtype, Error, Result, View};
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -151,11 +151,16 @@ fn run_single(
 /// to `out` (MLX's `is_donatable`): no other handle on the node or the
 /// buffer, on the backend's device, row-major from offset 0, with the
 /// output's shape and exactly its byte size.
-fn take_donor(inp: &Array, backend: &dyn Backend, out: &Array) -> Option<ArrayData> {
+fn take_donor(
+    inp: &Array,
+    backend: &dyn Backend,
+    (shape, dtype): (&[usize], Dtype),
+) -> Option<ArrayData> {
     if Arc::strong_count(&inp.0) != 1 || Arc::weak_count(&inp.0) != 0 {
         return None;
     }
-    if inp.shape() != out.shape() || inp.itemsize() != out.itemsize() || out.nbytes() == 0 {
+    let nbytes = shape.iter().product::<usize>() * dtype.size();
+    if inp.shape() != shape || inp.itemsize() != dtype.size() || nbytes == 0 {
         return None;
     }
     let mut st = inp.lock();
@@ -164,7 +169,7 @@ fn take_donor(inp: &Array, backend: &dyn Backend, out: &Array) -> Option<ArrayDa
     };
     let ok = d.storage.device() == backend.device()
         && d.offset == 0
-        && d.storage.nbytes() == out.nbytes()
+        && d.storage.nbytes() == nbytes
         && is_row_major(inp.shape(), &d.strides)
         && d.storage.is_unique();
     if !ok {
@@ -187,7 +192,7 @@ fn donated(
     let Some((k, d)) = prim
         .donor_inputs()
         .iter()
-        .find_map(|&k| take_donor(&inputs[k], be, out).map(|d| (k, d)))
+        .find_map(|&k| take_donor(&inputs[k], be, (out.shape(), out.dtype())).map(|d| (k, d)))
     else {
         return Ok(None);
     };
@@ -287,12 +292,11 @@ fn run_multi(a: &Array, s: &Siblings) -> Result<Option<Arc<dyn Backend>>> {
             "an output is missing from its group",
         ));
     };
-    let (op, inputs) = match &**own {
+    let op = match &**own {
         State::Pending {
             primitive: Primitive::Multi(op),
-            inputs,
             ..
-        } => (op.clone(), inputs.clone()),
+        } => op.clone(),
         State::Pending { primitive, .. } => {
             return Err(Error::internal(
                 primitive.name(),
@@ -301,13 +305,150 @@ fn run_multi(a: &Array, s: &Siblings) -> Result<Option<Arc<dyn Backend>>> {
         }
         _ => return Ok(None),
     };
-    let backend = backend_for_op(op.name(), a.device())?;
+    // The inputs leave every sibling (all locked here), so an input that
+    // nobody else holds can donate its buffer; an error puts them back.
+    let mut inputs = Vec::new();
+    for (_, g) in guards.iter_mut() {
+        if let State::Pending { inputs: ins, .. } = &mut **g {
+            let ins = std::mem::take(ins);
+            if inputs.is_empty() {
+                inputs = ins;
+            }
+        }
+    }
+    let restore = |guards: &mut Vec<(usize, std::sync::MutexGuard<'_, State>)>,
+                   inputs: &[Array]| {
+        for (_, g) in guards.iter_mut() {
+            if let State::Pending { inputs: ins, .. } = &mut **g {
+                *ins = inputs.to_vec();
+            }
+        }
+    };
+    let backend = match backend_for_op(op.name(), a.device()) {
+        Ok(b) => b,
+        Err(e) => {
+            restore(&mut guards, &inputs);
+            return Err(e);
+        }
+    };
     let named = |e| crate::memory::name_oom(op.name(), e);
-    let datas = multi_outputs(backend.as_ref(), &op, &inputs, &s.group.specs).map_err(named)?;
+    let specs = &s.group.specs;
+    let datas = match multi_donated(backend.as_ref(), &op, &inputs, specs)
+        .and_then(|d| match d {
+            Some(d) => Ok(d),
+            None => multi_outputs(backend.as_ref(), &op, &inputs, specs),
+        })
+        .map_err(named)
+    {
+        Ok(d) => d,
+        Err(e) => {
+            restore(&mut guards, &inputs);
+            return Err(e);
+        }
+    };
     for (i, g) in guards.iter_mut() {
         **g = State::Ready(datas[*i].clone());
     }
     Ok(Some(backend))
+}
+
+/// Every output of `op`, written into the buffers of the inputs that can
+/// donate theirs ([`MultiOp::donor_outputs`]); `None` when none can or the
+/// backend declines (the inputs are then as they were).
+fn multi_donated(
+    be: &dyn Backend,
+    op: &MultiOp,
+    inputs: &[Array],
+    specs: &[(Vec<usize>, Dtype)],
+) -> Result<Option<Vec<ArrayData>>> {
+    let mut donors: Vec<Donor> = Vec::new();
+    for &(i, o) in op.donor_outputs() {
+        let (Some(inp), Some((shape, dtype))) = (inputs.get(i), specs.get(o)) else {
+            continue;
+        };
+        // Donation is per position: the same array twice never donates.
+        if let Some(d) = take_donor(inp, be, (shape, *dtype)) {
+            donors.push(Donor {
+                storage: d.storage,
+                index: i,
+                dtype: inp.dtype(),
+            });
+        }
+    }
+    if donors.is_empty() {
+        return Ok(None);
+    }
+    let put_back = |donors: Vec<Donor>| {
+        for d in donors {
+            *inputs[d.index].lock() = State::Ready(ArrayData {
+                strides: row_major_strides(inputs[d.index].shape()),
+                storage: d.storage,
+                offset: 0,
+            });
+        }
+    };
+    let others: Vec<usize> = (0..inputs.len())
+        .filter(|i| !donors.iter().any(|d| d.index == *i))
+        .collect();
+    let mut datas = Vec::with_capacity(others.len());
+    for &i in &others {
+        match on_device(&inputs[i], be) {
+            Ok(x) => datas.push(x),
+            Err(e) => {
+                put_back(donors);
+                return Err(e);
+            }
+        }
+    }
+    // Ops with donors are elementwise: inputs broadcast to the outputs.
+    let out_shape = &specs[0].0;
+    let strides: Vec<Vec<isize>> = others
+        .iter()
+        .zip(&datas)
+        .map(|(&i, d)| broadcast_strides(inputs[i].shape(), &d.strides, out_shape))
+        .collect();
+    let views: Vec<View> = others
+        .iter()
+        .zip(&datas)
+        .zip(&strides)
+        .map(|((&i, d), st)| View {
+            shape: out_shape,
+            strides: st,
+            ..view_of(&inputs[i], d)
+        })
+        .collect();
+    let outs: Vec<OutSpec> = specs
+        .iter()
+        .map(|(shape, dtype)| OutSpec {
+            shape,
+            dtype: *dtype,
+        })
+        .collect();
+    let result = be.multi_in_place(op, &mut donors, &views, &outs);
+    match result {
+        Ok(Some(storages)) if donors.is_empty() && storages.len() == specs.len() => Ok(Some(
+            storages
+                .into_iter()
+                .zip(specs)
+                .map(|(st, (shape, _))| dense(st, shape))
+                .collect(),
+        )),
+        Ok(Some(_)) => {
+            put_back(donors);
+            Err(Error::internal(
+                op.name(),
+                "in-place kernel kept a donor or returned too few outputs",
+            ))
+        }
+        Ok(None) => {
+            put_back(donors);
+            Ok(None)
+        }
+        Err(e) => {
+            put_back(donors);
+            Err(e)
+        }
+    }
 }
 
 /// The data of every output of `op` on `inputs`.

@@ -57,6 +57,24 @@ impl MultiOp {
         }
     }
 
+    /// The `(input, output)` pairs where the input's buffer may hold the
+    /// output when it is donatable (MLX's buffer donation): Adam's
+    /// parameter and moments are updated in place.
+    ///
+    /// # Examples
+    /// ```
+    /// use mlx_core::primitive::MultiOp;
+    /// let adam = MultiOp::Adam { betas: [0.9, 0.999], eps: 1e-8 };
+    /// assert_eq!(adam.donor_outputs(), &[(0, 0), (1, 1), (2, 2)]);
+    /// assert!(MultiOp::DivMod.donor_outputs().is_empty());
+    /// ```
+    pub fn donor_outputs(&self) -> &'static [(usize, usize)] {
+        match self {
+            MultiOp::Adam { .. } => &[(0, 0), (1, 1), (2, 2)],
+            MultiOp::DivMod | MultiOp::Quantize { .. } => &[],
+        }
+    }
+
     /// Shape and dtype of every output for `inputs` (validated by the op).
     pub fn outputs(&self, inputs: &[Array]) -> Vec<(Vec<usize>, Dtype)> {
         match self {
