@@ -233,17 +233,21 @@ fn typed<T: Lane>(
     };
     let run = |i: usize| {
         let r = i * CHUNK..((i + 1) * CHUNK).min(n);
-        // SAFETY: every slot and `g` hold `n` elements (checked above) and
-        // `r` lies in 0..n; chunks are disjoint, and within a chunk each
-        // element is read before it is written (`update` copies a block in
-        // before storing it), so a donated slot whose read and write
-        // pointers are equal is updated correctly.
-        unsafe {
-            match c.c2 {
-                Some(c2) => update(&c, ptrs, r, |s| T::round(T::round(s) * c2)),
-                None => update(&c, ptrs, r, T::round),
+        // Compiled per instruction set (AVX-512 where present): the
+        // square roots and divisions run at full vector width.
+        crate::simd::dispatch(|| {
+            // SAFETY: every slot and `g` hold `n` elements (checked above)
+            // and `r` lies in 0..n; chunks are disjoint, and within a chunk
+            // each element is read before it is written (`update` copies a
+            // block in before storing it), so a donated slot whose read and
+            // write pointers are equal is updated correctly.
+            unsafe {
+                match c.c2 {
+                    Some(c2) => update(&c, ptrs, r, |s| T::round(T::round(s) * c2)),
+                    None => update(&c, ptrs, r, T::round),
+                }
             }
-        }
+        })
     };
     let chunks = n.div_ceil(CHUNK);
     if n >= PAR_THRESHOLD {
