@@ -4,7 +4,8 @@
 use crate::context::Gpu;
 use crate::pool::GpuBuffer;
 use mlx_core::primitive::{
-    ArgReduceOp, BinaryOp, FastOp, OutSpec, Primitive, ReduceOp, ScanOp, ScatterOp, SortOp, UnaryOp,
+    ArgReduceOp, BinaryOp, FastOp, MultiOp, OutSpec, Primitive, ReduceOp, ScanOp, ScatterOp,
+    SortOp, UnaryOp,
 };
 use mlx_core::{Backend, Device, Donor, Error, HostData, Result, Storage, View};
 use std::sync::{Arc, OnceLock};
@@ -312,6 +313,21 @@ impl Backend for GpuBackend {
 
     fn fast(&self, op: &FastOp, inputs: &[View], out: OutSpec) -> Result<Option<Storage>> {
         crate::fast::fast(&self.gpu, op, inputs, out)
+    }
+
+    fn multi(
+        &self,
+        op: &MultiOp,
+        inputs: &[View],
+        outs: &[OutSpec],
+    ) -> Result<Option<Vec<Storage>>> {
+        match op {
+            MultiOp::Adam { betas, eps } => {
+                crate::optimizer::adam(&self.gpu, inputs, outs, *betas, *eps)
+            }
+            // The composite serves.
+            _ => Ok(None),
+        }
     }
 
     fn flush(&self) -> Result<()> {

@@ -40,6 +40,7 @@ mod fast;
 mod float_controls;
 mod indexing;
 mod matmul;
+mod optimizer;
 mod pool;
 mod random;
 mod reduce;

@@ -479,3 +479,19 @@ fn conv_kernels_validate() {
         validate(&format!("conv {d}"), &crate::conv::conv_source(d));
     }
 }
+
+#[test]
+fn optimizer_kernels_validate() {
+    for d in [Dtype::Float32, Dtype::Float16, Dtype::Bfloat16] {
+        for c2 in [false, true] {
+            let secs = crate::optimizer::sections(c2).expect("adam sections");
+            let src = compose(
+                &crate::optimizer::bindings(d, c2),
+                &[],
+                shader::OPTIMIZER,
+                &secs,
+            );
+            validate(&format!("adam {d} c2 {c2}"), &src);
+        }
+    }
+}

@@ -45,10 +45,12 @@ pub(crate) const BITCAST: &str = include_str!("../../../shaders/bitcast.wgsl");
 pub(crate) const HADAMARD: &str = include_str!("../../../shaders/hadamard.wgsl");
 /// The fused convolution (implicit GEMM).
 pub(crate) const CONV: &str = include_str!("../../../shaders/conv.wgsl");
+/// Fused optimizer updates (Adam).
+pub(crate) const OPTIMIZER: &str = include_str!("../../../shaders/optimizer.wgsl");
 
 /// Every family, by file name (for the naga tests).
 #[cfg(test)]
-pub(crate) const FAMILIES: [(&str, &str); 16] = [
+pub(crate) const FAMILIES: [(&str, &str); 17] = [
     ("dtype", DTYPE),
     ("copy", COPY),
     ("unary", UNARY),
@@ -65,6 +67,7 @@ pub(crate) const FAMILIES: [(&str, &str); 16] = [
     ("bitcast", BITCAST),
     ("hadamard", HADAMARD),
     ("conv", CONV),
+    ("optimizer", OPTIMIZER),
 ];
 
 const MARK: &str = "//@ section ";
