@@ -238,20 +238,23 @@ pub(crate) fn sigmoid_f32(x: f32) -> f32 {
 }
 
 /// The error function: FreeBSD's `erff` (the one `libm` has) with every
-/// interval computed and the right one selected.
+/// interval's rational function evaluated, but only one division (the
+/// interval's numerator over its denominator, both selected first) and
+/// one `exp`: `erfc(x) = exp(-x^2 - 0.5625 + R/S) / |x|` in one exponent
+/// (FreeBSD splits `x^2` to keep `erfc` accurate; for `erf = 1 - erfc`
+/// with `erfc <= 0.08` the rounding of `x^2` is far below an ulp), and
+/// `1/|x|` as `|x| * (1/x^2)`. Max error 1.04 ulp against `f64` on
+/// [-10, 10] (test `tanh_sigmoid_erf_within_few_ulps_of_f64`).
 #[inline(always)]
 pub(crate) fn erf_f32(x: f32) -> f32 {
     const ERX: f32 = 8.450_629e-1;
     let a = x.abs();
-    // |x| < 0.84375: x + x R(x^2) / S(x^2)
     let z = x * x;
     let r = 1.283_791_7e-1
         + z * (-3.250_421e-1 + z * (-2.848_175e-2 + z * (-5.770_270_3e-3 + z * -2.376_301_7e-5)));
     let s = 1.0
         + z * (3.979_172e-1
             + z * (6.502_225e-2 + z * (5.081_306e-3 + z * (1.324_947_4e-4 + z * -3.960_228_2e-6))));
-    let tiny = x + x * (r / s);
-    // 0.84375 <= |x| < 1.25: erx + P(|x| - 1) / Q(|x| - 1)
     let t = a - 1.0;
     let p = -2.362_118_6e-3
         + t * (4.148_561e-1
@@ -263,10 +266,8 @@ pub(crate) fn erf_f32(x: f32) -> f32 {
             + t * (5.403_979_4e-1
                 + t * (7.182_865_5e-2
                     + t * (1.261_712_2e-1 + t * (1.363_708_4e-2 + t * 1.198_45e-2)))));
-    let mid = ERX + p / q;
-    // 1.25 <= |x| < 6: 1 - exp(-x^2 - 0.5625 + R(1/x^2) / S(1/x^2)) / |x|
-    let w = 1.0 / (a * a);
-    let near = a < 2.857_143; // 1 / 0.35
+    let w = 1.0 / z;
+    let near = a < 2.857_143;
     let big_r = if near {
         -9.864_944e-3
             + w * (-6.938_586e-1
@@ -297,13 +298,30 @@ pub(crate) fn erf_f32(x: f32) -> f32 {
                         + w * (3.199_858_2e3
                             + w * (2.553_050_3e3 + w * (4.745_285_4e2 + w * -2.244_095_2e1))))))
     };
-    let zt = f32::from_bits(a.to_bits() & 0xffff_e000);
-    let erfc = exp_f32(-zt * zt - 0.5625) * exp_f32((zt - a) * (zt + a) + big_r / big_s) / a;
-    let far = 1.0 - erfc;
-    let y = if a < 1.25 { mid } else { far };
+    let small = a < 0.843_75;
+    let low = a < 1.25;
+    let num = if small {
+        r
+    } else if low {
+        p
+    } else {
+        big_r
+    };
+    let den = if small {
+        s
+    } else if low {
+        q
+    } else {
+        big_s
+    };
+    let ratio = num / den;
+    let tiny = x + x * ratio;
+    let mid = ERX + ratio;
+    let far = 1.0 - exp_f32(-0.5625 - z + ratio) * (a * w);
+    let y = if low { mid } else { far };
     let y = if a < 6.0 { y } else { 1.0 };
     let y = y.copysign(x);
-    if a < 0.843_75 || x.is_nan() {
+    if small || x.is_nan() {
         tiny
     } else {
         y
@@ -489,7 +507,8 @@ mod tests {
         let (e, x) = worst(sigmoid_f32, sig, -100.0, 100.0);
         assert!(e <= 3.0, "sigmoid: {e} ulp at {x}");
         let (e, x) = worst(erf_f32, libm::erf, -10.0, 10.0);
-        assert!(e <= 2.0, "erf: {e} ulp at {x}");
+        // 1.04 ulp measured on every 7th f32 in [-10, 10].
+        assert!(e <= 1.5, "erf: {e} ulp at {x}");
     }
 
     #[test]

@@ -13,10 +13,11 @@ use crate::elementwise_walk::OutElem;
 use crate::simd::{dispatch, exp_f32, Lane};
 use crate::strided::{contiguous, PAR_THRESHOLD};
 use half::{bf16, f16};
-use mlx_core::memory::try_zeroed;
+use mlx_core::memory::{try_with_capacity, try_zeroed};
 use mlx_core::primitive::OutSpec;
 use mlx_core::{Dtype, Error, HostData, Result, View};
 use rayon::prelude::*;
+use std::mem::MaybeUninit;
 
 /// Independent accumulators in the inner loops (four AVX-512 registers).
 const LANES: usize = 64;
@@ -27,7 +28,7 @@ pub(crate) fn softmax(v: &View, out: OutSpec) -> Result<HostData> {
         Dtype::Float32 => rows::<f32>(v, rows_f32),
         Dtype::Float64 => rows::<f64>(v, |x, y, n| {
             for (xr, yr) in x.chunks(n).zip(y.chunks_mut(n)) {
-                softmax_row_f64(xr, yr);
+                softmax_row_f64(xr, init_with(yr, 0.0));
             }
             Ok(())
         }),
@@ -50,27 +51,58 @@ pub(crate) fn softmax(v: &View, out: OutSpec) -> Result<HostData> {
     }
 }
 
+/// A kernel over a block of whole rows: `(x, y, n)`, rows `n` long, every
+/// element of `y` written.
+type RowBlock<T> = fn(&[T], &mut [MaybeUninit<T>], usize) -> Result<()>;
+
 /// Apply `block(x, y, n)` to blocks of whole last-axis rows (`n` long) of
 /// `v`, in parallel when large (allocation failures are `softmax` errors).
-fn rows<T: OutElem>(v: &View, block: fn(&[T], &mut [T], usize) -> Result<()>) -> Result<HostData> {
-    let mut out = try_zeroed("softmax", v.numel())?;
+///
+/// The output is written into the vector's uninitialised capacity: a
+/// zeroed allocation would be cleared with `memset` whenever the
+/// allocator reuses freed memory (17% of the 1024x4096 softmax). Every
+/// `block` writes every element of its `y` (each row function writes its
+/// whole row before reading it back), so the whole capacity is
+/// initialised when the length is set.
+fn rows<T: OutElem>(v: &View, block: RowBlock<T>) -> Result<HostData> {
+    let total = v.numel();
+    let mut out: Vec<T> = try_with_capacity("softmax", total)?;
     let x = contiguous::<T>("softmax", v)?;
     let n = v.shape.last().copied().unwrap_or(1);
     if n == 0 || x.is_empty() {
-        return Ok(T::into_host(out));
+        return Ok(T::into_host(try_zeroed("softmax", total)?));
     }
+    let y = &mut out.spare_capacity_mut()[..total];
     let chunk = (PAR_THRESHOLD / n).max(1) * n;
-    let work = |(o, i): (&mut [T], &[T])| block(i, o, n);
+    let work = |(o, i): (&mut [MaybeUninit<T>], &[T])| block(i, o, n);
     if x.len() >= PAR_THRESHOLD {
-        out.par_chunks_mut(chunk)
+        y.par_chunks_mut(chunk)
             .zip(x.par_chunks(chunk))
             .try_for_each(work)?;
     } else {
-        out.chunks_mut(chunk)
+        y.chunks_mut(chunk)
             .zip(x.chunks(chunk))
             .try_for_each(work)?;
     }
+    // SAFETY: the capacity is at least `total` (`try_with_capacity`), and
+    // the blocks above wrote all `total` elements (`x` and `y` are both
+    // `total` long and split into the same chunks, and every block fills
+    // its whole chunk; an error returned before this line).
+    unsafe { out.set_len(total) };
     Ok(T::into_host(out))
+}
+
+/// Initialise `y` with `fill` and view it as initialised (for the row
+/// functions that take `&mut [T]`; used only where the fill is cheap
+/// next to the row's work).
+#[inline(always)]
+fn init_with<T: Copy>(y: &mut [MaybeUninit<T>], fill: T) -> &mut [T] {
+    for v in y.iter_mut() {
+        v.write(fill);
+    }
+    // SAFETY: every element was just written; `MaybeUninit<T>` has the
+    // layout of `T`.
+    unsafe { &mut *(y as *mut [MaybeUninit<T>] as *mut [T]) }
 }
 
 /// Largest element of a row, widened to `f32` (NaN if there is one in a
@@ -96,23 +128,24 @@ fn max_row<S: Lane>(x: &[S]) -> f32 {
     m
 }
 
-/// `y = exp(x - m)`, returning the sum of `y`.
+/// `y = exp(x - m)`, returning the sum of `y`; writes every element of
+/// `y` (which is as long as `x`).
 #[inline(always)]
-fn exp_sum<S: Lane>(x: &[S], m: f32, y: &mut [f32]) -> f32 {
+fn exp_sum<S: Lane>(x: &[S], m: f32, y: &mut [MaybeUninit<f32>]) -> f32 {
     let mut acc = [0.0f32; LANES];
     let mut xc = x.chunks_exact(LANES);
     let mut yc = y.chunks_exact_mut(LANES);
     for (xs, ys) in (&mut xc).zip(&mut yc) {
         for ((a, &xv), yv) in acc.iter_mut().zip(xs).zip(ys.iter_mut()) {
             let e = exp_f32(xv.widen() - m);
-            *yv = e;
+            yv.write(e);
             *a += e;
         }
     }
     let mut s = 0.0f32;
     for (&xv, yv) in xc.remainder().iter().zip(yc.into_remainder()) {
         let e = exp_f32(xv.widen() - m);
-        *yv = e;
+        yv.write(e);
         s += e;
     }
     let mut w = LANES;
@@ -126,23 +159,29 @@ fn exp_sum<S: Lane>(x: &[S], m: f32, y: &mut [f32]) -> f32 {
 }
 
 /// Softmax of one row into `f32`s, unnormalised; returns `1 / sum`.
+/// Writes every element of `y` (as long as `x`).
 #[inline(always)]
-fn exp_row<S: Lane>(x: &[S], y: &mut [f32]) -> f32 {
+fn exp_row<S: Lane>(x: &[S], y: &mut [MaybeUninit<f32>]) -> f32 {
+    debug_assert_eq!(x.len(), y.len());
     let m = max_row(x);
     1.0 / exp_sum(x, m, y)
 }
 
-/// Softmax of one `float32` row.
+/// Softmax of one `float32` row (`y` as long as `x`), written in place:
+/// exp and sum into `y`, then scaled there.
 #[inline(always)]
-fn softmax_row_f32(x: &[f32], y: &mut [f32]) {
+fn softmax_row_f32(x: &[f32], y: &mut [MaybeUninit<f32>]) {
     let inv = exp_row(x, y);
+    // SAFETY: `exp_row` wrote every element of `y`; `MaybeUninit<f32>`
+    // has the layout of `f32`.
+    let y = unsafe { &mut *(y as *mut [MaybeUninit<f32>] as *mut [f32]) };
     for v in y.iter_mut() {
         *v *= inv;
     }
 }
 
 /// Softmax of a block of `float32` rows (`n` long), vectorised.
-fn rows_f32(x: &[f32], y: &mut [f32], n: usize) -> Result<()> {
+fn rows_f32(x: &[f32], y: &mut [MaybeUninit<f32>], n: usize) -> Result<()> {
     dispatch(
         #[inline(always)]
         || {
@@ -172,15 +211,25 @@ fn softmax_row_f64(x: &[f64], y: &mut [f64]) {
 
 /// Softmax of a block of half-precision rows, computed in `float32`
 /// registers through one row-long `f32` buffer.
-fn rows_half<S: Lane>(x: &[S], y: &mut [S], n: usize) -> Result<()> {
+fn rows_half<S: Lane>(x: &[S], y: &mut [MaybeUninit<S>], n: usize) -> Result<()> {
     let mut tmp = try_zeroed::<f32>("softmax", n)?;
+    // The row buffer, as the uninitialised view `exp_row` writes through.
+    let tmp_out: &mut [MaybeUninit<f32>] = {
+        let t = &mut tmp[..];
+        // SAFETY: `f32` and `MaybeUninit<f32>` have the same layout, and
+        // only initialised `f32`s are written through this view.
+        unsafe { &mut *(t as *mut [f32] as *mut [MaybeUninit<f32>]) }
+    };
     dispatch(
         #[inline(always)]
         || {
             for (xr, yr) in x.chunks(n).zip(y.chunks_mut(n)) {
-                let inv = exp_row(xr, &mut tmp);
-                for (o, &t) in yr.iter_mut().zip(&tmp) {
-                    *o = S::narrow(t * inv);
+                let inv = exp_row(xr, &mut tmp_out[..xr.len()]);
+                for (o, t) in yr.iter_mut().zip(tmp_out.iter()) {
+                    // SAFETY: `tmp` was zero-initialised and `exp_row`
+                    // only writes initialised values.
+                    let t = unsafe { t.assume_init() };
+                    o.write(S::narrow(t * inv));
                 }
             }
         },
@@ -236,12 +285,16 @@ mod tests {
     fn softmax_row_matches_hand_values() {
         // exp([0, ln 3]) / 4 = [0.25, 0.75]
         let x = [0.0f32, 3.0f32.ln()];
-        let mut y = [0.0f32; 2];
+        let mut y = [MaybeUninit::new(0.0f32); 2];
         softmax_row_f32(&x, &mut y);
+        // SAFETY: initialised above.
+        let y = y.map(|v| unsafe { v.assume_init() });
         assert!((y[0] - 0.25).abs() < 1e-7 && (y[1] - 0.75).abs() < 1e-7);
         // mx.softmax(mx.array([-inf, -inf])) is [nan, nan]
-        let mut z = [0.0f32; 2];
+        let mut z = [MaybeUninit::new(0.0f32); 2];
         softmax_row_f32(&[f32::NEG_INFINITY; 2], &mut z);
+        // SAFETY: initialised above.
+        let z = z.map(|v| unsafe { v.assume_init() });
         assert!(z.iter().all(|v| v.is_nan()));
     }
 }
