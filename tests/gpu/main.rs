@@ -29,6 +29,7 @@ mod extremes;
 mod fast;
 mod indexing;
 mod matmul;
+mod optimizer;
 mod random;
 mod reduce;
 mod scatter;
