@@ -1,4 +1,6 @@
-//! W2: f32 matrix products of 1024 and 2048 square matrices.
+//! W2: f32 matrix products of 1024 and 2048 square matrices, and the
+//! `x @ w.T` products of a linear layer (W6's shapes) beside the same
+//! product with `w.T` stored row-major.
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use mlx_benches::random_array;
 
@@ -20,5 +22,30 @@ fn w2(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, w2);
+/// `x @ w.T` for `x` of shape (256, k) and `w` of shape (512, k), as in
+/// `nn::Linear`, against `x @ wt` with `wt` a row-major copy of `w.T`:
+/// the same product, from the layout gemm likes best.
+fn linear(c: &mut Criterion) {
+    let mut g = c.benchmark_group("W2t");
+    g.sample_size(20);
+    for k in [512usize, 784, 1024] {
+        let x = random_array(&[256, k], 6).unwrap();
+        let w = random_array(&[512, k], 7).unwrap();
+        let wt = mlx::ops::contiguous(&w.t().unwrap()).unwrap();
+        wt.eval().unwrap();
+        g.throughput(Throughput::Elements((2 * 256 * 512 * k) as u64));
+        for (name, rhs) in [("x @ w.T", w.t().unwrap()), ("x @ row-major w.T", wt)] {
+            g.bench_function(format!("{name} 256x512x{k} f32"), |bench| {
+                bench.iter(|| {
+                    let out = x.matmul(&rhs).unwrap();
+                    out.eval().unwrap();
+                    out
+                })
+            });
+        }
+    }
+    g.finish();
+}
+
+criterion_group!(benches, w2, linear);
 criterion_main!(benches);

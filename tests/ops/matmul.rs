@@ -32,6 +32,64 @@ fn matmul_transposed_operand_equals_explicit(device: &mlx::Device) {
     assert_eq!(p.to_vec::<f32>().unwrap(), vec![10.0, 14.0, 14.0, 20.0]);
 }
 
+/// `x @ w.T` with `w` row-major and a column stride that is a multiple of
+/// 1 KiB: the layout the CPU backend copies row-major before gemm (cache
+/// aliasing), checked exactly against an f64 product computed here.
+/// Integer-valued entries keep every sum exact in f32.
+fn matmul_linear_layout_matches_f64_loops(device: &mlx::Device) {
+    fn check(
+        m: usize,
+        n: usize,
+        k: usize,
+        w_rows: usize,
+        row0: usize,
+        f64_: bool,
+        dev: &mlx::Device,
+    ) {
+        let xv: Vec<f64> = (0..m * k)
+            .map(|i| ((i * 7 + 3) % 11) as f64 - 5.0)
+            .collect();
+        let wv: Vec<f64> = (0..w_rows * k)
+            .map(|i| ((i * 5 + 1) % 9) as f64 - 4.0)
+            .collect();
+        let mut want = vec![0.0f64; m * n];
+        for i in 0..m {
+            for j in 0..n {
+                want[i * n + j] = (0..k).map(|p| xv[i * k + p] * wv[(row0 + j) * k + p]).sum();
+            }
+        }
+        let (x, w) = if f64_ {
+            (
+                Array::from_host_data_on(xv.clone().into(), &[m, k], *dev).unwrap(),
+                Array::from_host_data_on(wv.clone().into(), &[w_rows, k], *dev).unwrap(),
+            )
+        } else {
+            let f = |v: &[f64]| v.iter().map(|&x| x as f32).collect::<Vec<f32>>();
+            (
+                Array::from_host_data_on(f(&xv).into(), &[m, k], *dev).unwrap(),
+                Array::from_host_data_on(f(&wv).into(), &[w_rows, k], *dev).unwrap(),
+            )
+        };
+        // Rows row0..row0+n of w (a view with an offset), transposed.
+        let rows = ops::SliceArg::range(Some(row0 as i64), Some((row0 + n) as i64), 1);
+        let w = ops::index(&w, &[rows]).unwrap();
+        let got = ops::matmul(&x, &w.t().unwrap()).unwrap();
+        assert_eq!(got.shape(), &[m, n]);
+        let got: Vec<f64> = ops::astype(&got, mlx::Dtype::Float64)
+            .unwrap()
+            .to_vec::<f64>()
+            .unwrap();
+        assert_eq!(got, want, "m={m} n={n} k={k} row0={row0} f64={f64_}");
+    }
+    check(40, 3, 256, 3, 0, false, device);
+    check(33, 17, 512, 20, 2, false, device);
+    check(64, 2, 128, 4, 1, true, device);
+    // Below the copy's thresholds (m < 32, n = 1): the direct path.
+    check(31, 5, 256, 5, 0, false, device);
+    check(40, 1, 256, 2, 1, false, device);
+}
+
 mlx_tests::device_tests! {
     matmul_transposed_operand_equals_explicit,
+    matmul_linear_layout_matches_f64_loops,
 }

@@ -2,7 +2,9 @@
 //!
 //! Strided views go to gemm as they are (row and column strides passed
 //! through, so transposed, sliced and broadcast operands need no copy);
-//! only views with negative strides are made dense first. `bfloat16` is
+//! only views with negative strides are made dense first, and a
+//! column-major right operand whose columns alias in the cache is copied
+//! row-major (see `aliasing_columns`). `bfloat16` is
 //! multiplied in `float32` and rounded back. Large products use gemm's own
 //! threads; batches of small products run in parallel over the batch.
 
@@ -303,12 +305,119 @@ fn gemm_into<T: Element>(
     } else {
         Parallelism::None
     };
+    let lhs = (a.data.as_ptr(), a_off, a_cs, a_rs);
+    if aliasing_columns::<T>(m, n, k, b_cs, b_rs) {
+        if let Some(packed) = pack_row_major(&b.data, b_off, k, n, b_cs, threads) {
+            // SAFETY: `packed` holds the k x n right operand row-major
+            // (column stride 1, row stride n); the rest as below.
+            unsafe { raw_gemm(dst, m, n, k, lhs, (packed.as_ptr(), 0, 1, n as isize), par) };
+            return;
+        }
+    }
+    // SAFETY: the caller derived the offsets and non-negative strides from
+    // views that passed `in_bounds` (or were densified), so every element
+    // gemm reads over [m, k] and [k, n] lies inside `a.data` / `b.data`.
+    unsafe { raw_gemm(dst, m, n, k, lhs, (b.data.as_ptr(), b_off, b_cs, b_rs), par) };
+}
+
+/// Right operands with at least this many rows of output are worth a
+/// row-major copy when their columns alias in the cache (see
+/// [`aliasing_columns`]): the copy costs `k * n`, the product `m * n * k`.
+const PACK_MIN_M: usize = 32;
+
+/// True when the right operand is column-major (`x @ w.T` with `w`
+/// row-major) with a column stride that is a multiple of 1 KiB. gemm then
+/// reads its columns at addresses that fall into a few L1 sets (the set
+/// index repeats every 4 KiB on current x86 cores) and slows down by up to
+/// 1.9x: 256x512x512 f32 ran at 110-120 GFLOP/s against 150-180 at
+/// k = 520 or 784 (benches/README.md, "x @ W.T"). A row-major copy removes
+/// the conflict.
+fn aliasing_columns<T>(m: usize, n: usize, k: usize, b_cs: isize, b_rs: isize) -> bool {
+    let col_bytes = b_cs.unsigned_abs() * std::mem::size_of::<T>();
+    b_rs == 1 && n > 1 && m >= PACK_MIN_M && k >= 64 && col_bytes % 1024 == 0
+}
+
+/// Copy the `k x n` operand whose element `(p, j)` sits at
+/// `off + p + j * cs` of `data` into a new row-major buffer, transposing
+/// 16 x 16 tiles through a local array (reads and writes both run along
+/// cache lines). `None` when the buffer cannot be allocated: the caller
+/// then multiplies from the original layout.
+fn pack_row_major<T: Element>(
+    data: &[T],
+    off: isize,
+    k: usize,
+    n: usize,
+    cs: isize,
+    threads: bool,
+) -> Option<Vec<T>> {
+    const TILE: usize = 16;
+    let len = k.checked_mul(n)?;
+    let mut out: Vec<T> = Vec::new();
+    out.try_reserve_exact(len).ok()?;
+    let (off, cs) = (usize::try_from(off).ok()?, usize::try_from(cs).ok()?);
+    // Every element read lies in bounds (checked once, so the loop below
+    // can index without surprises).
+    let last = (n.checked_sub(1)?.checked_mul(cs)?).checked_add(off + k.checked_sub(1)?)?;
+    if last >= data.len() {
+        return None;
+    }
+    let fill = |p0: usize, rows: &mut [std::mem::MaybeUninit<T>]| {
+        let pr = rows.len() / n;
+        let mut tile = [[data[off]; TILE]; TILE];
+        for j0 in (0..n).step_by(TILE) {
+            let jn = (j0 + TILE).min(n);
+            for j in j0..jn {
+                let col = &data[off + j * cs + p0..off + j * cs + p0 + pr];
+                for (q, &v) in col.iter().enumerate() {
+                    tile[q][j - j0] = v;
+                }
+            }
+            for (q, t) in tile.iter().enumerate().take(pr) {
+                for (o, &v) in rows[q * n + j0..q * n + jn].iter_mut().zip(t) {
+                    o.write(v);
+                }
+            }
+        }
+    };
+    let spare = &mut out.spare_capacity_mut()[..len];
+    if threads && len >= PAR_THRESHOLD {
+        spare
+            .par_chunks_mut(TILE * n)
+            .enumerate()
+            .for_each(|(b, rows)| fill(b * TILE, rows));
+    } else {
+        for (b, rows) in spare.chunks_mut(TILE * n).enumerate() {
+            fill(b * TILE, rows);
+        }
+    }
+    // SAFETY: the chunks of `TILE * n` elements cover `spare[..len]`, and
+    // `fill` writes every element of its chunk (all `pr` rows, all `n`
+    // columns), so the first `len` elements are initialised.
+    unsafe { out.set_len(len) };
+    Some(out)
+}
+
+/// gemm's `dst = lhs @ rhs` into the row-major `m x n` `dst`, with each
+/// operand as (base pointer, offset, column stride, row stride).
+///
+/// # Safety
+/// Every element reached from an operand's base pointer plus its offset
+/// over `[m, k]` (lhs) or `[k, n]` (rhs) must lie inside that operand's
+/// allocation, and `T` must be one of gemm's types (f16, f32, f64,
+/// Complex32).
+#[allow(clippy::type_complexity)]
+unsafe fn raw_gemm<T: Element>(
+    dst: &mut [T],
+    m: usize,
+    n: usize,
+    k: usize,
+    (a, a_off, a_cs, a_rs): (*const T, isize, isize, isize),
+    (b, b_off, b_cs, b_rs): (*const T, isize, isize, isize),
+    par: Parallelism,
+) {
     // SAFETY: `dst` is an exclusive slice of exactly m*n elements written
-    // row-major (column stride 1, row stride n). The caller derived the
-    // offsets and non-negative strides from views that passed `in_bounds`
-    // (or were densified), so every element gemm reads over [m, k] and
-    // [k, n] lies inside `a.data` / `b.data`. `T` is f16, f32, f64 or
-    // Complex32, the types gemm dispatches on.
+    // row-major (column stride 1, row stride n); the operands are in bounds
+    // by this function's contract.
     unsafe {
         gemm::gemm(
             m,
@@ -318,10 +427,10 @@ fn gemm_into<T: Element>(
             1,
             n as isize,
             false,
-            a.data.as_ptr().offset(a_off),
+            a.offset(a_off),
             a_cs,
             a_rs,
-            b.data.as_ptr().offset(b_off),
+            b.offset(b_off),
             b_cs,
             b_rs,
             T::from_f64_lossy(0.0),
