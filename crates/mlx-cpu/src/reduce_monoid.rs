@@ -191,8 +191,16 @@ pub(crate) fn reduce_slice<T: Accumulate, M: Monoid<T::Acc>>(xs: &[T]) -> T::Acc
 }
 
 /// [`LANES`] independent accumulators over a short slice, then a tree.
+///
+/// Elements that widen on load (`f16`, `bf16` into `f32`) go through
+/// [`lanes_widening`]; the rest keep one array of accumulators (for `f32`
+/// that measured 10% faster on W3 than the split form, the loads folding
+/// into the adds).
 #[inline(always)]
 fn lanes<T: Accumulate, M: Monoid<T::Acc>>(xs: &[T]) -> T::Acc {
+    if std::mem::size_of::<T>() != std::mem::size_of::<T::Acc>() {
+        return lanes_widening::<T, M>(xs);
+    }
     let mut acc = [M::identity(); LANES];
     let mut chunks = xs.chunks_exact(LANES);
     for c in &mut chunks {
@@ -205,6 +213,48 @@ fn lanes<T: Accumulate, M: Monoid<T::Acc>>(xs: &[T]) -> T::Acc {
         rest = M::combine(rest, x.load());
     }
     let mut w = LANES;
+    while w > 1 {
+        w /= 2;
+        for k in 0..w {
+            acc[k] = M::combine(acc[k], acc[k + w]);
+        }
+    }
+    M::combine(acc[0], rest)
+}
+
+/// [`lanes`] for elements that widen on load: the accumulators are four
+/// separate arrays of `LANES / 4` (one AVX-512 register each), each
+/// updated by a fixed-length loop. With one array of `LANES`, LLVM kept
+/// the accumulators on the stack and loaded and stored them on every step
+/// (W3 bf16 1.12 -> 0.52 ms with this form, f16 1.28 -> 1.20 ms).
+#[inline(always)]
+fn lanes_widening<T: Accumulate, M: Monoid<T::Acc>>(xs: &[T]) -> T::Acc {
+    const Q: usize = LANES / 4;
+    let mut a0 = [M::identity(); Q];
+    let mut a1 = [M::identity(); Q];
+    let mut a2 = [M::identity(); Q];
+    let mut a3 = [M::identity(); Q];
+    let mut chunks = xs.chunks_exact(LANES);
+    for c in &mut chunks {
+        let (c0, c) = c.split_at(Q);
+        let (c1, c) = c.split_at(Q);
+        let (c2, c3) = c.split_at(Q);
+        for i in 0..Q {
+            a0[i] = M::combine(a0[i], c0[i].load());
+            a1[i] = M::combine(a1[i], c1[i].load());
+            a2[i] = M::combine(a2[i], c2[i].load());
+            a3[i] = M::combine(a3[i], c3[i].load());
+        }
+    }
+    let mut rest = M::identity();
+    for &x in chunks.remainder() {
+        rest = M::combine(rest, x.load());
+    }
+    let mut acc = [M::identity(); Q];
+    for i in 0..Q {
+        acc[i] = M::combine(M::combine(a0[i], a2[i]), M::combine(a1[i], a3[i]));
+    }
+    let mut w = Q;
     while w > 1 {
         w /= 2;
         for k in 0..w {
@@ -263,6 +313,43 @@ mod tests {
             .map(|&x| f16::from_f32(x))
             .collect();
         assert_eq!(f16::store(reduce_slice::<f16, SumOp>(&hs)).to_f32(), 2052.0);
+    }
+
+    #[test]
+    fn half_sums_and_products_match_f64_at_every_length() {
+        // Small integers, and sparse powers of two (no partial product
+        // leaves f32's range in any order): every partial result is exact
+        // in f32, so any order must give the f64 loop's value.
+        for n in [1usize, 15, 16, 63, 64, 65, 127, 128, 200, 2049, 4100] {
+            let vals: Vec<f32> = (0..n).map(|i| ((i * 7 + 3) % 13) as f32 - 6.0).collect();
+            let want: f64 = vals.iter().map(|&v| v as f64).sum();
+            let bs: Vec<bf16> = vals.iter().map(|&v| bf16::from_f32(v)).collect();
+            let hs: Vec<f16> = vals.iter().map(|&v| f16::from_f32(v)).collect();
+            assert_eq!(
+                reduce_slice::<bf16, SumOp>(&bs) as f64,
+                want,
+                "bf16 sum n={n}"
+            );
+            assert_eq!(
+                reduce_slice::<f16, SumOp>(&hs) as f64,
+                want,
+                "f16 sum n={n}"
+            );
+            let pv: Vec<f32> = (0..n)
+                .map(|i| match (i % 97, i % 89) {
+                    (0, _) => 2.0,
+                    (_, 0) => 0.5,
+                    _ => 1.0,
+                })
+                .collect();
+            let want: f64 = pv.iter().map(|&v| v as f64).product();
+            let bs: Vec<bf16> = pv.iter().map(|&v| bf16::from_f32(v)).collect();
+            assert_eq!(
+                reduce_slice::<bf16, ProdOp>(&bs) as f64,
+                want,
+                "bf16 prod n={n}"
+            );
+        }
     }
 
     #[test]
