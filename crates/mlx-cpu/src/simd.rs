@@ -12,8 +12,10 @@
 //! The math functions here (`exp`, `log`, `tanh`, `sigmoid`, `erf`, `sin`,
 //! `cos`) are branch-free `f32` versions of the Cephes/FreeBSD algorithms,
 //! within a few ulp of the correctly rounded result (the tests measure the
-//! error against `f64`). They use no fused multiply-add, so every
-//! instruction set gives bit-identical results. `f16`/`bf16` go through
+//! error against `f64`). `exp` and the functions built on it take their
+//! multiply-adds from a [`MulAdd`] type: [`Fused`] where the dispatched
+//! instruction set has FMA ([`has_fma`]), [`Separate`] elsewhere (a fused
+//! `mul_add` there would be a software call per element). `f16`/`bf16` go through
 //! `f32` in registers ([`Lane`]), converted with integer bit operations
 //! that vectorise (the `half` crate's conversions test for F16C on every
 //! call, which keeps loops scalar).
@@ -28,6 +30,54 @@ use half::{bf16, f16};
 #[inline(always)]
 pub(crate) fn dispatch<R>(f: impl FnOnce() -> R) -> R {
     pulp::Arch::new().dispatch(f)
+}
+
+/// How the math functions compute `a * b + c`.
+pub(crate) trait MulAdd: Copy + Send + Sync + 'static {
+    /// `a * b + c`.
+    fn mad(a: f32, b: f32, c: f32) -> f32;
+}
+
+/// One fused multiply-add (one rounding): for instruction sets with FMA.
+#[derive(Clone, Copy)]
+pub(crate) struct Fused;
+
+impl MulAdd for Fused {
+    #[inline(always)]
+    fn mad(a: f32, b: f32, c: f32) -> f32 {
+        a.mul_add(b, c)
+    }
+}
+
+/// A multiply, then an add (two roundings): for instruction sets without
+/// FMA, where `f32::mul_add` is a call into the C library.
+#[derive(Clone, Copy)]
+pub(crate) struct Separate;
+
+impl MulAdd for Separate {
+    #[inline(always)]
+    fn mad(a: f32, b: f32, c: f32) -> f32 {
+        a * b + c
+    }
+}
+
+/// Whether [`dispatch`] runs code with hardware FMA: pulp's AVX2+FMA or
+/// AVX-512 level on x86, always on aarch64 (FMA is part of its base
+/// floating point). Pick [`Fused`] when true, [`Separate`] otherwise.
+#[inline]
+pub(crate) fn has_fma() -> bool {
+    #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+    {
+        !matches!(pulp::Arch::new(), pulp::Arch::Scalar)
+    }
+    #[cfg(target_arch = "aarch64")]
+    {
+        true
+    }
+    #[cfg(not(any(target_arch = "x86", target_arch = "x86_64", target_arch = "aarch64")))]
+    {
+        false
+    }
 }
 
 /// A float element computed in `f32`: `f32` itself, `f16`, `bf16`.
@@ -132,25 +182,27 @@ pub(crate) fn f32_to_bf16(x: f32) -> u16 {
 }
 
 /// `e^x` within 2 ulp (Cephes `expf`: `x = n ln2 + r`, a degree-6
-/// polynomial in `r`, and `2^n` built from exponent bits in two halves so
-/// subnormal results and overflow come out right). `-inf` gives 0, `+inf`
-/// gives `inf`, NaN stays NaN.
+/// polynomial in `r` evaluated with `M`'s multiply-adds, and `2^n` built
+/// from exponent bits in two halves so subnormal results and overflow
+/// come out right). `-inf` gives 0, `+inf` gives `inf`, NaN stays NaN.
 #[inline(always)]
-pub(crate) fn exp_f32(x: f32) -> f32 {
+pub(crate) fn exp_f32<M: MulAdd>(x: f32) -> f32 {
     const MAGIC: f32 = 12_582_912.0; // 1.5 * 2^23: adding it rounds to an integer
     const LN2_HI: f32 = 0.693_359_4;
     const LN2_LO: f32 = -2.121_944_4e-4;
     // `clamp` keeps NaN; past the bounds the result is 0 or inf anyway.
     let x = x.clamp(-105.0, 89.0);
-    let t = x * std::f32::consts::LOG2_E + MAGIC;
+    let t = M::mad(x, std::f32::consts::LOG2_E, MAGIC);
     let n = t - MAGIC;
     let ni = (t.to_bits() as i32).wrapping_sub(0x4B40_0000);
-    let r = x - n * LN2_HI - n * LN2_LO;
-    let p = ((((1.987_569_1e-4 * r + 1.398_199_9e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r
-        + 1.666_666_5e-1)
-        * r
-        + 0.5;
-    let p = p * (r * r) + r + 1.0;
+    // `n * LN2_HI` is exact (LN2_HI has 9 significant bits, |n| < 2^8).
+    let r = M::mad(-n, LN2_LO, M::mad(-n, LN2_HI, x));
+    let p = M::mad(1.987_569_1e-4, r, 1.398_199_9e-3);
+    let p = M::mad(p, r, 8.333_452e-3);
+    let p = M::mad(p, r, 4.166_579_6e-2);
+    let p = M::mad(p, r, 1.666_666_5e-1);
+    let p = M::mad(p, r, 0.5);
+    let p = M::mad(p, r * r, r) + 1.0;
     let n1 = ni >> 1;
     let n2 = ni.wrapping_sub(n1);
     let s1 = f32::from_bits((n1.wrapping_add(127) as u32) << 23);
@@ -203,9 +255,9 @@ pub(crate) fn log_f32(x: f32) -> f32 {
 /// Hyperbolic tangent (Cephes `tanhf`: an odd polynomial below 0.625,
 /// `1 - 2 / (e^{2|x|} + 1)` above).
 #[inline(always)]
-pub(crate) fn tanh_f32(x: f32) -> f32 {
+pub(crate) fn tanh_f32<M: MulAdd>(x: f32) -> f32 {
     let a = x.abs();
-    let e = exp_f32(a + a);
+    let e = exp_f32::<M>(a + a);
     let big = (1.0 - 2.0 / (e + 1.0)).copysign(x);
     let z = x * x;
     let small =
@@ -227,8 +279,8 @@ pub(crate) fn tanh_f32(x: f32) -> f32 {
 /// Logistic function `1 / (1 + e^-x)`, as `e^x / (1 + e^x)` for negative
 /// `x` so tiny results keep their precision.
 #[inline(always)]
-pub(crate) fn sigmoid_f32(x: f32) -> f32 {
-    let e = exp_f32(-x.abs());
+pub(crate) fn sigmoid_f32<M: MulAdd>(x: f32) -> f32 {
+    let e = exp_f32::<M>(-x.abs());
     let r = 1.0 / (1.0 + e);
     if x >= 0.0 {
         r
@@ -246,7 +298,7 @@ pub(crate) fn sigmoid_f32(x: f32) -> f32 {
 /// `1/|x|` as `|x| * (1/x^2)`. Max error 1.04 ulp against `f64` on
 /// [-10, 10] (test `tanh_sigmoid_erf_within_few_ulps_of_f64`).
 #[inline(always)]
-pub(crate) fn erf_f32(x: f32) -> f32 {
+pub(crate) fn erf_f32<M: MulAdd>(x: f32) -> f32 {
     const ERX: f32 = 8.450_629e-1;
     let a = x.abs();
     let z = x * x;
@@ -317,7 +369,7 @@ pub(crate) fn erf_f32(x: f32) -> f32 {
     let ratio = num / den;
     let tiny = x + x * ratio;
     let mid = ERX + ratio;
-    let far = 1.0 - exp_f32(-0.5625 - z + ratio) * (a * w);
+    let far = 1.0 - exp_f32::<M>(-0.5625 - z + ratio) * (a * w);
     let y = if low { mid } else { far };
     let y = if a < 6.0 { y } else { 1.0 };
     let y = y.copysign(x);
@@ -488,27 +540,35 @@ mod tests {
         w
     }
 
-    // The bounds are the "few ulp" MLX's f32 kernels allow; every dispatch
-    // level gives the same bits (no FMA contraction). The measured maxima
-    // are printed with `-- --nocapture`.
+    // The bounds are the "few ulp" MLX's f32 kernels allow. The functions
+    // built on `exp` are checked with both multiply-add forms (the
+    // machine's dispatch uses one; a CPU without FMA the other). The
+    // measured maxima are printed with `-- --nocapture`.
     #[test]
     fn exp_log_within_few_ulps_of_f64() {
-        let (e, x) = worst(exp_f32, f64::exp, -104.0, 88.7);
-        assert!(e <= 2.0, "exp: {e} ulp at {x}");
+        let (e, x) = worst(exp_f32::<Fused>, f64::exp, -104.0, 88.7);
+        assert!(e <= 2.0, "exp (fused): {e} ulp at {x}");
+        let (e, x) = worst(exp_f32::<Separate>, f64::exp, -104.0, 88.7);
+        assert!(e <= 2.0, "exp (separate): {e} ulp at {x}");
         let (e, x) = worst(log_f32, f64::ln, 0.0, f32::MAX);
         assert!(e <= 2.0, "log: {e} ulp at {x}");
     }
 
-    #[test]
-    fn tanh_sigmoid_erf_within_few_ulps_of_f64() {
-        let (e, x) = worst(tanh_f32, f64::tanh, -20.0, 20.0);
+    fn tanh_sigmoid_erf<M: MulAdd>() {
+        let (e, x) = worst(tanh_f32::<M>, f64::tanh, -20.0, 20.0);
         assert!(e <= 3.0, "tanh: {e} ulp at {x}");
         let sig = |x: f64| 1.0 / (1.0 + (-x).exp());
-        let (e, x) = worst(sigmoid_f32, sig, -100.0, 100.0);
+        let (e, x) = worst(sigmoid_f32::<M>, sig, -100.0, 100.0);
         assert!(e <= 3.0, "sigmoid: {e} ulp at {x}");
-        let (e, x) = worst(erf_f32, libm::erf, -10.0, 10.0);
+        let (e, x) = worst(erf_f32::<M>, libm::erf, -10.0, 10.0);
         // 1.04 ulp measured on every 7th f32 in [-10, 10].
         assert!(e <= 1.5, "erf: {e} ulp at {x}");
+    }
+
+    #[test]
+    fn tanh_sigmoid_erf_within_few_ulps_of_f64() {
+        tanh_sigmoid_erf::<Fused>();
+        tanh_sigmoid_erf::<Separate>();
     }
 
     #[test]
@@ -521,12 +581,11 @@ mod tests {
         assert!(e <= 2.0, "sin: {e} ulp at {x}");
     }
 
-    #[test]
-    fn special_values() {
+    fn special_values_with<M: MulAdd>() {
         let inf = f32::INFINITY;
-        assert_eq!(exp_f32(f32::NEG_INFINITY), 0.0);
-        assert_eq!(exp_f32(inf), inf);
-        assert!(exp_f32(f32::NAN).is_nan());
+        assert_eq!(exp_f32::<M>(f32::NEG_INFINITY), 0.0);
+        assert_eq!(exp_f32::<M>(inf), inf);
+        assert!(exp_f32::<M>(f32::NAN).is_nan());
         assert_eq!(log_f32(0.0), -inf);
         assert_eq!(log_f32(-0.0), -inf);
         assert!(log_f32(-1.0).is_nan() && log_f32(f32::NAN).is_nan());
@@ -534,18 +593,24 @@ mod tests {
         assert!(log_f32(-inf).is_nan());
         let sub = f32::from_bits(1);
         assert!(ulps(log_f32(sub), (sub as f64).ln()) <= 1.0);
-        assert_eq!(tanh_f32(inf), 1.0);
-        assert_eq!(tanh_f32(-inf), -1.0);
-        assert!(tanh_f32(f32::NAN).is_nan());
-        assert!(tanh_f32(-0.0).is_sign_negative() && tanh_f32(-0.0) == 0.0);
-        assert_eq!(sigmoid_f32(inf), 1.0);
-        assert_eq!(sigmoid_f32(-inf), 0.0);
-        assert!(sigmoid_f32(f32::NAN).is_nan());
-        assert_eq!(erf_f32(inf), 1.0);
-        assert_eq!(erf_f32(-inf), -1.0);
-        assert!(erf_f32(f32::NAN).is_nan());
-        assert!(erf_f32(-0.0).is_sign_negative());
-        assert_eq!(erf_f32(sub), sub + sub * 0.128_379_17);
+        assert_eq!(tanh_f32::<M>(inf), 1.0);
+        assert_eq!(tanh_f32::<M>(-inf), -1.0);
+        assert!(tanh_f32::<M>(f32::NAN).is_nan());
+        assert!(tanh_f32::<M>(-0.0).is_sign_negative() && tanh_f32::<M>(-0.0) == 0.0);
+        assert_eq!(sigmoid_f32::<M>(inf), 1.0);
+        assert_eq!(sigmoid_f32::<M>(-inf), 0.0);
+        assert!(sigmoid_f32::<M>(f32::NAN).is_nan());
+        assert_eq!(erf_f32::<M>(inf), 1.0);
+        assert_eq!(erf_f32::<M>(-inf), -1.0);
+        assert!(erf_f32::<M>(f32::NAN).is_nan());
+        assert!(erf_f32::<M>(-0.0).is_sign_negative());
+        assert_eq!(erf_f32::<M>(sub), sub + sub * 0.128_379_17);
+    }
+
+    #[test]
+    fn special_values() {
+        special_values_with::<Fused>();
+        special_values_with::<Separate>();
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Softmax over the last axis: `exp(x - max) / sum`, row by row in three
 //! cache-resident passes (max; exp and sum into the output; scale).
 //!
-//! `float32` rows use [`exp_f32`], a vectorisable Cephes-style `exp`,
+//! `float32` rows use [`exp_f32`], a vectorisable Cephes-style `exp`
+//! (fused multiply-adds where the CPU has FMA, [`has_fma`]),
 //! compiled for the CPU's widest vectors ([`dispatch`]);
 //! `float16`/`bfloat16` rows are widened to `float32` in registers,
 //! computed the same way and rounded once; `float64` uses the standard
@@ -10,7 +11,7 @@
 //! NaN, as MLX does.
 
 use crate::elementwise_walk::OutElem;
-use crate::simd::{dispatch, exp_f32, Lane};
+use crate::simd::{dispatch, exp_f32, has_fma, Fused, Lane, MulAdd, Separate};
 use crate::strided::{contiguous, PAR_THRESHOLD};
 use half::{bf16, f16};
 use mlx_core::memory::{try_with_capacity, try_zeroed};
@@ -25,15 +26,18 @@ const LANES: usize = 64;
 /// Softmax of `v` over its last axis; `out` has the same shape and dtype.
 pub(crate) fn softmax(v: &View, out: OutSpec) -> Result<HostData> {
     match v.dtype {
-        Dtype::Float32 => rows::<f32>(v, rows_f32),
+        Dtype::Float32 if has_fma() => rows::<f32>(v, rows_f32::<Fused>),
+        Dtype::Float32 => rows::<f32>(v, rows_f32::<Separate>),
         Dtype::Float64 => rows::<f64>(v, |x, y, n| {
             for (xr, yr) in x.chunks(n).zip(y.chunks_mut(n)) {
                 softmax_row_f64(xr, init_with(yr, 0.0));
             }
             Ok(())
         }),
-        Dtype::Float16 => rows::<f16>(v, rows_half::<f16>),
-        Dtype::Bfloat16 => rows::<bf16>(v, rows_half::<bf16>),
+        Dtype::Float16 if has_fma() => rows::<f16>(v, rows_half::<f16, Fused>),
+        Dtype::Float16 => rows::<f16>(v, rows_half::<f16, Separate>),
+        Dtype::Bfloat16 if has_fma() => rows::<bf16>(v, rows_half::<bf16, Fused>),
+        Dtype::Bfloat16 => rows::<bf16>(v, rows_half::<bf16, Separate>),
         Dtype::Bool
         | Dtype::Uint8
         | Dtype::Uint16
@@ -105,50 +109,75 @@ fn init_with<T: Copy>(y: &mut [MaybeUninit<T>], fill: T) -> &mut [T] {
     unsafe { &mut *(y as *mut [MaybeUninit<T>] as *mut [T]) }
 }
 
-/// Largest element of a row, widened to `f32` (NaN if there is one in a
-/// lane; NaN rows end as NaN through the sum either way).
+/// Accumulators per array in the row loops: one AVX-512 register. Four
+/// arrays of `Q` (not one of [`LANES`]) keep them in registers: with one
+/// array LLVM kept them on the stack, a load and a store per vector op
+/// (seen in `perf annotate`; 30% of W4 was the max loop's reloads).
+const Q: usize = LANES / 4;
+
+/// Largest non-NaN element of a row, widened to `f32` (`-inf` for a row
+/// of NaNs). NaNs are left to the exp pass: `exp(NaN - m)` is NaN, so the
+/// row's sum, and with it every output of the row, is NaN.
 #[inline(always)]
 fn max_row<S: Lane>(x: &[S]) -> f32 {
-    let mut acc = [f32::NEG_INFINITY; LANES];
+    #[inline(always)]
+    fn max(a: f32, v: f32) -> f32 {
+        // One `maxps`: a NaN `v` keeps `a`.
+        if v > a {
+            v
+        } else {
+            a
+        }
+    }
+    let mut a0 = [f32::NEG_INFINITY; Q];
+    let mut a1 = [f32::NEG_INFINITY; Q];
+    let mut a2 = [f32::NEG_INFINITY; Q];
+    let mut a3 = [f32::NEG_INFINITY; Q];
     let mut chunks = x.chunks_exact(LANES);
     for c in &mut chunks {
-        for (a, &v) in acc.iter_mut().zip(c) {
-            let v = v.widen();
-            *a = if v > *a || v.is_nan() { v } else { *a };
+        let (c0, c) = c.split_at(Q);
+        let (c1, c) = c.split_at(Q);
+        let (c2, c3) = c.split_at(Q);
+        for i in 0..Q {
+            a0[i] = max(a0[i], c0[i].widen());
+            a1[i] = max(a1[i], c1[i].widen());
+            a2[i] = max(a2[i], c2[i].widen());
+            a3[i] = max(a3[i], c3[i].widen());
         }
     }
     let mut m = f32::NEG_INFINITY;
-    for v in acc
-        .iter()
-        .copied()
-        .chain(chunks.remainder().iter().map(|v| v.widen()))
-    {
-        m = if v > m || v.is_nan() { v } else { m };
+    for i in 0..Q {
+        m = max(m, max(max(a0[i], a1[i]), max(a2[i], a3[i])));
+    }
+    for v in chunks.remainder() {
+        m = max(m, v.widen());
     }
     m
 }
 
 /// `y = exp(x - m)`, returning the sum of `y`; writes every element of
-/// `y` (which is as long as `x`).
+/// `y` (which is as long as `x`). One register of accumulators is enough:
+/// each add waits on an `exp` of about thirty instructions, and more
+/// arrays made LLVM spill the `exp` constants.
 #[inline(always)]
-fn exp_sum<S: Lane>(x: &[S], m: f32, y: &mut [MaybeUninit<f32>]) -> f32 {
-    let mut acc = [0.0f32; LANES];
-    let mut xc = x.chunks_exact(LANES);
-    let mut yc = y.chunks_exact_mut(LANES);
+fn exp_sum<S: Lane, M: MulAdd>(x: &[S], m: f32, y: &mut [MaybeUninit<f32>]) -> f32 {
+    let mut acc = [0.0f32; Q];
+    let mut xc = x.chunks_exact(Q);
+    let mut yc = y.chunks_exact_mut(Q);
     for (xs, ys) in (&mut xc).zip(&mut yc) {
         for ((a, &xv), yv) in acc.iter_mut().zip(xs).zip(ys.iter_mut()) {
-            let e = exp_f32(xv.widen() - m);
+            let e = exp_f32::<M>(xv.widen() - m);
             yv.write(e);
             *a += e;
         }
     }
     let mut s = 0.0f32;
     for (&xv, yv) in xc.remainder().iter().zip(yc.into_remainder()) {
-        let e = exp_f32(xv.widen() - m);
+        let e = exp_f32::<M>(xv.widen() - m);
         yv.write(e);
         s += e;
     }
-    let mut w = LANES;
+    let mut w = Q;
     while w > 1 {
         w /= 2;
         for k in 0..w {
@@ -161,17 +190,17 @@ fn exp_sum<S: Lane>(x: &[S], m: f32, y: &mut [MaybeUninit<f32>]) -> f32 {
 /// Softmax of one row into `f32`s, unnormalised; returns `1 / sum`.
 /// Writes every element of `y` (as long as `x`).
 #[inline(always)]
-fn exp_row<S: Lane>(x: &[S], y: &mut [MaybeUninit<f32>]) -> f32 {
+fn exp_row<S: Lane, M: MulAdd>(x: &[S], y: &mut [MaybeUninit<f32>]) -> f32 {
     debug_assert_eq!(x.len(), y.len());
     let m = max_row(x);
-    1.0 / exp_sum(x, m, y)
+    1.0 / exp_sum::<S, M>(x, m, y)
 }
 
 /// Softmax of one `float32` row (`y` as long as `x`), written in place:
 /// exp and sum into `y`, then scaled there.
 #[inline(always)]
-fn softmax_row_f32(x: &[f32], y: &mut [MaybeUninit<f32>]) {
-    let inv = exp_row(x, y);
+fn softmax_row_f32<M: MulAdd>(x: &[f32], y: &mut [MaybeUninit<f32>]) {
+    let inv = exp_row::<f32, M>(x, y);
     // SAFETY: `exp_row` wrote every element of `y`; `MaybeUninit<f32>`
     // has the layout of `f32`.
     let y = unsafe { &mut *(y as *mut [MaybeUninit<f32>] as *mut [f32]) };
@@ -181,12 +210,12 @@ fn softmax_row_f32(x: &[f32], y: &mut [MaybeUninit<f32>]) {
 }
 
 /// Softmax of a block of `float32` rows (`n` long), vectorised.
-fn rows_f32(x: &[f32], y: &mut [MaybeUninit<f32>], n: usize) -> Result<()> {
+fn rows_f32<M: MulAdd>(x: &[f32], y: &mut [MaybeUninit<f32>], n: usize) -> Result<()> {
     dispatch(
         #[inline(always)]
         || {
             for (xr, yr) in x.chunks(n).zip(y.chunks_mut(n)) {
-                softmax_row_f32(xr, yr);
+                softmax_row_f32::<M>(xr, yr);
             }
         },
     );
@@ -211,7 +240,7 @@ fn softmax_row_f64(x: &[f64], y: &mut [f64]) {
 
 /// Softmax of a block of half-precision rows, computed in `float32`
 /// registers through one row-long `f32` buffer.
-fn rows_half<S: Lane>(x: &[S], y: &mut [MaybeUninit<S>], n: usize) -> Result<()> {
+fn rows_half<S: Lane, M: MulAdd>(x: &[S], y: &mut [MaybeUninit<S>], n: usize) -> Result<()> {
     let mut tmp = try_zeroed::<f32>("softmax", n)?;
     // The row buffer, as the uninitialised view `exp_row` writes through.
     let tmp_out: &mut [MaybeUninit<f32>] = {
@@ -224,7 +253,7 @@ fn rows_half<S: Lane>(x: &[S], y: &mut [MaybeUninit<S>], n: usize) -> Result<()>
         #[inline(always)]
         || {
             for (xr, yr) in x.chunks(n).zip(y.chunks_mut(n)) {
-                let inv = exp_row(xr, &mut tmp_out[..xr.len()]);
+                let inv = exp_row::<S, M>(xr, &mut tmp_out[..xr.len()]);
                 for (o, t) in yr.iter_mut().zip(tmp_out.iter()) {
                     // SAFETY: `tmp` was zero-initialised and `exp_row`
                     // only writes initialised values.
@@ -252,12 +281,11 @@ mod tests {
         (got as f64 - want).abs() / ulp
     }
 
-    #[test]
-    fn exp_f32_within_two_ulps_of_f64() {
+    fn exp_within_two_ulps<M: MulAdd>() {
         let mut worst = 0.0f64;
         let mut x = -104.0f32;
         while x < 88.7 {
-            let got = exp_f32(x);
+            let got = exp_f32::<M>(x);
             let want = (x as f64).exp();
             let e = ulps(got, want);
             assert!(e <= 2.0, "exp({x}) = {got}, want {want} ({e} ulp)");
@@ -268,33 +296,90 @@ mod tests {
     }
 
     #[test]
-    fn exp_f32_special_values() {
-        assert_eq!(exp_f32(0.0), 1.0);
-        assert_eq!(exp_f32(f32::NEG_INFINITY), 0.0);
-        assert_eq!(exp_f32(-200.0), 0.0);
-        assert_eq!(exp_f32(f32::INFINITY), f32::INFINITY);
-        assert_eq!(exp_f32(89.0), f32::INFINITY);
-        assert!(exp_f32(88.72).is_finite());
-        assert!(exp_f32(f32::NAN).is_nan());
+    fn exp_f32_within_two_ulps_of_f64() {
+        exp_within_two_ulps::<Fused>();
+        exp_within_two_ulps::<Separate>();
+    }
+
+    fn exp_specials<M: MulAdd>() {
+        let exp = exp_f32::<M>;
+        assert_eq!(exp(0.0), 1.0);
+        assert_eq!(exp(f32::NEG_INFINITY), 0.0);
+        assert_eq!(exp(-200.0), 0.0);
+        assert_eq!(exp(f32::INFINITY), f32::INFINITY);
+        assert_eq!(exp(89.0), f32::INFINITY);
+        assert!(exp(88.72).is_finite());
+        assert!(exp(f32::NAN).is_nan());
         // exp(-100) = 3.72e-44 is subnormal in f32.
-        let s = exp_f32(-100.0);
+        let s = exp(-100.0);
         assert!(s > 0.0 && ulps(s, (-100.0f64).exp()) <= 1.0);
     }
 
     #[test]
-    fn softmax_row_matches_hand_values() {
-        // exp([0, ln 3]) / 4 = [0.25, 0.75]
-        let x = [0.0f32, 3.0f32.ln()];
-        let mut y = [MaybeUninit::new(0.0f32); 2];
-        softmax_row_f32(&x, &mut y);
+    fn exp_f32_special_values() {
+        exp_specials::<Fused>();
+        exp_specials::<Separate>();
+    }
+
+    /// Softmax of one `f32` row through the kernel's row function.
+    fn row<M: MulAdd>(x: &[f32]) -> Vec<f32> {
+        let mut y = vec![MaybeUninit::new(0.0f32); x.len()];
+        dispatch(|| softmax_row_f32::<M>(x, &mut y));
         // SAFETY: initialised above.
-        let y = y.map(|v| unsafe { v.assume_init() });
+        y.into_iter().map(|v| unsafe { v.assume_init() }).collect()
+    }
+
+    fn hand_values<M: MulAdd>() {
+        // exp([0, ln 3]) / 4 = [0.25, 0.75]
+        let y = row::<M>(&[0.0f32, 3.0f32.ln()]);
         assert!((y[0] - 0.25).abs() < 1e-7 && (y[1] - 0.75).abs() < 1e-7);
         // mx.softmax(mx.array([-inf, -inf])) is [nan, nan]
-        let mut z = [MaybeUninit::new(0.0f32); 2];
-        softmax_row_f32(&[f32::NEG_INFINITY; 2], &mut z);
-        // SAFETY: initialised above.
-        let z = z.map(|v| unsafe { v.assume_init() });
-        assert!(z.iter().all(|v| v.is_nan()));
+        assert!(row::<M>(&[f32::NEG_INFINITY; 2]).iter().all(|v| v.is_nan()));
+        // mx.softmax(mx.array([1, nan, 2])) is [nan, nan, nan], wherever
+        // the NaN sits (in a vector block or in the tail).
+        for at in [0, 5, 63, 64, 130] {
+            let mut x = vec![0.5f32; 131];
+            x[at] = f32::NAN;
+            assert!(row::<M>(&x).iter().all(|v| v.is_nan()), "NaN at {at}");
+        }
+        // mx.softmax(mx.array([0, -inf])) is [1, 0]
+        let y = row::<M>(&[0.0, f32::NEG_INFINITY]);
+        assert_eq!(y, [1.0, 0.0]);
+    }
+
+    #[test]
+    fn softmax_row_matches_hand_values() {
+        hand_values::<Fused>();
+        hand_values::<Separate>();
+    }
+
+    /// Rows longer than the vector blocks (with remainders), the max at
+    /// every kind of position, against softmax computed in `f64`.
+    fn long_rows<M: MulAdd>() {
+        for n in [1usize, 15, 16, 17, 63, 64, 65, 200, 4099] {
+            let x: Vec<f32> = (0..n)
+                .map(|i| ((i * 7919 % 1013) as f32 - 506.0) * 0.037)
+                .collect();
+            let m = x.iter().fold(f64::NEG_INFINITY, |m, &v| m.max(v as f64));
+            let e: Vec<f64> = x.iter().map(|&v| (v as f64 - m).exp()).collect();
+            let s: f64 = e.iter().sum();
+            for (i, (&got, &w)) in row::<M>(&x).iter().zip(&e).enumerate() {
+                let want = w / s;
+                // A few ulp, plus the rounding of `x - max` in f32 (half
+                // an ulp of the argument, times the argument).
+                let d = m - x[i] as f64;
+                let tol = want * (4e-7 + d * 6e-8);
+                assert!(
+                    (got as f64 - want).abs() <= tol,
+                    "n {n} i {i}: {got} vs {want}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn softmax_rows_match_f64() {
+        long_rows::<Fused>();
+        long_rows::<Separate>();
     }
 }

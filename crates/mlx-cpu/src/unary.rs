@@ -285,18 +285,35 @@ fn vector_unary<S: Lane + OutElem>(op: UnaryOp, v: &View) -> Option<Result<HostD
             |x: f32| $f(x)
         };
     }
+    // `exp` and the functions built on it, with fused multiply-adds where
+    // the dispatched code has FMA (`simd::has_fma`).
+    let fma = simd::has_fma();
+    macro_rules! exp_family {
+        ($f:ident) => {
+            if fma {
+                go::<S, _, _, _>(
+                    v,
+                    any,
+                    inlined!(simd::$f::<simd::Fused>),
+                    inlined!(simd::$f::<simd::Fused>),
+                )
+            } else {
+                go::<S, _, _, _>(
+                    v,
+                    any,
+                    inlined!(simd::$f::<simd::Separate>),
+                    inlined!(simd::$f::<simd::Separate>),
+                )
+            }
+        };
+    }
     #[allow(clippy::redundant_closure)]
     let kernel = match op {
-        Exp => go::<S, _, _, _>(v, any, inlined!(simd::exp_f32), inlined!(simd::exp_f32)),
+        Exp => exp_family!(exp_f32),
         Log => go::<S, _, _, _>(v, any, inlined!(simd::log_f32), inlined!(simd::log_f32)),
-        Tanh => go::<S, _, _, _>(v, any, inlined!(simd::tanh_f32), inlined!(simd::tanh_f32)),
-        Sigmoid => go::<S, _, _, _>(
-            v,
-            any,
-            inlined!(simd::sigmoid_f32),
-            inlined!(simd::sigmoid_f32),
-        ),
-        Erf => go::<S, _, _, _>(v, any, inlined!(simd::erf_f32), inlined!(simd::erf_f32)),
+        Tanh => exp_family!(tanh_f32),
+        Sigmoid => exp_family!(sigmoid_f32),
+        Erf => exp_family!(erf_f32),
         Sin => go::<S, _, _, _>(v, trig, inlined!(simd::sin_f32), f32::sin),
         Cos => go::<S, _, _, _>(v, trig, inlined!(simd::cos_f32), f32::cos),
         _ => return None,
