@@ -3,7 +3,7 @@
 //! max, min, and, or), and a pairwise, vectorisable slice reduction
 //! ([`reduce_slice`]).
 
-use crate::simd::{dispatch, Lane};
+use crate::simd::{dispatch, widen16_f16, F16c, Lane};
 use half::{bf16, f16};
 use mlx_core::{Complex64, Element};
 
@@ -27,6 +27,13 @@ pub(crate) trait Accumulate: Element {
     fn load(self) -> Self::Acc;
     /// Round an accumulator back to the element type.
     fn store(a: Self::Acc) -> Self;
+    /// [`load`](Accumulate::load) 16 elements, with the hardware
+    /// conversion `hw` proves where the type has one (`f16`).
+    #[inline(always)]
+    fn load16(xs: &[Self; 16], hw: Option<F16c>) -> [Self::Acc; 16] {
+        let _ = hw;
+        xs.map(Self::load)
+    }
 }
 
 macro_rules! accumulate_as_self {
@@ -58,10 +65,34 @@ macro_rules! accumulate_half {
             fn store(a: f32) -> $t {
                 <$t as Lane>::narrow(a)
             }
+            #[inline(always)]
+            fn load16(xs: &[$t; 16], hw: Option<F16c>) -> [f32; 16] {
+                <$t as Widen16>::widen16(xs, hw)
+            }
         }
     )*};
 }
 accumulate_half!(f16, bf16);
+
+/// Widening of 16 halves: `f16` through F16C where present; `bf16` is one
+/// shift per element already.
+trait Widen16: Sized {
+    fn widen16(xs: &[Self; 16], hw: Option<F16c>) -> [f32; 16];
+}
+
+impl Widen16 for f16 {
+    #[inline(always)]
+    fn widen16(xs: &[f16; 16], hw: Option<F16c>) -> [f32; 16] {
+        widen16_f16(xs, hw)
+    }
+}
+
+impl Widen16 for bf16 {
+    #[inline(always)]
+    fn widen16(xs: &[bf16; 16], _: Option<F16c>) -> [f32; 16] {
+        xs.map(|x| x.widen())
+    }
+}
 
 /// An associative op with an identity over accumulator type `A`.
 pub(crate) trait Monoid<A: Copy>: Sized + Send + Sync + 'static {
@@ -230,20 +261,28 @@ fn lanes<T: Accumulate, M: Monoid<T::Acc>>(xs: &[T]) -> T::Acc {
 #[inline(always)]
 fn lanes_widening<T: Accumulate, M: Monoid<T::Acc>>(xs: &[T]) -> T::Acc {
     const Q: usize = LANES / 4;
+    let hw = F16c::detect();
     let mut a0 = [M::identity(); Q];
     let mut a1 = [M::identity(); Q];
     let mut a2 = [M::identity(); Q];
     let mut a3 = [M::identity(); Q];
     let mut chunks = xs.chunks_exact(LANES);
     for c in &mut chunks {
-        let (c0, c) = c.split_at(Q);
-        let (c1, c) = c.split_at(Q);
-        let (c2, c3) = c.split_at(Q);
+        // Always `Some` (the chunk is `LANES` long); the per-element arm
+        // keeps the result right without a panic path.
+        let Some([q0, q1, q2, q3]) = quarters(c) else {
+            for (i, &x) in c.iter().enumerate() {
+                a0[i % Q] = M::combine(a0[i % Q], x.load());
+            }
+            continue;
+        };
+        let (w0, w1) = (T::load16(q0, hw), T::load16(q1, hw));
+        let (w2, w3) = (T::load16(q2, hw), T::load16(q3, hw));
         for i in 0..Q {
-            a0[i] = M::combine(a0[i], c0[i].load());
-            a1[i] = M::combine(a1[i], c1[i].load());
-            a2[i] = M::combine(a2[i], c2[i].load());
-            a3[i] = M::combine(a3[i], c3[i].load());
+            a0[i] = M::combine(a0[i], w0[i]);
+            a1[i] = M::combine(a1[i], w1[i]);
+            a2[i] = M::combine(a2[i], w2[i]);
+            a3[i] = M::combine(a3[i], w3[i]);
         }
     }
     let mut rest = M::identity();
@@ -262,6 +301,16 @@ fn lanes_widening<T: Accumulate, M: Monoid<T::Acc>>(xs: &[T]) -> T::Acc {
         }
     }
     M::combine(acc[0], rest)
+}
+
+/// The four 16-element quarters of a [`LANES`]-element chunk (`None` for
+/// a shorter one).
+#[inline(always)]
+fn quarters<T>(c: &[T]) -> Option<[&[T; 16]; 4]> {
+    let (q0, c) = c.split_first_chunk::<16>()?;
+    let (q1, c) = c.split_first_chunk::<16>()?;
+    let (q2, c) = c.split_first_chunk::<16>()?;
+    Some([q0, q1, q2, c.first_chunk::<16>()?])
 }
 
 /// `acc[j] = M(acc[j], xs[j])` over equal-length slices (vectorisable).
