@@ -11,6 +11,7 @@
 //! in the arithmetic type, so the compiler vectorises it whether or not an
 //! output shares its buffer with its input.
 
+use crate::backend::store;
 use crate::elementwise_walk::{alloc_out, OutElem, CHUNK};
 use crate::strided::{buffer, contiguous, PAR_THRESHOLD};
 use half::{bf16, f16};
@@ -135,10 +136,12 @@ impl<T: Copy> Slot<'_, T> {
 }
 
 /// The donated buffers as vectors of `T`, indexed by input (0..3), or
-/// `None` (donors untouched) when one is not a host vector of `T`.
+/// `None` with `donors` as they were (a donor that is not a host vector of
+/// `T`, an index out of range or given twice).
 fn take_donated<T: Element>(donors: &mut Vec<Donor>) -> Option<[Option<Vec<T>>; 3]> {
-    let ok = donors.iter().all(|d| {
+    let ok = donors.iter().enumerate().all(|(j, d)| {
         d.index < 3
+            && donors[..j].iter().all(|e| e.index != d.index)
             && d.storage
                 .downcast_ref::<HostData>()
                 .is_some_and(|h| T::slice(h).is_some())
@@ -147,11 +150,49 @@ fn take_donated<T: Element>(donors: &mut Vec<Donor>) -> Option<[Option<Vec<T>>; 
         return None;
     }
     let mut out: [Option<Vec<T>>; 3] = [None, None, None];
-    for d in donors.drain(..) {
-        let host = d.storage.try_into_inner::<HostData>().ok()?;
-        out[d.index] = Some(T::from_host(host).ok()?);
+    let mut taken: Vec<(usize, Dtype)> = Vec::with_capacity(donors.len());
+    while let Some(d) = donors.pop() {
+        let (index, dtype) = (d.index, d.dtype);
+        // Cannot fail after the checks above; if it did, every donor goes
+        // back, as the caller's contract asks.
+        let back = match d.storage.try_into_inner::<HostData>() {
+            Ok(host) => match T::from_host(host) {
+                Ok(v) => {
+                    out[index] = Some(v);
+                    taken.push((index, dtype));
+                    continue;
+                }
+                Err(host) => store(host),
+            },
+            Err(storage) => storage,
+        };
+        donors.push(Donor {
+            storage: back,
+            index,
+            dtype,
+        });
+        give_back(donors, &mut out, &taken);
+        return None;
     }
     Some(out)
+}
+
+/// Put the donated vectors `taken` (index, dtype) of `out` back into
+/// `donors`.
+fn give_back<T: Element>(
+    donors: &mut Vec<Donor>,
+    out: &mut [Option<Vec<T>>; 3],
+    taken: &[(usize, Dtype)],
+) {
+    for &(index, dtype) in taken {
+        if let Some(v) = out[index].take() {
+            donors.push(Donor {
+                storage: store(T::into_host(v)),
+                index,
+                dtype,
+            });
+        }
+    }
 }
 
 /// Raw read/write pointers of the three slots and the gradient, shared by
@@ -173,48 +214,59 @@ fn typed<T: Lane>(
     betas: [f64; 2],
     eps: f64,
 ) -> Result<Option<Vec<HostData>>> {
-    let Some(mut donated) = take_donated::<T>(donors) else {
+    // Everything that can decline or fail runs before a donor is taken, so
+    // `Ok(None)` and errors leave `donors` as they were. Inputs in order:
+    // the slots not donated (of 0..3), then g, step, c2.
+    let Some(k) = 3usize.checked_sub(donors.len()) else {
         return Ok(None);
     };
-    let mut views = inputs.iter();
-    // Inputs in order: slots 0..3 (donated or viewed), g, step, c2.
-    let mut slots: Vec<Slot<T>> = Vec::with_capacity(3);
-    let mut n = None;
-    for d in donated.iter_mut() {
-        let slot = match d.take() {
-            Some(v) => Slot::Donated(v),
-            None => {
-                let Some(v) = views.next() else {
-                    return Ok(None);
-                };
-                // Strided inputs (a transposed gradient) are gathered once;
-                // dense ones are read in place.
-                let src = contiguous::<T>(OP, v)?;
-                let dst = alloc_out::<T>(OP, src.len())?;
-                Slot::Fresh { src, dst }
-            }
-        };
-        n.get_or_insert(slot.len().0);
-        slots.push(slot);
-    }
-    let (Some(gv), Some(sv)) = (views.next(), views.next()) else {
+    let (Some(gv), Some(sv)) = (inputs.get(k), inputs.get(k + 1)) else {
         return Ok(None);
     };
-    let g = contiguous::<T>(OP, gv)?;
-    let n = n.unwrap_or(0);
-    if slots.iter().any(|s| s.len() != (n, n)) || g.len() != n {
-        return Err(mlx_core::Error::internal(OP, "operands differ in size"));
-    }
     let Some(step) = scalar::<T>(sv)? else {
         return Ok(None);
     };
-    let c2 = match views.next() {
+    let c2 = match inputs.get(k + 2) {
         Some(c) => match scalar::<T>(c)? {
             Some(c) => Some(c.up()),
             None => return Ok(None),
         },
         None => None,
     };
+    let g = contiguous::<T>(OP, gv)?;
+    // Strided inputs (a transposed gradient) are gathered once; dense ones
+    // are read in place.
+    let mut fresh = Vec::with_capacity(k);
+    for v in &inputs[..k] {
+        let src = contiguous::<T>(OP, v)?;
+        let dst = alloc_out::<T>(OP, src.len())?;
+        fresh.push(Slot::Fresh { src, dst });
+    }
+    let Some(mut donated) = take_donated::<T>(donors) else {
+        return Ok(None);
+    };
+    // One slot per input 0..3: the donated vector, else the next fresh one
+    // (`take_donated` checked the donors' indices distinct, so the counts
+    // match).
+    let mut fresh = fresh.into_iter();
+    let mut slots: Vec<Slot<T>> = Vec::with_capacity(3);
+    for d in donated.iter_mut() {
+        slots.extend(d.take().map(Slot::Donated).or_else(|| fresh.next()));
+    }
+    let n = slots.first().map_or(0, |s| s.len().0);
+    if slots.len() != 3 || slots.iter().any(|s| s.len() != (n, n)) || g.len() != n {
+        // Put the donated buffers back before failing.
+        for (index, slot) in slots.into_iter().enumerate() {
+            if let Slot::Donated(v) = slot {
+                donors.push(Donor {
+                    storage: store(T::into_host(v)),
+                    index,
+                    dtype: T::DTYPE,
+                });
+            }
+        }
+        return Err(mlx_core::Error::internal(OP, "operands differ in size"));
+    }
     // Weak scalars become the arrays' dtype first, as in the composite.
     let k = |x: f64| T::from_f64_lossy(x).up();
     let [b1, b2] = betas;
@@ -255,12 +307,12 @@ fn typed<T: Lane>(
     } else {
         (0..chunks).for_each(run);
     }
-    let mut outs = slots.into_iter().map(|s| T::into_host(s.into_output()));
-    Ok(Some(vec![
-        outs.next().expect("three slots"),
-        outs.next().expect("three slots"),
-        outs.next().expect("three slots"),
-    ]))
+    Ok(Some(
+        slots
+            .into_iter()
+            .map(|s| T::into_host(s.into_output()))
+            .collect(),
+    ))
 }
 
 /// The step's constants in the arithmetic type.
@@ -323,5 +375,59 @@ unsafe fn update<T: Lane>(
             }
         }
         i += len;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn donor<T: Element>(v: Vec<T>, index: usize) -> Donor {
+        Donor {
+            storage: store(T::into_host(v)),
+            index,
+            dtype: T::DTYPE,
+        }
+    }
+
+    /// The donors' (index, values as f64), sorted by index.
+    fn contents(donors: &[Donor]) -> Vec<(usize, Vec<f64>)> {
+        let mut v: Vec<_> = donors
+            .iter()
+            .map(|d| {
+                let h = d.storage.downcast_ref::<HostData>().unwrap();
+                let xs = match (f32::slice(h), f64::slice(h)) {
+                    (Some(x), _) => x.iter().map(|&x| x as f64).collect(),
+                    (_, Some(x)) => x.to_vec(),
+                    _ => panic!("unexpected dtype"),
+                };
+                (d.index, xs)
+            })
+            .collect();
+        v.sort_by_key(|e| e.0);
+        v
+    }
+
+    #[test]
+    fn take_donated_declines_with_donors_intact() {
+        // A donor of another dtype: nothing is taken.
+        let mut donors = vec![donor(vec![1.0f32, 2.0], 0), donor(vec![3.0f64, 4.0], 2)];
+        assert!(take_donated::<f32>(&mut donors).is_none());
+        assert_eq!(
+            contents(&donors),
+            [(0, vec![1.0, 2.0]), (2, vec![3.0, 4.0])]
+        );
+        // The same index twice, or one out of range: declined too.
+        let mut donors = vec![donor(vec![1.0f32], 1), donor(vec![2.0f32], 1)];
+        assert!(take_donated::<f32>(&mut donors).is_none());
+        assert_eq!(contents(&donors), [(1, vec![1.0]), (1, vec![2.0])]);
+        let mut donors = vec![donor(vec![1.0f32], 3)];
+        assert!(take_donated::<f32>(&mut donors).is_none());
+        assert_eq!(donors.len(), 1);
+        // Valid donors are all taken, by index.
+        let mut donors = vec![donor(vec![5.0f32], 2), donor(vec![6.0f32], 0)];
+        let got = take_donated::<f32>(&mut donors).unwrap();
+        assert!(donors.is_empty());
+        assert_eq!(got, [Some(vec![6.0]), None, Some(vec![5.0])]);
     }
 }
