@@ -159,7 +159,9 @@ fn take_donor(
     if Arc::strong_count(&inp.0) != 1 || Arc::weak_count(&inp.0) != 0 {
         return None;
     }
-    let nbytes = shape.iter().product::<usize>() * dtype.size();
+    let nbytes = shape
+        .iter()
+        .try_fold(dtype.size(), |n, &d| n.checked_mul(d))?;
     if inp.shape() != shape || inp.itemsize() != dtype.size() || nbytes == 0 {
         return None;
     }
@@ -400,45 +402,22 @@ fn multi_donated(
             }
         }
     }
-    // Ops with donors are elementwise: inputs broadcast to the outputs.
-    let out_shape = &specs[0].0;
-    let strides: Vec<Vec<isize>> = others
-        .iter()
-        .zip(&datas)
-        .map(|(&i, d)| broadcast_strides(inputs[i].shape(), &d.strides, out_shape))
-        .collect();
-    let views: Vec<View> = others
-        .iter()
-        .zip(&datas)
-        .zip(&strides)
-        .map(|((&i, d), st)| View {
-            shape: out_shape,
-            strides: st,
-            ..view_of(&inputs[i], d)
-        })
-        .collect();
-    let outs: Vec<OutSpec> = specs
-        .iter()
-        .map(|(shape, dtype)| OutSpec {
-            shape,
-            dtype: *dtype,
-        })
-        .collect();
+    let xs: Vec<&Array> = others.iter().map(|&i| &inputs[i]).collect();
+    let strides = multi_strides(op, &xs, &datas, specs);
+    let views = multi_views(op, &xs, &datas, &strides, specs);
+    let outs = out_specs(specs);
     let result = be.multi_in_place(op, &mut donors, &views, &outs);
     match result {
-        Ok(Some(storages)) if donors.is_empty() && storages.len() == specs.len() => Ok(Some(
-            storages
-                .into_iter()
-                .zip(specs)
-                .map(|(st, (shape, _))| dense(st, shape))
-                .collect(),
-        )),
+        Ok(Some(storages)) if donors.is_empty() => match dense_outputs(op, storages, specs) {
+            Ok(d) => Ok(Some(d)),
+            Err(e) => {
+                put_back(donors);
+                Err(e)
+            }
+        },
         Ok(Some(_)) => {
             put_back(donors);
-            Err(Error::internal(
-                op.name(),
-                "in-place kernel kept a donor or returned too few outputs",
-            ))
+            Err(Error::internal(op.name(), "in-place kernel kept a donor"))
         }
         Ok(None) => {
             put_back(donors);
@@ -456,62 +435,101 @@ fn multi_outputs(
     be: &dyn Backend,
     op: &MultiOp,
     inputs: &[Array],
-    specs: &[(Vec<usize>, crate::Dtype)],
+    specs: &[(Vec<usize>, Dtype)],
 ) -> Result<Vec<ArrayData>> {
     let mut datas = Vec::with_capacity(inputs.len());
     for inp in inputs {
         datas.push(on_device(inp, be)?);
     }
-    // Elementwise ops get their inputs broadcast to the outputs' shape.
-    let out_shape = &specs[0].0;
-    let strides: Vec<Vec<isize>> = inputs
-        .iter()
-        .zip(&datas)
-        .map(|(x, d)| match op {
-            MultiOp::DivMod | MultiOp::Adam { .. } => {
-                broadcast_strides(x.shape(), &d.strides, out_shape)
-            }
-            MultiOp::Quantize { .. } => d.strides.clone(),
-        })
-        .collect();
-    let views: Vec<View> = inputs
-        .iter()
-        .zip(&datas)
-        .zip(&strides)
-        .map(|((x, d), st)| View {
-            shape: match op {
-                MultiOp::DivMod | MultiOp::Adam { .. } => out_shape,
-                MultiOp::Quantize { .. } => x.shape(),
-            },
-            strides: st,
-            ..view_of(x, d)
-        })
-        .collect();
-    let outs: Vec<OutSpec> = specs
-        .iter()
-        .map(|(shape, dtype)| OutSpec {
-            shape,
-            dtype: *dtype,
-        })
-        .collect();
-    if let Some(storages) = be.multi(op, &views, &outs)? {
-        if storages.len() != specs.len() {
-            return Err(Error::internal(
-                op.name(),
-                "kernel returned too few outputs",
-            ));
-        }
-        return Ok(storages
-            .into_iter()
-            .zip(specs)
-            .map(|(st, (shape, _))| dense(st, shape))
-            .collect());
+    let xs: Vec<&Array> = inputs.iter().collect();
+    let strides = multi_strides(op, &xs, &datas, specs);
+    let views = multi_views(op, &xs, &datas, &strides, specs);
+    if let Some(storages) = be.multi(op, &views, &out_specs(specs))? {
+        return dense_outputs(op, storages, specs);
     }
     // No kernel here: evaluate the composite once for every output.
     let ys = op.fallback(inputs)?;
     let refs: Vec<&Array> = ys.iter().collect();
     eval(&refs)?;
     ys.iter().map(Array::data).collect()
+}
+
+/// The strides `op`'s kernels read the inputs `xs` (data `datas`) with:
+/// broadcast to the outputs' shape for elementwise ops, as stored
+/// otherwise.
+fn multi_strides(
+    op: &MultiOp,
+    xs: &[&Array],
+    datas: &[ArrayData],
+    specs: &[(Vec<usize>, Dtype)],
+) -> Vec<Vec<isize>> {
+    xs.iter()
+        .zip(datas)
+        .map(|(x, d)| match specs.first() {
+            Some((out_shape, _)) if op.is_elementwise() => {
+                broadcast_strides(x.shape(), &d.strides, out_shape)
+            }
+            _ => d.strides.clone(),
+        })
+        .collect()
+}
+
+/// The views of `xs` that `op`'s kernels read, with the strides of
+/// [`multi_strides`].
+fn multi_views<'a>(
+    op: &MultiOp,
+    xs: &[&'a Array],
+    datas: &'a [ArrayData],
+    strides: &'a [Vec<isize>],
+    specs: &'a [(Vec<usize>, Dtype)],
+) -> Vec<View<'a>> {
+    xs.iter()
+        .zip(datas)
+        .zip(strides)
+        .map(|((&x, d), st)| View {
+            shape: match specs.first() {
+                Some((out_shape, _)) if op.is_elementwise() => out_shape,
+                _ => x.shape(),
+            },
+            strides: st,
+            ..view_of(x, d)
+        })
+        .collect()
+}
+
+/// The kernel's view of each output's shape and dtype.
+fn out_specs(specs: &[(Vec<usize>, Dtype)]) -> Vec<OutSpec<'_>> {
+    specs
+        .iter()
+        .map(|(shape, dtype)| OutSpec {
+            shape,
+            dtype: *dtype,
+        })
+        .collect()
+}
+
+/// A multi-output kernel's buffers as row-major output data; an internal
+/// error when it returned a different number of outputs.
+fn dense_outputs(
+    op: &MultiOp,
+    storages: Vec<crate::Storage>,
+    specs: &[(Vec<usize>, Dtype)],
+) -> Result<Vec<ArrayData>> {
+    if storages.len() != specs.len() {
+        return Err(Error::internal(
+            op.name(),
+            format!(
+                "kernel returned {} outputs, expected {}",
+                storages.len(),
+                specs.len()
+            ),
+        ));
+    }
+    Ok(storages
+        .into_iter()
+        .zip(specs)
+        .map(|(st, (shape, _))| dense(st, shape))
+        .collect())
 }
 
 /// An input's data, moved to `backend`'s device if it lives elsewhere.

@@ -57,6 +57,23 @@ impl MultiOp {
         }
     }
 
+    /// Whether the op is elementwise: its kernels read every input
+    /// broadcast to the outputs' (common) shape. Ops that donate buffers
+    /// ([`MultiOp::donor_outputs`]) are.
+    ///
+    /// # Examples
+    /// ```
+    /// use mlx_core::primitive::MultiOp;
+    /// assert!(MultiOp::DivMod.is_elementwise());
+    /// assert!(!MultiOp::Quantize { group_size: 64, bits: 4 }.is_elementwise());
+    /// ```
+    pub fn is_elementwise(&self) -> bool {
+        match self {
+            MultiOp::DivMod | MultiOp::Adam { .. } => true,
+            MultiOp::Quantize { .. } => false,
+        }
+    }
+
     /// The `(input, output)` pairs where the input's buffer may hold the
     /// output when it is donatable (MLX's buffer donation): Adam's
     /// parameter and moments are updated in place.
