@@ -308,11 +308,16 @@ fn bench_before(rev: &str, filter: &[String]) -> Result<(), String> {
     let result = (|| {
         // The current bench files, so both sides run the same workloads.
         run(Command::new("cp").args(["-r", "benches/.", &format!("{d}/benches/")]))?;
+        // A target directory of its own: in the shared one the old build's
+        // executables (same names) replaced the current ones, which cargo
+        // then ran as "now" without rebuilding (both columns measured the
+        // old code). The baseline goes to the shared criterion directory.
         let target = target_dir();
         let mut cmd = cpu_bench_cmd();
         cmd.args(["--save-baseline", "before"]);
         cmd.args(filter);
-        cmd.env("CARGO_TARGET_DIR", &target);
+        cmd.env("CARGO_TARGET_DIR", target.join("bench-before"));
+        cmd.env("CRITERION_HOME", target.join("criterion"));
         eprintln!("+ (in {d}) {cmd:?}");
         let status = cmd
             .current_dir(&dir)
