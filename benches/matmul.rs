@@ -47,5 +47,41 @@ fn linear(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, w2, linear);
+/// The eight products of one W6 training step (MLP 784-512-512-10 at
+/// batch 256), in the layouts the step hands to the backend: forward
+/// `x @ w.T`, the weight gradients `g.T @ x`, the input gradients `g @ w`.
+/// PyTorch's side: `python3 benches/torch_w6_matmuls.py`.
+fn w6_products(c: &mut Criterion) {
+    let mut g = c.benchmark_group("W6mm");
+    g.sample_size(20);
+    let arr = |s: &[usize], seed| random_array(s, seed).unwrap();
+    let t = |a: &mlx::Array| a.t().unwrap();
+    let (x, h) = (arr(&[256, 784], 1), arr(&[256, 512], 2));
+    let (w1, w2, w3) = (arr(&[512, 784], 3), arr(&[512, 512], 4), arr(&[10, 512], 5));
+    let (g2, g3) = (arr(&[256, 512], 6), arr(&[256, 10], 7));
+    let cases = [
+        ("fwd1 x@w1.T", x.clone(), t(&w1)),
+        ("fwd2 h@w2.T", h.clone(), t(&w2)),
+        ("fwd3 h@w3.T", h.clone(), t(&w3)),
+        ("dw1 g.T@x", t(&g2), x.clone()),
+        ("dw2 g.T@h", t(&g2), h.clone()),
+        ("dw3 g.T@h", t(&g3), h.clone()),
+        ("dh2 g@w3", g3.clone(), w3.clone()),
+        ("dh1 g@w2", g2.clone(), w2.clone()),
+    ];
+    for (name, a, b) in cases {
+        let (m, k, n) = (a.shape()[0], a.shape()[1], b.shape()[1]);
+        g.throughput(Throughput::Elements((2 * m * n * k) as u64));
+        g.bench_function(format!("{name} {m}x{n}x{k}"), |bench| {
+            bench.iter(|| {
+                let out = a.matmul(&b).unwrap();
+                out.eval().unwrap();
+                out
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, w2, linear, w6_products);
 criterion_main!(benches);
