@@ -50,7 +50,10 @@ fn linear(c: &mut Criterion) {
 /// The eight products of one W6 training step (MLP 784-512-512-10 at
 /// batch 256), in the layouts the step hands to the backend: forward
 /// `x @ w.T`, the weight gradients `g.T @ x`, the input gradients `g @ w`.
-/// PyTorch's side: `python3 benches/torch_w6_matmuls.py`.
+/// PyTorch's side: `python3 benches/torch_w6_matmuls.py`. With
+/// `W6MM_DENSE=1` both operands are row-major copies first: the layout
+/// gemm reads fastest, so the difference is what the transposed layouts
+/// cost.
 fn w6_products(c: &mut Criterion) {
     let mut g = c.benchmark_group("W6mm");
     g.sample_size(20);
@@ -69,7 +72,18 @@ fn w6_products(c: &mut Criterion) {
         ("dh2 g@w3", g3.clone(), w3.clone()),
         ("dh1 g@w2", g2.clone(), w2.clone()),
     ];
+    let dense = std::env::var("W6MM_DENSE").is_ok();
     for (name, a, b) in cases {
+        let (a, b) = if dense {
+            let (a, b) = (
+                mlx::ops::contiguous(&a).unwrap(),
+                mlx::ops::contiguous(&b).unwrap(),
+            );
+            mlx::eval(&[&a, &b]).unwrap();
+            (a, b)
+        } else {
+            (a, b)
+        };
         let (m, k, n) = (a.shape()[0], a.shape()[1], b.shape()[1]);
         g.throughput(Throughput::Elements((2 * m * n * k) as u64));
         g.bench_function(format!("{name} {m}x{n}x{k}"), |bench| {
