@@ -84,6 +84,9 @@ fn matmul_linear_layout_matches_f64_loops(device: &mlx::Device) {
     check(40, 3, 256, 3, 0, false, device);
     check(33, 17, 512, 20, 2, false, device);
     check(64, 2, 128, 4, 1, true, device);
+    // Large enough for the copy to split into one band of rows per thread,
+    // with a last block of 12 columns.
+    check(48, 300, 512, 301, 1, false, device);
     // Below the copy's thresholds (m < 32, n = 1): the direct path.
     check(31, 5, 256, 5, 0, false, device);
     check(40, 1, 256, 2, 1, false, device);

@@ -340,7 +340,7 @@ fn aliasing_columns<T>(m: usize, n: usize, k: usize, b_cs: isize, b_rs: isize) -
 /// Copy the `k x n` operand whose element `(p, j)` sits at
 /// `off + p + j * cs` of `data` into a new row-major buffer, transposing
 /// 16 x 16 tiles through a local array (reads and writes both run along
-/// cache lines). `None` when the buffer cannot be allocated: the caller
+/// cache lines; each thread walks down blocks of 16 columns). `None` when the buffer cannot be allocated: the caller
 /// then multiplies from the original layout.
 fn pack_row_major<T: Element>(
     data: &[T],
@@ -361,37 +361,63 @@ fn pack_row_major<T: Element>(
     if last >= data.len() {
         return None;
     }
-    let fill = |p0: usize, rows: &mut [std::mem::MaybeUninit<T>]| {
-        let pr = rows.len() / n;
+    // Each task fills a band of output rows, walking down one block of
+    // `TILE` columns of the source at a time: the reads then run along
+    // those columns (`TILE` sequential streams the prefetcher follows)
+    // instead of touching one cache line of every column per row block.
+    let fill = |p_start: usize, rows: &mut [std::mem::MaybeUninit<T>]| {
+        let band = rows.len() / n;
         let mut tile = [[data[off]; TILE]; TILE];
         for j0 in (0..n).step_by(TILE) {
             let jn = (j0 + TILE).min(n);
-            for j in j0..jn {
-                let col = &data[off + j * cs + p0..off + j * cs + p0 + pr];
-                for (q, &v) in col.iter().enumerate() {
-                    tile[q][j - j0] = v;
+            for q0 in (0..band).step_by(TILE) {
+                let pr = TILE.min(band - q0);
+                let p0 = p_start + q0;
+                for j in j0..jn {
+                    let col = &data[off + j * cs + p0..off + j * cs + p0 + pr];
+                    match col.first_chunk::<TILE>() {
+                        // A whole tile column: fixed-size (vector) copy.
+                        Some(c) => tile[j - j0] = *c,
+                        None => tile[j - j0][..pr].copy_from_slice(col),
+                    }
                 }
-            }
-            for (q, t) in tile.iter().enumerate().take(pr) {
-                for (o, &v) in rows[q * n + j0..q * n + jn].iter_mut().zip(t) {
-                    o.write(v);
+                for q in 0..pr {
+                    let out = &mut rows[(q0 + q) * n + j0..(q0 + q) * n + jn];
+                    match out.first_chunk_mut::<TILE>() {
+                        // A whole tile row: fixed trip count, no checks.
+                        Some(o) => {
+                            for (jj, o) in o.iter_mut().enumerate() {
+                                o.write(tile[jj][q]);
+                            }
+                        }
+                        None => {
+                            for (jj, o) in out.iter_mut().enumerate() {
+                                o.write(tile[jj][q]);
+                            }
+                        }
+                    }
                 }
             }
         }
     };
     let spare = &mut out.spare_capacity_mut()[..len];
-    if threads && len >= PAR_THRESHOLD {
-        spare
-            .par_chunks_mut(TILE * n)
-            .enumerate()
-            .for_each(|(b, rows)| fill(b * TILE, rows));
+    let threads = if threads && len >= PAR_THRESHOLD {
+        rayon::current_num_threads().max(1)
     } else {
-        for (b, rows) in spare.chunks_mut(TILE * n).enumerate() {
-            fill(b * TILE, rows);
-        }
+        1
+    };
+    // Bands of whole `TILE`-row blocks, one per thread.
+    let band = k.div_ceil(threads).next_multiple_of(TILE).max(TILE);
+    if threads > 1 {
+        spare
+            .par_chunks_mut(band * n)
+            .enumerate()
+            .for_each(|(b, rows)| fill(b * band, rows));
+    } else {
+        fill(0, spare);
     }
-    // SAFETY: the chunks of `TILE * n` elements cover `spare[..len]`, and
-    // `fill` writes every element of its chunk (all `pr` rows, all `n`
+    // SAFETY: the bands of `band * n` elements cover `spare[..len]`, and
+    // `fill` writes every element of its band (all its rows, all `n`
     // columns), so the first `len` elements are initialised.
     unsafe { out.set_len(len) };
     Some(out)
