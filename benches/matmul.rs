@@ -1,8 +1,24 @@
 //! W2: f32 matrix products of 1024 and 2048 square matrices, and the
 //! `x @ w.T` products of a linear layer (W6's shapes) beside the same
 //! product with `w.T` stored row-major.
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
+use mlx::Array;
 use mlx_benches::random_array;
+
+/// Time `a @ b` (built and evaluated per iteration) as `name` in `g`, with
+/// its flop count as the throughput.
+fn bench_product(g: &mut BenchmarkGroup<WallTime>, name: String, a: &Array, b: &Array) {
+    let (m, k, n) = (a.shape()[0], a.shape()[1], b.shape()[1]);
+    g.throughput(Throughput::Elements((2 * m * n * k) as u64));
+    g.bench_function(name, |bench| {
+        bench.iter(|| {
+            let out = a.matmul(b).unwrap();
+            out.eval().unwrap();
+            out
+        })
+    });
+}
 
 fn w2(c: &mut Criterion) {
     let mut g = c.benchmark_group("W2");
@@ -10,14 +26,7 @@ fn w2(c: &mut Criterion) {
     for n in [1024usize, 2048] {
         let x = random_array(&[n, n], 4).unwrap();
         let y = random_array(&[n, n], 5).unwrap();
-        g.throughput(Throughput::Elements((2 * n * n * n) as u64));
-        g.bench_function(format!("matmul {n} f32"), |bench| {
-            bench.iter(|| {
-                let out = x.matmul(&y).unwrap();
-                out.eval().unwrap();
-                out
-            })
-        });
+        bench_product(&mut g, format!("matmul {n} f32"), &x, &y);
     }
     g.finish();
 }
@@ -33,15 +42,8 @@ fn linear(c: &mut Criterion) {
         let w = random_array(&[512, k], 7).unwrap();
         let wt = mlx::ops::contiguous(&w.t().unwrap()).unwrap();
         wt.eval().unwrap();
-        g.throughput(Throughput::Elements((2 * 256 * 512 * k) as u64));
         for (name, rhs) in [("x @ w.T", w.t().unwrap()), ("x @ row-major w.T", wt)] {
-            g.bench_function(format!("{name} 256x512x{k} f32"), |bench| {
-                bench.iter(|| {
-                    let out = x.matmul(&rhs).unwrap();
-                    out.eval().unwrap();
-                    out
-                })
-            });
+            bench_product(&mut g, format!("{name} 256x512x{k} f32"), &x, &rhs);
         }
     }
     g.finish();
@@ -58,7 +60,7 @@ fn w6_products(c: &mut Criterion) {
     let mut g = c.benchmark_group("W6mm");
     g.sample_size(20);
     let arr = |s: &[usize], seed| random_array(s, seed).unwrap();
-    let t = |a: &mlx::Array| a.t().unwrap();
+    let t = |a: &Array| a.t().unwrap();
     let (x, h) = (arr(&[256, 784], 1), arr(&[256, 512], 2));
     let (w1, w2, w3) = (arr(&[512, 784], 3), arr(&[512, 512], 4), arr(&[10, 512], 5));
     let (g2, g3) = (arr(&[256, 512], 6), arr(&[256, 10], 7));
@@ -85,14 +87,7 @@ fn w6_products(c: &mut Criterion) {
             (a, b)
         };
         let (m, k, n) = (a.shape()[0], a.shape()[1], b.shape()[1]);
-        g.throughput(Throughput::Elements((2 * m * n * k) as u64));
-        g.bench_function(format!("{name} {m}x{n}x{k}"), |bench| {
-            bench.iter(|| {
-                let out = a.matmul(&b).unwrap();
-                out.eval().unwrap();
-                out
-            })
-        });
+        bench_product(&mut g, format!("{name} {m}x{n}x{k}"), &a, &b);
     }
     g.finish();
 }

@@ -123,32 +123,35 @@ fn rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
-fn bench(c: &mut Criterion) {
+/// A fresh model and optimizer after [`WARM_UP`] untimed steps.
+fn warmed_up() -> Setup {
     let mut s = match setup() {
         Ok(s) => s,
         Err(e) => panic!("W6 setup on {}: {e}", device_name()),
     };
-    let mut done = WARM_UP;
     for _ in 0..WARM_UP {
         step(&mut s).unwrap();
     }
+    s
+}
+
+fn bench(c: &mut Criterion) {
+    let mut s = warmed_up();
+    let mut timed = 0;
     let name = format!("W6 adam step mlp 784-512-512-10 b256 {}", device_name());
     c.bench_function(&name, |b| {
         b.iter_custom(|iters| {
             let mut total = std::time::Duration::ZERO;
             for _ in 0..iters {
-                if done == WARM_UP + TIMED {
-                    s = setup().unwrap();
-                    for _ in 0..WARM_UP {
-                        step(&mut s).unwrap();
-                    }
-                    done = WARM_UP;
+                if timed == TIMED {
+                    s = warmed_up();
+                    timed = 0;
                 }
                 let t = std::time::Instant::now();
                 let loss = step(&mut s).unwrap();
                 total += t.elapsed();
                 drop(loss);
-                done += 1;
+                timed += 1;
             }
             total
         })
