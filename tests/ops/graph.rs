@@ -155,7 +155,81 @@ fn take_out_of_range_is_eval_error_not_panic(d: &Device) {
     assert!(!t.is_evaluated(), "the array stays pending after an error");
 }
 
+fn threads_evaluate_one_shared_graph(d: &Device) {
+    // Six threads evaluate consumers of one pending subgraph at once, each
+    // graph large enough for the CPU to run it inside rayon's pool (one
+    // eval at a time goes there, the others wait for the shared nodes it
+    // holds): every thread gets its values and none deadlocks.
+    let n = 1 << 18;
+    for _ in 0..8 {
+        let v: Vec<f32> = (0..n).map(|i| (i % 7) as f32).collect();
+        let x = Array::from_host_data_on(HostData::from(v), &[n], *d).unwrap();
+        let shared = ops::square(&(&x + 1.0).unwrap()).unwrap();
+        let got: Vec<Vec<f32>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..6)
+                .map(|t| {
+                    let shared = shared.clone();
+                    s.spawn(move || {
+                        let y = (&(&shared * 2.0).unwrap() + t as f64).unwrap();
+                        y.to_vec::<f32>().unwrap()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for (t, ys) in got.iter().enumerate() {
+            for (i, &y) in ys.iter().enumerate() {
+                let want = ((i % 7) as f32 + 1.0).powi(2) * 2.0 + t as f32;
+                assert_eq!(y, want, "thread {t}, element {i}");
+            }
+        }
+    }
+}
+
+/// Set in the child process of the test below.
+const ONE_WORKER_CHILD: &str = "MLX_TEST_ONE_POOL_WORKER";
+
+#[test]
+fn threads_share_a_graph_with_one_pool_worker() {
+    // With one rayon worker, a thread outside the pool can hold a shared
+    // node while its kernel waits for that worker, and the worker (running
+    // another thread's eval) can wait for the node: it must run the
+    // kernel's pool job meanwhile. The global pool's size is fixed per
+    // process, so the case runs in a child process with
+    // RAYON_NUM_THREADS=1; a deadlock shows as the child not finishing.
+    if std::env::var_os(ONE_WORKER_CHILD).is_some() {
+        threads_evaluate_one_shared_graph(&Device::cpu());
+        return;
+    }
+    let exe = std::env::current_exe().unwrap();
+    let mut child = std::process::Command::new(exe)
+        .args([
+            "graph::threads_share_a_graph_with_one_pool_worker",
+            "--exact",
+            "--test-threads",
+            "1",
+        ])
+        .env(ONE_WORKER_CHILD, "1")
+        .env("RAYON_NUM_THREADS", "1")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "the child failed: {status}");
+            return;
+        }
+        if start.elapsed() > Duration::from_secs(120) {
+            child.kill().ok();
+            panic!("six threads sharing a graph deadlocked with one pool worker");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 mlx_tests::device_tests! {
+    threads_evaluate_one_shared_graph,
     long_chain_builds_cheaply_and_evaluates,
     long_chain_dropped_unevaluated,
     long_chain_of_views_evaluates,

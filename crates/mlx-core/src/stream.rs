@@ -149,6 +149,24 @@ pub fn set_default_stream(stream: Stream) -> Result<()> {
     })
 }
 
+/// This thread's stream scopes, outermost first (to carry them onto the
+/// thread that evaluates for this one).
+pub(crate) fn scopes() -> Vec<Stream> {
+    SCOPES.with(|s| s.borrow().clone())
+}
+
+/// Run `f` inside `scopes` (from [`scopes`]) on top of this thread's own.
+pub(crate) fn with_scopes<R>(scopes: &[Stream], f: impl FnOnce() -> R) -> R {
+    let depth = SCOPES.with(|s| {
+        let mut s = s.borrow_mut();
+        let depth = s.len();
+        s.extend_from_slice(scopes);
+        depth
+    });
+    let _guard = ScopeGuard { depth };
+    f()
+}
+
 /// Leaves the scope when dropped (also when the scope unwinds from a
 /// panic).
 struct ScopeGuard {

@@ -32,6 +32,11 @@ use std::sync::Arc;
 /// ```
 pub fn eval(arrays: &[&Array]) -> Result<()> {
     let order = topo_order(arrays);
+    super::pool::run(super::pool::worth_it(&order), || run_nodes(order))
+}
+
+/// Run the nodes of `order` (inputs first), then flush the backends used.
+fn run_nodes(order: Vec<Array>) -> Result<()> {
     let mut used: Vec<Arc<dyn Backend>> = Vec::new();
     // Each handle is dropped once its node ran, so an intermediate that
     // only its consumer holds can donate its buffer to that consumer.

@@ -4,6 +4,7 @@ mod convert;
 pub mod display;
 mod eval;
 mod node;
+mod pool;
 
 pub use convert::Nested;
 pub use display::format_g;

@@ -3,7 +3,7 @@
 
 use crate::primitive::Primitive;
 use crate::{Device, Dtype, Error, Result, Storage};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, TryLockError, Weak};
 
 /// A lazily evaluated n-dimensional array (MLX's `mx.array`).
 ///
@@ -174,8 +174,25 @@ impl Array {
         })))
     }
 
+    /// The node's state, locked. On a worker of rayon's pool, waiting for
+    /// a node that another thread holds runs pool jobs meanwhile: that
+    /// thread may hold it while its kernel waits for this pool (see
+    /// `array::pool`), and a blocked worker could be the one it waits for.
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
-        self.0.state.lock().unwrap_or_else(|e| e.into_inner())
+        if rayon::current_thread_index().is_none() {
+            return self.0.state.lock().unwrap_or_else(|e| e.into_inner());
+        }
+        loop {
+            match self.0.state.try_lock() {
+                Ok(g) => return g,
+                Err(TryLockError::Poisoned(e)) => return e.into_inner(),
+                Err(TryLockError::WouldBlock) => {
+                    if rayon::yield_now() != Some(rayon::Yield::Executed) {
+                        std::thread::yield_now();
+                    }
+                }
+            }
+        }
     }
 
     /// The shape.
