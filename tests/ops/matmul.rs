@@ -90,6 +90,9 @@ fn matmul_linear_layout_matches_f64_loops(device: &mlx::Device) {
     // Below the copy's thresholds (m < 32, n = 1): the direct path.
     check(31, 5, 256, 5, 0, false, device);
     check(40, 1, 256, 2, 1, false, device);
+    // A classifier head (n <= 16): the CPU's dot-product path, split over
+    // threads, with a depth that leaves a tail after every 16-lane block.
+    check(300, 10, 517, 12, 1, false, device);
 }
 
 mlx_tests::device_tests! {

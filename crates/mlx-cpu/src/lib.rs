@@ -23,6 +23,7 @@ mod elementwise_walk;
 mod fast;
 mod indexing;
 mod matmul;
+mod matmul_thin;
 mod optimizer;
 mod random;
 mod reduce;

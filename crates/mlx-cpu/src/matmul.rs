@@ -9,6 +9,7 @@
 //! threads; batches of small products run in parallel over the batch.
 
 use crate::elementwise_walk::OutElem;
+use crate::matmul_thin::{self, THIN};
 use crate::strided::{buffer, gather_strided, strided_offset, PAR_THRESHOLD};
 use gemm::Parallelism;
 use half::{bf16, f16};
@@ -305,6 +306,13 @@ fn gemm_into<T: Element>(
     } else {
         Parallelism::None
     };
+    if n <= THIN
+        && a_cs == 1
+        && b_rs == 1
+        && thin_f32(dst, (m, n, k), a, (a_off, a_rs), b, (b_off, b_cs), threads)
+    {
+        return;
+    }
     let lhs = (a.data.as_ptr(), a_off, a_cs, a_rs);
     if aliasing_columns::<T>(m, n, k, b_cs, b_rs) {
         if let Some(packed) = pack_row_major(&b.data, b_off, k, n, b_cs, threads) {
@@ -318,6 +326,40 @@ fn gemm_into<T: Element>(
     // views that passed `in_bounds` (or were densified), so every element
     // gemm reads over [m, k] and [k, n] lies inside `a.data` / `b.data`.
     unsafe { raw_gemm(dst, m, n, k, lhs, (b.data.as_ptr(), b_off, b_cs, b_rs), par) };
+}
+
+/// An `f32` product with few columns, contiguous left rows (`a_rs` apart)
+/// and contiguous right columns (`b_cs` apart) through
+/// [`matmul_thin::dots`]; `false` (with `dst` untouched) for other element
+/// types or when that path refuses the operands.
+#[allow(clippy::too_many_arguments)]
+fn thin_f32<T: Element>(
+    dst: &mut [T],
+    mnk: (usize, usize, usize),
+    a: &Operand<T>,
+    (a_off, a_rs): (isize, isize),
+    b: &Operand<T>,
+    (b_off, b_cs): (isize, isize),
+    threads: bool,
+) -> bool {
+    use std::any::TypeId;
+    let index = |x: isize| usize::try_from(x).ok();
+    let (Some(a_off), Some(a_rs), Some(b_off), Some(b_cs)) =
+        (index(a_off), index(a_rs), index(b_off), index(b_cs))
+    else {
+        return false;
+    };
+    if TypeId::of::<T>() != TypeId::of::<f32>() {
+        return false;
+    }
+    let f32s = |x: &[T]| {
+        // SAFETY: `T` is `f32` (checked above): same layout and length.
+        unsafe { std::slice::from_raw_parts(x.as_ptr().cast::<f32>(), x.len()) }
+    };
+    let (av, bv) = (f32s(&a.data), f32s(&b.data));
+    // SAFETY: as above; `dst` stays borrowed exclusively through `out`.
+    let out = unsafe { std::slice::from_raw_parts_mut(dst.as_mut_ptr().cast::<f32>(), dst.len()) };
+    matmul_thin::dots(out, mnk, av, (a_off, a_rs), bv, (b_off, b_cs), threads)
 }
 
 /// Right operands with at least this many rows of output are worth a
