@@ -287,19 +287,7 @@ fn typed<T: Lane>(
         let r = i * CHUNK..((i + 1) * CHUNK).min(n);
         // Compiled per instruction set (AVX-512 where present): the
         // square roots and divisions run at full vector width.
-        crate::simd::dispatch(|| {
-            // SAFETY: every slot and `g` hold `n` elements (checked above)
-            // and `r` lies in 0..n; chunks are disjoint, and within a chunk
-            // each element is read before it is written (`update` copies a
-            // block in before storing it), so a donated slot whose read and
-            // write pointers are equal is updated correctly.
-            unsafe {
-                match c.c2 {
-                    Some(c2) => update(&c, ptrs, r, |s| T::round(T::round(s) * c2)),
-                    None => update(&c, ptrs, r, T::round),
-                }
-            }
-        })
+        pulp::Arch::new().dispatch(Chunk { c: &c, ptrs, r });
     };
     let chunks = n.div_ceil(CHUNK);
     if n >= PAR_THRESHOLD {
@@ -313,6 +301,36 @@ fn typed<T: Lane>(
             .map(|s| T::into_host(s.into_output()))
             .collect(),
     ))
+}
+
+/// One chunk's update, run by `pulp` inside a function compiled for the
+/// best instruction set. A struct, not a closure: `with_simd` is always
+/// inlined there, where a closure this large was called out of line and
+/// compiled for the baseline (SSE2: 4-wide square roots and divisions,
+/// and a `memcpy` call per copied block).
+struct Chunk<'a, T: Lane> {
+    c: &'a Consts<T::W>,
+    ptrs: Ptrs<T>,
+    r: std::ops::Range<usize>,
+}
+
+impl<T: Lane> pulp::WithSimd for Chunk<'_, T> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) {
+        let Chunk { c, ptrs, r } = self;
+        // SAFETY: `typed` checked that every slot and `g` hold `n`
+        // elements and made `r` a range in 0..n; chunks are disjoint, and
+        // within a chunk each element is read before it is written
+        // (`block` copies a block in before storing it), so a donated slot
+        // whose read and write pointers are equal is updated correctly.
+        unsafe {
+            match c.c2 {
+                Some(c2) => update(c, ptrs, r, |s| T::round(T::round(s) * c2)),
+                None => update(c, ptrs, r, T::round),
+            }
+        }
+    }
 }
 
 /// The step's constants in the arithmetic type.
@@ -340,41 +358,84 @@ unsafe fn update<T: Lane>(
     r: std::ops::Range<usize>,
     scaled_root: impl Fn(T::W) -> T::W,
 ) {
+    // Whole blocks pass a constant length, so their copies are fixed-size
+    // vector moves; a variable count compiles to a `memcpy` call per array
+    // and block (4% of a W6 training step). The two call sites stay apart
+    // so the compiler cannot merge them into one.
+    let mut i = r.start;
+    while r.end - i >= BLOCK {
+        // SAFETY: i + BLOCK <= r.end.
+        unsafe { block(c, ptrs, i, BLOCK, &scaled_root) };
+        i += BLOCK;
+    }
+    if i < r.end {
+        // SAFETY: i < r.end.
+        unsafe { block(c, ptrs, i, r.end - i, &scaled_root) };
+    }
+}
+
+/// The update of elements `i..i + len` (`len <= BLOCK`) through local
+/// arrays in the arithmetic type.
+///
+/// # Safety
+/// As [`update`], for the elements `i..i + len`.
+#[inline(always)]
+unsafe fn block<T: Lane>(
+    c: &Consts<T::W>,
+    ptrs: Ptrs<T>,
+    i: usize,
+    len: usize,
+    scaled_root: &impl Fn(T::W) -> T::W,
+) {
     let rd = T::round;
     let zero = <T::W as num_traits::Zero>::zero();
-    let mut i = r.start;
-    while i < r.end {
-        let len = BLOCK.min(r.end - i);
-        let (mut p, mut m, mut v, mut g) =
-            ([zero; BLOCK], [zero; BLOCK], [zero; BLOCK], [zero; BLOCK]);
-        for j in 0..len {
-            // SAFETY: i + j < r.end (caller's range).
-            unsafe {
-                p[j] = (*ptrs.io[0].0.add(i + j)).up();
-                m[j] = (*ptrs.io[1].0.add(i + j)).up();
-                v[j] = (*ptrs.io[2].0.add(i + j)).up();
-                g[j] = (*ptrs.g.add(i + j)).up();
-            }
-        }
-        for j in 0..BLOCK {
-            let (gi, mi, vi) = (g[j], m[j], v[j]);
-            let m2 = rd(rd(c.b1 * mi) + rd(c.nb1 * gi));
-            let v2 = rd(rd(c.b2 * vi) + rd(c.nb2 * rd(gi * gi)));
-            let num = rd(c.step * m2);
-            let den = rd(scaled_root(num_traits::Float::sqrt(v2)) + c.eps);
-            p[j] = p[j] - rd(num / den);
-            m[j] = m2;
-            v[j] = v2;
-        }
-        for j in 0..len {
-            // SAFETY: as above, for the write pointers.
-            unsafe {
-                *ptrs.io[0].1.add(i + j) = T::down(p[j]);
-                *ptrs.io[1].1.add(i + j) = T::down(m[j]);
-                *ptrs.io[2].1.add(i + j) = T::down(v[j]);
-            }
-        }
-        i += len;
+    let (mut p, mut m, mut v, mut g) = ([zero; BLOCK], [zero; BLOCK], [zero; BLOCK], [zero; BLOCK]);
+    // SAFETY: the caller's range holds i..i + len.
+    unsafe {
+        load(ptrs.io[0].0.add(i), &mut p, len);
+        load(ptrs.io[1].0.add(i), &mut m, len);
+        load(ptrs.io[2].0.add(i), &mut v, len);
+        load(ptrs.g.add(i), &mut g, len);
+    }
+    for j in 0..BLOCK {
+        let (gi, mi, vi) = (g[j], m[j], v[j]);
+        let m2 = rd(rd(c.b1 * mi) + rd(c.nb1 * gi));
+        let v2 = rd(rd(c.b2 * vi) + rd(c.nb2 * rd(gi * gi)));
+        let num = rd(c.step * m2);
+        let den = rd(scaled_root(num_traits::Float::sqrt(v2)) + c.eps);
+        p[j] = p[j] - rd(num / den);
+        m[j] = m2;
+        v[j] = v2;
+    }
+    // SAFETY: as above, for the write pointers.
+    unsafe {
+        store_block(&p, ptrs.io[0].1.add(i), len);
+        store_block(&m, ptrs.io[1].1.add(i), len);
+        store_block(&v, ptrs.io[2].1.add(i), len);
+    }
+}
+
+/// Widen `len` elements from `src` into `dst`.
+///
+/// # Safety
+/// `src` is valid for reads of `len <= BLOCK` elements.
+#[inline(always)]
+unsafe fn load<T: Lane>(src: *const T, dst: &mut [T::W; BLOCK], len: usize) {
+    for (j, d) in dst.iter_mut().take(len).enumerate() {
+        // SAFETY: j < len.
+        *d = unsafe { *src.add(j) }.up();
+    }
+}
+
+/// Round `len` elements of `src` into `dst` (see [`load`]).
+///
+/// # Safety
+/// `dst` is valid for writes of `len <= BLOCK` elements.
+#[inline(always)]
+unsafe fn store_block<T: Lane>(src: &[T::W; BLOCK], dst: *mut T, len: usize) {
+    for (j, &s) in src.iter().take(len).enumerate() {
+        // SAFETY: j < len.
+        unsafe { *dst.add(j) = T::down(s) };
     }
 }
 
