@@ -2,11 +2,12 @@
 //! `hadamard_transform` over rows of `m * 2^k` (m in 1, 12, 20, 28), 0-d,
 //! batched, transposed, reversed and broadcast inputs, float and integer
 //! dtypes (the op casts integers to float32), and rows too long for
-//! workgroup memory (the GPU then runs the composite).
+//! workgroup memory (the GPU then runs the composite); and the cotangents
+//! of `maximum`/`minimum` (`mask_grad`).
 
 use crate::check::{check, run_both, In, Tol};
-use crate::strategies::{hadamard_shape, input_of, Domain, GPU_FLOATS};
-use mlx::{ops, Dtype};
+use crate::strategies::{broadcastable_from, hadamard_shape, input_of, shape, Domain, GPU_FLOATS};
+use mlx::{ops, Array, Dtype};
 use proptest::prelude::*;
 
 /// Tolerance of a transform of rows of `n` values bounded by 2 in
@@ -143,4 +144,81 @@ fn conv_general_matches_cpu() {
         )
         },
     );
+}
+
+/// The broadcast shape of `a` and `b` (NumPy's rule; both come from
+/// [`broadcastable_from`] of one shape, so they broadcast).
+fn broadcast_of(a: &[usize], b: &[usize]) -> Vec<usize> {
+    let n = a.len().max(b.len());
+    let dim = |s: &[usize], i: usize| (i + s.len()).checked_sub(n).map_or(1, |j| s[j]);
+    (0..n).map(|i| dim(a, i).max(dim(b, i))).collect()
+}
+
+/// The cotangents of `maximum` and `minimum` (one fused `mask_grad` node
+/// per input, summed back over broadcast axes): random broadcast shapes
+/// and layouts, every GPU float dtype, NaN and infinities in all three
+/// inputs, and `maximum(a, a)` for ties.
+#[test]
+fn maximum_minimum_cotangents_match_cpu() {
+    let s = shape()
+        .prop_flat_map(|s| {
+            (
+                broadcastable_from(s.clone()),
+                broadcastable_from(s),
+                prop::bool::weighted(0.2),
+            )
+        })
+        .prop_flat_map(|(a, b, tie)| {
+            let b = if tie { a.clone() } else { b };
+            let g = broadcast_of(&a, &b);
+            (
+                input_of(a),
+                input_of(b),
+                input_of(g),
+                prop::sample::select(GPU_FLOATS.to_vec()),
+                any::<bool>(),
+                Just(tie),
+            )
+        });
+    check(48, s, |gpu, (a, b, g, dt, max, tie)| {
+        let domain = Domain::new(-2.0, 2.0, -2, 2);
+        let n: usize = g.shape.iter().product();
+        // A tie everywhere: b holds a's values.
+        let b = if tie { a.clone() } else { b };
+        run_both(
+            gpu,
+            format!("vjp of {}", if max { "maximum" } else { "minimum" }),
+            &[
+                In {
+                    spec: &a,
+                    dtype: dt,
+                    domain,
+                },
+                In {
+                    spec: &b,
+                    dtype: dt,
+                    domain,
+                },
+                In {
+                    spec: &g,
+                    dtype: dt,
+                    domain,
+                },
+            ],
+            &|_| Tol::Accum {
+                scale: 2.0 * n as f64,
+            },
+            &|x| {
+                let f = |v: &[Array]| {
+                    Ok(vec![if max {
+                        ops::maximum(&v[0], &v[1])?
+                    } else {
+                        ops::minimum(&v[0], &v[1])?
+                    }])
+                };
+                let (_, d) = mlx::transforms::vjp(f, &x[..2], &x[2..])?;
+                ops::concatenate(&[&d[0].flatten()?, &d[1].flatten()?], 0)
+            },
+        )
+    });
 }

@@ -92,3 +92,110 @@ fn where_select_gradients() {
     let f = move |v: &[Array]| ops::where_(&c, &v[0], &v[1])?.sin();
     check("where", &f, &[x, y], &mut rng, 1e-6);
 }
+
+/// `maximum`/`minimum` cotangents (one fused pass, `g * (a > b)` and its
+/// kin) against the same products written out here: ties go to `b`, a NaN
+/// comparison masks out, and a masked-out infinite or NaN cotangent gives
+/// NaN (`g * 0`), as MLX. Every float dtype; `b` a broadcast scalar (the
+/// `relu` case), a full array, and a transposed `a` (a strided walk).
+#[test]
+fn maximum_minimum_cotangents_by_hand() {
+    use mlx::Dtype;
+    let inf = f64::INFINITY;
+    let a = [-1.0, 0.0, 2.0, f64::NAN, 3.0, -inf, 0.5, 1.0];
+    let bfull = [0.0, 0.0, 1.0, 0.0, 3.0, 0.0, -0.5, 2.0];
+    let g = [1.0, inf, 2.0, 3.0, f64::NAN, -inf, 0.25, -4.0];
+    // d maximum / d a = g * (a > b); d / d b = g * (a <= b); minimum: <, >=.
+    let masked = |keep: &dyn Fn(f64, f64) -> bool, b: &dyn Fn(usize) -> f64| -> Vec<f64> {
+        (0..8)
+            .map(|i| g[i] * if keep(a[i], b(i)) { 1.0 } else { 0.0 })
+            .collect()
+    };
+    let same = |x: &[f64], y: &[f64]| {
+        x.iter()
+            .zip(y)
+            .all(|(p, q)| p.to_bits() == q.to_bits() || (p.is_nan() && q.is_nan()))
+    };
+    for dt in [
+        Dtype::Float32,
+        Dtype::Float64,
+        Dtype::Float16,
+        Dtype::Bfloat16,
+    ] {
+        let arr = |v: &[f64], shape: &[usize]| {
+            Array::from_slice(v, shape)
+                .and_then(|x| x.as_type(dt))
+                .unwrap()
+        };
+        let ga = arr(&g, &[8]);
+        for scalar_b in [true, false] {
+            let bv = |i: usize| if scalar_b { 0.0 } else { bfull[i] };
+            let b = if scalar_b {
+                arr(&[0.0], &[])
+            } else {
+                arr(&bfull, &[8])
+            };
+            for (name, f, da_keep, db_keep) in [
+                (
+                    "maximum",
+                    (|x, y| ops::maximum(x, y)) as fn(&Array, &Array) -> Result<Array>,
+                    (|x, y| x > y) as fn(f64, f64) -> bool,
+                    (|x, y| x <= y) as fn(f64, f64) -> bool,
+                ),
+                (
+                    "minimum",
+                    (|x, y| ops::minimum(x, y)) as fn(&Array, &Array) -> Result<Array>,
+                    (|x, y| x < y) as fn(f64, f64) -> bool,
+                    (|x, y| x >= y) as fn(f64, f64) -> bool,
+                ),
+            ] {
+                let (_, grads) = mlx::transforms::vjp(
+                    |v: &[Array]| Ok(vec![f(&v[0], &v[1])?]),
+                    &[arr(&a, &[8]), b.clone()],
+                    std::slice::from_ref(&ga),
+                )
+                .unwrap();
+                let got = |x: &Array| x.as_type(Dtype::Float64).unwrap().to_vec::<f64>().unwrap();
+                let want_a = masked(&da_keep, &bv);
+                assert!(
+                    same(&got(&grads[0]), &want_a),
+                    "{name} {dt} da: {:?} != {want_a:?}",
+                    got(&grads[0])
+                );
+                let want_b = masked(&db_keep, &bv);
+                let want_b = if scalar_b {
+                    // Summed back to the scalar: NaN from the inf * 0 terms.
+                    vec![want_b.iter().sum()]
+                } else {
+                    want_b
+                };
+                assert!(
+                    same(&got(&grads[1]), &want_b),
+                    "{name} {dt} db: {:?} != {want_b:?}",
+                    got(&grads[1])
+                );
+            }
+        }
+        // A transposed `a` (and cotangent) walks the strided path.
+        let a2 = arr(&a, &[2, 4]).transpose(()).unwrap();
+        let g2 = arr(&g, &[2, 4]).transpose(()).unwrap();
+        let (_, grads) = mlx::transforms::vjp(
+            |v: &[Array]| Ok(vec![ops::maximum(&v[0], 0.0)?]),
+            &[a2],
+            &[g2],
+        )
+        .unwrap();
+        let got = grads[0]
+            .transpose(())
+            .unwrap()
+            .as_type(Dtype::Float64)
+            .unwrap()
+            .to_vec::<f64>()
+            .unwrap();
+        let want = masked(&|x, y| x > y, &|_| 0.0);
+        assert!(
+            same(&got, &want),
+            "maximum {dt} transposed: {got:?} != {want:?}"
+        );
+    }
+}

@@ -61,6 +61,9 @@ fn case_for(p: &Primitive) -> &'static [&'static str] {
             &["hadamard", "hadamard_m12", "hadamard_batched_vjp"]
         }
         Primitive::Fast(FastOp::Conv(_) | FastOp::ConvWeightGrad { .. }) => &["conv: see conv.rs"],
+        Primitive::Fast(FastOp::MaskGrad { .. }) => {
+            &["mask_grad_of_maximum", "mask_grad_of_minimum"]
+        }
         Primitive::Multi(MultiOp::DivMod) => &["zero: see multi_output.rs"],
         Primitive::Multi(MultiOp::Quantize { .. }) => &["quantize: see multi_output.rs"],
         Primitive::Multi(MultiOp::Adam { .. }) => &["adam_update: see multi_output.rs"],
@@ -316,6 +319,31 @@ fn cases() -> Vec<Case> {
             "hadamard_batched_vjp",
             Box::new(|x| ops::hadamard_transform(&x[0].transpose(())?, Some(2.0))),
             vec![s(&[4, 2, 3])],
+            -1.0,
+            1.0,
+        ),
+        (
+            // The cotangent of `maximum` (one fused node on g, a, b) as a
+            // function of all three: linear in g, flat in a and b away
+            // from ties.
+            "mask_grad_of_maximum",
+            Box::new(|x| {
+                let f = |v: &[Array]| Ok(vec![ops::maximum(&v[0], &v[1])?]);
+                let (_, g) = mlx::transforms::vjp(f, &x[..2], &x[2..])?;
+                ops::add(&g[0], &ops::multiply(&g[1], 3.0)?)
+            }),
+            vec![s(&[3, 4]), s(&[3, 4]), s(&[3, 4])],
+            -1.0,
+            1.0,
+        ),
+        (
+            "mask_grad_of_minimum",
+            Box::new(|x| {
+                let f = |v: &[Array]| Ok(vec![ops::minimum(&v[0], &v[1])?]);
+                let (_, g) = mlx::transforms::vjp(f, &x[..2], &x[2..])?;
+                ops::subtract(&g[0], &g[1])
+            }),
+            vec![s(&[2, 3]), s(&[2, 3]), s(&[2, 3])],
             -1.0,
             1.0,
         ),

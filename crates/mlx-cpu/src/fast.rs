@@ -23,6 +23,7 @@ pub(crate) fn fast(op: &FastOp, inputs: &[View], out: OutSpec) -> Result<Option<
         FastOp::ConvWeightGrad { params, .. } => {
             crate::conv::weight_grad(params, &inputs[0], &inputs[1], out).map(Some)
         }
+        FastOp::MaskGrad { cmp } => crate::mask_grad::mask_grad(*cmp, inputs, out),
     }
 }
 

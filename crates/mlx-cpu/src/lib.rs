@@ -22,6 +22,7 @@ mod creation;
 mod elementwise_walk;
 mod fast;
 mod indexing;
+mod mask_grad;
 mod matmul;
 mod matmul_thin;
 mod optimizer;

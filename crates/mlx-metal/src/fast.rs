@@ -31,6 +31,7 @@ pub(crate) fn fast(
         FastOp::Conv(p) => crate::conv::conv(gpu, p, &inputs[0], &inputs[1], out),
         // The composite: a convolution, which runs the kernel above.
         FastOp::ConvWeightGrad { .. } => Ok(None),
+        FastOp::MaskGrad { cmp } => crate::mask_grad::mask_grad(gpu, *cmp, inputs, out),
     }
 }
 

@@ -39,6 +39,7 @@ mod elementwise;
 mod fast;
 mod float_controls;
 mod indexing;
+mod mask_grad;
 mod matmul;
 mod optimizer;
 mod pool;

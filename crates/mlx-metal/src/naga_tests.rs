@@ -495,3 +495,21 @@ fn optimizer_kernels_validate() {
         }
     }
 }
+
+#[test]
+fn mask_grad_kernels_validate() {
+    for d in [Dtype::Float16, Dtype::Bfloat16, Dtype::Float32] {
+        for cmp in ["greater", "greater_equal", "less", "less_equal"] {
+            let keep = shader::section(shader::MASK_GRAD, cmp).expect("a section per comparison");
+            for c in [false, true] {
+                let src = compose(
+                    &[("g", d), ("a", d), ("b", d), ("out", d)],
+                    &contig_consts(c)[..1],
+                    shader::MASK_GRAD,
+                    &[keep],
+                );
+                validate(&format!("mask_grad {cmp} {d} contig={c}"), &src);
+            }
+        }
+    }
+}

@@ -47,10 +47,12 @@ pub(crate) const HADAMARD: &str = include_str!("../../../shaders/hadamard.wgsl")
 pub(crate) const CONV: &str = include_str!("../../../shaders/conv.wgsl");
 /// Fused optimizer updates (Adam).
 pub(crate) const OPTIMIZER: &str = include_str!("../../../shaders/optimizer.wgsl");
+/// The cotangent through a comparison mask (`maximum`'s backward).
+pub(crate) const MASK_GRAD: &str = include_str!("../../../shaders/mask_grad.wgsl");
 
 /// Every family, by file name (for the naga tests).
 #[cfg(test)]
-pub(crate) const FAMILIES: [(&str, &str); 17] = [
+pub(crate) const FAMILIES: [(&str, &str); 18] = [
     ("dtype", DTYPE),
     ("copy", COPY),
     ("unary", UNARY),
@@ -68,6 +70,7 @@ pub(crate) const FAMILIES: [(&str, &str); 17] = [
     ("hadamard", HADAMARD),
     ("conv", CONV),
     ("optimizer", OPTIMIZER),
+    ("mask_grad", MASK_GRAD),
 ];
 
 const MARK: &str = "//@ section ";

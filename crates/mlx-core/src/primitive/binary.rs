@@ -185,7 +185,8 @@ impl BinaryOp {
         g: &Array,
         want: [bool; 2],
     ) -> Result<[Option<Array>; 2]> {
-        use crate::ops::{greater, greater_equal, less, less_equal, log, power, sigmoid, square};
+        use super::fast::mask_grad;
+        use crate::ops::{log, power, sigmoid, square};
         use BinaryOp::*;
         let some = |x: Result<Array>| x.map(Some);
         let (da, db): (Result<Option<Array>>, Result<Option<Array>>) = match self {
@@ -205,12 +206,12 @@ impl BinaryOp {
             ),
             // MLX gives a tie to the second input, for both.
             Maximum => (
-                some(g * greater(a, b)?.as_type(a.dtype())?),
-                some(g * less_equal(a, b)?.as_type(a.dtype())?),
+                some(mask_grad(Greater, g, a, b)),
+                some(mask_grad(LessEqual, g, a, b)),
             ),
             Minimum => (
-                some(g * less(a, b)?.as_type(a.dtype())?),
-                some(g * greater_equal(a, b)?.as_type(a.dtype())?),
+                some(mask_grad(Less, g, a, b)),
+                some(mask_grad(GreaterEqual, g, a, b)),
             ),
             ArcTan2 => {
                 let den = (square(a)? + square(b)?)?;

@@ -8,7 +8,7 @@
 //! dtype and fallback), the op that records it, and optionally one arm in
 //! each backend's `fast` kernel: no new `Backend` method.
 
-use super::ConvParams;
+use super::{BinaryOp, ConvParams};
 use crate::{Array, Dtype, Result};
 
 /// A fused op and its parameters.
@@ -47,6 +47,16 @@ pub enum FastOp {
         /// The weight's shape.
         weight_shape: Vec<usize>,
     },
+    /// A cotangent through a comparison mask, `g * cmp(a, b)` with the
+    /// mask in `g`'s dtype: the derivative of `maximum` and `minimum`
+    /// (`relu`'s backward) in one pass instead of three (compare, cast,
+    /// multiply). Inputs `[g, a, b]` of one floating dtype and `g`'s shape
+    /// (`a` and `b` broadcast to it). A masked-out infinite or NaN `g`
+    /// gives NaN (`g * 0`), as the composite and MLX do.
+    MaskGrad {
+        /// `Greater`, `GreaterEqual`, `Less` or `LessEqual`.
+        cmp: BinaryOp,
+    },
 }
 
 impl FastOp {
@@ -62,6 +72,7 @@ impl FastOp {
             FastOp::Hadamard { .. } => "hadamard_transform",
             FastOp::Conv(_) => "conv",
             FastOp::ConvWeightGrad { .. } => "conv_weight_grad",
+            FastOp::MaskGrad { .. } => "mask_grad",
         }
     }
 
@@ -77,7 +88,9 @@ impl FastOp {
     /// ```
     pub fn output(&self, inputs: &[Array]) -> (Vec<usize>, Dtype) {
         match self {
-            FastOp::Hadamard { .. } => (inputs[0].shape().to_vec(), inputs[0].dtype()),
+            FastOp::Hadamard { .. } | FastOp::MaskGrad { .. } => {
+                (inputs[0].shape().to_vec(), inputs[0].dtype())
+            }
             FastOp::Conv(p) => (
                 p.out_shape(inputs[0].shape(), inputs[1].shape()),
                 inputs[0].dtype(),
@@ -113,6 +126,9 @@ impl FastOp {
                 params,
                 weight_shape,
             } => params.weight_grad(&inputs[0], weight_shape, &inputs[1]),
+            FastOp::MaskGrad { cmp } => {
+                mask_grad_composite(*cmp, &inputs[0], &inputs[1], &inputs[2])
+            }
         }
     }
 
@@ -160,6 +176,11 @@ impl FastOp {
                 None => Ok(None),
             },
             FastOp::Conv(p) => p.jvp(&inputs[0], &inputs[1], t),
+            // Linear in `g`; the mask's derivative is zero.
+            FastOp::MaskGrad { cmp } => t[0]
+                .as_ref()
+                .map(|tg| mask_grad(*cmp, tg, &inputs[1], &inputs[2]))
+                .transpose(),
             // Bilinear in (x, g): the sum of the op on each tangent.
             FastOp::ConvWeightGrad { .. } => {
                 let on = |k: usize| -> Result<Option<Array>> {
@@ -192,7 +213,7 @@ impl FastOp {
                 }
                 None => Ok((self.node(vec![inputs[0].clone()])?, None)),
             },
-            FastOp::Conv(_) | FastOp::ConvWeightGrad { .. } => {
+            FastOp::Conv(_) | FastOp::ConvWeightGrad { .. } | FastOp::MaskGrad { .. } => {
                 if axes.iter().all(Option::is_none) {
                     return Ok((self.node(inputs.to_vec())?, None));
                 }
@@ -203,4 +224,46 @@ impl FastOp {
             }
         }
     }
+}
+
+/// `g * cmp(a, b)`, the mask cast to `a`'s dtype: the cotangent of the
+/// input that `maximum`/`minimum` passes through where `cmp` holds. One
+/// [`FastOp::MaskGrad`] node when `g`, `a` and `b` share a floating dtype
+/// and `g` has their broadcast shape; else the composite of ordinary ops.
+///
+/// # Errors
+/// Errors of the ops it builds (shapes that do not broadcast).
+pub(crate) fn mask_grad(cmp: BinaryOp, g: &Array, a: &Array, b: &Array) -> Result<Array> {
+    let dt = g.dtype();
+    let fused = matches!(
+        dt,
+        Dtype::Float16 | Dtype::Bfloat16 | Dtype::Float32 | Dtype::Float64
+    ) && a.dtype() == dt
+        && b.dtype() == dt
+        && crate::shape::broadcast_shapes("mask_grad", a.shape(), b.shape())
+            .is_ok_and(|s| s == g.shape());
+    if !fused {
+        return mask_grad_composite(cmp, g, a, b);
+    }
+    let to = |x: &Array| crate::ops::broadcast_to(x, g.shape());
+    FastOp::MaskGrad { cmp }.node(vec![g.clone(), to(a)?, to(b)?])
+}
+
+/// The composite that defines [`FastOp::MaskGrad`]: compare, cast to
+/// `a`'s dtype, multiply (promoting with `g`).
+fn mask_grad_composite(cmp: BinaryOp, g: &Array, a: &Array, b: &Array) -> Result<Array> {
+    use crate::ops::{greater, greater_equal, less, less_equal};
+    let mask = match cmp {
+        BinaryOp::Greater => greater(a, b)?,
+        BinaryOp::GreaterEqual => greater_equal(a, b)?,
+        BinaryOp::Less => less(a, b)?,
+        BinaryOp::LessEqual => less_equal(a, b)?,
+        other => {
+            return Err(crate::Error::internal(
+                "mask_grad",
+                format!("{} is not a comparison", other.name()),
+            ))
+        }
+    };
+    g * mask.as_type(a.dtype())?
 }
