@@ -13,12 +13,13 @@ use crate::matmul_thin::{self, THIN};
 use crate::strided::{buffer, gather_strided, strided_offset, PAR_THRESHOLD};
 use gemm::Parallelism;
 use half::{bf16, f16};
-use mlx_core::memory::{try_collect, try_with_capacity, try_zeroed};
+use mlx_core::memory::{try_collect, try_with_capacity};
 use mlx_core::primitive::OutSpec;
 use mlx_core::shape::numel;
 use mlx_core::{Complex64, Dtype, Element, Error, HostData, Result, View};
 use rayon::prelude::*;
 use std::borrow::Cow;
+use std::mem::MaybeUninit;
 
 /// Products with at least this many multiply-adds (`m * n * k`) let gemm
 /// use the rayon pool.
@@ -84,10 +85,39 @@ struct Operand<'a, T: Clone> {
     strides: Vec<isize>,
 }
 
-/// The zeroed output buffer, allocated before any operand copy so that a
-/// product too large for memory fails first, and cheaply.
-fn alloc_output<T: OutElem>(out_shape: &[usize]) -> Result<Vec<T>> {
-    try_zeroed("matmul", numel(out_shape))
+/// The output buffer, allocated before any operand copy so that a product
+/// too large for memory fails first, and cheaply. It is left
+/// uninitialised: [`batched`] writes every element (gemm with `read_dst =
+/// false` overwrites its destination, the dot-product path writes each
+/// product, `k = 0` writes zeros), so zeroing it first was a wasted
+/// `memset` (2.8% of a W6 training step). Debug builds fill it with NaN, so
+/// a path that skips an element or reads it shows in the tests.
+fn alloc_output<T: Element>(out_shape: &[usize]) -> Result<Vec<MaybeUninit<T>>> {
+    let n = numel(out_shape);
+    let mut v = try_with_capacity::<MaybeUninit<T>>("matmul", n)?;
+    // SAFETY: the capacity is `n` (reserved above), and `MaybeUninit`
+    // elements need no initialisation.
+    unsafe { v.set_len(n) };
+    if cfg!(debug_assertions) {
+        let nan = T::from_f64_lossy(f64::NAN);
+        v.iter_mut().for_each(|x| {
+            x.write(nan);
+        });
+    }
+    Ok(v)
+}
+
+/// The output once [`batched`] has written every element of it.
+///
+/// # Safety
+/// Every element of `v` is initialised.
+unsafe fn assume_init<T>(v: Vec<MaybeUninit<T>>) -> Vec<T> {
+    let mut v = std::mem::ManuallyDrop::new(v);
+    let (ptr, len, cap) = (v.as_mut_ptr(), v.len(), v.capacity());
+    // SAFETY: the allocation of a `Vec<MaybeUninit<T>>`, which has `T`'s
+    // layout, with `len` initialised elements (the caller's guarantee);
+    // `v` is not dropped, so the buffer has one owner.
+    unsafe { Vec::from_raw_parts(ptr.cast::<T>(), len, cap) }
 }
 
 /// Product of views whose element type gemm supports directly.
@@ -95,7 +125,8 @@ fn typed<T: OutElem>(a: &View, b: &View, out_shape: &[usize], k: usize) -> Resul
     let mut out = alloc_output::<T>(out_shape)?;
     let (a, b) = (operand::<T>(a)?, operand::<T>(b)?);
     batched(&a, &b, &mut out, out_shape, k);
-    Ok(out)
+    // SAFETY: `batched` writes every element of `out`.
+    Ok(unsafe { assume_init(out) })
 }
 
 /// Borrow a view as an operand, making it dense only if a stride is negative.
@@ -200,12 +231,14 @@ fn via_f32<H: Copy + Into<f32> + mlx_core::Element>(
     };
     let (a32, b32) = (to_f32(a)?, to_f32(b)?);
     batched(&a32, &b32, &mut out32, shape, k);
+    // SAFETY: `batched` writes every element of `out32`.
+    let out32 = unsafe { assume_init(out32) };
     out.extend(out32.into_iter().map(down));
     Ok(out)
 }
 
-/// Run the batch of products into `out`, the zeroed row-major
-/// `[batch.., m, n]` buffer.
+/// Run the batch of products into `out`, the row-major `[batch.., m, n]`
+/// buffer, writing every element of it (it may start uninitialised).
 ///
 /// `T` must be one of gemm's types (`f16`, `f32`, `f64`, `Complex32`), and
 /// both operands must have passed [`in_bounds`] for their full shapes
@@ -213,7 +246,7 @@ fn via_f32<H: Copy + Into<f32> + mlx_core::Element>(
 fn batched<T: Element>(
     a: &Operand<T>,
     b: &Operand<T>,
-    out: &mut [T],
+    out: &mut [MaybeUninit<T>],
     out_shape: &[usize],
     k: usize,
 ) {
@@ -222,7 +255,14 @@ fn batched<T: Element>(
     let batch_shape = &out_shape[..nd - 2];
     let batch: usize = batch_shape.iter().product();
     assert_eq!(out.len(), batch * m * n, "internal: matmul output size");
-    if out.is_empty() || k == 0 {
+    if k == 0 {
+        let zero = T::from_f64_lossy(0.0);
+        out.iter_mut().for_each(|o| {
+            o.write(zero);
+        });
+        return;
+    }
+    if out.is_empty() {
         return;
     }
     let (a_rs, a_cs) = (a.strides[nd - 2], a.strides[nd - 1]);
@@ -238,7 +278,7 @@ fn batched<T: Element>(
         }
     }
     let work = m * n * k;
-    let run = |bi: usize, dst: &mut [T], threads: bool| {
+    let run = |bi: usize, dst: &mut [MaybeUninit<T>], threads: bool| {
         let a_off = a.offset as isize + strided_offset(bi, batch_shape, &a.strides[..nd - 2]);
         let b_off = b.offset as isize + strided_offset(bi, batch_shape, &b.strides[..nd - 2]);
         gemm_into(
@@ -284,13 +324,13 @@ fn fold_rows(shape: &[usize], strides: &[isize]) -> Option<isize> {
 }
 
 /// `dst = lhs @ rhs` for one m x k by k x n product written row-major into
-/// `dst` (`m * n` elements). `lhs`/`rhs` are (offset, column stride, row
+/// `dst` (`m * n` elements, each written; `k > 0`). `lhs`/`rhs` are (offset, column stride, row
 /// stride) in their operand's data; the caller guarantees that every
 /// element they reach lies inside it (see [`batched`]). With `threads`,
 /// large products use gemm's rayon threads.
 #[allow(clippy::too_many_arguments)]
 fn gemm_into<T: Element>(
-    dst: &mut [T],
+    dst: &mut [MaybeUninit<T>],
     m: usize,
     n: usize,
     k: usize,
@@ -334,7 +374,7 @@ fn gemm_into<T: Element>(
 /// types or when that path refuses the operands.
 #[allow(clippy::too_many_arguments)]
 fn thin_f32<T: Element>(
-    dst: &mut [T],
+    dst: &mut [MaybeUninit<T>],
     mnk: (usize, usize, usize),
     a: &Operand<T>,
     (a_off, a_rs): (isize, isize),
@@ -358,7 +398,9 @@ fn thin_f32<T: Element>(
     };
     let (av, bv) = (f32s(&a.data), f32s(&b.data));
     // SAFETY: as above; `dst` stays borrowed exclusively through `out`.
-    let out = unsafe { std::slice::from_raw_parts_mut(dst.as_mut_ptr().cast::<f32>(), dst.len()) };
+    let out = unsafe {
+        std::slice::from_raw_parts_mut(dst.as_mut_ptr().cast::<MaybeUninit<f32>>(), dst.len())
+    };
     matmul_thin::dots(out, mnk, av, (a_off, a_rs), bv, (b_off, b_cs), threads)
 }
 
@@ -475,7 +517,7 @@ fn pack_row_major<T: Element>(
 /// Complex32).
 #[allow(clippy::type_complexity)]
 unsafe fn raw_gemm<T: Element>(
-    dst: &mut [T],
+    dst: &mut [MaybeUninit<T>],
     m: usize,
     n: usize,
     k: usize,
@@ -484,14 +526,15 @@ unsafe fn raw_gemm<T: Element>(
     par: Parallelism,
 ) {
     // SAFETY: `dst` is an exclusive slice of exactly m*n elements written
-    // row-major (column stride 1, row stride n); the operands are in bounds
-    // by this function's contract.
+    // row-major (column stride 1, row stride n); with `read_dst = false`
+    // gemm only writes them (each one), so they may start uninitialised.
+    // The operands are in bounds by this function's contract.
     unsafe {
         gemm::gemm(
             m,
             n,
             k,
-            dst.as_mut_ptr(),
+            dst.as_mut_ptr().cast::<T>(),
             1,
             n as isize,
             false,

@@ -7,6 +7,7 @@
 //! `float16`/`bfloat16` products reach this through their `f32` copies.
 
 use rayon::prelude::*;
+use std::mem::MaybeUninit;
 
 /// Products with at most this many output columns take the dot-product
 /// path.
@@ -24,11 +25,12 @@ const TASK_WORK: usize = 1 << 16;
 
 /// `dst[i * n + j] = sum_p a[a_off + i * a_rs + p] * b[b_off + j * b_cs + p]`
 /// for `i < m`, `j < n`, `p < k`, in parallel over rows when `threads`
-/// and large. Returns `false` (with `dst` untouched) when a row or column
+/// and large, writing every element of `dst` (which may start
+/// uninitialised). Returns `false` (with `dst` untouched) when a row or column
 /// would reach past its buffer or `dst` is not `m * n` long.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn dots(
-    dst: &mut [f32],
+    dst: &mut [MaybeUninit<f32>],
     (m, n, k): (usize, usize, usize),
     a: &[f32],
     (a_off, a_rs): (usize, usize),
@@ -55,7 +57,7 @@ pub(crate) fn dots(
     let cols: Vec<&[f32]> = (0..n)
         .map(|j| &b[b_off + j * b_cs..b_off + j * b_cs + k])
         .collect();
-    let rows_of = |i0: usize, out: &mut [f32]| {
+    let rows_of = |i0: usize, out: &mut [MaybeUninit<f32>]| {
         crate::simd::dispatch(
             #[inline(always)]
             || {
@@ -63,7 +65,7 @@ pub(crate) fn dots(
                     let start = a_off + (i0 + r) * a_rs;
                     let row = &a[start..start + k];
                     for (o, col) in o.iter_mut().zip(&cols) {
-                        *o = dot(row, col);
+                        o.write(dot(row, col));
                     }
                 }
             },
@@ -147,7 +149,7 @@ mod tests {
             let (a_off, a_rs, b_off, b_cs) = (3, k + 2, 1, k + 5);
             let a = values(a_off + m * a_rs, 1);
             let b = values(b_off + n * b_cs, 2);
-            let mut got = vec![f32::NAN; m * n];
+            let mut got = vec![MaybeUninit::new(f32::NAN); m * n];
             assert!(dots(
                 &mut got,
                 (m, n, k),
@@ -162,7 +164,8 @@ mod tests {
                     let want: f64 = (0..k)
                         .map(|p| a[a_off + i * a_rs + p] as f64 * b[b_off + j * b_cs + p] as f64)
                         .sum();
-                    let g = got[i * n + j] as f64;
+                    // SAFETY: initialised (to NaN, then by `dots`).
+                    let g = unsafe { got[i * n + j].assume_init() } as f64;
                     assert!(
                         (g - want).abs() <= 1e-5 * (1.0 + k as f64).sqrt(),
                         "{m}x{n}x{k} ({i}, {j}): {g} vs {want}"
@@ -176,9 +179,11 @@ mod tests {
     fn operands_too_short_are_refused_untouched() {
         let a = values(10, 1);
         let b = values(10, 2);
-        let mut got = vec![7.0f32; 4];
+        let mut got = vec![MaybeUninit::new(7.0f32); 4];
         // Row 1 of a would end at 5 + 6 = 11 > 10.
         assert!(!dots(&mut got, (2, 2, 6), &a, (0, 5), &b, (0, 1), false));
+        // SAFETY: initialised to 7.
+        let got: Vec<f32> = got.iter().map(|x| unsafe { x.assume_init() }).collect();
         assert_eq!(got, [7.0; 4]);
     }
 }
