@@ -26,7 +26,11 @@ use half::{bf16, f16};
 ///
 /// Put the whole hot loop inside `f` (helpers it calls should be
 /// `#[inline(always)]`): code outside the closure keeps the baseline
-/// instruction set.
+/// instruction set. Keep `f` small (a call to one such helper): a closure
+/// is only inlined at the compiler's discretion, and a large one is
+/// compiled out of line for the baseline. For a large body, implement
+/// `pulp::WithSimd` on a struct instead (its `with_simd` is always
+/// inlined), as the Adam kernel in `optimizer.rs` does.
 #[inline(always)]
 pub(crate) fn dispatch<R>(f: impl FnOnce() -> R) -> R {
     pulp::Arch::new().dispatch(f)
