@@ -11,8 +11,8 @@
 //! - otherwise the view is gathered with the reduced axes last, then rows.
 
 use crate::reduce_monoid::{
-    combine_into, merge_into, reduce_slice, Accumulate, AndOp, MaxOp, MinOp, Monoid, OrOp, ProdOp,
-    SumOp,
+    combine_into, merge_into, reduce_rows, reduce_slice, Accumulate, AndOp, MaxOp, MinOp, Monoid,
+    OrOp, ProdOp, SumOp,
 };
 use crate::strided::{buffer, contiguous, strided_offset, PAR_THRESHOLD};
 use half::{bf16, f16};
@@ -149,16 +149,16 @@ fn reduce_typed<T: Accumulate, M: Monoid<T::Acc>>(
         let step = red.first().map_or(1, |r| r.1);
         let rows_per = (PAR_THRESHOLD / n_red).max(1);
         for_chunks(&mut res, rows_per, parallel, |c, chunk| {
-            for (r, o) in chunk.iter_mut().enumerate() {
-                let start = base + strided_offset(c * rows_per + r, &kshape, &kstrides);
+            reduce_rows::<T, M, _>(chunk, c * rows_per, |r| {
+                let start = base + strided_offset(r, &kshape, &kstrides);
                 let lo = if step == 1 {
                     start
                 } else {
                     start + 1 - n_red as isize
                 };
                 let lo = lo as usize;
-                *o = T::store(reduce_slice::<T, M>(&buf[lo..lo + n_red]));
-            }
+                &buf[lo..lo + n_red]
+            });
         });
         return Ok(T::into_host(res));
     }
@@ -198,10 +198,7 @@ fn reduce_typed<T: Accumulate, M: Monoid<T::Acc>>(
     let data = contiguous::<T>(REDUCE, &pv)?;
     let rows_per = (PAR_THRESHOLD / n_red).max(1);
     for_chunks(&mut res, rows_per, parallel, |c, chunk| {
-        for (r, o) in chunk.iter_mut().enumerate() {
-            let start = (c * rows_per + r) * n_red;
-            *o = T::store(reduce_slice::<T, M>(&data[start..start + n_red]));
-        }
+        reduce_rows::<T, M, _>(chunk, c * rows_per, |r| &data[r * n_red..(r + 1) * n_red]);
     });
     Ok(T::into_host(res))
 }

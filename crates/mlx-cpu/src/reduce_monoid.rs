@@ -1,7 +1,7 @@
 //! Accumulation rules for reductions: which type each dtype accumulates
 //! in ([`Accumulate`]), the associative ops ([`Monoid`]: sum, product,
-//! max, min, and, or), and a pairwise, vectorisable slice reduction
-//! ([`reduce_slice`]).
+//! max, min, and, or), and pairwise, vectorisable slice reductions
+//! ([`reduce_slice`], [`reduce_rows`]).
 
 use crate::simd::{dispatch, widen16_f16, F16c, Lane};
 use half::{bf16, f16};
@@ -12,7 +12,7 @@ use mlx_core::{Complex64, Element};
 /// do not wait on each other's latency).
 const LANES: usize = 64;
 
-/// Slices longer than this are split in halves (pairwise summation).
+/// Pairwise summation works on blocks of this many elements.
 const BLOCK: usize = 2048;
 
 /// Slices longer than this are split across rayon tasks.
@@ -27,6 +27,8 @@ pub(crate) trait Accumulate: Element {
     fn load(self) -> Self::Acc;
     /// Round an accumulator back to the element type.
     fn store(a: Self::Acc) -> Self;
+    /// Whether [`load16`](Accumulate::load16) uses F16C when given it.
+    const HAS_F16C_LOAD: bool = false;
     /// [`load`](Accumulate::load) 16 elements, with the hardware
     /// conversion `hw` proves where the type has one (`f16`).
     #[inline(always)]
@@ -57,6 +59,7 @@ macro_rules! accumulate_half {
     ($($t:ty),*) => {$(
         impl Accumulate for $t {
             type Acc = f32;
+            const HAS_F16C_LOAD: bool = <$t as Widen16>::HAS_F16C;
             #[inline(always)]
             fn load(self) -> f32 {
                 self.widen()
@@ -77,10 +80,12 @@ accumulate_half!(f16, bf16);
 /// Widening of 16 halves: `f16` through F16C where present; `bf16` is one
 /// shift per element already.
 trait Widen16: Sized {
+    const HAS_F16C: bool;
     fn widen16(xs: &[Self; 16], hw: Option<F16c>) -> [f32; 16];
 }
 
 impl Widen16 for f16 {
+    const HAS_F16C: bool = true;
     #[inline(always)]
     fn widen16(xs: &[f16; 16], hw: Option<F16c>) -> [f32; 16] {
         widen16_f16(xs, hw)
@@ -88,6 +93,7 @@ impl Widen16 for f16 {
 }
 
 impl Widen16 for bf16 {
+    const HAS_F16C: bool = false;
     #[inline(always)]
     fn widen16(xs: &[bf16; 16], _: Option<F16c>) -> [f32; 16] {
         xs.map(|x| x.widen())
@@ -201,67 +207,120 @@ monoid!(MinOp, bool, true, |a, b| a & b);
 monoid!(AndOp, bool, true, |a, b| a & b);
 monoid!(OrOp, bool, false, |a, b| a | b);
 
-/// Reduce a contiguous slice with `M`: pairwise halving above [`BLOCK`]
-/// elements (in parallel above [`PAR_SPLIT`]), [`LANES`] independent
-/// accumulators below.
+/// Reduce a contiguous slice with `M`: halves in parallel above
+/// [`PAR_SPLIT`] elements, then [`pairwise`] over blocks of [`BLOCK`].
 pub(crate) fn reduce_slice<T: Accumulate, M: Monoid<T::Acc>>(xs: &[T]) -> T::Acc {
-    if xs.len() > BLOCK {
-        let mid = (xs.len() / 2).next_multiple_of(LANES);
+    if xs.len() > PAR_SPLIT {
+        let mid = (xs.len() / 2).next_multiple_of(BLOCK);
         let (lo, hi) = xs.split_at(mid);
-        let (a, b) = if xs.len() > PAR_SPLIT {
-            rayon::join(|| reduce_slice::<T, M>(lo), || reduce_slice::<T, M>(hi))
-        } else {
-            (reduce_slice::<T, M>(lo), reduce_slice::<T, M>(hi))
-        };
+        let (a, b) = rayon::join(|| reduce_slice::<T, M>(lo), || reduce_slice::<T, M>(hi));
         return M::combine(a, b);
     }
     dispatch(
         #[inline(always)]
-        || M::block(xs),
+        || pairwise::<T, M>(xs),
     )
+}
+
+/// `out[r] = M(row(first + r))` for every `r`: one vector dispatch for
+/// all of `out` (a dispatch per row cost 5-10% on W3's rows of 4096).
+pub(crate) fn reduce_rows<'a, T, M, F>(out: &mut [T], first: usize, row: F)
+where
+    T: Accumulate + 'a,
+    M: Monoid<T::Acc>,
+    F: Fn(usize) -> &'a [T],
+{
+    struct Rows<'o, T, M, F> {
+        out: &'o mut [T],
+        first: usize,
+        row: F,
+        op: std::marker::PhantomData<M>,
+    }
+    impl<'a, T, M, F> pulp::WithSimd for Rows<'_, T, M, F>
+    where
+        T: Accumulate + 'a,
+        M: Monoid<T::Acc>,
+        F: Fn(usize) -> &'a [T],
+    {
+        type Output = ();
+        #[inline(always)]
+        fn with_simd<S: pulp::Simd>(self, _: S) {
+            for (r, o) in self.out.iter_mut().enumerate() {
+                let xs = (self.row)(self.first + r);
+                let a = if xs.len() > PAR_SPLIT {
+                    reduce_slice::<T, M>(xs)
+                } else {
+                    pairwise::<T, M>(xs)
+                };
+                *o = T::store(a);
+            }
+        }
+    }
+    pulp::Arch::new().dispatch(Rows::<T, M, F> {
+        out,
+        first,
+        row,
+        op: std::marker::PhantomData,
+    });
+}
+
+/// Pairwise reduction over blocks of [`BLOCK`] elements, each block with
+/// [`Monoid::block`]: `levels[k]` holds the combination of 2^k blocks, and
+/// a new block merges up the levels like a carry in binary addition, so
+/// each element passes through about log2(len / BLOCK) combines.
+#[inline(always)]
+fn pairwise<T: Accumulate, M: Monoid<T::Acc>>(xs: &[T]) -> T::Acc {
+    if xs.len() <= BLOCK {
+        return M::block(xs);
+    }
+    let mut levels = [M::identity(); 64];
+    let mut count = 0u64;
+    for blk in xs.chunks(BLOCK) {
+        let mut v = M::block(blk);
+        let (mut c, mut k) = (count, 0);
+        while c & 1 == 1 {
+            v = M::combine(levels[k], v);
+            c >>= 1;
+            k += 1;
+        }
+        levels[k] = v;
+        count += 1;
+    }
+    let mut acc = M::identity();
+    for (k, &l) in levels.iter().enumerate() {
+        if count >> k & 1 == 1 {
+            acc = M::combine(l, acc);
+        }
+    }
+    acc
 }
 
 /// [`LANES`] independent accumulators over a short slice, then a tree.
 ///
-/// Elements that widen on load (`f16`, `bf16` into `f32`) go through
-/// [`lanes_widening`]; the rest keep one array of accumulators (for `f32`
-/// that measured 10% faster on W3 than the split form, the loads folding
-/// into the adds).
+/// The accumulators are four separate arrays of `LANES / 4` (one
+/// AVX-512 register each for `f32`), each updated by a fixed-length loop.
+/// With one array of `LANES`, LLVM kept the accumulators on the stack and
+/// loaded and stored them on every step (W3 bf16 1.12 -> 0.52 ms with
+/// this form; f32 on the 2-core Xeon, rows of 4096: 1.7-1.9 -> 1.4-1.6
+/// ms together with one dispatch per chunk of rows, [`reduce_rows`]).
+/// Elements that widen (`f16`, `bf16`) load 16 at a time through
+/// [`Accumulate::load16`].
 #[inline(always)]
 fn lanes<T: Accumulate, M: Monoid<T::Acc>>(xs: &[T]) -> T::Acc {
-    if std::mem::size_of::<T>() != std::mem::size_of::<T::Acc>() {
-        return lanes_widening::<T, M>(xs);
+    // The F16C check outside the loop: with both loads behind a branch
+    // in the loop, LLVM merged their results through the stack (two
+    // 32-byte stores read back by one 64-byte load, a store-forwarding
+    // stall that was 80% of the f16 sum's time in `perf annotate`).
+    match F16c::detect() {
+        Some(hw) if T::HAS_F16C_LOAD => lanes_with::<T, M>(xs, Some(hw)),
+        _ => lanes_with::<T, M>(xs, None),
     }
-    let mut acc = [M::identity(); LANES];
-    let mut chunks = xs.chunks_exact(LANES);
-    for c in &mut chunks {
-        for (a, &x) in acc.iter_mut().zip(c) {
-            *a = M::combine(*a, x.load());
-        }
-    }
-    let mut rest = M::identity();
-    for &x in chunks.remainder() {
-        rest = M::combine(rest, x.load());
-    }
-    let mut w = LANES;
-    while w > 1 {
-        w /= 2;
-        for k in 0..w {
-            acc[k] = M::combine(acc[k], acc[k + w]);
-        }
-    }
-    M::combine(acc[0], rest)
 }
 
-/// [`lanes`] for elements that widen on load: the accumulators are four
-/// separate arrays of `LANES / 4` (one AVX-512 register each), each
-/// updated by a fixed-length loop. With one array of `LANES`, LLVM kept
-/// the accumulators on the stack and loaded and stored them on every step
-/// (W3 bf16 1.12 -> 0.52 ms with this form, f16 1.28 -> 1.20 ms).
+/// [`lanes`] with the hardware conversion `hw` fixed for the whole loop.
 #[inline(always)]
-fn lanes_widening<T: Accumulate, M: Monoid<T::Acc>>(xs: &[T]) -> T::Acc {
+fn lanes_with<T: Accumulate, M: Monoid<T::Acc>>(xs: &[T], hw: Option<F16c>) -> T::Acc {
     const Q: usize = LANES / 4;
-    let hw = F16c::detect();
     let mut a0 = [M::identity(); Q];
     let mut a1 = [M::identity(); Q];
     let mut a2 = [M::identity(); Q];
@@ -340,6 +399,41 @@ mod tests {
         let s = reduce_slice::<f32, SumOp>(&xs) as f64;
         let exact = 1e6 * 0.1f32 as f64;
         assert!((s - exact).abs() / exact < 1e-6, "{s} vs {exact}");
+    }
+
+    #[test]
+    fn pairwise_levels_cover_every_block_count() {
+        // Block counts 1..=9 with full and partial last blocks, and a row
+        // above PAR_SPLIT: small integers keep every partial sum exact in
+        // f32, so any grouping must give the integer total; a block merged
+        // twice or dropped changes it.
+        let lens = (1..=9)
+            .flat_map(|b| [b * BLOCK, b * BLOCK - 1, b * BLOCK + 17])
+            .chain([PAR_SPLIT + 3 * BLOCK + 5]);
+        for n in lens {
+            let xs: Vec<f32> = (0..n).map(|i| (i % 7) as f32 - 3.0).collect();
+            let want: i64 = (0..n).map(|i| (i % 7) as i64 - 3).sum();
+            assert_eq!(reduce_slice::<f32, SumOp>(&xs), want as f32, "n={n}");
+            let ints: Vec<i64> = (0..n).map(|i| i as i64).collect();
+            let tri = (n as i64) * (n as i64 - 1) / 2;
+            assert_eq!(reduce_slice::<i64, SumOp>(&ints), tri, "n={n}");
+            assert_eq!(reduce_slice::<i64, MaxOp>(&ints), n as i64 - 1, "n={n}");
+        }
+    }
+
+    #[test]
+    fn reduce_rows_writes_each_row_from_its_first_index() {
+        // Rows of different lengths (0, within a block, several blocks),
+        // numbered from `first`: out[r] = sum of row(first + r).
+        let data: Vec<i32> = (0..3 * BLOCK as i32 + 50).collect();
+        let bounds = [(0, 0), (0, 10), (10, 10 + 2 * BLOCK + 3), (5, data.len())];
+        let mut out = vec![-1i32; 3];
+        reduce_rows::<i32, SumOp, _>(&mut out, 1, |r| &data[bounds[r].0..bounds[r].1]);
+        let want: Vec<i32> = bounds[1..]
+            .iter()
+            .map(|&(a, b)| data[a..b].iter().sum())
+            .collect();
+        assert_eq!(out, want);
     }
 
     #[test]
