@@ -11,7 +11,7 @@
 //! NaN, as MLX does.
 
 use crate::elementwise_walk::OutElem;
-use crate::simd::{dispatch, exp_f32, has_fma, Fused, Lane, MulAdd, Separate};
+use crate::simd::{dispatch, exp_f32, has_fma, with_f16c, F16c, Fused, Lane, MulAdd, Separate};
 use crate::strided::{contiguous, PAR_THRESHOLD};
 use half::{bf16, f16};
 use mlx_core::memory::{try_with_capacity, try_zeroed};
@@ -119,7 +119,7 @@ const Q: usize = LANES / 4;
 /// of NaNs). NaNs are left to the exp pass: `exp(NaN - m)` is NaN, so the
 /// row's sum, and with it every output of the row, is NaN.
 #[inline(always)]
-fn max_row<S: Lane>(x: &[S]) -> f32 {
+fn max_row<S: Lane>(x: &[S], hw: Option<F16c>) -> f32 {
     #[inline(always)]
     fn max(a: f32, v: f32) -> f32 {
         // One `maxps`: a NaN `v` keeps `a`.
@@ -135,14 +135,16 @@ fn max_row<S: Lane>(x: &[S]) -> f32 {
     let mut a3 = [f32::NEG_INFINITY; Q];
     let mut chunks = x.chunks_exact(LANES);
     for c in &mut chunks {
-        let (c0, c) = c.split_at(Q);
-        let (c1, c) = c.split_at(Q);
-        let (c2, c3) = c.split_at(Q);
+        let Some([c0, c1, c2, c3]) = quarters(c) else {
+            continue; // unreachable: the chunk is LANES long
+        };
+        let (c0, c1) = (S::widen16(c0, hw), S::widen16(c1, hw));
+        let (c2, c3) = (S::widen16(c2, hw), S::widen16(c3, hw));
         for i in 0..Q {
-            a0[i] = max(a0[i], c0[i].widen());
-            a1[i] = max(a1[i], c1[i].widen());
-            a2[i] = max(a2[i], c2[i].widen());
-            a3[i] = max(a3[i], c3[i].widen());
+            a0[i] = max(a0[i], c0[i]);
+            a1[i] = max(a1[i], c1[i]);
+            a2[i] = max(a2[i], c2[i]);
+            a3[i] = max(a3[i], c3[i]);
         }
     }
     let mut m = f32::NEG_INFINITY;
@@ -160,15 +162,27 @@ fn max_row<S: Lane>(x: &[S]) -> f32 {
 /// each add waits on an `exp` of about thirty instructions, and more
 /// arrays made LLVM spill the `exp` constants.
 #[inline(always)]
-fn exp_sum<S: Lane, M: MulAdd>(x: &[S], m: f32, y: &mut [MaybeUninit<f32>]) -> f32 {
+fn exp_sum<S: Lane, M: MulAdd>(
+    x: &[S],
+    m: f32,
+    y: &mut [MaybeUninit<f32>],
+    hw: Option<F16c>,
+) -> f32 {
     let mut acc = [0.0f32; Q];
     let mut xc = x.chunks_exact(Q);
     let mut yc = y.chunks_exact_mut(Q);
     for (xs, ys) in (&mut xc).zip(&mut yc) {
-        for ((a, &xv), yv) in acc.iter_mut().zip(xs).zip(ys.iter_mut()) {
-            let e = exp_f32::<M>(xv.widen() - m);
-            yv.write(e);
-            *a += e;
+        let (Ok(xs), Ok(ys)) = (
+            <&[S; Q]>::try_from(xs),
+            <&mut [MaybeUninit<f32>; Q]>::try_from(ys),
+        ) else {
+            continue; // unreachable: both chunks are Q long
+        };
+        let w = S::widen16(xs, hw);
+        for i in 0..Q {
+            let e = exp_f32::<M>(w[i] - m);
+            ys[i].write(e);
+            acc[i] += e;
         }
     }
     let mut s = 0.0f32;
@@ -187,20 +201,30 @@ fn exp_sum<S: Lane, M: MulAdd>(x: &[S], m: f32, y: &mut [MaybeUninit<f32>]) -> f
     acc[0] + s
 }
 
+/// The four `Q`-element quarters of a [`LANES`]-element chunk (`None`
+/// for a shorter one).
+#[inline(always)]
+fn quarters<T>(c: &[T]) -> Option<[&[T; Q]; 4]> {
+    let (q0, c) = c.split_first_chunk::<Q>()?;
+    let (q1, c) = c.split_first_chunk::<Q>()?;
+    let (q2, c) = c.split_first_chunk::<Q>()?;
+    Some([q0, q1, q2, c.first_chunk::<Q>()?])
+}
+
 /// Softmax of one row into `f32`s, unnormalised; returns `1 / sum`.
 /// Writes every element of `y` (as long as `x`).
 #[inline(always)]
-fn exp_row<S: Lane, M: MulAdd>(x: &[S], y: &mut [MaybeUninit<f32>]) -> f32 {
+fn exp_row<S: Lane, M: MulAdd>(x: &[S], y: &mut [MaybeUninit<f32>], hw: Option<F16c>) -> f32 {
     debug_assert_eq!(x.len(), y.len());
-    let m = max_row(x);
-    1.0 / exp_sum::<S, M>(x, m, y)
+    let m = max_row(x, hw);
+    1.0 / exp_sum::<S, M>(x, m, y, hw)
 }
 
 /// Softmax of one `float32` row (`y` as long as `x`), written in place:
 /// exp and sum into `y`, then scaled there.
 #[inline(always)]
 fn softmax_row_f32<M: MulAdd>(x: &[f32], y: &mut [MaybeUninit<f32>]) {
-    let inv = exp_row::<f32, M>(x, y);
+    let inv = exp_row::<f32, M>(x, y, None);
     // SAFETY: `exp_row` wrote every element of `y`; `MaybeUninit<f32>`
     // has the layout of `f32`.
     let y = unsafe { &mut *(y as *mut [MaybeUninit<f32>] as *mut [f32]) };
@@ -238,6 +262,38 @@ fn softmax_row_f64(x: &[f64], y: &mut [f64]) {
     }
 }
 
+/// `y = narrow(t * inv)`, 16 at a time (through F16C where `hw` proves it).
+#[inline(always)]
+fn scale_narrow<S: Lane>(t: &[f32], inv: f32, y: &mut [MaybeUninit<S>], hw: Option<F16c>) {
+    if hw.is_none() {
+        for (o, &v) in y.iter_mut().zip(t) {
+            o.write(S::narrow(v * inv));
+        }
+        return;
+    }
+    let mut tc = t.chunks_exact(Q);
+    let mut yc = y.chunks_exact_mut(Q);
+    for (ts, ys) in (&mut tc).zip(&mut yc) {
+        let (Ok(ts), Ok(ys)) = (
+            <&[f32; Q]>::try_from(ts),
+            <&mut [MaybeUninit<S>; Q]>::try_from(ys),
+        ) else {
+            continue; // unreachable: both chunks are Q long
+        };
+        let mut v = [0.0f32; Q];
+        for i in 0..Q {
+            v[i] = ts[i] * inv;
+        }
+        let h = S::narrow16(&v, hw);
+        for i in 0..Q {
+            ys[i].write(h[i]);
+        }
+    }
+    for (o, &v) in yc.into_remainder().iter_mut().zip(tc.remainder()) {
+        o.write(S::narrow(v * inv));
+    }
+}
+
 /// Softmax of a block of half-precision rows, computed in `float32`
 /// registers through one row-long `f32` buffer.
 fn rows_half<S: Lane, M: MulAdd>(x: &[S], y: &mut [MaybeUninit<S>], n: usize) -> Result<()> {
@@ -252,15 +308,20 @@ fn rows_half<S: Lane, M: MulAdd>(x: &[S], y: &mut [MaybeUninit<S>], n: usize) ->
     dispatch(
         #[inline(always)]
         || {
-            for (xr, yr) in x.chunks(n).zip(y.chunks_mut(n)) {
-                let inv = exp_row::<S, M>(xr, &mut tmp_out[..xr.len()]);
-                for (o, t) in yr.iter_mut().zip(tmp_out.iter()) {
-                    // SAFETY: `tmp` was zero-initialised and `exp_row`
-                    // only writes initialised values.
-                    let t = unsafe { t.assume_init() };
-                    o.write(S::narrow(t * inv));
-                }
-            }
+            with_f16c::<S, _>(
+                #[inline(always)]
+                |hw| {
+                    for (xr, yr) in x.chunks(n).zip(y.chunks_mut(n)) {
+                        let t = &mut tmp_out[..xr.len()];
+                        let inv = exp_row::<S, M>(xr, t, hw);
+                        // SAFETY: `tmp` was zero-initialised and `exp_row`
+                        // only writes initialised values; `MaybeUninit<f32>`
+                        // has the layout of `f32`.
+                        let t = unsafe { &*(t as *const [MaybeUninit<f32>] as *const [f32]) };
+                        scale_narrow(t, inv, yr, hw);
+                    }
+                },
+            )
         },
     );
     Ok(())
@@ -371,6 +432,48 @@ mod tests {
                 let tol = want * (4e-7 + d * 6e-8);
                 assert!(
                     (got as f64 - want).abs() <= tol,
+                    "n {n} i {i}: {got} vs {want}"
+                );
+            }
+        }
+    }
+
+    /// Softmax of an `f16` row through `exp_row` and `scale_narrow` with
+    /// the given F16C proof (as `rows_half` runs it).
+    fn half_row(x: &[f16], hw: Option<F16c>) -> Vec<f16> {
+        let mut t = vec![MaybeUninit::<f32>::uninit(); x.len()];
+        let mut y = vec![MaybeUninit::<f16>::uninit(); x.len()];
+        dispatch(|| {
+            let inv = exp_row::<f16, Separate>(x, &mut t, hw);
+            // SAFETY: `exp_row` wrote every element of `t`.
+            let t = unsafe { &*(&t[..] as *const [MaybeUninit<f32>] as *const [f32]) };
+            scale_narrow(t, inv, &mut y, hw);
+        });
+        // SAFETY: `scale_narrow` wrote every element of `y`.
+        y.into_iter().map(|v| unsafe { v.assume_init() }).collect()
+    }
+
+    #[test]
+    fn half_rows_match_f64_on_both_conversion_paths() {
+        // Lengths around the 16- and 64-element blocks; both the F16C path
+        // (where this CPU has it) and the bit-operation path must give the
+        // f64 softmax rounded to f16, within one f16 rounding of the f32
+        // intermediate, and the two paths the same bits.
+        for n in [1usize, 15, 16, 17, 63, 64, 65, 200] {
+            let x: Vec<f16> = (0..n)
+                .map(|i| f16::from_f32(((i * 7919 % 1013) as f32 - 506.0) * 0.011))
+                .collect();
+            let m = x.iter().fold(f64::NEG_INFINITY, |m, v| m.max(v.to_f64()));
+            let e: Vec<f64> = x.iter().map(|v| (v.to_f64() - m).exp()).collect();
+            let s: f64 = e.iter().sum();
+            let soft = half_row(&x, None);
+            let hard = half_row(&x, F16c::detect());
+            for i in 0..n {
+                assert_eq!(soft[i].to_bits(), hard[i].to_bits(), "n {n} i {i}");
+                let want = e[i] / s;
+                let got = soft[i].to_f64();
+                assert!(
+                    (got - want).abs() <= want * 1e-3 + 6e-8,
                     "n {n} i {i}: {got} vs {want}"
                 );
             }
