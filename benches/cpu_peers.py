@@ -77,6 +77,9 @@ def torch_rows():
             out[f"W3/sum last 4096x4096 {name}"] = timeit(lambda: xh.sum(dim=-1))
         x = torch.randn(1024, 4096)
         out["W4/softmax 1024x4096"] = timeit(lambda: torch.softmax(x, dim=-1))
+        for dt, name in ((torch.float16, "f16"), (torch.bfloat16, "bf16")):
+            xh = x.to(dt)
+            out[f"W4/softmax 1024x4096 {name}"] = timeit(lambda: torch.softmax(xh, dim=-1))
         t = torch.rand(n) * 8 - 4
         out["T/exp 16M f32"] = timeit(lambda: torch.exp(t))
         out["T/tanh 16M f32"] = timeit(lambda: torch.tanh(t))

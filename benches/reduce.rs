@@ -1,5 +1,5 @@
 //! W3: sum over the last axis of 4096x4096 f32 (and f16, bf16); W4: softmax over the last
-//! axis of 1024x4096 f32.
+//! axis of 1024x4096 f32 (and f16, bf16).
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use mlx::Dtype;
 use mlx_benches::random_array;
@@ -43,6 +43,18 @@ fn w4(c: &mut Criterion) {
             out
         })
     });
+    for (dtype, name) in [(Dtype::Float16, "f16"), (Dtype::Bfloat16, "bf16")] {
+        let h = x.as_type(dtype).unwrap();
+        h.eval().unwrap();
+        g.throughput(Throughput::Bytes((1024 * 4096 * 2) as u64));
+        g.bench_function(format!("softmax 1024x4096 {name}"), |bench| {
+            bench.iter(|| {
+                let out = h.softmax(&[-1], false).unwrap();
+                out.eval().unwrap();
+                out
+            })
+        });
+    }
     g.finish();
 }
 
