@@ -3,7 +3,7 @@
 //! max, min, and, or), and pairwise, vectorisable slice reductions
 //! ([`reduce_slice`], [`reduce_rows`]).
 
-use crate::simd::{dispatch, widen16_f16, F16c, Lane};
+use crate::simd::{dispatch, F16c, Lane};
 use half::{bf16, f16};
 use mlx_core::{Complex64, Element};
 
@@ -59,7 +59,7 @@ macro_rules! accumulate_half {
     ($($t:ty),*) => {$(
         impl Accumulate for $t {
             type Acc = f32;
-            const HAS_F16C_LOAD: bool = <$t as Widen16>::HAS_F16C;
+            const HAS_F16C_LOAD: bool = <$t as Lane>::USES_F16C;
             #[inline(always)]
             fn load(self) -> f32 {
                 self.widen()
@@ -70,35 +70,12 @@ macro_rules! accumulate_half {
             }
             #[inline(always)]
             fn load16(xs: &[$t; 16], hw: Option<F16c>) -> [f32; 16] {
-                <$t as Widen16>::widen16(xs, hw)
+                <$t as Lane>::widen16(xs, hw)
             }
         }
     )*};
 }
 accumulate_half!(f16, bf16);
-
-/// Widening of 16 halves: `f16` through F16C where present; `bf16` is one
-/// shift per element already.
-trait Widen16: Sized {
-    const HAS_F16C: bool;
-    fn widen16(xs: &[Self; 16], hw: Option<F16c>) -> [f32; 16];
-}
-
-impl Widen16 for f16 {
-    const HAS_F16C: bool = true;
-    #[inline(always)]
-    fn widen16(xs: &[f16; 16], hw: Option<F16c>) -> [f32; 16] {
-        widen16_f16(xs, hw)
-    }
-}
-
-impl Widen16 for bf16 {
-    const HAS_F16C: bool = false;
-    #[inline(always)]
-    fn widen16(xs: &[bf16; 16], _: Option<F16c>) -> [f32; 16] {
-        xs.map(|x| x.widen())
-    }
-}
 
 /// An associative op with an identity over accumulator type `A`.
 pub(crate) trait Monoid<A: Copy>: Sized + Send + Sync + 'static {
