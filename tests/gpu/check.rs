@@ -6,37 +6,19 @@ use mlx::{Array, Device, Dtype, HostData};
 use proptest::prelude::*;
 use proptest::test_runner::{TestCaseError, TestRunner};
 use std::fmt::Write as _;
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Mutex, MutexGuard};
 
-/// Set to `1` to let these tests pass without a GPU adapter.
-const SKIP_ENV: &str = "MLX_SKIP_GPU_TESTS";
-
-/// The GPU device, once `mlx_metal` has found an adapter. Without one this
-/// panics with the backend's message, unless `MLX_SKIP_GPU_TESTS=1`, when
-/// it prints a note and returns `None` (the test then returns early).
+/// The GPU device, or `None` when GPU tests are skipped (see
+/// [`mlx_tests::gpu_device`]).
 pub fn gpu() -> Option<Device> {
-    static OPENED: OnceLock<Result<String, String>> = OnceLock::new();
-    let opened = OPENED.get_or_init(|| match mlx_metal::GpuBackend::new() {
-        Ok(g) => Ok(g.adapter_name()),
-        Err(e) => Err(e.to_string()),
-    });
-    match opened {
-        Ok(_) => Some(Device::gpu(0)),
-        Err(msg) if std::env::var(SKIP_ENV).is_ok_and(|v| v == "1") => {
-            eprintln!("note: skipping a GPU test ({SKIP_ENV}=1): {msg}");
-            None
-        }
-        Err(msg) => panic!("no GPU for the GPU tests: {msg} (set {SKIP_ENV}=1 to skip them)"),
-    }
+    mlx_tests::gpu_device()
 }
 
 /// Every test holds this while it uses the GPU, so tests of this binary
 /// use the GPU one at a time even when the harness runs them on several
-/// threads: the backend keeps one out-of-bounds flag per device (a failing
-/// gather would be reported to whichever thread's eval flushes first), and
-/// concurrent evals race when one thread submits the shared encoder (see
-/// `threads.rs`, which tests concurrency on purpose). A failure then points
-/// at a kernel, not at another test.
+/// threads: concurrent evals share the device's encoder and buffer pool
+/// (`threads.rs` and `errors.rs` test concurrency on purpose). A failure
+/// then points at a kernel, not at another test.
 static GPU_LOCK: Mutex<()> = Mutex::new(());
 
 /// Exclusive use of the GPU for the rest of the scope.

@@ -139,3 +139,45 @@ fn take_out_of_range_is_an_error_on_gpu_as_on_cpu() {
         }
     }
 }
+
+/// Threads evaluating at once each see their own gathers' bad indices
+/// only: one thread's out-of-range `take` fails that thread's eval, never
+/// the other thread's valid gathers and scatters, and the failed array
+/// keeps failing when read again.
+#[test]
+fn out_of_range_flags_stay_with_their_thread() {
+    let Some(gpu) = gpu() else { return };
+    // Held against other tests only: the two threads below run together.
+    let _gpu = gpu_lock();
+    let data = || Array::from_host_data_on(HostData::Int32(vec![10, 20, 30, 40]), &[4], gpu);
+    let idx = |v: Vec<i32>| Array::from_host_data_on(HostData::Int32(v.clone()), &[v.len()], gpu);
+    let rounds = 40;
+    std::thread::scope(|s| {
+        let bad = s.spawn(|| {
+            for r in 0..rounds {
+                let t = ops::take(&data().unwrap(), &idx(vec![0, 9]).unwrap(), 0).unwrap();
+                let e = t.to_vec::<i32>().expect_err("index 9 of 4 fails");
+                assert!(e.to_string().starts_with("[take]"), "round {r}: {e}");
+                let again = t.to_vec::<i32>().expect_err("still failed");
+                assert_eq!(again.to_string(), e.to_string(), "round {r}");
+            }
+        });
+        let good = s.spawn(|| {
+            for r in 0..rounds {
+                let a = data().unwrap();
+                let t = ops::take(&a, &idx(vec![3, -4]).unwrap(), 0).unwrap();
+                assert_eq!(t.to_vec::<i32>().unwrap(), vec![40, 10], "round {r}");
+                let u = ops::scatter_add(
+                    &a,
+                    &[idx(vec![1]).unwrap()],
+                    &Array::from_host_data_on(HostData::Int32(vec![1]), &[1, 1], gpu).unwrap(),
+                    &[0],
+                );
+                let u = u.and_then(|u| u.to_vec::<i32>());
+                assert_eq!(u.unwrap(), vec![10, 21, 30, 40], "round {r}");
+            }
+        });
+        bad.join().unwrap();
+        good.join().unwrap();
+    });
+}

@@ -24,12 +24,14 @@ pub fn out_of_memory<T>(op: &'static str, n: usize) -> Error {
     }
 }
 
-/// `e` naming `op` instead if it is [`Error::OutOfMemory`]: kernels'
-/// helpers do not know the op the user called, so `eval` names the
-/// primitive, and `to_vec` itself.
+/// `e` naming `op` instead if it is [`Error::OutOfMemory`] or a device
+/// error (a GPU buffer over the device's limit): kernels' helpers do not
+/// know the op the user called, so `eval` names the primitive, and
+/// `to_vec` itself.
 pub(crate) fn name_oom(op: &'static str, e: Error) -> Error {
     match e {
         Error::OutOfMemory { bytes, .. } => Error::OutOfMemory { op, bytes },
+        Error::Device { msg, .. } => Error::Device { op, msg },
         other => other,
     }
 }

@@ -10,6 +10,7 @@ use crate::slots::Caps;
 use mlx_core::{Device, Error, Result};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::ThreadId;
 use wgpu::util::DeviceExt;
 
 /// Threads per workgroup of the 1-D elementwise kernels.
@@ -52,10 +53,21 @@ pub(crate) struct Gpu {
     consts: Mutex<HashMap<Vec<u8>, wgpu::Buffer>>,
     pending: Mutex<Pending>,
     errors: Arc<Mutex<Vec<String>>>,
-    /// `[flag, index, axis size]` written by gathers on a bad index.
-    oob: GpuBuffer,
-    /// The op of the last gather recorded since the flag was checked.
-    oob_op: Mutex<Option<&'static str>>,
+    /// Out-of-range flags of the gathers and scatters recorded since their
+    /// thread's last check (see [`Gpu::oob_flag`]).
+    oob: Mutex<OobFlags>,
+}
+
+/// `[flag, index, axis size]` buffers written by gathers and scatters on a
+/// bad index: one per thread with such kernels recorded since its eval
+/// last flushed, so an eval reports its own bad index and never another
+/// thread's (an eval records and flushes on one thread).
+#[derive(Default)]
+struct OobFlags {
+    /// The flag and the op of the last kernel that binds it, by thread.
+    live: HashMap<ThreadId, (Arc<GpuBuffer>, &'static str)>,
+    /// Zeroed flags ready for another thread.
+    free: Vec<Arc<GpuBuffer>>,
 }
 
 impl std::fmt::Debug for Gpu {
@@ -223,16 +235,6 @@ impl Gpu {
         });
         let cap = (limits.max_buffer_size / 2).clamp(256 << 20, 8 << 30);
         let pool = Arc::new(Pool::new(mlx_device, cap));
-        let oob = GpuBuffer::new(
-            device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                label: Some("oob"),
-                contents: &[0u8; 16],
-                usage: USAGE,
-            }),
-            16,
-            pool.clone(),
-        );
-        pool.created(16);
         let mut gpu = Gpu {
             caps: Caps {
                 f16: features.contains(wgpu::Features::SHADER_F16),
@@ -255,8 +257,7 @@ impl Gpu {
             consts: Mutex::default(),
             pending: Mutex::default(),
             errors,
-            oob,
-            oob_op: Mutex::default(),
+            oob: Mutex::default(),
             float_controls: None,
             subnormals: false,
             why_flushed: why_not,
@@ -294,27 +295,62 @@ impl Gpu {
         }
     }
 
-    /// The out-of-bounds flag buffer, for a gather recorded by `op`.
-    pub(crate) fn oob_flag(&self, op: &'static str) -> &GpuBuffer {
-        *self.oob_op.lock().unwrap_or_else(|p| p.into_inner()) = Some(op);
-        &self.oob
+    /// The calling thread's out-of-bounds flag, for a gather or scatter
+    /// that `op` records now.
+    pub(crate) fn oob_flag(&self, op: &'static str) -> Arc<GpuBuffer> {
+        let mut flags = self.oob.lock().unwrap_or_else(|p| p.into_inner());
+        let flags = &mut *flags;
+        let entry = flags
+            .live
+            .entry(std::thread::current().id())
+            .or_insert_with(|| {
+                let buf = flags.free.pop().unwrap_or_else(|| {
+                    let zeroed =
+                        self.device
+                            .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                                label: Some("oob"),
+                                contents: &[0u8; 16],
+                                usage: USAGE,
+                            });
+                    self.pool.created(16);
+                    Arc::new(GpuBuffer::new(zeroed, 16, self.pool.clone()))
+                });
+                (buf, op)
+            });
+        entry.1 = op;
+        entry.0.clone()
     }
 
-    /// If a gather ran since the last check, wait for it and fail when it
-    /// met an out-of-bounds index.
+    /// If this thread recorded a gather or scatter since its last check,
+    /// wait for it and fail when it met an out-of-bounds index.
     pub(crate) fn check_oob(&self) -> Result<()> {
-        let op = self.oob_op.lock().unwrap_or_else(|p| p.into_inner()).take();
-        let Some(op) = op else { return Ok(()) };
-        let bytes = self.read(op, &self.oob, 0, 16)?;
-        let w: Vec<i32> = bytemuck::pod_collect_to_vec(&bytes);
-        if w[0] == 0 {
+        let taken = self
+            .oob
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .live
+            .remove(&std::thread::current().id());
+        let Some((flag, op)) = taken else {
             return Ok(());
-        }
-        self.queue.write_buffer(self.oob.raw(), 0, &[0u8; 16]);
-        Err(Error::invalid(
-            op,
-            format!("index {} is out of bounds for axis size {}", w[1], w[2]),
-        ))
+        };
+        let bytes = self.read(op, &flag, 0, 16)?;
+        let w: Vec<i32> = bytemuck::pod_collect_to_vec(&bytes);
+        let result = if w[0] == 0 {
+            Ok(())
+        } else {
+            // Zeroed before any later batch runs (queued writes go first).
+            self.queue.write_buffer(flag.raw(), 0, &[0u8; 16]);
+            Err(Error::invalid(
+                op,
+                format!("index {} is out of bounds for axis size {}", w[1], w[2]),
+            ))
+        };
+        self.oob
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .free
+            .push(flag);
+        result
     }
 
     /// Fail with the first error wgpu reported since the last check.

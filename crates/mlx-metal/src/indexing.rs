@@ -100,7 +100,7 @@ fn run(
     gpu.dispatch(
         &pipeline,
         &p,
-        &[buffer(op, input)?, buffer(op, indices)?, &ob, flag],
+        &[buffer(op, input)?, buffer(op, indices)?, &ob, &flag],
         grid(numel),
     )?;
     Ok(storage(ob, out))

@@ -158,7 +158,7 @@ pub(crate) fn scatter(
     gpu.dispatch(
         &pipeline,
         &p,
-        &[buffer(name, updates)?, &packed, &ob, flag],
+        &[buffer(name, updates)?, &packed, &ob, &flag],
         grid(threads),
     )?;
     Ok(storage(ob, out))

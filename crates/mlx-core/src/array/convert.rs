@@ -78,6 +78,7 @@ impl Array {
             storage,
             strides: row_major_strides(shape),
             offset: 0,
+            outcome: None,
         };
         Array::from_data(shape.to_vec(), dtype, data)
     }
@@ -119,6 +120,7 @@ impl Array {
             storage,
             strides: row_major_strides(shape),
             offset: 0,
+            outcome: None,
         };
         Array::from_data(shape.to_vec(), dtype, data)
     }

@@ -1,7 +1,7 @@
 //! Evaluation: an iterative topological walk over pending nodes, then one
 //! dispatch per node. Views are resolved here; kernels run on backends.
 
-use super::node::{ArrayData, Siblings, State};
+use super::node::{ArrayData, EvalOutcome, Siblings, State};
 use super::Array;
 use crate::backend::{backend_for_op, Backend, Donor};
 use crate::primitive::{MultiOp, OutSpec, Primitive};
@@ -18,7 +18,10 @@ use std::sync::Arc;
 ///
 /// # Errors
 /// Device errors, or data-dependent errors such as an out-of-range index
-/// in `take`. The arrays stay pending after an error.
+/// in `take`. The arrays stay pending after an error, except where the
+/// error is found only once the device finishes the batch (a GPU
+/// gather's out-of-range flag): the arrays that eval computed then hold
+/// the error, and reading them, or ops on them, return it again.
 ///
 /// # Examples
 /// ```
@@ -31,27 +34,50 @@ use std::sync::Arc;
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn eval(arrays: &[&Array]) -> Result<()> {
+    for a in arrays {
+        if let State::Ready(d) = &*a.lock() {
+            if let Some(e) = d.failure() {
+                return Err(e.clone());
+            }
+        }
+    }
     let order = topo_order(arrays);
     super::pool::run(super::pool::worth_it(&order), || run_nodes(order))
 }
 
 /// Run the nodes of `order` (inputs first), then flush the backends used.
+/// The backends are flushed after an error too (the work recorded before
+/// it must be checked); a flush that fails marks every array this eval
+/// computed as failed.
 fn run_nodes(order: Vec<Array>) -> Result<()> {
     let mut used: Vec<Arc<dyn Backend>> = Vec::new();
+    let outcome = EvalOutcome::default();
+    let mut result = Ok(());
     // Each handle is dropped once its node ran, so an intermediate that
     // only its consumer holds can donate its buffer to that consumer.
     for node in order {
-        let backend = run_node(node)?;
-        if let Some(b) = backend {
-            if !used.iter().any(|u| Arc::ptr_eq(u, &b)) {
-                used.push(b);
+        match run_node(node, &outcome) {
+            Ok(Some(b)) => {
+                if !used.iter().any(|u| Arc::ptr_eq(u, &b)) {
+                    used.push(b);
+                }
+            }
+            Ok(None) => {}
+            Err(e) => {
+                result = Err(e);
+                break;
             }
         }
     }
     for b in used {
-        b.flush()?;
+        if let Err(e) = b.flush() {
+            let _ = outcome.set(e.clone());
+            if result.is_ok() {
+                result = Err(e);
+            }
+        }
     }
-    Ok(())
+    result
 }
 
 impl Array {
@@ -99,13 +125,13 @@ fn topo_order(roots: &[&Array]) -> Vec<Array> {
 /// while its kernel runs (another thread evaluating it waits), and its
 /// inputs are taken out of it, so an input nobody else holds can donate
 /// its buffer. On error the node is left pending with its inputs.
-fn run_node(a: Array) -> Result<Option<Arc<dyn Backend>>> {
+fn run_node(a: Array, outcome: &EvalOutcome) -> Result<Option<Arc<dyn Backend>>> {
     let siblings = match &*a.lock() {
         State::Pending { siblings, .. } => siblings.clone(),
         _ => return Ok(None),
     };
     if let Some(s) = siblings {
-        return run_multi(&a, &s);
+        return run_multi(&a, &s, outcome);
     }
     let mut guard = a.lock();
     let State::Pending {
@@ -117,7 +143,8 @@ fn run_node(a: Array) -> Result<Option<Arc<dyn Backend>>> {
     let primitive = primitive.clone();
     let taken = std::mem::take(inputs);
     match run_single(&primitive, &taken, &a) {
-        Ok((data, backend)) => {
+        Ok((mut data, backend)) => {
+            data.outcome = Some(outcome.clone());
             *guard = State::Ready(data);
             drop(guard);
             Ok(Some(backend))
@@ -174,7 +201,8 @@ fn take_donor(
     let State::Ready(d) = &*st else {
         return None;
     };
-    let ok = d.storage.device() == backend.device()
+    let ok = d.failure().is_none()
+        && d.storage.device() == backend.device()
         && d.offset == 0
         && d.storage.nbytes() == nbytes
         && is_row_major(inp.shape(), &d.strides)
@@ -212,6 +240,7 @@ fn donated(
             storage,
             strides: row_major_strides(out.shape()),
             offset: 0,
+            outcome: None,
         });
     };
     let others: Vec<usize> = (0..inputs.len()).filter(|&i| i != k).collect();
@@ -286,7 +315,7 @@ fn donated(
 /// Evaluate every output of a multi-output node at once: the backend's
 /// kernel, or the op's composite, runs once and fills each live sibling.
 /// The siblings stay locked meanwhile (taken in position order).
-fn run_multi(a: &Array, s: &Siblings) -> Result<Option<Arc<dyn Backend>>> {
+fn run_multi(a: &Array, s: &Siblings, outcome: &EvalOutcome) -> Result<Option<Arc<dyn Backend>>> {
     let live = s.group.live();
     let mut guards: Vec<(usize, std::sync::MutexGuard<'_, State>)> = live
         .iter()
@@ -354,7 +383,9 @@ fn run_multi(a: &Array, s: &Siblings) -> Result<Option<Arc<dyn Backend>>> {
         }
     };
     for (i, g) in guards.iter_mut() {
-        **g = State::Ready(datas[*i].clone());
+        let mut d = datas[*i].clone();
+        d.outcome = Some(outcome.clone());
+        **g = State::Ready(d);
     }
     Ok(Some(backend))
 }
@@ -391,6 +422,7 @@ fn multi_donated(
                 strides: row_major_strides(inputs[d.index].shape()),
                 storage: d.storage,
                 offset: 0,
+                outcome: None,
             });
         }
     };
@@ -550,6 +582,7 @@ fn on_device(a: &Array, backend: &dyn Backend) -> Result<ArrayData> {
         storage,
         strides: row_major_strides(a.shape()),
         offset: 0,
+        outcome: None,
     })
 }
 
@@ -568,6 +601,7 @@ fn dense(storage: crate::Storage, shape: &[usize]) -> ArrayData {
         storage,
         strides: row_major_strides(shape),
         offset: 0,
+        outcome: None,
     }
 }
 
@@ -640,6 +674,7 @@ fn dispatch(
                     storage: d.storage.clone(),
                     strides: row_major_strides(out.shape()),
                     offset: d.offset,
+                    outcome: None,
                 });
             }
             let copy_spec = OutSpec {
@@ -655,6 +690,7 @@ fn dispatch(
                 storage: d.storage.clone(),
                 strides,
                 offset: d.offset,
+                outcome: None,
             });
         }
         Primitive::Broadcast => {
@@ -664,6 +700,7 @@ fn dispatch(
                 storage: d.storage.clone(),
                 strides,
                 offset: d.offset,
+                outcome: None,
             });
         }
         Primitive::Fast(op) => match be.fast(op, &v, spec)? {
@@ -698,6 +735,7 @@ fn dispatch(
                     storage: be.copy(&v[0], copy_spec)?,
                     strides: row_major_strides(inputs[0].shape()),
                     offset: 0,
+                    outcome: None,
                 }
             };
             // Strides and offset fit: the op checked every position.
@@ -705,6 +743,7 @@ fn dispatch(
                 storage: d.storage,
                 strides: strides.iter().map(|&s| s as isize).collect(),
                 offset: d.offset + offset,
+                outcome: None,
             });
         }
         Primitive::Slice { start, step } => {
@@ -728,6 +767,7 @@ fn dispatch(
                 storage: d.storage.clone(),
                 strides,
                 offset: offset as usize,
+                outcome: None,
             });
         }
     };

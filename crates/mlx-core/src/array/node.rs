@@ -37,6 +37,22 @@ pub(crate) struct ArrayData {
     pub(crate) storage: Storage,
     pub(crate) strides: Vec<isize>,
     pub(crate) offset: usize,
+    /// The outcome of the eval that computed this data: it holds that
+    /// eval's error when a check that completes only with the eval failed
+    /// (a GPU gather's out-of-range flag is read when the batch ends), and
+    /// the data must then never be read.
+    pub(crate) outcome: Option<EvalOutcome>,
+}
+
+/// Shared by every array one eval computes; set when the eval fails after
+/// its kernels ran (see [`ArrayData::outcome`]).
+pub(crate) type EvalOutcome = Arc<OnceLock<Error>>;
+
+impl ArrayData {
+    /// The error of the eval that computed this data, if it failed.
+    pub(crate) fn failure(&self) -> Option<&Error> {
+        self.outcome.as_ref().and_then(|o| o.get())
+    }
 }
 
 pub(crate) enum State {
@@ -241,7 +257,7 @@ impl Array {
 
     /// True once the array holds data (no graph left).
     pub fn is_evaluated(&self) -> bool {
-        matches!(*self.lock(), State::Ready(_))
+        matches!(&*self.lock(), State::Ready(d) if d.failure().is_none())
     }
 
     /// True when two handles share one node.
@@ -397,7 +413,10 @@ impl Array {
     /// The evaluated data (an internal error if not evaluated).
     pub(crate) fn data(&self) -> Result<ArrayData> {
         match &*self.lock() {
-            State::Ready(d) => Ok(d.clone()),
+            State::Ready(d) => match d.failure() {
+                Some(e) => Err(e.clone()),
+                None => Ok(d.clone()),
+            },
             _ => Err(Error::internal("eval", "input not evaluated")),
         }
     }
