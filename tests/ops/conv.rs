@@ -197,19 +197,16 @@ fn check_cfg(
     layout: fn(&Array) -> Array,
     seed: u64,
 ) {
-    use mlx::{Dtype, HostData};
+    use mlx::Dtype;
     let (xs, ws) = (&c.0, &c.1);
     let xv = values(xs.iter().product(), seed);
     let wv = values(ws.iter().product(), seed + 1);
-    let on = |v: &[f64], s: &[usize]| {
-        Array::from_host_data_on(HostData::from(v.to_vec()), s, *device)
-            .unwrap()
-            .as_type(dt)
-            .unwrap()
-    };
-    let (x, w) = (on(&xv, xs), on(&wv, ws));
+    let (x, w) = (
+        mlx_tests::from_f64(&xv, xs, dt, device),
+        mlx_tests::from_f64(&wv, ws, dt, device),
+    );
     // The oracle sees the inputs as rounded to `dt`.
-    let back = |a: &Array| a.as_type(Dtype::Float64).unwrap().to_vec::<f64>().unwrap();
+    let back = mlx_tests::to_f64;
     let (want, shape) = naive(&back(&x), &back(&w), c);
     let (xl, wl) = (layout(&x), layout(&w));
     assert_eq!(xl.shape(), x.shape());

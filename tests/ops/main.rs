@@ -2,6 +2,9 @@
 //! `tests/golden/gen_golden.py`; every test body takes `&mlx::Device` and
 //! `mlx_tests::device_tests!` expands it per device (style rule 12).
 
+#[cfg(feature = "gpu")]
+use mlx_metal as _;
+
 mod arguments;
 mod binary;
 mod bitwise;

@@ -6,7 +6,7 @@
 //! errors; with contiguous, transposed and negatively strided inputs.
 
 use mlx::ops::QuantizationMode::Affine;
-use mlx::{ops, Array, Dtype};
+use mlx::{ops, Array};
 use mlx_tests::{Case, Tol};
 
 /// Golden cases that fail because of a bug in `crates/`, with the reason.
@@ -85,7 +85,13 @@ mlx_tests::golden_op_tests! {
 /// `quantize` of float64 is rejected when the op is built (MLX fails at
 /// eval), and empty weights give empty outputs (MLX's reshape fails).
 fn quantize_float64_rejected_and_empty_accepted(device: &mlx::Device) {
-    let w = ops::zeros(&[2, 32], Dtype::Float64).unwrap();
+    // Built on the CPU: a GPU holds no float64 at all.
+    let w = Array::from_host_data_on(
+        mlx::HostData::from(vec![0.0f64; 64]),
+        &[2, 32],
+        mlx::Device::cpu(),
+    )
+    .unwrap();
     let err = ops::quantize(&w, Some(32), Some(4), Affine)
         .unwrap_err()
         .to_string();

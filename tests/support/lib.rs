@@ -8,7 +8,7 @@
 
 use half::{bf16, f16};
 use mlx::ops::SliceArg;
-use mlx::{Array, Complex64, Device, Dtype, HostData};
+use mlx::{Array, Complex64, Device, DeviceType, Dtype, HostData};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -18,6 +18,9 @@ pub use serde_json;
 
 /// Expand test bodies taking `&mlx::Device` into one `#[test]` per device:
 /// `cpu::name` always, `gpu::name` with the `gpu` feature of this crate.
+/// Each runs with its device as the default device too (as MLX runs an op
+/// on the default device), so arrays a body creates without naming a
+/// device, and the constants of composite ops, live there.
 ///
 /// ```text
 /// fn exp_golden(device: &mlx::Device) { ... }
@@ -34,7 +37,8 @@ macro_rules! device_tests {
                 #[test]
                 $(#[$meta])*
                 fn $name() {
-                    super::$name(&mlx::Device::cpu())
+                    let d = mlx::Device::cpu();
+                    mlx::with_default_device(d, || super::$name(&d))
                 }
             )*
         }
@@ -44,11 +48,36 @@ macro_rules! device_tests {
                 #[test]
                 $(#[$meta])*
                 fn $name() {
-                    super::$name(&mlx::Device::gpu(0))
+                    let Some(d) = $crate::gpu_device() else { return };
+                    mlx::with_default_device(d, || super::$name(&d))
                 }
             )*
         }
     };
+}
+
+/// Set to `1` to let GPU tests pass without a GPU adapter.
+const SKIP_GPU_ENV: &str = "MLX_SKIP_GPU_TESTS";
+
+/// The GPU device, once `mlx_metal` has found an adapter. Without one this
+/// panics with the backend's message, unless `MLX_SKIP_GPU_TESTS=1`, when
+/// it prints a note and returns `None` (the test then returns early).
+pub fn gpu_device() -> Option<Device> {
+    static OPENED: OnceLock<Result<String, String>> = OnceLock::new();
+    let opened = OPENED.get_or_init(|| match mlx_metal::GpuBackend::new() {
+        Ok(g) => Ok(g.adapter_name()),
+        Err(e) => Err(e.to_string()),
+    });
+    match opened {
+        Ok(_) => Some(Device::gpu(0)),
+        Err(msg) if std::env::var(SKIP_GPU_ENV).is_ok_and(|v| v == "1") => {
+            eprintln!("note: skipping a GPU test ({SKIP_GPU_ENV}=1): {msg}");
+            None
+        }
+        Err(msg) => {
+            panic!("no GPU for the GPU tests: {msg} (set {SKIP_GPU_ENV}=1 to skip them)")
+        }
+    }
 }
 
 /// The op name of a golden test module: its ident, or an explicit string
@@ -644,6 +673,10 @@ pub fn check_case(
     tol: Tol,
     apply: &ApplyFn,
 ) -> Option<Result<(), String>> {
+    if let Some(d) = unsupported_dtype(case, device) {
+        // One check per case is enough: the layouts add nothing here.
+        return (layout == Layout::Contiguous).then(|| expect_dtype_error(case, device, d, apply));
+    }
     let mut inputs = Vec::with_capacity(case.inputs.len());
     let mut any_changed = layout == Layout::Contiguous;
     for t in &case.inputs {
@@ -715,6 +748,103 @@ pub fn check_case(
         }
         (Expected::Str(_), Ok(_)) => Err("printing cases are checked by printing.rs".into()),
     })
+}
+
+/// An array of `dtype` on `device` holding `values` rounded to `dtype`.
+/// The rounding runs on the CPU, so float64 test data reach a GPU, which
+/// has no float64.
+pub fn from_f64(values: &[f64], shape: &[usize], dtype: Dtype, device: &Device) -> Array {
+    let cpu = Array::from_host_data_on(HostData::from(values.to_vec()), shape, Device::cpu())
+        .and_then(|a| a.as_type(dtype))
+        .expect("test data builds on the CPU");
+    if *device == Device::cpu() {
+        return cpu;
+    }
+    let host = cpu.to_host_data().expect("test data evaluates");
+    Array::from_host_data_on(host, shape, *device).expect("test data uploads")
+}
+
+/// Every element of a real array as `f64`, read from its device and
+/// widened on the CPU (a GPU has no float64 to cast to).
+pub fn to_f64(a: &Array) -> Vec<f64> {
+    let host = a.to_host_data().expect("array evaluates");
+    Array::from_host_data_on(host, a.shape(), Device::cpu())
+        .and_then(|c| c.as_type(Dtype::Float64))
+        .and_then(|c| c.to_vec::<f64>())
+        .expect("widening to float64 on the CPU")
+}
+
+/// True for a GPU device (tests skip the dtypes it does not run).
+pub fn is_gpu(device: &Device) -> bool {
+    device.kind == DeviceType::Gpu
+}
+
+/// The dtypes MLX's GPU rejects (`float64`) and ours does not run yet
+/// (`complex64`).
+pub fn gpu_unsupported(dtype: Dtype) -> bool {
+    matches!(dtype, Dtype::Float64 | Dtype::Complex64)
+}
+
+/// The first dtype of `case` (an input, an expected output or a `dtype`
+/// argument) that `device` does not run, if any.
+fn unsupported_dtype(case: &Case, device: &Device) -> Option<Dtype> {
+    if device.kind != DeviceType::Gpu {
+        return None;
+    }
+    let outputs: Vec<&Tensor> = match &case.expected {
+        Expected::One(t) => vec![t],
+        Expected::Many(ts) => ts.iter().collect(),
+        Expected::Error(_) | Expected::Str(_) => Vec::new(),
+    };
+    case.inputs
+        .iter()
+        .chain(outputs)
+        .map(Tensor::dtype)
+        .chain(case.arg_dtype("dtype"))
+        .find(|&d| gpu_unsupported(d))
+}
+
+/// A case with a dtype the GPU does not run must fail with a dtype error
+/// naming it (when the inputs are uploaded, the op is built or it is
+/// evaluated), never return values: MLX raises for `float64` on the GPU.
+fn expect_dtype_error(
+    case: &Case,
+    device: &Device,
+    dtype: Dtype,
+    apply: &ApplyFn,
+) -> Result<(), String> {
+    let is_dtype_error =
+        |e: &mlx::Error| matches!(e, mlx::Error::Dtype { dtype: d, .. } if *d == dtype);
+    let check = |e: mlx::Error| {
+        if is_dtype_error(&e) {
+            Ok(())
+        } else {
+            Err(format!(
+                "expected a {dtype} dtype error on {device}, got {e}"
+            ))
+        }
+    };
+    let mut inputs = Vec::with_capacity(case.inputs.len());
+    for t in &case.inputs {
+        match Array::from_host_data_on(t.data.clone(), &t.shape, *device) {
+            Ok(a) => inputs.push(a),
+            Err(e) => return check(e),
+        }
+    }
+    let outs = match apply(case, &inputs) {
+        Ok(outs) => outs,
+        // MLX's own error for the case is also an answer on any device.
+        Err(e) if matches!(case.expected, Expected::Error(_)) && !is_dtype_error(&e) => {
+            return Ok(())
+        }
+        Err(e) => return check(e),
+    };
+    match outs.iter().find_map(|o| o.to_host_data().err()) {
+        Some(e) => check(e),
+        None => Err(format!(
+            "{device} computed a result for a case with {dtype}, which it does not run"
+        )),
+    }
 }
 
 /// Run every case of `family` accepted by `select`, with `layout`, and
