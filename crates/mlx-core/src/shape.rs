@@ -223,6 +223,69 @@ pub fn is_row_major(shape: &[usize], strides: &[isize]) -> bool {
     true
 }
 
+/// `shape` with its size-1 dimensions dropped and each dimension merged
+/// into the one before it where every view in `strides` (one stride list
+/// per view, each as long as `shape`) steps through the two as one: the
+/// outer stride equals the inner stride times the inner size. Returns the
+/// merged shape and each view's merged strides; both are empty when every
+/// dimension has size 1. Backends walk fewer, longer dimensions this way.
+///
+/// # Examples
+/// ```
+/// use mlx_core::shape::collapse_dims;
+/// // A row-major (2, 3, 4) array is one run of 24; a transposed one is not.
+/// assert_eq!(collapse_dims(&[2, 3, 4], &[&[12, 4, 1]]), (vec![24], vec![vec![1]]));
+/// assert_eq!(collapse_dims(&[2, 3], &[&[1, 2]]), (vec![2, 3], vec![vec![1, 2]]));
+/// // Merged only where every view allows it (the second is broadcast).
+/// assert_eq!(
+///     collapse_dims(&[3, 4], &[&[4, 1], &[0, 1]]),
+///     (vec![3, 4], vec![vec![4, 1], vec![0, 1]])
+/// );
+/// ```
+pub fn collapse_dims(shape: &[usize], strides: &[&[isize]]) -> (Vec<usize>, Vec<Vec<isize>>) {
+    let mut dims: Vec<usize> = Vec::with_capacity(shape.len());
+    let mut out: Vec<Vec<isize>> = vec![Vec::with_capacity(shape.len()); strides.len()];
+    for (d, &n) in shape.iter().enumerate() {
+        if n == 1 {
+            continue; // never moves an offset
+        }
+        let merge = !dims.is_empty()
+            && strides
+                .iter()
+                .zip(&out)
+                .all(|(s, o)| o.last() == Some(&(s[d] * n as isize)));
+        if merge {
+            *dims.last_mut().expect("nonempty") *= n;
+            for (s, o) in strides.iter().zip(out.iter_mut()) {
+                *o.last_mut().expect("nonempty") = s[d];
+            }
+        } else {
+            dims.push(n);
+            for (s, o) in strides.iter().zip(out.iter_mut()) {
+                o.push(s[d]);
+            }
+        }
+    }
+    (dims, out)
+}
+
+/// [`collapse_dims`] for one view given as `(size, stride)` pairs.
+///
+/// # Examples
+/// ```
+/// use mlx_core::shape::collapse_pairs;
+/// assert_eq!(collapse_pairs([(2, 12), (3, 4), (1, 99), (4, 1)]), vec![(24, 1)]);
+/// assert!(collapse_pairs([(1, 5)]).is_empty());
+/// ```
+pub fn collapse_pairs(dims: impl IntoIterator<Item = (usize, isize)>) -> Vec<(usize, isize)> {
+    let (shape, strides): (Vec<usize>, Vec<isize>) = dims.into_iter().unzip();
+    let (shape, mut strides) = collapse_dims(&shape, &[&strides]);
+    shape
+        .into_iter()
+        .zip(strides.pop().unwrap_or_default())
+        .collect()
+}
+
 /// Strides that broadcast an array of `shape`/`strides` to `target`
 /// (stride 0 on new and stretched dimensions). `target` must be a valid
 /// broadcast of `shape`.
@@ -242,6 +305,34 @@ pub fn broadcast_strides(shape: &[usize], strides: &[isize], target: &[usize]) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn collapse_merges_contiguous_runs_only() {
+        // Hand-derived: (2, 3, 4) row-major is one run; a transpose is not.
+        assert_eq!(
+            collapse_dims(&[2, 3, 4], &[&[12, 4, 1]]),
+            (vec![24], vec![vec![1]])
+        );
+        assert_eq!(collapse_pairs([(4, 1), (3, 4)]), vec![(4, 1), (3, 4)]);
+        // Size-1 dimensions go whatever their stride; all of them: empty.
+        assert_eq!(
+            collapse_pairs([(2, 12), (3, 4), (1, 99), (4, 1)]),
+            vec![(24, 1)]
+        );
+        assert_eq!(collapse_dims(&[1, 1], &[&[5, 7]]), (vec![], vec![vec![]]));
+        // The inner two merge for both views, the outer only for one.
+        assert_eq!(
+            collapse_dims(&[2, 3, 4], &[&[12, 4, 1], &[0, 4, 1]]),
+            (vec![2, 12], vec![vec![12, 1], vec![0, 1]])
+        );
+        // A reversed axis merges with nothing that steps forward.
+        assert_eq!(
+            collapse_dims(&[2, 3], &[&[-3, 1]]),
+            (vec![2, 3], vec![vec![-3, 1]])
+        );
+        // Size 0 merges like any size (callers test for it first).
+        assert_eq!(collapse_pairs([(0, 3), (3, 1)]), vec![(0, 1)]);
+    }
 
     #[test]
     fn broadcast_shapes_numpy_rules() {

@@ -129,29 +129,11 @@ impl<const K: usize> Layout<K> {
     /// Merge the dimensions of `views` (all of the output's shape).
     pub(crate) fn new(views: [&View; K]) -> Self {
         let shape0 = views[0].shape;
-        let mut shape: Vec<usize> = Vec::with_capacity(shape0.len().max(1));
-        let mut strides: [Vec<isize>; K] = std::array::from_fn(|_| Vec::new());
-        for (d, &n) in shape0.iter().enumerate() {
-            if n == 1 {
-                continue; // size-1 dims never move the offset
-            }
-            let mergeable = !shape.is_empty()
-                && (0..K).all(|k| {
-                    let prev = *strides[k].last().expect("nonempty");
-                    prev == views[k].strides[d] * n as isize
-                });
-            if mergeable {
-                *shape.last_mut().expect("nonempty") *= n;
-                for (k, s) in strides.iter_mut().enumerate() {
-                    *s.last_mut().expect("nonempty") = views[k].strides[d];
-                }
-            } else {
-                shape.push(n);
-                for (k, s) in strides.iter_mut().enumerate() {
-                    s.push(views[k].strides[d]);
-                }
-            }
-        }
+        let all: [&[isize]; K] = std::array::from_fn(|k| views[k].strides);
+        let (mut shape, merged) = mlx_core::shape::collapse_dims(shape0, &all);
+        let mut merged = merged.into_iter();
+        let mut strides: [Vec<isize>; K] =
+            std::array::from_fn(|_| merged.next().expect("one stride list per view"));
         if shape0.contains(&0) {
             shape = vec![0];
             strides = std::array::from_fn(|_| vec![0]);

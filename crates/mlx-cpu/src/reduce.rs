@@ -82,18 +82,7 @@ reducible!(Complex64 => [Sum => SumOp, Prod => ProdOp], reject [Max, Min, All, A
 reducible!(bool => [Sum => SumOp, Prod => ProdOp, Max => MaxOp, Min => MinOp,
     All => AndOp, Any => OrOp], reject []);
 
-/// `(size, stride)` pairs with size-1 dimensions dropped and contiguous
-/// neighbours merged.
-fn collapse(dims: impl Iterator<Item = (usize, isize)>) -> Vec<(usize, isize)> {
-    let mut out: Vec<(usize, isize)> = Vec::new();
-    for (n, s) in dims.filter(|&(n, _)| n != 1) {
-        match out.last_mut() {
-            Some(last) if last.1 == s * n as isize => *last = (last.0 * n, s),
-            _ => out.push((n, s)),
-        }
-    }
-    out
-}
+use mlx_core::shape::collapse_pairs as collapse;
 
 /// Split `(size, stride)` pairs into shape and stride vectors.
 fn unzip(dims: &[(usize, isize)]) -> (Vec<usize>, Vec<isize>) {
@@ -390,15 +379,6 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn collapse_merges_contiguous_and_drops_unit_dims() {
-        let d = collapse([(2usize, 12isize), (3, 4), (1, 99), (4, 1)].into_iter());
-        assert_eq!(d, vec![(24, 1)]);
-        let t = collapse([(4usize, 1isize), (3, 4)].into_iter());
-        assert_eq!(t, vec![(4, 1), (3, 4)]);
-        assert!(collapse([(1usize, 5isize)].into_iter()).is_empty());
-    }
 
     #[test]
     fn arg_extreme_first_occurrence_and_nan() {

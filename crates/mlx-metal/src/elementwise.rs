@@ -32,34 +32,7 @@ pub(crate) fn out_buffer(gpu: &Gpu, op: &'static str, out: OutSpec) -> Result<Gp
     gpu.alloc(op, (out.numel() * slots::slot_size(out.dtype)) as u64)
 }
 
-/// `shape` with adjacent dimensions merged where every view in `strides`
-/// steps through them as one (and size-1 dimensions dropped).
-pub(crate) fn collapse(shape: &[usize], strides: &[&[isize]]) -> (Vec<usize>, Vec<Vec<isize>>) {
-    let mut dims: Vec<usize> = Vec::new();
-    let mut st: Vec<Vec<isize>> = vec![Vec::new(); strides.len()];
-    for d in 0..shape.len() {
-        if shape[d] == 1 {
-            continue;
-        }
-        let merge = !dims.is_empty()
-            && strides.iter().enumerate().all(|(k, s)| {
-                *st[k].last().expect("same length as dims") == s[d] * shape[d] as isize
-            });
-        if merge {
-            let last = dims.len() - 1;
-            dims[last] *= shape[d];
-            for (k, s) in strides.iter().enumerate() {
-                *st[k].last_mut().expect("nonempty") = s[d];
-            }
-        } else {
-            dims.push(shape[d]);
-            for (k, s) in strides.iter().enumerate() {
-                st[k].push(s[d]);
-            }
-        }
-    }
-    (dims, st)
-}
+pub(crate) use mlx_core::shape::collapse_dims as collapse;
 
 /// Parameter words `[numel, ndim, shape.., (offset, strides..) per view]`
 /// and whether every view is row-major from its offset.
@@ -152,22 +125,4 @@ pub(crate) fn launch(
     };
     gpu.dispatch(&pipeline, &params, &bufs, grid(threads))?;
     Ok(storage(ob, out))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::collapse;
-
-    #[test]
-    fn collapse_merges_row_major_and_keeps_transposes() {
-        let (d, s) = collapse(&[2, 3, 4], &[&[12, 4, 1]]);
-        assert_eq!((d, s), (vec![24], vec![vec![1]]));
-        let (d, s) = collapse(&[2, 3], &[&[1, 2]]);
-        assert_eq!((d, s), (vec![2, 3], vec![vec![1, 2]]));
-        // Broadcast rows: [3, 4] with strides (0, 1) stays 2-D.
-        let (d, s) = collapse(&[3, 4], &[&[0, 1], &[4, 1]]);
-        assert_eq!((d, s), (vec![3, 4], vec![vec![0, 1], vec![4, 1]]));
-        let (d, _) = collapse(&[1, 1], &[&[5, 7]]);
-        assert!(d.is_empty());
-    }
 }

@@ -49,18 +49,7 @@ pub(crate) fn lines_along(
     Ok((others, stride))
 }
 
-/// `(size, stride)` pairs with size-1 dimensions dropped and contiguous
-/// neighbours merged.
-pub(crate) fn collapse(dims: impl Iterator<Item = (usize, isize)>) -> Vec<(usize, isize)> {
-    let mut out: Vec<(usize, isize)> = Vec::new();
-    for (n, s) in dims.filter(|&(n, _)| n != 1) {
-        match out.last_mut() {
-            Some(last) if last.1 == s * n as isize => *last = (last.0 * n, s),
-            _ => out.push((n, s)),
-        }
-    }
-    out
-}
+pub(crate) use mlx_core::shape::collapse_pairs as collapse;
 
 /// `x` as a parameter word, or an error naming `op`.
 pub(crate) fn word(op: &'static str, x: usize) -> Result<u32> {
