@@ -15,7 +15,8 @@
 //!   `multiply`/`floor_divide`/`minimum` and, `remainder` false.
 
 use crate::elementwise_walk::{alloc_out, dense, same, take_donor, Layout, OutElem, ELEMENTWISE};
-use crate::unary::{complex_div, FloatStore, Int, Real};
+use crate::scalar::{float, float_binary_bodies};
+use crate::unary::{complex_div, FloatStore, Int};
 use half::{bf16, f16};
 use mlx_core::primitive::{BinaryOp, OutSpec};
 use mlx_core::{Complex64, Dtype, Element, Error, HostData, Result, View};
@@ -239,31 +240,6 @@ fn int_binary<T: Int>(op: BinaryOp, a: &View, b: &View) -> Result<HostData> {
     }
 }
 
-/// Remainder with the sign of the divisor: `fmod`, moved by `y` when the
-/// signs differ.
-#[inline]
-pub(crate) fn float_remainder<C: Real>(x: C, y: C) -> C {
-    let r = x % y;
-    if r != C::zero() && ((r < C::zero()) != (y < C::zero())) {
-        r + y
-    } else {
-        r
-    }
-}
-
-/// `log(exp(x) + exp(y))` without overflow; `-inf` for two `-inf`.
-#[inline]
-pub(crate) fn log_add_exp<C: Real>(x: C, y: C) -> C {
-    if x.is_nan() || y.is_nan() {
-        return C::nan();
-    }
-    let m = if x > y { x } else { y };
-    if m.is_infinite() {
-        return m;
-    }
-    m + (-(x - y).abs()).exp().ln_1p()
-}
-
 /// Binary ops on a float dtype, computed in its [`FloatStore::C`].
 fn float_binary<S: FloatStore>(op: BinaryOp, a: &View, b: &View) -> Result<HostData> {
     use BinaryOp::*;
@@ -286,28 +262,26 @@ fn float_binary<S: FloatStore>(op: BinaryOp, a: &View, b: &View) -> Result<HostD
         };
     }
     let zero = <S::C as num_traits::Zero>::zero();
-    match op {
-        Add => lift!(|x, y| x + y),
-        Subtract => lift!(|x, y| x - y),
-        Multiply => lift!(|x, y| x * y),
-        Divide => lift!(|x, y| x / y),
-        FloorDivide => lift!(|x, y| (x / y).floor()),
-        Remainder => lift!(|x, y| float_remainder(x, y)),
-        Power => lift!(|x, y| x.powf(y)),
-        Maximum => lift!(|x, y| if x > y || x.is_nan() { x } else { y }),
-        Minimum => lift!(|x, y| if x < y || x.is_nan() { x } else { y }),
-        ArcTan2 => lift!(|x, y| x.atan2(y)),
-        LogAddExp => lift!(|x, y| log_add_exp(x, y)),
-        Equal => pred!(|x, y| x == y),
-        NotEqual => pred!(|x, y| x != y),
-        Less => pred!(|x, y| x < y),
-        LessEqual => pred!(|x, y| x <= y),
-        Greater => pred!(|x, y| x > y),
-        GreaterEqual => pred!(|x, y| x >= y),
-        LogicalAnd => pred!(|x, y| x != zero && y != zero),
-        LogicalOr => pred!(|x, y| x != zero || y != zero),
-        BitwiseAnd | BitwiseOr | BitwiseXor | LeftShift | RightShift => Err(not_for(op, S::DTYPE)),
+    /// The arms of every op with a body in `scalar::float`, then the rest.
+    macro_rules! arms {
+        ($($o:ident => $f:ident),* $(,)?) => {
+            match op {
+                $($o => lift!(|x, y| float::$f(x, y)),)*
+                Equal => pred!(|x, y| x == y),
+                NotEqual => pred!(|x, y| x != y),
+                Less => pred!(|x, y| x < y),
+                LessEqual => pred!(|x, y| x <= y),
+                Greater => pred!(|x, y| x > y),
+                GreaterEqual => pred!(|x, y| x >= y),
+                LogicalAnd => pred!(|x, y| x != zero && y != zero),
+                LogicalOr => pred!(|x, y| x != zero || y != zero),
+                BitwiseAnd | BitwiseOr | BitwiseXor | LeftShift | RightShift => {
+                    Err(not_for(op, S::DTYPE))
+                }
+            }
+        };
     }
+    float_binary_bodies!(arms)
 }
 
 /// Lexicographic order of complex numbers (real part, then imaginary), as
@@ -414,7 +388,7 @@ pub(crate) fn divmod(a: &View, b: &View) -> Result<(HostData, HostData)> {
     fn float<S: FloatStore + OutElem>(a: &View, b: &View) -> Result<(HostData, HostData)> {
         map2_pair(a, b, |p: S, q: S| {
             let (x, y) = (p.up(), q.up());
-            (S::down((x / y).floor()), S::down(float_remainder(x, y)))
+            (S::down((x / y).floor()), S::down(float::remainder(x, y)))
         })
     }
     match a.dtype {
@@ -522,16 +496,6 @@ mod tests {
     }
 
     #[test]
-    fn float_remainder_takes_divisor_sign() {
-        // Python: [7.5 % 2, -7.5 % 2, 7.5 % -2, -7.5 % -2] == [1.5, 0.5, -0.5, -1.5]
-        let got: Vec<f32> = [(7.5, 2.0), (-7.5, 2.0), (7.5, -2.0), (-7.5, -2.0)]
-            .iter()
-            .map(|&(x, y)| float_remainder(x, y))
-            .collect();
-        assert_eq!(got, [1.5, 0.5, -0.5, -1.5]);
-    }
-
-    #[test]
     fn int_power_wraps_and_zeroes_negative_exponents() {
         // mx.power(mx.array([3], mx.int8), mx.array([5], mx.int8)) == -13
         assert_eq!(int_power(3i8, 5), -13);
@@ -541,15 +505,5 @@ mod tests {
         // mx.power(mx.array([2, 1, -1]), mx.array([-1, -3, -2])) == [0, 0, 0]
         assert_eq!(int_power(2i32, -1), 0);
         assert_eq!(int_power(1i32, -3), 0);
-    }
-
-    #[test]
-    fn log_add_exp_edges() {
-        let inf = f32::INFINITY;
-        assert_eq!(log_add_exp(-inf, -inf), -inf);
-        assert_eq!(log_add_exp(inf, inf), inf);
-        assert!(log_add_exp(f32::NAN, 1.0).is_nan());
-        // log(e^1 + e^2) = 2.3132617
-        assert!((log_add_exp(1.0f32, 2.0) - 2.313_261_7).abs() < 1e-6);
     }
 }

@@ -29,6 +29,7 @@ mod optimizer;
 mod random;
 mod reduce;
 mod reduce_monoid;
+mod scalar;
 mod scan;
 mod scatter;
 mod simd;

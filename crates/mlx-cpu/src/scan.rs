@@ -156,30 +156,6 @@ impl ScanElem for Complex64 {
     }
 }
 
-/// `log(exp(a) + exp(b))` computed stably; `-inf` is its identity and NaN
-/// propagates.
-fn log_add_exp_f64(a: f64, b: f64) -> f64 {
-    if a.is_nan() || b.is_nan() {
-        return f64::NAN;
-    }
-    let (hi, lo) = if a > b { (a, b) } else { (b, a) };
-    if lo == f64::NEG_INFINITY || hi == f64::INFINITY {
-        return hi;
-    }
-    hi + (lo - hi).exp().ln_1p()
-}
-
-fn log_add_exp_f32(a: f32, b: f32) -> f32 {
-    if a.is_nan() || b.is_nan() {
-        return f32::NAN;
-    }
-    let (hi, lo) = if a > b { (a, b) } else { (b, a) };
-    if lo == f32::NEG_INFINITY || hi == f32::INFINITY {
-        return hi;
-    }
-    hi + (lo - hi).exp().ln_1p()
-}
-
 /// Cumulative `op` of `v` along `axis`; the output has the input's shape
 /// and dtype. `reverse` scans from the end; `inclusive = false` shifts by
 /// one so the first output is the op's identity.
@@ -208,14 +184,34 @@ pub(crate) fn scan(
         ScanOp::LogAddExp => {
             let ninf = f32::NEG_INFINITY;
             match v.dtype {
-                Dtype::Float32 => scan_typed(v, axis, r, i, ninf, log_add_exp_f32),
-                Dtype::Float64 => scan_typed(v, axis, r, i, f64::NEG_INFINITY, log_add_exp_f64),
+                Dtype::Float32 => scan_typed(
+                    v,
+                    axis,
+                    r,
+                    i,
+                    ninf,
+                    crate::scalar::float::log_add_exp::<f32>,
+                ),
+                Dtype::Float64 => scan_typed(
+                    v,
+                    axis,
+                    r,
+                    i,
+                    f64::NEG_INFINITY,
+                    crate::scalar::float::log_add_exp::<f64>,
+                ),
                 Dtype::Float16 => scan_typed(v, axis, r, i, f16::NEG_INFINITY, |a: f16, b: f16| {
-                    f16::from_f32(log_add_exp_f32(a.to_f32(), b.to_f32()))
+                    f16::from_f32(crate::scalar::float::log_add_exp::<f32>(
+                        a.to_f32(),
+                        b.to_f32(),
+                    ))
                 }),
                 Dtype::Bfloat16 => {
                     scan_typed(v, axis, r, i, bf16::NEG_INFINITY, |a: bf16, b: bf16| {
-                        bf16::from_f32(log_add_exp_f32(a.to_f32(), b.to_f32()))
+                        bf16::from_f32(crate::scalar::float::log_add_exp::<f32>(
+                            a.to_f32(),
+                            b.to_f32(),
+                        ))
                     })
                 }
                 other => Err(Error::dtype(

@@ -6,6 +6,7 @@
 //! `floor`/`ceil`/`round` are the identity on integers and bool.
 
 use crate::elementwise_walk::{map1, map1_runs, OutElem};
+use crate::scalar::{float, float_unary_bodies};
 use crate::simd::{self, Lane};
 use half::{bf16, f16};
 use mlx_core::primitive::{OutSpec, UnaryOp};
@@ -364,29 +365,6 @@ fn int_unary<T: Int>(op: UnaryOp, v: &View) -> Result<HostData> {
     }
 }
 
-/// Numerically stable logistic function.
-#[inline]
-fn sigmoid<C: Real>(x: C) -> C {
-    if x >= C::zero() {
-        C::one() / (C::one() + (-x).exp())
-    } else {
-        let e = x.exp();
-        e / (C::one() + e)
-    }
-}
-
-/// Sign of a float: -1, 0 or 1, with 0 for NaN (as MLX).
-#[inline]
-fn float_sign<C: Real>(x: C) -> C {
-    if x > C::zero() {
-        C::one()
-    } else if x < C::zero() {
-        -C::one()
-    } else {
-        C::zero()
-    }
-}
-
 /// Unary ops on a float dtype, computed in its [`FloatStore::C`].
 fn float_unary<S: FloatStore>(op: UnaryOp, v: &View) -> Result<HostData> {
     use UnaryOp::*;
@@ -399,42 +377,18 @@ fn float_unary<S: FloatStore>(op: UnaryOp, v: &View) -> Result<HostData> {
             })
         };
     }
-    match op {
-        Abs => lift!(|x| x.abs()),
-        Negative => lift!(|x| -x),
-        Sign => lift!(|x| float_sign(x)),
-        Square => lift!(|x| x * x),
-        Sqrt => lift!(|x| x.sqrt()),
-        Rsqrt => lift!(|x| x.sqrt().recip()),
-        Reciprocal => lift!(|x| x.recip()),
-        Exp => lift!(|x| x.exp()),
-        Expm1 => lift!(|x| x.exp_m1()),
-        Log => lift!(|x| x.ln()),
-        Log1p => lift!(|x| x.ln_1p()),
-        Log2 => lift!(|x| x.log2()),
-        Log10 => lift!(|x| x.log10()),
-        Sin => lift!(|x| x.sin()),
-        Cos => lift!(|x| x.cos()),
-        Tan => lift!(|x| x.tan()),
-        ArcSin => lift!(|x| x.asin()),
-        ArcCos => lift!(|x| x.acos()),
-        ArcTan => lift!(|x| x.atan()),
-        Sinh => lift!(|x| x.sinh()),
-        Cosh => lift!(|x| x.cosh()),
-        Tanh => lift!(|x| x.tanh()),
-        ArcSinh => lift!(|x| x.arcsinh()),
-        ArcCosh => lift!(|x| x.arccosh()),
-        ArcTanh => lift!(|x| x.atanh()),
-        Sigmoid => lift!(|x| sigmoid(x)),
-        Erf => lift!(|x| x.erf()),
-        ErfInv => lift!(|x| x.erfinv()),
-        Floor => lift!(|x| x.floor()),
-        Ceil => lift!(|x| x.ceil()),
-        Round => lift!(|x| x.round_even()),
-        LogicalNot => run(v, |s: S| s.up() == <S::C as num_traits::Zero>::zero()),
-        StopGradient => run(v, |s: S| s),
-        BitwiseInvert | Real | Imag | Conjugate => Err(not_for(op, S::DTYPE)),
+    /// The arms of every op with a body in `scalar::float`.
+    macro_rules! arms {
+        ($($o:ident => $f:ident),* $(,)?) => {
+            match op {
+                $($o => lift!(|x| float::$f(x)),)*
+                LogicalNot => run(v, |s: S| s.up() == <S::C as num_traits::Zero>::zero()),
+                StopGradient => run(v, |s: S| s),
+                BitwiseInvert | Real | Imag | Conjugate => Err(not_for(op, S::DTYPE)),
+            }
+        };
     }
+    float_unary_bodies!(arms)
 }
 
 /// Unary ops on `complex64`. `abs` writes `float32`; `sign` is `z/|z|`
@@ -635,13 +589,6 @@ mod tests {
             complex_div(Complex64::new(1.0, 0.0), Complex64::new(0.0, 2.0)).im,
             -0.5
         );
-    }
-
-    #[test]
-    fn sigmoid_is_stable_at_extremes() {
-        assert_eq!(sigmoid(-1000.0f32), 0.0);
-        assert_eq!(sigmoid(1000.0f32), 1.0);
-        assert_eq!(sigmoid(0.0f64), 0.5);
     }
 
     #[test]
