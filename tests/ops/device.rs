@@ -418,3 +418,116 @@ mlx_tests::device_tests! {
     random_key_is_copied_to_the_default_device,
     ops_follow_their_first_argument,
 }
+
+/// Rule 1 of docs/ops.md: an op runs on its first array argument's
+/// device, and so do the constants a composite or a derivative makes.
+/// Checked with float64 CPU inputs while the default device is the GPU,
+/// which holds no float64: a constant made on the default device fails.
+/// Runs where a GPU backend is linked and finds an adapter.
+#[cfg(feature = "gpu")]
+#[test]
+fn composites_and_derivatives_make_constants_on_their_input_device() {
+    use mlx::transforms::grad;
+    let Some(gpu) = mlx_tests::gpu_device() else {
+        return;
+    };
+    let cpu = Device::cpu();
+    let x = mlx_tests::from_f64(
+        &[0.5, -1.5, 2.0, 3.0, -0.25, 1.0],
+        &[2, 3],
+        Dtype::Float64,
+        &cpu,
+    );
+    let i = Array::from_host_data_on(mlx::HostData::from(vec![1i32, 0]), &[2], cpu).unwrap();
+    type Case<'a> = (&'a str, Box<dyn Fn(&Array) -> mlx::Result<Array> + 'a>);
+    let cases: Vec<Case> = vec![
+        ("logsumexp", Box::new(|a| ops::logsumexp(a, -1, false))),
+        ("median", Box::new(|a| ops::median(a, (), false))),
+        ("softmax", Box::new(|a| ops::softmax(a, -1, false))),
+        ("var", Box::new(|a| ops::var(a, (), false, 1))),
+        ("cumsum", Box::new(|a| ops::cumsum(a, 1, false, true))),
+        (
+            "logcumsumexp",
+            Box::new(|a| ops::logcumsumexp(a, 1, false, true)),
+        ),
+        (
+            "pad",
+            Box::new(|a| ops::pad(a, &[(1, 1), (0, 2)], ops::PadMode::Reflect, 0.0)),
+        ),
+        ("tile", Box::new(|a| ops::tile(a, &[2, 1]))),
+        ("repeat", Box::new(|a| ops::repeat(a, 2, 1))),
+        ("roll", Box::new(|a| ops::roll(a, &[1], 1))),
+        ("tril", Box::new(|a| ops::tril(a, 0))),
+        ("diag", Box::new(|a| ops::diagonal(a, 0, 0, 1))),
+        ("take", Box::new(|a| ops::take(a, &i, 1))),
+        ("topk", Box::new(|a| ops::topk(a, 2, -1))),
+        ("clip", Box::new(|a| ops::clip(a, 0.0, 1.0))),
+        ("round", Box::new(|a| ops::round(a, 1))),
+        (
+            "isclose",
+            Box::new(|a| ops::isclose(a, a, 1e-5, 1e-8, false)),
+        ),
+        ("tensordot", Box::new(|a| ops::tensordot(a, a, 2))),
+        (
+            "d cumsum",
+            Box::new(|a| d(a, |y| ops::cumsum(y, 1, false, true))),
+        ),
+        (
+            "d cumprod",
+            Box::new(|a| d(a, |y| ops::cumprod(y, 1, false, true))),
+        ),
+        (
+            "d logcumsumexp",
+            Box::new(|a| d(a, |y| ops::logcumsumexp(y, 1, false, true))),
+        ),
+        ("d take", Box::new(|a| d(a, |y| ops::take(y, &i, 1)))),
+        ("d sort", Box::new(|a| d(a, |y| ops::sort(y, -1)))),
+        (
+            "d pad",
+            Box::new(|a| {
+                d(a, |y| {
+                    ops::pad(y, &[(1, 1), (0, 2)], ops::PadMode::Constant, 0.0)
+                })
+            }),
+        ),
+        (
+            "d softmax",
+            Box::new(|a| d(a, |y| ops::softmax(y, -1, false))),
+        ),
+        (
+            "d logsumexp",
+            Box::new(|a| d(a, |y| ops::logsumexp(y, -1, false))),
+        ),
+        ("d max", Box::new(|a| d(a, |y| ops::max(y, -1, false)))),
+        ("d maximum", Box::new(|a| d(a, |y| ops::maximum(y, 0.0)))),
+        ("d abs", Box::new(|a| d(a, ops::abs))),
+        ("d sqrt", Box::new(|a| d(a, |y| ops::sqrt(&ops::abs(y)?)))),
+        (
+            "d where",
+            Box::new(|a| d(a, |y| ops::where_(&ops::greater(y, 0.0)?, y, 0.0))),
+        ),
+        (
+            "d median",
+            Box::new(|a| d(a, |y| ops::median(y, (), false))),
+        ),
+    ];
+    fn d(a: &Array, f: impl Fn(&Array) -> mlx::Result<Array>) -> mlx::Result<Array> {
+        let g = grad(|x: &[Array]| ops::sum(&f(&x[0])?, (), false), &[0]);
+        Ok(g(std::slice::from_ref(a))?.remove(0))
+    }
+    let mut failed = Vec::new();
+    with_default_device(gpu, || {
+        for (name, f) in &cases {
+            let got = f(&x).and_then(|y| {
+                y.eval()?;
+                Ok(y.device())
+            });
+            match got {
+                Ok(dev) if dev == cpu => {}
+                Ok(dev) => failed.push(format!("{name}: ran on {dev}")),
+                Err(e) => failed.push(format!("{name}: {e}")),
+            }
+        }
+    });
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}

@@ -154,7 +154,13 @@ fn ones_like_unlabeled(a: &Array) -> Result<Array> {
 }
 
 pub(crate) fn full_like_bool(a: &Array, value: bool) -> Result<Array> {
-    full(a.shape(), value, Dtype::Bool)
+    crate::with_default_device(a.device(), || full(a.shape(), value, Dtype::Bool))
+}
+
+/// A 0-d `dtype` constant on `a`'s device, for composites: an op runs on
+/// its first array argument's device, constants included (docs/ops.md).
+pub(crate) fn constant_like(a: &Array, value: f64, dtype: Dtype) -> Result<Array> {
+    crate::with_default_device(a.device(), || full((), value, dtype))
 }
 
 /// Values from `start` up to (not including) `stop` by `step`. The dtype

@@ -279,7 +279,7 @@ fn logsumexp_unlabeled(a: &Array, axes: &Axes, keepdims: bool) -> Result<Array> 
         return Err(Error::invalid("logsumexp", "received empty array"));
     }
     let m = stop_gradient(&max(&a, &ax_i, true)?)?;
-    let zero = super::creation::zeros((), m.dtype())?;
+    let zero = super::creation::constant_like(&m, 0.0, m.dtype())?;
     let m = super::binary::where_(&isinf(&m)?, &zero, &m)?;
     let s = sum(&exp(&subtract(&a, &m)?)?, &ax_i, keepdims)?;
     let m = if keepdims { m } else { squeeze_axes(&m, &ax)? };

@@ -4,7 +4,7 @@
 
 use super::arguments::{check_size, Axes, Axis};
 use super::binary::{add, multiply, where_};
-use super::creation::full;
+use super::creation::constant_like;
 use super::indexing::slice_axis;
 use super::reduce::any;
 use super::shape::{astype, flatten, reshape, transpose};
@@ -235,11 +235,11 @@ fn median_unlabeled(a: &Array, axes: Option<&[i64]>, keepdims: bool) -> Result<A
         lo
     } else {
         let hi = slice_axis(&sorted, last as usize, (m / 2) as i64, (m / 2) as i64 + 1)?;
-        multiply(&add(&lo, &hi)?, &full((), 0.5, dtype)?)?
+        multiply(&add(&lo, &hi)?, &constant_like(&x, 0.5, dtype)?)?
     };
     if dtype.is_float() {
         let has_nan = any(&isnan(&x)?, -1, true)?;
-        med = where_(&has_nan, &full((), f64::NAN, dtype)?, &med)?;
+        med = where_(&has_nan, &constant_like(&x, f64::NAN, dtype)?, &med)?;
     }
     let shape: Vec<i64> = if keepdims {
         (0..a.ndim())

@@ -41,6 +41,12 @@ impl Primitive {
     /// Ok::<(), mlx_core::Error>(())
     /// ```
     pub fn vjp(&self, inputs: &[Array], out: &Array, g: &Array) -> Result<Vec<Option<Array>>> {
+        // The rule's constants live where the node runs (docs/ops.md).
+        crate::with_default_device(out.device(), || self.vjp_rule(inputs, out, g))
+    }
+
+    /// [`Primitive::vjp`] on the default device.
+    fn vjp_rule(&self, inputs: &[Array], out: &Array, g: &Array) -> Result<Vec<Option<Array>>> {
         let x = &inputs[0];
         Ok(match self {
             Primitive::Unary(op) => vec![op.vjp(x, out, g)?],
@@ -97,6 +103,16 @@ impl Primitive {
     /// Ok::<(), mlx_core::Error>(())
     /// ```
     pub fn jvp(&self, inputs: &[Array], out: &Array, t: &[Option<Array>]) -> Result<Option<Array>> {
+        crate::with_default_device(out.device(), || self.jvp_rule(inputs, out, t))
+    }
+
+    /// [`Primitive::jvp`] on the default device.
+    fn jvp_rule(
+        &self,
+        inputs: &[Array],
+        out: &Array,
+        t: &[Option<Array>],
+    ) -> Result<Option<Array>> {
         let x = &inputs[0];
         let t0 = t.first().and_then(|t| t.as_ref());
         let linear = |f: &dyn Fn(&Array) -> Result<Array>| t0.map(f).transpose();
@@ -179,7 +195,7 @@ impl Primitive {
         cots: &[Option<Array>],
     ) -> Result<Vec<Option<Array>>> {
         match self {
-            Primitive::Multi(op) => op.vjp(inputs, cots),
+            Primitive::Multi(op) => on_device_of(inputs, || op.vjp(inputs, cots)),
             _ => match (outputs.first(), cots.first()) {
                 (Some(Some(out)), Some(Some(g))) => self.vjp(inputs, out, g),
                 _ => Ok(vec![None; inputs.len()]),
@@ -199,12 +215,21 @@ impl Primitive {
         t: &[Option<Array>],
     ) -> Result<Vec<Option<Array>>> {
         match self {
-            Primitive::Multi(op) => op.jvp(inputs, t),
+            Primitive::Multi(op) => on_device_of(inputs, || op.jvp(inputs, t)),
             _ => match outputs.first() {
                 Some(Some(out)) => Ok(vec![self.jvp(inputs, out, t)?]),
                 _ => Ok(vec![None]),
             },
         }
+    }
+}
+
+/// Run a rule with the device of the node's first input as the default
+/// device, so the constants it makes live where the node runs.
+pub(super) fn on_device_of<R>(inputs: &[Array], rule: impl FnOnce() -> R) -> R {
+    match inputs.first() {
+        Some(a) => crate::with_default_device(a.device(), rule),
+        None => rule(),
     }
 }
 

@@ -59,6 +59,16 @@ impl Primitive {
         axes: &[Option<usize>],
         out: &Array,
     ) -> Result<(Array, Option<usize>)> {
+        crate::with_default_device(out.device(), || self.vmap_rule(inputs, axes, out))
+    }
+
+    /// [`Primitive::vmap`] on the default device.
+    fn vmap_rule(
+        &self,
+        inputs: &[Array],
+        axes: &[Option<usize>],
+        out: &Array,
+    ) -> Result<(Array, Option<usize>)> {
         let mut b = None;
         for (x, a) in inputs.iter().zip(axes) {
             if let Some(a) = a {
@@ -226,7 +236,9 @@ impl Primitive {
         outputs: &[Option<Array>],
     ) -> Result<(Vec<Array>, Vec<Option<usize>>)> {
         match self {
-            Primitive::Multi(op) => op.vmap(inputs, axes),
+            Primitive::Multi(op) => {
+                super::transform_rules::on_device_of(inputs, || op.vmap(inputs, axes))
+            }
             _ => {
                 let out = outputs
                     .first()
