@@ -28,7 +28,7 @@ pub fn out_of_memory<T>(op: &'static str, n: usize) -> Error {
 /// error (a GPU buffer over the device's limit): kernels' helpers do not
 /// know the op the user called, so `eval` names the primitive, and
 /// `to_vec` itself.
-pub(crate) fn name_oom(op: &'static str, e: Error) -> Error {
+pub(crate) fn name_for_op(op: &'static str, e: Error) -> Error {
     match e {
         Error::OutOfMemory { bytes, .. } => Error::OutOfMemory { op, bytes },
         Error::Device { msg, .. } => Error::Device { op, msg },

@@ -178,7 +178,7 @@ impl Array {
         let backend = backend_for_op("to_vec", d.storage.device())?;
         backend
             .download(&view_of(self, &d))
-            .map_err(|e| crate::memory::name_oom("to_vec", e))
+            .map_err(|e| crate::memory::name_for_op("to_vec", e))
     }
 
     /// The single element of a size-1 array.

@@ -167,7 +167,7 @@ fn run_single(
 ) -> Result<(ArrayData, Arc<dyn Backend>)> {
     let backend = backend_for_op(primitive.name(), a.device())?;
     // Allocation failures name the primitive, whichever helper failed.
-    let named = |e| crate::memory::name_oom(primitive.name(), e);
+    let named = |e| crate::memory::name_for_op(primitive.name(), e);
     if let Some(data) = donated(backend.as_ref(), primitive, inputs, a).map_err(named)? {
         return Ok((data, backend));
     }
@@ -367,7 +367,7 @@ fn run_multi(a: &Array, s: &Siblings, outcome: &EvalOutcome) -> Result<Option<Ar
             return Err(e);
         }
     };
-    let named = |e| crate::memory::name_oom(op.name(), e);
+    let named = |e| crate::memory::name_for_op(op.name(), e);
     let specs = &s.group.specs;
     let datas = match multi_donated(backend.as_ref(), &op, &inputs, specs)
         .and_then(|d| match d {
