@@ -8,10 +8,10 @@
 //! a GPU is found) run here; `Device::gpu(i)` is the i-th adapter (see
 //! [`GpuBackend::with_index`]).
 //!
-//! Dtypes: float32, float16 (SHADER_F16), bfloat16 (kept in f32 slots and
-//! rounded at every store), bool and 8/16/32-bit integers (in 32-bit
-//! slots), 64-bit integers with SHADER_INT64. float64 and complex64 are
-//! errors on the GPU, as in MLX.
+//! Dtypes: float32, float16 (SHADER_F16), bfloat16 (stored at 16 bits,
+//! two per word, computed in f32 and rounded at every store), bool and
+//! 8/16/32-bit integers (in 32-bit slots), 64-bit integers with
+//! SHADER_INT64. float64 and complex64 are errors on the GPU, as in MLX.
 //!
 //! One eval records all its dispatches into one command encoder and
 //! submits once; buffers come from a size-bucketed pool and return to it

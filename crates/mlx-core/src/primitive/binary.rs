@@ -1,5 +1,7 @@
 //! Elementwise two-input primitives ([`BinaryOp`]) and their dtype rules.
 
+use super::vmap_rules::{Batch, Mapped};
+use super::Primitive;
 use crate::{Array, Dtype, Error, Result};
 
 /// An elementwise op of two inputs. Both inputs reach the kernel broadcast
@@ -341,4 +343,23 @@ pub(crate) fn select_jvp(inputs: &[Array], out: &Array, t: &[Option<Array>]) -> 
     let tx = t[1].as_ref().unwrap_or(&zero);
     let ty = t[2].as_ref().unwrap_or(&zero);
     crate::ops::broadcast_to(&where_(&inputs[0], tx, ty)?, out.shape())
+}
+
+/// `vmap` of an elementwise op of several inputs (binary ops, `where`):
+/// each batched input gets its batch axis first and ones up to the
+/// output's rank, so it broadcasts against the unbatched ones in the node.
+pub(super) fn broadcast_vmap(p: &Primitive, v: &Batch) -> Mapped {
+    let r = v.out.ndim();
+    let ins = (0..v.inputs.len())
+        .map(|i| match v.front(i)? {
+            None => Ok(v.inputs[i].clone()),
+            Some(f) => {
+                let mut s = vec![v.size as i64];
+                s.extend(std::iter::repeat_n(1, r + 1 - f.ndim()));
+                s.extend(f.shape()[1..].iter().map(|&d| d as i64));
+                crate::ops::reshape(&f, &s)
+            }
+        })
+        .collect::<Result<Vec<_>>>()?;
+    v.node(p.clone(), ins)
 }

@@ -1,6 +1,7 @@
 //! [`CustomRule`]: the node of a function with user-given derivatives
 //! (`custom_function`, `checkpoint`).
 
+use super::vmap_rules::{Batch, Mapped};
 use crate::{Array, Result};
 use std::sync::Arc;
 
@@ -153,5 +154,30 @@ impl CustomRule {
             ));
         }
         Ok(Some(outs.swap_remove(self.index)))
+    }
+
+    /// The node under `vmap`: the user's vmap rule, or else the forward
+    /// value (the last input) as it was batched.
+    pub(super) fn vmap(&self, v: &Batch) -> Mapped {
+        let n = v.inputs.len() - 1;
+        let Some(user) = &self.vmap else {
+            return match v.axes[n] {
+                Some(a) => Ok((v.inputs[n].clone(), Some(a))),
+                None => Ok((v.batched(n)?, Some(0))),
+            };
+        };
+        let (outs, out_axes) = user(&v.inputs[..n], &v.axes[..n])?;
+        let (Some(y), Some(ax)) = (outs.get(self.index), out_axes.get(self.index)) else {
+            return Err(crate::Error::invalid(
+                "custom_function",
+                format!(
+                    "the vmap rule returned {} outputs and {} axes, expected {}",
+                    outs.len(),
+                    out_axes.len(),
+                    self.outputs.len()
+                ),
+            ));
+        };
+        Ok((y.clone(), *ax))
     }
 }

@@ -2,6 +2,7 @@
 //! `transpose`, `broadcast_to`, slices), `concatenate`, `copy`, `astype`.
 
 use super::binary::unbroadcast;
+use super::vmap_rules::{Batch, Mapped};
 use super::Primitive;
 use crate::ops::{concatenate, expand_dims, index, reshape, zeros, SliceArg};
 use crate::{Array, Result};
@@ -67,6 +68,52 @@ pub(crate) fn view_vjp(p: &Primitive, x: &Array, g: &Array) -> Result<Array> {
 /// Tangent of a view's output: the same view of the tangent.
 pub(crate) fn view_jvp(p: &Primitive, out: &Array, t: &Array) -> Result<Array> {
     Array::from_op(p.clone(), vec![t.clone()], out.shape().to_vec(), t.dtype())
+}
+
+/// `vmap` of a view (and of `view` to another dtype): the view of the
+/// input batched at axis 0, its axes shifted by one.
+pub(super) fn view_vmap(p: &Primitive, v: &Batch) -> Mapped {
+    match p {
+        Primitive::Bitcast | Primitive::Reshape => v.shifted(p.clone()),
+        Primitive::Transpose { perm } => {
+            let mut q = vec![0];
+            q.extend(perm.iter().map(|a| a + 1));
+            v.shifted(Primitive::Transpose { perm: q })
+        }
+        Primitive::Broadcast => {
+            let x = v.batched(0)?;
+            let mut s = vec![v.size as i64];
+            s.extend(std::iter::repeat_n(1, v.out.ndim() + 1 - x.ndim()));
+            s.extend(x.shape()[1..].iter().map(|&d| d as i64));
+            let y = crate::ops::broadcast_to(&reshape(&x, &s)?, &v.with_batch(v.out.shape()))?;
+            Ok((y, Some(0)))
+        }
+        Primitive::Slice { start, step } => {
+            let mut st = vec![0];
+            st.extend_from_slice(start);
+            let mut sp = vec![1];
+            sp.extend_from_slice(step);
+            v.shifted(Primitive::Slice {
+                start: st,
+                step: sp,
+            })
+        }
+        Primitive::AsStrided { strides, offset } => {
+            // Each batch entry is one row-major block of the input.
+            let per = i64::try_from(v.inputs[0].size() / v.size.max(1))
+                .map_err(|_| crate::Error::overflow("as_strided", "batch block too large"))?;
+            let mut st = vec![per];
+            st.extend_from_slice(strides);
+            v.shifted(Primitive::AsStrided {
+                strides: st,
+                offset: *offset,
+            })
+        }
+        other => Err(crate::Error::internal(
+            "vmap",
+            format!("{} is not a view", other.name()),
+        )),
+    }
 }
 
 /// Place `g` (the slice `start::step` of an axis of length `len`) into

@@ -1,37 +1,82 @@
-//! [`Primitive::vmap`]: each primitive applied to inputs that carry a
-//! batch axis. Batched inputs move their batch axis to the front; the
-//! primitive is rebuilt with its axes shifted by one.
+//! [`Primitive::vmap`]: one exhaustive match that sends each primitive to
+//! its family's vmap rule, and [`Batch`], the batched call those rules
+//! share. Batched inputs move their batch axis to the front; the primitive
+//! is rebuilt with its axes shifted by one.
 
-use super::indexing::wrapped;
 use super::Primitive;
-use crate::ops::{arange_f64, broadcast_to, moveaxis, reshape, take};
-use crate::{Array, Dtype, Error, Result};
+use crate::ops::{broadcast_to, moveaxis};
+use crate::{Array, Error, Result};
 
-/// `x` with its batch axis first, or `None` when it has none.
-fn front(x: &Array, ax: Option<usize>) -> Result<Option<Array>> {
-    ax.map(|a| moveaxis(x, a as i64, 0)).transpose()
+/// A batched output and its batch axis (`None`: unbatched).
+pub(super) type Mapped = Result<(Array, Option<usize>)>;
+
+/// One node under `vmap`: its inputs with their batch axes, the batch
+/// size, and the unbatched output it replaces.
+pub(super) struct Batch<'a> {
+    /// The node's inputs, batched or not.
+    pub(super) inputs: &'a [Array],
+    /// Each input's batch axis (`None`: unbatched).
+    pub(super) axes: &'a [Option<usize>],
+    /// The batch size.
+    pub(super) size: usize,
+    /// The unbatched node's output.
+    pub(super) out: &'a Array,
 }
 
-/// `x` with a batch axis of size `b` first (broadcast when unbatched).
-fn batched(x: &Array, ax: Option<usize>, b: usize) -> Result<Array> {
-    match ax {
-        Some(a) => moveaxis(x, a as i64, 0),
-        None => {
-            let mut s = vec![b];
-            s.extend_from_slice(x.shape());
-            broadcast_to(x, &s)
+impl Batch<'_> {
+    /// Input `i` with its batch axis first, or `None` when it has none.
+    pub(super) fn front(&self, i: usize) -> Result<Option<Array>> {
+        let x = &self.inputs[i];
+        self.axes[i].map(|a| moveaxis(x, a as i64, 0)).transpose()
+    }
+
+    /// Input `i` with a batch axis first (broadcast when unbatched).
+    pub(super) fn batched(&self, i: usize) -> Result<Array> {
+        match self.front(i)? {
+            Some(x) => Ok(x),
+            None => broadcast_to(&self.inputs[i], &self.with_batch(self.inputs[i].shape())),
         }
+    }
+
+    /// `shape` with the batch size in front.
+    pub(super) fn with_batch(&self, shape: &[usize]) -> Vec<usize> {
+        let mut s = vec![self.size];
+        s.extend_from_slice(shape);
+        s
+    }
+
+    /// A node `p` of `inputs` with the output's shape batched at axis 0.
+    pub(super) fn node(&self, p: Primitive, inputs: Vec<Array>) -> Mapped {
+        let shape = self.with_batch(self.out.shape());
+        Ok((Array::from_op(p, inputs, shape, self.out.dtype())?, Some(0)))
+    }
+
+    /// `p` (the node's primitive with its axes shifted by one) of the
+    /// first input batched at axis 0.
+    pub(super) fn shifted(&self, p: Primitive) -> Mapped {
+        self.node(p, vec![self.batched(0)?])
+    }
+
+    /// `p` of every input batched at axis 0.
+    pub(super) fn all_batched(&self, p: Primitive) -> Mapped {
+        let ins = (0..self.inputs.len())
+            .map(|i| self.batched(i))
+            .collect::<Result<Vec<_>>>()?;
+        self.node(p, ins)
+    }
+
+    /// An elementwise `p` of the first input as it is: the batch axis
+    /// stays where it was.
+    pub(super) fn elementwise(&self, p: Primitive) -> Mapped {
+        let x = &self.inputs[0];
+        let y = Array::from_op(p, vec![x.clone()], x.shape().to_vec(), self.out.dtype())?;
+        Ok((y, self.axes[0]))
     }
 }
 
-fn with_batch(b: usize, shape: &[usize]) -> Vec<usize> {
-    let mut s = vec![b];
-    s.extend_from_slice(shape);
-    s
-}
-
-fn node(p: Primitive, inputs: Vec<Array>, shape: Vec<usize>, dtype: Dtype) -> Result<Array> {
-    Array::from_op(p, inputs, shape, dtype)
+/// Axes shifted past a new leading batch axis.
+fn shift(axes: &[usize]) -> Vec<usize> {
+    axes.iter().map(|a| a + 1).collect()
 }
 
 impl Primitive {
@@ -79,146 +124,71 @@ impl Primitive {
                 b = Some(n);
             }
         }
-        let Some(b) = b else {
+        let Some(size) = b else {
             return Err(Error::internal("vmap", "no batched input"));
         };
-        let bshape = with_batch(b, out.shape());
-        let dt = out.dtype();
-        let x0 = || -> Result<Array> { batched(&inputs[0], axes[0], b) };
-        let shifted = |p: Primitive| -> Result<(Array, Option<usize>)> {
-            Ok((node(p, vec![x0()?], bshape.clone(), dt)?, Some(0)))
+        let v = Batch {
+            inputs,
+            axes,
+            size,
+            out,
         };
         match self {
             Primitive::Unary(_) | Primitive::AsType | Primitive::Copy => {
-                let x = &inputs[0];
-                let p = self.clone();
-                Ok((node(p, vec![x.clone()], x.shape().to_vec(), dt)?, axes[0]))
+                v.elementwise(self.clone())
             }
-            Primitive::Binary(_) | Primitive::Select => {
-                let r = out.ndim();
-                let ins = inputs
-                    .iter()
-                    .zip(axes)
-                    .map(|(x, a)| match front(x, *a)? {
-                        None => Ok(x.clone()),
-                        Some(f) => {
-                            let mut s = vec![b as i64];
-                            s.extend(std::iter::repeat_n(1, r + 1 - f.ndim()));
-                            s.extend(f.shape()[1..].iter().map(|&d| d as i64));
-                            reshape(&f, &s)
-                        }
-                    })
-                    .collect::<Result<Vec<_>>>()?;
-                Ok((node(self.clone(), ins, bshape, dt)?, Some(0)))
-            }
-            Primitive::Reduce { op, axes: ax } => shifted(Primitive::Reduce {
+            Primitive::Binary(_) | Primitive::Select => super::binary::broadcast_vmap(self, &v),
+            Primitive::Reduce { op, axes } => v.shifted(Primitive::Reduce {
                 op: *op,
-                axes: ax.iter().map(|a| a + 1).collect(),
+                axes: shift(axes),
             }),
-            Primitive::ArgReduce { op, axis } => shifted(Primitive::ArgReduce {
+            Primitive::ArgReduce { op, axis } => v.shifted(Primitive::ArgReduce {
                 op: *op,
                 axis: axis + 1,
             }),
-            Primitive::Softmax => shifted(Primitive::Softmax),
-            Primitive::Bitcast => shifted(Primitive::Bitcast),
+            Primitive::Softmax => v.shifted(Primitive::Softmax),
             Primitive::Scan {
                 op,
                 axis,
                 reverse,
                 inclusive,
-            } => shifted(Primitive::Scan {
+            } => v.shifted(Primitive::Scan {
                 op: *op,
                 axis: axis + 1,
                 reverse: *reverse,
                 inclusive: *inclusive,
             }),
-            Primitive::Sort { op, axis } => shifted(Primitive::Sort {
+            Primitive::Sort { op, axis } => v.shifted(Primitive::Sort {
                 op: *op,
                 axis: axis + 1,
             }),
-            Primitive::Matmul | Primitive::GatherAxis { .. } | Primitive::Concatenate { .. } => {
-                let ins = inputs
-                    .iter()
-                    .zip(axes)
-                    .map(|(x, a)| batched(x, *a, b))
-                    .collect::<Result<Vec<_>>>()?;
-                let p = match self {
-                    Primitive::GatherAxis { axis } => Primitive::GatherAxis { axis: axis + 1 },
-                    Primitive::Concatenate { axis } => Primitive::Concatenate { axis: axis + 1 },
-                    other => other.clone(),
-                };
-                Ok((node(p, ins, bshape, dt)?, Some(0)))
+            Primitive::Matmul => v.all_batched(Primitive::Matmul),
+            Primitive::Gather { axis } => super::indexing::gather_vmap(*axis, &v),
+            Primitive::GatherAxis { axis } => {
+                v.all_batched(Primitive::GatherAxis { axis: axis + 1 })
             }
-            Primitive::Gather { axis } => gather_vmap(inputs, axes, *axis, b, out),
             Primitive::Scatter { op, axes: ax } => {
-                super::scatter::scatter_vmap(*op, ax, inputs, axes, b)
+                super::scatter::scatter_vmap(*op, ax, inputs, axes, size)
+            }
+            Primitive::Concatenate { axis } => {
+                v.all_batched(Primitive::Concatenate { axis: axis + 1 })
             }
             Primitive::Arange { .. } => Err(Error::internal("vmap", "arange has no inputs")),
             Primitive::RandomBits { width } => {
                 super::random::random_bits_vmap(&inputs[0], axes[0], *width, out)
             }
-            Primitive::Reshape => shifted(Primitive::Reshape),
-            Primitive::Transpose { perm } => {
-                let mut p = vec![0];
-                p.extend(perm.iter().map(|a| a + 1));
-                shifted(Primitive::Transpose { perm: p })
-            }
-            Primitive::Broadcast => {
-                let x = x0()?;
-                let mut s = vec![b as i64];
-                s.extend(std::iter::repeat_n(1, out.ndim() + 1 - x.ndim()));
-                s.extend(x.shape()[1..].iter().map(|&d| d as i64));
-                Ok((broadcast_to(&reshape(&x, &s)?, &bshape)?, Some(0)))
-            }
-            Primitive::Slice { start, step } => {
-                let mut st = vec![0];
-                st.extend_from_slice(start);
-                let mut sp = vec![1];
-                sp.extend_from_slice(step);
-                shifted(Primitive::Slice {
-                    start: st,
-                    step: sp,
-                })
-            }
-            Primitive::AsStrided { strides, offset } => {
-                // Each batch entry is one row-major block of the input.
-                let per = i64::try_from(inputs[0].size() / b.max(1))
-                    .map_err(|_| Error::overflow("as_strided", "batch block too large"))?;
-                let mut st = vec![per];
-                st.extend_from_slice(strides);
-                shifted(Primitive::AsStrided {
-                    strides: st,
-                    offset: *offset,
-                })
-            }
+            Primitive::Bitcast
+            | Primitive::Reshape
+            | Primitive::Transpose { .. }
+            | Primitive::Broadcast
+            | Primitive::Slice { .. }
+            | Primitive::AsStrided { .. } => super::shape::view_vmap(self, &v),
             Primitive::Fast(op) => op.vmap(inputs, axes),
             Primitive::Multi(_) => Err(Error::internal(
                 "vmap",
                 "multi-output primitives take every output at once",
             )),
-            Primitive::Custom(rule) => {
-                let n = inputs.len() - 1;
-                if let Some(user) = &rule.vmap {
-                    let (outs, out_axes) = user(&inputs[..n], &axes[..n])?;
-                    let (Some(y), Some(ax)) = (outs.get(rule.index), out_axes.get(rule.index))
-                    else {
-                        return Err(Error::invalid(
-                            "custom_function",
-                            format!(
-                                "the vmap rule returned {} outputs and {} axes, expected {}",
-                                outs.len(),
-                                out_axes.len(),
-                                rule.outputs.len()
-                            ),
-                        ));
-                    };
-                    return Ok((y.clone(), *ax));
-                }
-                match axes[n] {
-                    Some(a) => Ok((inputs[n].clone(), Some(a))),
-                    None => Ok((batched(&inputs[n], None, b)?, Some(0))),
-                }
-            }
+            Primitive::Custom(rule) => rule.vmap(&v),
         }
     }
 }
@@ -248,52 +218,5 @@ impl Primitive {
                 Ok((vec![y], vec![ax]))
             }
         }
-    }
-}
-
-/// `take(a, idx, axis)` with a batch axis on `a`, `idx` or both.
-fn gather_vmap(
-    inputs: &[Array],
-    axes: &[Option<usize>],
-    axis: usize,
-    b: usize,
-    out: &Array,
-) -> Result<(Array, Option<usize>)> {
-    let (a, idx) = (&inputs[0], &inputs[1]);
-    match (front(a, axes[0])?, front(idx, axes[1])?) {
-        (Some(a), None) => {
-            let g = node(
-                Primitive::Gather { axis: axis + 1 },
-                vec![a, idx.clone()],
-                with_batch(b, out.shape()),
-                out.dtype(),
-            )?;
-            Ok((g, Some(0)))
-        }
-        (None, Some(i)) => Ok((take(a, &i, axis as i64)?, Some(axis))),
-        (Some(a), Some(i)) => {
-            // Fold the batch into the gathered axis: row (k, j) is k * n + j.
-            let n = a.shape()[axis + 1];
-            let a2 = moveaxis(&a, axis as i64 + 1, 1)?;
-            let mut flat: Vec<i64> = vec![(b * n) as i64];
-            flat.extend(a2.shape()[2..].iter().map(|&d| d as i64));
-            let a_flat = reshape(&a2, &flat)?;
-            let mut off_shape = vec![b as i64];
-            off_shape.extend(std::iter::repeat_n(1, i.ndim() - 1));
-            let offs = reshape(
-                &(arange_f64(0.0, b as f64, 1.0, Dtype::Int64)? * n as i64)?,
-                &off_shape,
-            )?;
-            let i2 = (wrapped(&i, n)?.as_type(Dtype::Int64)? + offs)?;
-            let g = take(&a_flat, &i2, 0)?;
-            // g is [B, I.., pre.., post..]; reorder to [B, pre.., I.., post..].
-            let ni = i.ndim() - 1;
-            let mut perm = vec![0i64];
-            perm.extend((0..axis).map(|k| (1 + ni + k) as i64));
-            perm.extend((0..ni).map(|k| (1 + k) as i64));
-            perm.extend((1 + ni + axis..g.ndim()).map(|k| k as i64));
-            Ok((g.transpose(&perm)?, Some(0)))
-        }
-        (None, None) => Err(Error::internal("vmap", "no batched input")),
     }
 }
