@@ -15,12 +15,11 @@
 //!   `multiply`/`floor_divide`/`minimum` and, `remainder` false.
 
 use crate::elementwise_walk::{alloc_out, dense, same, take_donor, Layout, OutElem, ELEMENTWISE};
-use crate::scalar::{float, float_binary_bodies};
+use crate::scalar::{float, float_binary_bodies, int, int_binary_bodies};
 use crate::unary::{complex_div, FloatStore, Int};
 use half::{bf16, f16};
 use mlx_core::primitive::{BinaryOp, OutSpec};
 use mlx_core::{Complex64, Dtype, Element, Error, HostData, Result, View};
-use num_traits::Float;
 
 /// Apply `f` elementwise to two strided inputs of the same shape.
 #[inline]
@@ -168,76 +167,24 @@ fn bool_binary(op: BinaryOp, a: &View, b: &View) -> Result<HostData> {
     }
 }
 
-/// Quotient rounded toward -inf; 0 when dividing by zero.
-#[inline]
-pub(crate) fn int_floor_div<T: Int>(x: T, y: T) -> T {
-    if y == T::ZERO {
-        return T::ZERO;
-    }
-    let q = x.wdiv(y);
-    if x.wrem(y) != T::ZERO && (x.is_neg() != y.is_neg()) {
-        q.wsub(T::ONE)
-    } else {
-        q
-    }
-}
-
-/// Remainder with the sign of the divisor; 0 when dividing by zero.
-#[inline]
-pub(crate) fn int_remainder<T: Int>(x: T, y: T) -> T {
-    if y == T::ZERO {
-        return T::ZERO;
-    }
-    let r = x.wrem(y);
-    if r != T::ZERO && (r.is_neg() != y.is_neg()) {
-        r.wadd(y)
-    } else {
-        r
-    }
-}
-
-/// `x^e` by squaring with wrapping; 0 for negative `e` (as MLX).
-#[inline]
-pub(crate) fn int_power<T: Int>(mut x: T, mut e: T) -> T {
-    if e.is_neg() {
-        return T::ZERO;
-    }
-    let mut acc = T::ONE;
-    while e != T::ZERO {
-        let (bit, rest) = e.pop_bit();
-        if bit {
-            acc = acc.wmul(x);
-        }
-        e = rest;
-        if e != T::ZERO {
-            x = x.wmul(x);
-        }
-    }
-    acc
-}
-
 /// Binary ops on integers.
 fn int_binary<T: Int>(op: BinaryOp, a: &View, b: &View) -> Result<HostData> {
     use BinaryOp::*;
-    match op {
-        Add => run(a, b, T::wadd),
-        Subtract => run(a, b, T::wsub),
-        Multiply => run(a, b, T::wmul),
-        FloorDivide => run(a, b, int_floor_div::<T>),
-        Remainder => run(a, b, int_remainder::<T>),
-        Power => run(a, b, int_power::<T>),
-        Maximum => run(a, b, |x: T, y: T| x.max(y)),
-        Minimum => run(a, b, |x: T, y: T| x.min(y)),
-        LogicalAnd => run(a, b, |x: T, y: T| x != T::ZERO && y != T::ZERO),
-        LogicalOr => run(a, b, |x: T, y: T| x != T::ZERO || y != T::ZERO),
-        BitwiseAnd => run(a, b, T::band),
-        BitwiseOr => run(a, b, T::bor),
-        BitwiseXor => run(a, b, T::bxor),
-        LeftShift => run(a, b, T::shl_c),
-        RightShift => run(a, b, T::shr_c),
-        Equal | NotEqual | Less | LessEqual | Greater | GreaterEqual => compare::<T>(op, a, b),
-        Divide | ArcTan2 | LogAddExp => Err(not_for(op, T::DTYPE)),
+    /// The arms of every op with a body in `scalar::int`, then the rest.
+    macro_rules! arms {
+        ($($o:ident => $f:ident),* $(,)?) => {
+            match op {
+                $($o => run(a, b, int::$f::<T>),)*
+                LogicalAnd => run(a, b, |x: T, y: T| x != T::ZERO && y != T::ZERO),
+                LogicalOr => run(a, b, |x: T, y: T| x != T::ZERO || y != T::ZERO),
+                Equal | NotEqual | Less | LessEqual | Greater | GreaterEqual => {
+                    compare::<T>(op, a, b)
+                }
+                Divide | ArcTan2 | LogAddExp => Err(not_for(op, T::DTYPE)),
+            }
+        };
     }
+    int_binary_bodies!(arms)
 }
 
 /// Binary ops on a float dtype, computed in its [`FloatStore::C`].
@@ -382,13 +329,16 @@ where
 pub(crate) fn divmod(a: &View, b: &View) -> Result<(HostData, HostData)> {
     fn int<T: Int + OutElem>(a: &View, b: &View) -> Result<(HostData, HostData)> {
         map2_pair(a, b, |x: T, y: T| {
-            (int_floor_div(x, y), int_remainder(x, y))
+            (int::floor_divide(x, y), int::remainder(x, y))
         })
     }
     fn float<S: FloatStore + OutElem>(a: &View, b: &View) -> Result<(HostData, HostData)> {
         map2_pair(a, b, |p: S, q: S| {
             let (x, y) = (p.up(), q.up());
-            (S::down((x / y).floor()), S::down(float::remainder(x, y)))
+            (
+                S::down(float::floor_divide(x, y)),
+                S::down(float::remainder(x, y)),
+            )
         })
     }
     match a.dtype {
@@ -464,46 +414,4 @@ fn select_typed<T: OutElem>(c: &View, x: &View, y: &View) -> Result<Vec<T>> {
             }
         },
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn int_floor_div_rounds_down() {
-        // Python: [7 // 2, -7 // 2, 7 // -2, -7 // -2] == [3, -4, -4, 3]
-        let got: Vec<i32> = [(7, 2), (-7, 2), (7, -2), (-7, -2)]
-            .iter()
-            .map(|&(x, y)| int_floor_div(x, y))
-            .collect();
-        assert_eq!(got, [3, -4, -4, 3]);
-        assert_eq!(int_floor_div(7u8, 2), 3);
-        assert_eq!(int_floor_div(5i32, 0), 0);
-        assert_eq!(int_floor_div(i32::MIN, -1), i32::MIN);
-    }
-
-    #[test]
-    fn int_remainder_takes_divisor_sign() {
-        // Python: [7 % 2, -7 % 2, 7 % -2, -7 % -2] == [1, 1, -1, -1]
-        let got: Vec<i64> = [(7, 2), (-7, 2), (7, -2), (-7, -2)]
-            .iter()
-            .map(|&(x, y)| int_remainder(x, y))
-            .collect();
-        assert_eq!(got, [1, 1, -1, -1]);
-        assert_eq!(int_remainder(5i8, 0), 0);
-        assert_eq!(int_remainder(i8::MIN, -1), 0);
-    }
-
-    #[test]
-    fn int_power_wraps_and_zeroes_negative_exponents() {
-        // mx.power(mx.array([3], mx.int8), mx.array([5], mx.int8)) == -13
-        assert_eq!(int_power(3i8, 5), -13);
-        assert_eq!(int_power(2u8, 9), 0);
-        assert_eq!(int_power(0i32, 0), 1);
-        assert_eq!(int_power(-3i64, 3), -27);
-        // mx.power(mx.array([2, 1, -1]), mx.array([-1, -3, -2])) == [0, 0, 0]
-        assert_eq!(int_power(2i32, -1), 0);
-        assert_eq!(int_power(1i32, -3), 0);
-    }
 }

@@ -7,9 +7,10 @@
 //! [`float_binary_bodies`]. The loops expand them into a `match` that
 //! calls each function directly, so it inlines into its own loop; a fused
 //! kernel expands them the same way to chain several ops in one loop (the
-//! tests expand them into tables of function pointers). Integer ops are
-//! the named methods of `unary::Int` (`wadd`, `wabs`, ...) and the `int_*`
-//! functions of `binary.rs`.
+//! tests expand them into tables of function pointers). Integer ops have
+//! theirs in [`int`], listed in [`int_unary_bodies`] and
+//! [`int_binary_bodies`] the same way (wrapping arithmetic, on the stored
+//! type).
 
 /// Calls `$m!` with every unary op that maps a float to a float and the
 /// name of its function in [`float`].
@@ -42,6 +43,168 @@ macro_rules! float_binary_bodies {
     };
 }
 pub(crate) use float_binary_bodies;
+
+/// Calls `$m!` with every unary op that maps an integer to an integer of
+/// its type and the name of its function in [`int`].
+macro_rules! int_unary_bodies {
+    ($m:ident) => {
+        $m! {
+            Abs => abs, Negative => negative, Sign => sign, Square => square,
+            Floor => identity, Ceil => identity, Round => identity,
+            StopGradient => identity, BitwiseInvert => bitwise_invert
+        }
+    };
+}
+pub(crate) use int_unary_bodies;
+
+/// Calls `$m!` with every binary op that maps two integers to an integer
+/// of their type and the name of its function in [`int`].
+macro_rules! int_binary_bodies {
+    ($m:ident) => {
+        $m! {
+            Add => add, Subtract => subtract, Multiply => multiply,
+            FloorDivide => floor_divide, Remainder => remainder, Power => power,
+            Maximum => maximum, Minimum => minimum, BitwiseAnd => bitwise_and,
+            BitwiseOr => bitwise_or, BitwiseXor => bitwise_xor,
+            LeftShift => left_shift, RightShift => right_shift
+        }
+    };
+}
+pub(crate) use int_binary_bodies;
+
+/// One function per integer op, on the stored type `T` (every integer
+/// dtype; `bool` has its own rules in `binary.rs`). Arithmetic wraps;
+/// division and remainder by zero give 0 (MLX leaves them undefined).
+pub(crate) mod int {
+    use crate::unary::Int;
+
+    /// `|x|`, wrapping (`MIN` stays `MIN`).
+    #[inline(always)]
+    pub(crate) fn abs<T: Int>(x: T) -> T {
+        x.wabs()
+    }
+    /// `-x`, wrapping.
+    #[inline(always)]
+    pub(crate) fn negative<T: Int>(x: T) -> T {
+        x.wneg()
+    }
+    /// -1, 0 or 1 (0 or 1 when unsigned).
+    #[inline(always)]
+    pub(crate) fn sign<T: Int>(x: T) -> T {
+        x.sign()
+    }
+    /// `x * x`, wrapping.
+    #[inline(always)]
+    pub(crate) fn square<T: Int>(x: T) -> T {
+        x.wmul(x)
+    }
+    /// `x` (rounding an integer, `stop_gradient`).
+    #[inline(always)]
+    pub(crate) fn identity<T: Int>(x: T) -> T {
+        x
+    }
+    /// Bitwise not.
+    #[inline(always)]
+    pub(crate) fn bitwise_invert<T: Int>(x: T) -> T {
+        x.bnot()
+    }
+    /// `x + y`, wrapping.
+    #[inline(always)]
+    pub(crate) fn add<T: Int>(x: T, y: T) -> T {
+        x.wadd(y)
+    }
+    /// `x - y`, wrapping.
+    #[inline(always)]
+    pub(crate) fn subtract<T: Int>(x: T, y: T) -> T {
+        x.wsub(y)
+    }
+    /// `x * y`, wrapping.
+    #[inline(always)]
+    pub(crate) fn multiply<T: Int>(x: T, y: T) -> T {
+        x.wmul(y)
+    }
+    /// Quotient rounded toward -inf; 0 when dividing by zero; `MIN / -1`
+    /// wraps to `MIN`.
+    #[inline(always)]
+    pub(crate) fn floor_divide<T: Int>(x: T, y: T) -> T {
+        if y == T::ZERO {
+            return T::ZERO;
+        }
+        let q = x.wdiv(y);
+        if x.wrem(y) != T::ZERO && (x.is_neg() != y.is_neg()) {
+            q.wsub(T::ONE)
+        } else {
+            q
+        }
+    }
+    /// Remainder with the sign of the divisor; 0 when dividing by zero.
+    #[inline(always)]
+    pub(crate) fn remainder<T: Int>(x: T, y: T) -> T {
+        if y == T::ZERO {
+            return T::ZERO;
+        }
+        let r = x.wrem(y);
+        if r != T::ZERO && (r.is_neg() != y.is_neg()) {
+            r.wadd(y)
+        } else {
+            r
+        }
+    }
+    /// `x^e` by squaring with wrapping; 0 for negative `e` (as MLX).
+    #[inline(always)]
+    pub(crate) fn power<T: Int>(mut x: T, mut e: T) -> T {
+        if e.is_neg() {
+            return T::ZERO;
+        }
+        let mut acc = T::ONE;
+        while e != T::ZERO {
+            let (bit, rest) = e.pop_bit();
+            if bit {
+                acc = acc.wmul(x);
+            }
+            e = rest;
+            if e != T::ZERO {
+                x = x.wmul(x);
+            }
+        }
+        acc
+    }
+    /// The larger.
+    #[inline(always)]
+    pub(crate) fn maximum<T: Int>(x: T, y: T) -> T {
+        x.max(y)
+    }
+    /// The smaller.
+    #[inline(always)]
+    pub(crate) fn minimum<T: Int>(x: T, y: T) -> T {
+        x.min(y)
+    }
+    /// Bitwise and.
+    #[inline(always)]
+    pub(crate) fn bitwise_and<T: Int>(x: T, y: T) -> T {
+        x.band(y)
+    }
+    /// Bitwise or.
+    #[inline(always)]
+    pub(crate) fn bitwise_or<T: Int>(x: T, y: T) -> T {
+        x.bor(y)
+    }
+    /// Bitwise exclusive or.
+    #[inline(always)]
+    pub(crate) fn bitwise_xor<T: Int>(x: T, y: T) -> T {
+        x.bxor(y)
+    }
+    /// `x << y` as NumPy (0 for an amount out of range).
+    #[inline(always)]
+    pub(crate) fn left_shift<T: Int>(x: T, y: T) -> T {
+        x.shl_c(y)
+    }
+    /// `x >> y`, arithmetic for signed types (0 or -1 out of range).
+    #[inline(always)]
+    pub(crate) fn right_shift<T: Int>(x: T, y: T) -> T {
+        x.shr_c(y)
+    }
+}
 
 /// One function per float op, in the compute type `C`. Semantics follow
 /// MLX 0.32 (see `unary.rs` and `binary.rs`).
@@ -296,7 +459,7 @@ pub(crate) mod float {
 
 #[cfg(test)]
 mod tests {
-    use super::float;
+    use super::{float, int};
     use crate::unary::Real;
     use mlx_core::primitive::{BinaryOp, UnaryOp};
 
@@ -400,5 +563,108 @@ mod tests {
         assert_eq!(float::sigmoid(-1000.0f32), 0.0);
         assert_eq!(float::sigmoid(1000.0f32), 1.0);
         assert_eq!(float::sigmoid(0.0f64), 0.5);
+    }
+
+    /// The integer function of a unary op (as [`float_unary_fn`]).
+    fn int_unary_fn<T: crate::unary::Int>(op: UnaryOp) -> Option<fn(T) -> T> {
+        macro_rules! table {
+            ($($op:ident => $f:ident),* $(,)?) => {
+                match op {
+                    $(UnaryOp::$op => Some(int::$f::<T> as fn(T) -> T),)*
+                    _ => None,
+                }
+            };
+        }
+        super::int_unary_bodies!(table)
+    }
+
+    /// The integer function of a binary op (as [`float_binary_fn`]).
+    fn int_binary_fn<T: crate::unary::Int>(op: BinaryOp) -> Option<fn(T, T) -> T> {
+        macro_rules! table {
+            ($($op:ident => $f:ident),* $(,)?) => {
+                match op {
+                    $(BinaryOp::$op => Some(int::$f::<T> as fn(T, T) -> T),)*
+                    _ => None,
+                }
+            };
+        }
+        super::int_binary_bodies!(table)
+    }
+
+    #[test]
+    fn tables_give_a_body_to_every_integer_op() {
+        // Hand-derived, wrapping in int8.
+        let u = |op| int_unary_fn::<i8>(op).unwrap_or_else(|| panic!("{op:?}"));
+        assert_eq!(u(UnaryOp::Abs)(i8::MIN), i8::MIN);
+        assert_eq!(u(UnaryOp::Negative)(5), -5);
+        assert_eq!(u(UnaryOp::Sign)(-7), -1);
+        assert_eq!(u(UnaryOp::Square)(12), -112); // 144 - 256
+        assert_eq!(u(UnaryOp::Round)(7), 7);
+        assert_eq!(u(UnaryOp::BitwiseInvert)(0), -1);
+        assert!(int_unary_fn::<i8>(UnaryOp::Exp).is_none());
+        let b = |op| int_binary_fn::<i8>(op).unwrap_or_else(|| panic!("{op:?}"));
+        assert_eq!(b(BinaryOp::Add)(100, 100), -56);
+        assert_eq!(b(BinaryOp::Subtract)(-100, 100), 56);
+        assert_eq!(b(BinaryOp::Multiply)(16, 16), 0);
+        assert_eq!(b(BinaryOp::Maximum)(-3, 2), 2);
+        assert_eq!(b(BinaryOp::Minimum)(-3, 2), -3);
+        assert_eq!(b(BinaryOp::BitwiseAnd)(0b1100, 0b1010), 0b1000);
+        assert_eq!(b(BinaryOp::BitwiseOr)(0b1100, 0b1010), 0b1110);
+        assert_eq!(b(BinaryOp::BitwiseXor)(0b1100, 0b1010), 0b0110);
+        // numpy.left_shift(np.int8(1), np.int8(7)) == -128; >> 9 of -5 is -1
+        assert_eq!(b(BinaryOp::LeftShift)(1, 7), -128);
+        assert_eq!(b(BinaryOp::RightShift)(-5, 9), -1);
+        assert!(int_binary_fn::<i8>(BinaryOp::Divide).is_none());
+        assert!(int_binary_fn::<i8>(BinaryOp::Less).is_none());
+        // Every unary op but the float-only ones, logical_not and the
+        // complex parts; every binary op but divide, arctan2, logaddexp,
+        // comparisons and logical ops.
+        let unary = UnaryOp::ALL
+            .iter()
+            .filter(|op| int_unary_fn::<u16>(**op).is_some())
+            .count();
+        assert_eq!(unary, 9);
+        let binary = BinaryOp::ALL
+            .iter()
+            .filter(|op| int_binary_fn::<u16>(**op).is_some())
+            .count();
+        assert_eq!(binary, 13);
+    }
+
+    #[test]
+    fn int_floor_divide_rounds_down() {
+        // Python: [7 // 2, -7 // 2, 7 // -2, -7 // -2] == [3, -4, -4, 3]
+        let got: Vec<i32> = [(7, 2), (-7, 2), (7, -2), (-7, -2)]
+            .iter()
+            .map(|&(x, y)| int::floor_divide(x, y))
+            .collect();
+        assert_eq!(got, [3, -4, -4, 3]);
+        assert_eq!(int::floor_divide(7u8, 2), 3);
+        assert_eq!(int::floor_divide(5i32, 0), 0);
+        assert_eq!(int::floor_divide(i32::MIN, -1), i32::MIN);
+    }
+
+    #[test]
+    fn int_remainder_takes_divisor_sign() {
+        // Python: [7 % 2, -7 % 2, 7 % -2, -7 % -2] == [1, 1, -1, -1]
+        let got: Vec<i64> = [(7, 2), (-7, 2), (7, -2), (-7, -2)]
+            .iter()
+            .map(|&(x, y)| int::remainder(x, y))
+            .collect();
+        assert_eq!(got, [1, 1, -1, -1]);
+        assert_eq!(int::remainder(5i8, 0), 0);
+        assert_eq!(int::remainder(i8::MIN, -1), 0);
+    }
+
+    #[test]
+    fn int_power_wraps_and_zeroes_negative_exponents() {
+        // mx.power(mx.array([3], mx.int8), mx.array([5], mx.int8)) == -13
+        assert_eq!(int::power(3i8, 5), -13);
+        assert_eq!(int::power(2u8, 9), 0);
+        assert_eq!(int::power(0i32, 0), 1);
+        assert_eq!(int::power(-3i64, 3), -27);
+        // mx.power(mx.array([2, 1, -1]), mx.array([-1, -3, -2])) == [0, 0, 0]
+        assert_eq!(int::power(2i32, -1), 0);
+        assert_eq!(int::power(1i32, -3), 0);
     }
 }

@@ -6,7 +6,7 @@
 //! `floor`/`ceil`/`round` are the identity on integers and bool.
 
 use crate::elementwise_walk::{map1, map1_runs, OutElem};
-use crate::scalar::{float, float_unary_bodies};
+use crate::scalar::{float, float_unary_bodies, int, int_unary_bodies};
 use crate::simd::{self, Lane};
 use half::{bf16, f16};
 use mlx_core::primitive::{OutSpec, UnaryOp};
@@ -350,19 +350,20 @@ fn bool_unary(op: UnaryOp, v: &View) -> Result<HostData> {
 /// Unary ops on integers (wrapping).
 fn int_unary<T: Int>(op: UnaryOp, v: &View) -> Result<HostData> {
     use UnaryOp::*;
-    match op {
-        Abs => run(v, T::wabs),
-        Negative => run(v, T::wneg),
-        Sign => run(v, T::sign),
-        Square => run(v, |x: T| x.wmul(x)),
-        Floor | Ceil | Round | StopGradient => run(v, |x: T| x),
-        LogicalNot => run(v, |x: T| x == T::ZERO),
-        BitwiseInvert => run(v, T::bnot),
-        Real | Imag | Conjugate => Err(not_for(op, T::DTYPE)),
-        Sqrt | Rsqrt | Reciprocal | Exp | Expm1 | Log | Log1p | Log2 | Log10 | Sin | Cos | Tan
-        | ArcSin | ArcCos | ArcTan | Sinh | Cosh | Tanh | ArcSinh | ArcCosh | ArcTanh | Sigmoid
-        | Erf | ErfInv => Err(not_for(op, T::DTYPE)),
+    /// The arms of every op with a body in `scalar::int`, then the rest.
+    macro_rules! arms {
+        ($($o:ident => $f:ident),* $(,)?) => {
+            match op {
+                $($o => run(v, int::$f::<T>),)*
+                LogicalNot => run(v, |x: T| x == T::ZERO),
+                Real | Imag | Conjugate => Err(not_for(op, T::DTYPE)),
+                Sqrt | Rsqrt | Reciprocal | Exp | Expm1 | Log | Log1p | Log2 | Log10 | Sin
+                | Cos | Tan | ArcSin | ArcCos | ArcTan | Sinh | Cosh | Tanh | ArcSinh
+                | ArcCosh | ArcTanh | Sigmoid | Erf | ErfInv => Err(not_for(op, T::DTYPE)),
+            }
+        };
     }
+    int_unary_bodies!(arms)
 }
 
 /// Unary ops on a float dtype, computed in its [`FloatStore::C`].
