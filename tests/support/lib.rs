@@ -428,8 +428,13 @@ pub fn load(family: &str) -> Arc<Vec<Case>> {
     cases
 }
 
+/// Parse `tests/golden/<family>.json`, or `$MLX_GOLDEN_DIR/<family>.json`
+/// when that variable is set (fuzzed goldens from `gen_fuzz.py`).
 fn load_uncached(family: &str) -> Vec<Case> {
-    let path = format!("{}/golden/{family}.json", env!("CARGO_MANIFEST_DIR"));
+    let path = match std::env::var_os("MLX_GOLDEN_DIR") {
+        Some(dir) => format!("{}/{family}.json", dir.to_string_lossy()),
+        None => format!("{}/golden/{family}.json", env!("CARGO_MANIFEST_DIR")),
+    };
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {path}: {e}"));
     let root: Value = serde_json::from_str(&text).expect("golden JSON parses");
     assert_eq!(
