@@ -102,6 +102,14 @@ def gen():
             lambda a, b: list(mx.divmod(a, b)))
     fam.add("divmod_int_float_mixed", "divmod", [arr([7, -7], "int32"), arr([2.5], "float16")], {},
             lambda a, b: list(mx.divmod(a, b)))
+    # float16/bfloat16 quotients are rounded to their precision before the
+    # floor (MLX divides in half precision): 4096 / 2.5996 is 1576, not 1575
+    for dt in ["float16", "bfloat16"]:
+        for op in ["divmod", "floor_divide"]:
+            fam.add(f"{op}_{dt}_rounded_quotient", op,
+                    [arr([4096.0, -4096.0, 7.5, 1000.0], dt, [2, 2]),
+                     arr([2.5996, 2.5996, -2.0, 0.3], dt, [2, 2])], {},
+                    lambda a, b, op=op: list(mx.divmod(a, b)) if op == "divmod" else mx.floor_divide(a, b))
     fam.add("divmod_complex64_rejected", "divmod", [z, z], {}, lambda a, b: list(mx.divmod(a, b)))
     fam.add("degrees_0d", "degrees", [arr(3.14159, "float32")], {}, mx.degrees)
     fam.add("radians_empty", "radians", [arr([], "float16", [0, 2])], {}, mx.radians)

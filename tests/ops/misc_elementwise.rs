@@ -26,6 +26,7 @@ fn apply(case: &Case, x: &[Array]) -> mlx::Result<Vec<Array>> {
     let (rtol, atol, equal_nan) = close_args(case);
     match case.op.as_str() {
         "divmod" => ops::divmod(a, &x[1]).map(|(q, r)| vec![q, r]),
+        "floor_divide" => one(ops::floor_divide(a, &x[1])),
         "degrees" => one(ops::degrees(a)),
         "radians" => one(ops::radians(a)),
         "isposinf" => one(ops::isposinf(a)),
@@ -59,8 +60,8 @@ fn tol(case: &Case) -> Tol {
 
 mlx_tests::golden_op_tests! {
     family: "misc_elementwise", apply: apply, tol: tol,
-    ops: [divmod, degrees, radians, isposinf, isneginf, real, imag, conj, nan_to_num,
-          isclose, allclose, array_equal, view]
+    ops: [divmod, floor_divide, degrees, radians, isposinf, isneginf, real, imag, conj,
+          nan_to_num, isclose, allclose, array_equal, view]
 }
 
 /// MLX: `mx.issubdtype(d, c)` for each dtype and category (bool is only

@@ -1,7 +1,8 @@
 //! Reductions, arg reductions, `softmax` and `cumsum` against MLX 0.32.4
 //! goldens (`tests/golden/reduce.json`): every dtype, all/one/several/no
 //! axes, negative axes, keepdims, ddof, 0-d and size-0 inputs, NaN/inf,
-//! with contiguous, transposed and negatively strided inputs.
+//! with contiguous, transposed and negatively strided inputs; and the
+//! edge cases of `tests/golden/reduce_edges.json`.
 
 use mlx::{ops, Array};
 use mlx_tests::{one, Case, Tol};
@@ -57,6 +58,18 @@ mlx_tests::golden_op_tests! {
     family: "reduce", apply: apply, tol: tol,
     ops: [sum, prod, max, min, mean, var, std, all, any, logsumexp, argmax, argmin,
           softmax, cumsum]
+}
+
+/// Edge cases found by `gen_fuzz.py` (`tests/golden/reduce_edges.json`):
+/// no axes, integer means that wrap, the dtype of each softmax.
+mod edges {
+    pub(super) use super::{apply, tol};
+    pub(super) const KNOWN_BUGS: &[(&str, &str)] = &[];
+
+    mlx_tests::golden_op_tests! {
+        family: "reduce_edges", apply: apply, tol: tol,
+        ops: [sum, prod, max, min, mean, var, std, all, any, softmax]
+    }
 }
 
 fn sum_negative_axis_keepdims(device: &mlx::Device) {

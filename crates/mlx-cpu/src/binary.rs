@@ -208,6 +208,12 @@ fn float_binary<S: FloatStore>(op: BinaryOp, a: &View, b: &View) -> Result<HostD
             })
         };
     }
+    if op == FloorDivide {
+        // MLX divides float16/bfloat16 in their own precision: the
+        // quotient is rounded to `S` before the floor (4096 / 2.5996 is
+        // 1576 in float16, 1575 in float32).
+        return run(a, b, |p: S, q: S| S::down(half_floor_divide::<S>(p, q)));
+    }
     let zero = <S::C as num_traits::Zero>::zero();
     /// The arms of every op with a body in `scalar::float`, then the rest.
     macro_rules! arms {
@@ -229,6 +235,13 @@ fn float_binary<S: FloatStore>(op: BinaryOp, a: &View, b: &View) -> Result<HostD
         };
     }
     float_binary_bodies!(arms)
+}
+
+/// `floor(x / y)` with the quotient rounded to the stored type `S` first
+/// (a no-op for `float32`/`float64`).
+#[inline(always)]
+fn half_floor_divide<S: FloatStore>(p: S, q: S) -> S::C {
+    float::floor(S::down(float::divide(p.up(), q.up())).up())
 }
 
 /// Lexicographic order of complex numbers (real part, then imaginary), as
@@ -334,10 +347,9 @@ pub(crate) fn divmod(a: &View, b: &View) -> Result<(HostData, HostData)> {
     }
     fn float<S: FloatStore + OutElem>(a: &View, b: &View) -> Result<(HostData, HostData)> {
         map2_pair(a, b, |p: S, q: S| {
-            let (x, y) = (p.up(), q.up());
             (
-                S::down(float::floor_divide(x, y)),
-                S::down(float::remainder(x, y)),
+                S::down(half_floor_divide::<S>(p, q)),
+                S::down(float::remainder(p.up(), q.up())),
             )
         })
     }

@@ -46,10 +46,12 @@ fn reduce(op: ReduceOp, a: &Array, axes: &Axes, keepdims: bool) -> Result<Array>
             return Err(Error::invalid(name, "cannot reduce over an empty axis"));
         }
     }
-    let input = astype(a, in_dtype)?;
     if ax.is_empty() {
-        return Ok(input);
+        // Nothing to reduce: MLX returns the input as it is (no widening);
+        // `all`/`any` still give bool.
+        return astype(a, in_dtype_of_empty(op, a.dtype()));
     }
+    let input = astype(a, in_dtype)?;
     let flat_shape = reduced_shape(a, &ax, false);
     let out = Array::from_op(
         Primitive::Reduce {
@@ -64,6 +66,15 @@ fn reduce(op: ReduceOp, a: &Array, axes: &Axes, keepdims: bool) -> Result<Array>
         keep(out, reduced_shape(a, &ax, true))
     } else {
         Ok(out)
+    }
+}
+
+/// The dtype of a reduction over no axes: the input's, bool for
+/// `all`/`any`.
+fn in_dtype_of_empty(op: ReduceOp, d: Dtype) -> Dtype {
+    match op {
+        ReduceOp::All | ReduceOp::Any => Dtype::Bool,
+        ReduceOp::Sum | ReduceOp::Prod | ReduceOp::Max | ReduceOp::Min => d,
     }
 }
 
@@ -158,6 +169,10 @@ reduce_fns! {
 
 /// Mean over `axes` (all when `()`); integers give `float32`.
 ///
+/// As in MLX, the mean is the [`sum`] (in the sum's dtype: integers
+/// accumulate in at least 32 bits and wrap) times `1/n` rounded to the
+/// floating dtype of the result.
+///
 /// # Errors
 /// `[mean] axis 2 is out of bounds for array of 2 dimensions`.
 ///
@@ -166,6 +181,9 @@ reduce_fns! {
 /// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1i32, 2, 3, 4], &[2, 2])?;
 /// assert_eq!(mlx_core::ops::mean(&a, 0, false)?.to_vec::<f32>()?, vec![2.0, 3.0]);
+/// // mx.mean(mx.array([2147483647, 1, 1, 1], dtype=mx.int32)): the int32 sum wraps
+/// let w = mlx_core::Array::from_slice(&[i32::MAX, 1, 1, 1], &[4])?;
+/// assert_eq!(mlx_core::ops::mean(&w, (), false)?.item::<f32>()?, -536870912.0);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn mean(a: &Array, axes: impl Into<Axes>, keepdims: bool) -> Result<Array> {
@@ -175,16 +193,11 @@ pub fn mean(a: &Array, axes: impl Into<Axes>, keepdims: bool) -> Result<Array> {
 /// [`mean`] before its errors are relabelled.
 fn mean_unlabeled(a: &Array, axes: &Axes, keepdims: bool) -> Result<Array> {
     let ax = reduce_axes("mean", a, axes)?;
-    let n: usize = ax.iter().map(|&i| a.shape()[i]).product();
-    let dtype = a.dtype().to_inexact();
+    let n: f64 = ax.iter().map(|&i| a.shape()[i] as f64).product();
     let ax_i: Vec<i64> = ax.iter().map(|&i| i as i64).collect();
-    let s = reduce(
-        ReduceOp::Sum,
-        &astype(a, dtype)?,
-        &Axes::from(&ax_i),
-        keepdims,
-    )?;
-    &s / n as f64
+    let s = reduce(ReduceOp::Sum, a, &Axes::from(&ax_i), keepdims)?;
+    let scale = super::creation::constant_like(&s, 1.0 / n, a.dtype().to_inexact())?;
+    super::binary::multiply(&s, &scale)
 }
 
 /// Variance over `axes` with `ddof` delta degrees of freedom.
@@ -208,9 +221,10 @@ fn var_unlabeled(a: &Array, axes: &Axes, keepdims: bool, ddof: i64) -> Result<Ar
     let ax = reduce_axes("var", a, axes)?;
     let ax_i: Vec<i64> = ax.iter().map(|&i| i as i64).collect();
     let n: usize = ax.iter().map(|&i| a.shape()[i]).product();
-    let a = astype(a, a.dtype().to_inexact())?;
-    let mu = mean(&a, &ax_i, true)?;
-    let dev = subtract(&a, &mu)?;
+    // The mean of integers wraps as MLX's does (see `mean`); the deviation
+    // is then floating.
+    let mu = mean(a, &ax_i, true)?;
+    let dev = subtract(a, &mu)?;
     // Complex input: the variance of |x - mean|, a real number (as MLX).
     let dev = if dev.dtype().is_complex() {
         super::unary::abs(&dev)?
@@ -299,6 +313,10 @@ fn squeeze_axes(a: &Array, axes: &[usize]) -> Result<Array> {
 /// backends always accumulate half input in `float32`; over other axes the
 /// composite runs in the input's dtype unless `precise` is set.
 ///
+/// The result is floating over the last axis alone; over any other axes
+/// (none, several, or all of them) it has the input's dtype, integers
+/// included, as in MLX. An empty input is returned as it is.
+///
 /// # Errors
 /// Bad axes, or complex input.
 ///
@@ -310,6 +328,9 @@ fn squeeze_axes(a: &Array, axes: &[usize]) -> Result<Array> {
 /// // mx.softmax(mx.array([[0., 0.], [0., 0.]])) spreads over all 4 entries
 /// let b = mlx_core::Array::from_slice(&[0.0f32; 4], &[2, 2])?;
 /// assert_eq!(mlx_core::ops::softmax(&b, (), true)?.to_vec::<f32>()?, vec![0.25; 4]);
+/// // mx.softmax(mx.array([1.0, 2.0]), axis=[]) is all ones
+/// let c = mlx_core::Array::from_slice(&[1.0f32, 2.0], &[2])?;
+/// assert_eq!(mlx_core::ops::softmax(&c, &[] as &[i32], false)?.to_vec::<f32>()?, vec![1.0; 2]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn softmax(a: &Array, axes: impl Into<Axes>, precise: bool) -> Result<Array> {
@@ -317,16 +338,24 @@ pub fn softmax(a: &Array, axes: impl Into<Axes>, precise: bool) -> Result<Array>
     if a.dtype().is_complex() {
         return Err(Error::dtype(OP, a.dtype(), "not supported for complex64"));
     }
+    if a.size() == 0 {
+        // MLX returns an empty input as it is, whatever the axes.
+        return Ok(a.clone());
+    }
     let in_dtype = a.dtype();
     let a = astype(a, a.dtype().to_inexact())?;
-    if a.ndim() == 0 {
-        return super::creation::ones((), a.dtype());
-    }
-    let last = a.ndim() - 1;
     let ax = axes.into().resolve(OP, a.ndim())?;
-    // MLX casts the composite's result (several axes) back to the input
-    // dtype, integers included; one axis keeps the float dtype.
-    let out_dtype = if ax.len() > 1 { in_dtype } else { a.dtype() };
+    // MLX's softmax kernel covers a softmax over the last axis and gives a
+    // floating result; any other set of axes is a composite whose result
+    // MLX casts back to the input dtype (integers included). Axes of size
+    // 1 just before the last one leave the softmax over the last axis.
+    let mut sorted = ax.clone();
+    sorted.sort_unstable();
+    let over_last = matches!((sorted.last(), a.ndim().checked_sub(1)), (Some(&l), Some(m)) if l == m)
+        && sorted.windows(2).all(|w| w[1] == w[0] + 1)
+        && sorted[..sorted.len() - 1]
+            .iter()
+            .all(|&i| a.shape()[i] == 1);
     let last_axis = |x: &Array| {
         Array::from_op(
             Primitive::Softmax,
@@ -335,30 +364,30 @@ pub fn softmax(a: &Array, axes: impl Into<Axes>, precise: bool) -> Result<Array>
             x.dtype(),
         )
     };
-    let build = || match ax.as_slice() {
-        [] => Ok(a.clone()),
-        [x] if *x == last => last_axis(&a),
-        [x] => moveaxis(&last_axis(&moveaxis(&a, *x as i64, -1)?)?, -1, *x as i64),
-        all if all.len() == a.ndim() => {
-            let dims: Vec<i64> = a.shape().iter().map(|&d| d as i64).collect();
-            astype(
-                &reshape(&last_axis(&reshape(&a, &[-1])?)?, &dims)?,
-                out_dtype,
-            )
+    let build = || {
+        if over_last {
+            return last_axis(&a);
         }
-        _ => {
-            let ax_i: Vec<i64> = ax.iter().map(|&i| i as i64).collect();
-            let half = matches!(a.dtype(), Dtype::Float16 | Dtype::Bfloat16);
-            let x = if precise && half {
-                astype(&a, Dtype::Float32)?
-            } else {
-                a.clone()
-            };
-            let m = stop_gradient(&max(&x, &ax_i, true)?)?;
-            let e = exp(&subtract(&x, &m)?)?;
-            let p = super::binary::divide(&e, &sum(&e, &ax_i, true)?)?;
-            astype(&p, out_dtype)
-        }
+        let p = match ax.as_slice() {
+            [x] => moveaxis(&last_axis(&moveaxis(&a, *x as i64, -1)?)?, -1, *x as i64)?,
+            all if all.len() == a.ndim() && !all.is_empty() => {
+                let dims: Vec<i64> = a.shape().iter().map(|&d| d as i64).collect();
+                reshape(&last_axis(&reshape(&a, &[-1])?)?, &dims)?
+            }
+            _ => {
+                let ax_i: Vec<i64> = ax.iter().map(|&i| i as i64).collect();
+                let half = matches!(a.dtype(), Dtype::Float16 | Dtype::Bfloat16);
+                let x = if precise && half {
+                    astype(&a, Dtype::Float32)?
+                } else {
+                    a.clone()
+                };
+                let m = stop_gradient(&max(&x, &ax_i, true)?)?;
+                let e = exp(&subtract(&x, &m)?)?;
+                super::binary::divide(&e, &sum(&e, &ax_i, true)?)?
+            }
+        };
+        astype(&p, in_dtype)
     };
     build().map_err(|e| e.in_op(OP))
 }
