@@ -238,6 +238,21 @@ def gen_unary():
         fam.add(f"{op}_float32_empty", op, [arr([], "float32")], {}, f)
     # f16 overflow: exp(12) overflows float16
     fam.add("exp_float16_overflow", "exp", [arr([10.0, 11.0, 12.0], "float16")], {}, mx.exp)
+    # complex64 at extreme magnitudes, infinities, NaN and on branch cuts
+    # (C99 Annex G, as glibc's c*f functions give them)
+    inf, nan = float("inf"), float("nan")
+    cz = [complex(1, 100), complex(100, 1), complex(1e38, 1), complex(1, 1e38), complex(3e38, -3e38),
+          complex(-0.719, inf), complex(0.0, -4.921), complex(-0.0, 4.921), complex(4.921, 0.0),
+          complex(-4.921, -0.0), complex(-2.0, 0.0), complex(-2.0, -0.0), complex(1e38, 1e38),
+          complex(-1e38, 2.0), complex(inf, 1.0), complex(-inf, -2.0), complex(1.0, -inf),
+          complex(inf, inf), complex(-inf, nan), complex(nan, 0.0), complex(0.0, nan), complex(nan, inf),
+          complex(0.0, 0.0), complex(-0.0, -0.0), complex(1.0, 0.0), complex(-1e-20, 1.0), complex(1e-30, 1e-30),
+          complex(1e5, -1e5), complex(50.0, -3.0), complex(-3.0, 50.0)]
+    for op in ["sqrt", "rsqrt", "reciprocal", "exp", "log", "log1p", "log2", "log10", "sin", "cos",
+               "tan", "sinh", "cosh", "tanh", "arcsin", "arccos", "arctan", "arcsinh", "arccosh",
+               "arctanh", "sign", "square", "abs"]:
+        f = getattr(mx, op)
+        fam.add(f"{op}_complex64_edges", op, [arr(cz, "complex64")], {}, lambda a, f=f: f(a))
     fam.write()
     return fam
 
@@ -294,6 +309,20 @@ def gen_binary():
         fam.add(f"{op}_int8_uint8_mixed", op, [arr([1, -2, 3], "int8"), arr([200, 2, 1], "uint8")], {}, f)
         fam.add(f"{op}_int32_float16_mixed", op, [arr([1, -2, 3], "int32"), arr([0.5, 2.0, 1.25], "float16")], {}, f)
         fam.add(f"{op}_float16_bfloat16_mixed", op, [arr([1, -2, 3], "float16"), arr([0.5, 2.0, 1.25], "bfloat16")], {}, f)
+    # complex64 products and quotients that overflow or meet infinities
+    # (libgcc's __mulsc3 / __divsc3), and power at such values
+    inf, nan = float("inf"), float("nan")
+    ca = [complex(1, 1), complex(3, 4), complex(1e20, 1e20), complex(1e30, 1e30), complex(inf, 1.0),
+          complex(1.0, 2.0), complex(nan, inf), complex(1e38, 1e38), complex(-2.0, 1e38), complex(0.0, 0.0),
+          complex(2.0, -3.0), complex(1e30, -1e30)]
+    cb = [complex(3e38, 3e38), complex(inf, 1.0), complex(1e20, 1e20), complex(1e30, -1e30), complex(1.0, 1.0),
+          complex(0.0, 0.0), complex(2.0, 0.5), complex(1e-38, 1e38), complex(3e38, -1.0), complex(2.0, 0.0),
+          complex(-inf, nan), complex(1e38, 1e38)]
+    for op in ["multiply", "divide", "power"]:
+        fam.add(f"{op}_complex64_edges", op, [arr(ca, "complex64"), arr(cb, "complex64")], {}, getattr(mx, op))
+    fam.add("power_complex64_zero_base", "power",
+            [arr([0j, 0j, 0j, complex(-0.0, 0.0)], "complex64"), arr([0j, complex(1, 1), 2 + 0j, 0.5 + 0j], "complex64")],
+            {}, mx.power)
     # integer edge cases: wrap, division by negatives, floor/remainder signs
     x = [7, -7, 7, -7, 0, 1, -1, 5]
     y = [2, 2, -2, -2, 3, -3, 3, -5]

@@ -14,9 +14,10 @@
 //! - bool arithmetic is C++'s `bool(a op b)`: `add` is or, `subtract` xor,
 //!   `multiply`/`floor_divide`/`minimum` and, `remainder` false.
 
+use crate::complex;
 use crate::elementwise_walk::{alloc_out, dense, same, take_donor, Layout, OutElem, ELEMENTWISE};
 use crate::scalar::{float, float_binary_bodies, int, int_binary_bodies};
-use crate::unary::{complex_div, FloatStore, Int};
+use crate::unary::{FloatStore, Int};
 use half::{bf16, f16};
 use mlx_core::primitive::{BinaryOp, OutSpec};
 use mlx_core::{Complex64, Dtype, Element, Error, HostData, Result, View};
@@ -259,9 +260,9 @@ fn complex_binary(op: BinaryOp, a: &View, b: &View) -> Result<HostData> {
     match op {
         Add => run(a, b, |x: C, y: C| x + y),
         Subtract => run(a, b, |x: C, y: C| x - y),
-        Multiply => run(a, b, |x: C, y: C| x * y),
-        Divide => run(a, b, complex_div),
-        Power => run(a, b, |x: C, y: C| x.powc(y)),
+        Multiply => run(a, b, complex::mul),
+        Divide => run(a, b, complex::div),
+        Power => run(a, b, complex::pow),
         Maximum => run(a, b, |x: C, y: C| if complex_lt(x, y) { y } else { x }),
         Minimum => run(a, b, |x: C, y: C| if complex_lt(y, x) { y } else { x }),
         Equal => run(a, b, |x: C, y: C| x == y),
@@ -273,27 +274,11 @@ fn complex_binary(op: BinaryOp, a: &View, b: &View) -> Result<HostData> {
         LogicalAnd => run(a, b, move |x: C, y: C| nz(x) && nz(y)),
         LogicalOr => run(a, b, move |x: C, y: C| nz(x) || nz(y)),
         // MLX's complex floor_divide is plain division.
-        FloorDivide => run(a, b, complex_div),
+        FloorDivide => run(a, b, complex::div),
         LogAddExp => run(a, b, complex_log_add_exp),
         Remainder | ArcTan2 | BitwiseAnd | BitwiseOr | BitwiseXor | LeftShift | RightShift => {
             Err(not_for(op, Dtype::Complex64))
         }
-    }
-}
-
-/// MLX's `log1p` of a complex number (accurate near 0).
-#[inline]
-fn complex_log1p(z: Complex64) -> Complex64 {
-    let (x, y) = (z.re, z.im);
-    let theta = y.atan2(x + 1.0);
-    if z.norm() < 0.5 {
-        let r = x * (2.0 + x) + y * y;
-        if r == 0.0 {
-            return Complex64::new(x, theta);
-        }
-        Complex64::new(0.5 * r.ln_1p(), theta)
-    } else {
-        Complex64::new((x + 1.0).hypot(y).ln(), theta)
     }
 }
 
@@ -311,7 +296,7 @@ fn complex_log_add_exp(x: Complex64, y: Complex64) -> Complex64 {
     }
     let m = (lo.re - hi.re).exp();
     let d = lo.im - hi.im;
-    hi + complex_log1p(Complex64::new(m * d.cos(), m * d.sin()))
+    hi + complex::log1p(Complex64::new(m * d.cos(), m * d.sin()))
 }
 
 /// `f` giving two results per element pair, in one walk of the inputs.

@@ -17,6 +17,7 @@
 mod backend;
 mod binary;
 mod cast;
+mod complex;
 mod conv;
 mod creation;
 mod elementwise_walk;

@@ -137,8 +137,9 @@ impl ScanElem for Complex64 {
     fn add(a: Complex64, b: Complex64) -> Complex64 {
         a + b
     }
+    /// C's complex product (`__mulsc3`): an overflow gives infinities, not NaN+NaN.
     fn mul(a: Complex64, b: Complex64) -> Complex64 {
-        a * b
+        crate::complex::mul(a, b)
     }
     fn max(a: Complex64, b: Complex64) -> Complex64 {
         if (a.re, a.im) > (b.re, b.im) {
