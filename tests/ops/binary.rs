@@ -3,6 +3,7 @@
 //! 0-d and size-0 inputs, NaN/inf, integer wrap and sign rules, with
 //! contiguous, transposed and negatively strided inputs.
 
+use mlx::ops::{IntoOperand, Operand};
 use mlx::{ops, Array};
 use mlx_tests::{one, Case, Tol};
 
@@ -10,17 +11,22 @@ use mlx_tests::{one, Case, Tol};
 /// They are skipped by the per-op tests and run by the ignored `known_bugs`.
 const KNOWN_BUGS: &[(&str, &str)] = &[];
 
-/// `clip` with Python-typed bounds: integer bounds are weakly typed ints,
-/// float bounds floats (so an int32 array clipped by 0.5 becomes float32).
+/// `clip` with Python-typed bounds, each typed on its own: an integer
+/// bound is a weakly typed int (range checked against an integer array, as
+/// MLX), a float bound a float (so an int32 array clipped by 0.5 becomes
+/// float32), `null` no bound.
 fn clip(case: &Case, a: &Array) -> mlx::Result<Array> {
-    let lo = &case.args["a_min"];
-    let hi = &case.args["a_max"];
-    let all_int = [lo, hi].iter().all(|v| v.is_null() || v.is_i64());
-    if all_int {
-        ops::clip(a, lo.as_i64(), hi.as_i64())
-    } else {
-        ops::clip(a, case.arg_f64("a_min"), case.arg_f64("a_max"))
-    }
+    let bound = |k: &str| -> Option<Operand> {
+        let v = &case.args[k];
+        if v.is_null() {
+            None
+        } else if let Some(i) = v.as_i64() {
+            Some(i.into_operand())
+        } else {
+            Some(case.arg_f64(k).expect("number").into_operand())
+        }
+    };
+    ops::clip(a, bound("a_min"), bound("a_max"))
 }
 
 fn apply(case: &Case, x: &[Array]) -> mlx::Result<Vec<Array>> {

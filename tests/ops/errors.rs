@@ -369,7 +369,8 @@ fn flatten_start_after_end(d: &Device) {
     let a = f32s(d, &[0.0; 6], &[2, 3]);
     assert_err(
         ops::flatten(&a, 1, 0),
-        "[flatten] start_axis 1 must not be after end_axis 0",
+        // MLX's wording
+        "[flatten] start_axis must be less than or equal to end_axis",
     );
 }
 
@@ -381,7 +382,8 @@ fn max_of_empty_axis(d: &Device) {
     );
     assert_err(
         ops::argmax(&a, 0, false),
-        "[argmax] cannot reduce over an empty axis",
+        // MLX's wording, for any empty input
+        "[argmax] Cannot argmax reduce zero size array.",
     );
 }
 

@@ -13,6 +13,7 @@ mod conv;
 mod creation;
 mod device;
 mod donation;
+mod edge_cases;
 mod error_op_names;
 mod errors;
 mod extreme_shapes;

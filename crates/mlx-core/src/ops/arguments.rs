@@ -292,12 +292,15 @@ impl WeakScalar {
         }
     }
 
-    /// The dtype of the scalar alone (`mx.array(2)` is `int32`).
+    /// The dtype of the scalar alone (`mx.array(2)` is `int32`, an int
+    /// past the `int32` range `int64`: `mx.array(2**40)`).
     fn default_dtype(self) -> Dtype {
         if self.is_bool {
             Dtype::Bool
         } else if self.is_float {
             Dtype::Float32
+        } else if self.value < i32::MIN as f64 || self.value > i32::MAX as f64 {
+            Dtype::Int64
         } else {
             Dtype::Int32
         }
@@ -410,7 +413,13 @@ impl Operand {
     pub(crate) fn like(self, other: &Array) -> Result<Array> {
         match self {
             Operand::Array(a) => Ok(a),
-            Operand::Scalar(s) => s.to_array(s.weak_dtype(other.dtype()), other.device()),
+            Operand::Scalar(s) => super::operators::weak_value_to_array(
+                s.value,
+                !s.is_float && !s.is_bool,
+                s.weak_dtype(other.dtype()),
+                other.dtype(),
+                other.device(),
+            ),
         }
     }
 }

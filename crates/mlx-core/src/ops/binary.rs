@@ -304,8 +304,10 @@ fn where_unlabeled(condition: &Array, x: &Array, y: &Array) -> Result<Array> {
 /// `clip(int32, 0, 1.5)` is `float32`.
 ///
 /// # Errors
-/// `[clip] at most one of a_min and a_max may be None`, or broadcast
-/// errors.
+/// `[clip] at most one of a_min and a_max may be None`, broadcast
+/// errors, or an integer bound `a`'s integer dtype cannot hold (checked for
+/// both bounds against `a`'s dtype first, as MLX: `clip(&u8, 0.5, 300)`
+/// is `[clip] converting 300 to uint8 would result in overflow`).
 ///
 /// # Examples
 /// ```
@@ -318,6 +320,8 @@ fn where_unlabeled(condition: &Array, x: &Array, y: &Array) -> Result<Array> {
 /// let b = mlx_core::Array::from_slice(&[1i32, -2], &[2])?;
 /// let c = mlx_core::ops::clip(&b, 0, 1.5)?;
 /// assert_eq!((c.dtype(), c.to_vec::<f32>()?), (Dtype::Float32, vec![1.0, 0.0]));
+/// let u = b.abs()?.as_type(Dtype::Uint8)?;
+/// assert!(mlx_core::ops::clip(&u, 0.5, 300).is_err());
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn clip(a: &Array, a_min: impl IntoBound, a_max: impl IntoBound) -> Result<Array> {
@@ -332,12 +336,17 @@ fn clip_unlabeled(a: &Array, a_min: Option<Operand>, a_max: Option<Operand>) -> 
             "at most one of a_min and a_max may be None",
         ));
     }
+    // MLX converts both scalar bounds against `a`'s dtype before either
+    // applies, so `clip(uint8, 0.5, 300)` is an overflow error even though
+    // the lower bound makes the result float32.
+    let a_min = a_min.map(|lo| lo.like(a)).transpose()?;
+    let a_max = a_max.map(|hi| hi.like(a)).transpose()?;
     let mut out = a.clone();
     if let Some(lo) = a_min {
-        out = maximum(&out, lo)?;
+        out = maximum(&out, &lo)?;
     }
     if let Some(hi) = a_max {
-        out = minimum(&out, hi)?;
+        out = minimum(&out, &hi)?;
     }
     Ok(out)
 }

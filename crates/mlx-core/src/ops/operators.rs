@@ -42,31 +42,107 @@ pub trait Scalar: Copy + Send + Sync + 'static {
             other
         }
     }
-    /// A 0-d array of this value with dtype `dtype`.
+    /// A 0-d array of this value with dtype `dtype`. An integer value is
+    /// range checked against the 1-, 2- and 4-byte integer dtypes and wraps
+    /// into `int64`/`uint64` (MLX converts a Python int through `int64`:
+    /// `uint64_array + (-3)` wraps, `uint8_array + 300` is an error).
     ///
     /// # Errors
     /// `[array] converting 300 to uint8 would result in overflow`.
     fn to_array(self, dtype: Dtype, device: crate::Device) -> Result<Array> {
         value_to_array(self.to_f64(), !Self::IS_FLOAT, dtype, device)
     }
+    /// The 0-d array this scalar becomes next to an array of dtype `other`
+    /// (dtype [`Scalar::weak_dtype`]). As MLX, an integer next to a `bool`
+    /// array becomes `int32` without a range check, wrapping
+    /// (`bool_array + 2**40` adds 0).
+    ///
+    /// # Errors
+    /// As [`Scalar::to_array`].
+    ///
+    /// # Examples
+    /// ```
+    /// # use mlx_cpu as _;
+    /// use mlx_core::{ops::Scalar, Dtype};
+    /// let d = mlx_core::default_device();
+    /// assert_eq!(3i64.to_array_like(Dtype::Float16, d)?.dtype(), Dtype::Float16);
+    /// assert_eq!((1i64 << 40).to_array_like(Dtype::Bool, d)?.item::<i32>()?, 0);
+    /// assert!(300i64.to_array_like(Dtype::Uint8, d).is_err());
+    /// Ok::<(), mlx_core::Error>(())
+    /// ```
+    fn to_array_like(self, other: Dtype, device: crate::Device) -> Result<Array> {
+        weak_value_to_array(
+            self.to_f64(),
+            !Self::IS_FLOAT && !Self::IS_BOOL,
+            Self::weak_dtype(other),
+            other,
+            device,
+        )
+    }
 }
 
-/// A 0-d array of `v` with dtype `dtype`; an integer value that `dtype`
-/// cannot hold is an error (MLX's overflow check).
+/// A 0-d array of weak scalar `v` (an integer when `is_int`) placed next
+/// to an array of dtype `other`, with dtype `dtype` (its weak dtype): an
+/// integer next to a `bool` array wraps into `int32`, as in MLX.
+pub(crate) fn weak_value_to_array(
+    v: f64,
+    is_int: bool,
+    dtype: Dtype,
+    other: Dtype,
+    device: crate::Device,
+) -> Result<Array> {
+    if is_int && other == Dtype::Bool && dtype == Dtype::Int32 {
+        // MLX: `mx.array([True]) + 2**40` is `int32` 1 (the int wraps).
+        let data = HostData::from(vec![wrap_to_i64(v) as i32]);
+        return Array::from_host_data_on(data, &[], device);
+    }
+    value_to_array(v, is_int, dtype, device)
+}
+
+/// Integer value `v` as MLX's `int64` (saturating past the `i64` range,
+/// which MLX refuses outright).
+fn wrap_to_i64(v: f64) -> i64 {
+    v as i64
+}
+
+/// A 0-d array of `v` with dtype `dtype`; an integer value that a 1-, 2-
+/// or 4-byte integer `dtype` cannot hold is an error (MLX's overflow
+/// check), and one given to `int64`/`uint64` wraps as MLX's `int64` does.
 pub(crate) fn value_to_array(
     v: f64,
     is_int: bool,
     dtype: Dtype,
     device: crate::Device,
 ) -> Result<Array> {
+    let overflow = || {
+        Error::invalid(
+            "array",
+            format!("converting {v} to {dtype} would result in overflow"),
+        )
+    };
     if dtype.is_integer() && is_int {
-        let (lo, hi) = int_range(dtype);
-        if v < lo || v > hi {
-            return Err(Error::invalid(
-                "array",
-                format!("converting {v} to {dtype} would result in overflow"),
-            ));
-        }
+        let data = match dtype {
+            // MLX checks only the integer dtypes narrower than 8 bytes.
+            Dtype::Int64 | Dtype::Uint64 if v > i64::MAX as f64 => {
+                // Past MLX's int64 (it raises std::bad_cast); a Rust u64
+                // still fits uint64.
+                if dtype == Dtype::Uint64 && v <= u64::MAX as f64 {
+                    HostData::from(vec![v as u64])
+                } else {
+                    return Err(overflow());
+                }
+            }
+            Dtype::Int64 => HostData::from(vec![wrap_to_i64(v)]),
+            Dtype::Uint64 => HostData::from(vec![wrap_to_i64(v) as u64]),
+            _ => {
+                let (lo, hi) = int_range(dtype);
+                if v < lo || v > hi {
+                    return Err(overflow());
+                }
+                crate::with_dtype!(dtype, T => HostData::from(vec![<T as Element>::from_f64_lossy(v)]))
+            }
+        };
+        return Array::from_host_data_on(data, &[], device);
     }
     let data =
         crate::with_dtype!(dtype, T => HostData::from(vec![<T as Element>::from_f64_lossy(v)]));
@@ -78,11 +154,9 @@ fn int_range(d: Dtype) -> (f64, f64) {
         Dtype::Uint8 => (0.0, u8::MAX as f64),
         Dtype::Uint16 => (0.0, u16::MAX as f64),
         Dtype::Uint32 => (0.0, u32::MAX as f64),
-        Dtype::Uint64 => (0.0, u64::MAX as f64),
         Dtype::Int8 => (i8::MIN as f64, i8::MAX as f64),
         Dtype::Int16 => (i16::MIN as f64, i16::MAX as f64),
-        Dtype::Int32 => (i32::MIN as f64, i32::MAX as f64),
-        _ => (i64::MIN as f64, i64::MAX as f64),
+        _ => (i32::MIN as f64, i32::MAX as f64),
     }
 }
 
@@ -111,7 +185,7 @@ impl Scalar for bool {
 
 /// The array form of scalar `s` placed next to `a`.
 pub(crate) fn scalar_like<S: Scalar>(s: S, a: &Array) -> Result<Array> {
-    s.to_array(S::weak_dtype(a.dtype()), a.device())
+    s.to_array_like(a.dtype(), a.device())
 }
 
 macro_rules! binop {

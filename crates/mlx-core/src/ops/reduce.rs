@@ -430,16 +430,26 @@ fn arg_reduce(op: ArgReduceOp, a: &Array, axis: Axis, keepdims: bool) -> Result<
 /// array when `()`).
 ///
 /// # Errors
-/// `[argmax] cannot reduce over an empty axis`, bad axis, complex input.
+/// `[argmax] Cannot argmax reduce zero size array.` for any empty input
+/// (as MLX, whichever axis), bad axis, complex input.
 ///
 /// # Examples
 /// ```
 /// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[1i32, 7, 7], &[3])?;
 /// assert_eq!(mlx_core::ops::argmax(&a, (), false)?.item::<u32>()?, 1);
+/// let e = mlx_core::ops::zeros(&[3, 0], mlx_core::Dtype::Float32)?;
+/// assert!(mlx_core::ops::argmax(&e, 0, false).is_err());
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn argmax(a: &Array, axis: impl Into<Axis>, keepdims: bool) -> Result<Array> {
+    if a.size() == 0 {
+        // MLX refuses any empty input, before looking at the axis.
+        return Err(Error::invalid(
+            "argmax",
+            "Cannot argmax reduce zero size array.",
+        ));
+    }
     arg_reduce(ArgReduceOp::ArgMax, a, axis.into(), keepdims)
 }
 
@@ -456,6 +466,13 @@ pub fn argmax(a: &Array, axis: impl Into<Axis>, keepdims: bool) -> Result<Array>
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn argmin(a: &Array, axis: impl Into<Axis>, keepdims: bool) -> Result<Array> {
+    if a.size() == 0 {
+        // MLX refuses any empty input, before looking at the axis.
+        return Err(Error::invalid(
+            "argmin",
+            "Cannot argmin reduce zero size array.",
+        ));
+    }
     arg_reduce(ArgReduceOp::ArgMin, a, axis.into(), keepdims)
 }
 

@@ -114,16 +114,25 @@ fn infer_shape(op: &'static str, size: usize, shape: &[i64]) -> Result<Vec<usize
 }
 
 /// Flatten axes `start_axis..=end_axis` into one (MLX's `flatten`;
-/// `flatten(a, 0, -1)` flattens everything).
+/// `flatten(a, 0, -1)` flattens everything). As in MLX, negative axes
+/// count from the end and the axes are then clamped into range (start up
+/// to 0, end down to the last axis), so `flatten(a, -10, 10)` flattens
+/// everything and `flatten(a, -5, 0)` of a 4-d array is `a`. A 0-d array
+/// becomes shape `[1]` whatever the axes.
 ///
 /// # Errors
-/// Axes out of range, or `start_axis` after `end_axis`.
+/// `[flatten] start_axis must be less than or equal to end_axis` when,
+/// after that, the start is past the end (`flatten(a, 1, 0)`, or a start
+/// at or past `ndim`).
 ///
 /// # Examples
 /// ```
 /// # use mlx_cpu as _;
 /// let a = mlx_core::ops::zeros(&[2, 3, 4], mlx_core::Dtype::Float32)?;
 /// assert_eq!(mlx_core::ops::flatten(&a, 1, -1)?.shape(), &[2, 12]);
+/// // mx.flatten(mx.zeros((2, 3, 4)), 1, 7).shape == (2, 12)
+/// assert_eq!(mlx_core::ops::flatten(&a, 1, 7)?.shape(), &[2, 12]);
+/// assert!(mlx_core::ops::flatten(&a, 3, 3).is_err());
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn flatten(a: &Array, start_axis: i64, end_axis: i64) -> Result<Array> {
@@ -132,17 +141,31 @@ pub fn flatten(a: &Array, start_axis: i64, end_axis: i64) -> Result<Array> {
 
 /// [`flatten`] before its errors are relabelled.
 fn flatten_unlabeled(a: &Array, start_axis: i64, end_axis: i64) -> Result<Array> {
-    if a.ndim() == 0 {
+    let nd = a.ndim() as i64;
+    // MLX: negative axes add ndim once, then start clamps up to 0 and end
+    // down to ndim - 1 (neither the other way).
+    let s = (if start_axis < 0 {
+        start_axis + nd
+    } else {
+        start_axis
+    })
+    .max(0);
+    let e = (if end_axis < 0 {
+        end_axis + nd
+    } else {
+        end_axis
+    })
+    .min(nd - 1);
+    if nd == 0 {
         return reshape(a, &[1]);
     }
-    let s = normalize_axis("flatten", start_axis, a.ndim())?;
-    let e = normalize_axis("flatten", end_axis, a.ndim())?;
     if s > e {
         return Err(Error::invalid(
             "flatten",
-            format!("start_axis {start_axis} must not be after end_axis {end_axis}"),
+            "start_axis must be less than or equal to end_axis",
         ));
     }
+    let (s, e) = (s as usize, e as usize);
     let sh = a.shape();
     let mut out: Vec<i64> = sh[..s].iter().map(|&d| d as i64).collect();
     out.push(sh[s..=e].iter().product::<usize>() as i64);
@@ -381,7 +404,9 @@ fn broadcast_arrays_unlabeled(arrays: &[&Array]) -> Result<Vec<Array>> {
 /// as MLX's `concatenate(arrays, axis=None)`. Dtypes are promoted.
 ///
 /// # Errors
-/// `[concatenate] no arrays given`, mismatched ranks or shapes off `axis`.
+/// `[concatenate] no arrays given`, mismatched ranks or shapes off `axis`,
+/// or (for two or more arrays) a bad axis. A single array is returned
+/// unchanged whatever `axis` is, as MLX does.
 ///
 /// # Examples
 /// ```
@@ -394,6 +419,8 @@ fn broadcast_arrays_unlabeled(arrays: &[&Array]) -> Result<Vec<Array>> {
 /// let s = mlx_core::Array::from_slice(&[5i32], &[])?;
 /// let flat = mlx_core::ops::concatenate(&[&m, &s], ())?;
 /// assert_eq!(flat.to_vec::<i32>()?, vec![1, 2, 3, 4, 5]);
+/// // mx.concatenate([m], axis=3) is m: one array is returned as it is
+/// assert_eq!(mlx_core::ops::concatenate(&[&m], 3)?.shape(), &[2, 2]);
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn concatenate(arrays: &[&Array], axis: impl Into<Axis>) -> Result<Array> {
@@ -405,6 +432,10 @@ pub fn concatenate(arrays: &[&Array], axis: impl Into<Axis>) -> Result<Array> {
         let refs: Vec<&Array> = flat.iter().collect();
         return concatenate(&refs, 0);
     };
+    if let [only] = arrays {
+        // MLX returns a lone array as it is, whatever the axis (even 0-d).
+        return Ok((*only).clone());
+    }
     let first = arrays
         .first()
         .ok_or_else(|| Error::invalid("concatenate", "no arrays given"))?;

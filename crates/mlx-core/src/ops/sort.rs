@@ -184,13 +184,18 @@ fn topk_unlabeled(a: &Array, k: usize, axis: Option<i64>) -> Result<Array> {
 /// line makes its median NaN.
 ///
 /// # Errors
-/// `[median] cannot take median along empty axis`, bad or duplicate axes.
+/// `[median] cannot take median along empty axis`, bad or duplicate axes,
+/// or an empty axis list `&[]` for an array of one or more dimensions
+/// (MLX: `[flatten] start_axis must be less than or equal to end_axis`;
+/// a 0-d array gives itself).
 ///
 /// # Examples
 /// ```
 /// # use mlx_cpu as _;
 /// let a = mlx_core::Array::from_slice(&[4i32, 1, 3, 2], &[4])?;
 /// assert_eq!(mlx_core::ops::median(&a, (), false)?.item::<f32>()?, 2.5);
+/// // mx.median(a, axis=[]) raises for a 1-d array
+/// assert!(mlx_core::ops::median(&a, Vec::<i64>::new(), false).is_err());
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn median(a: &Array, axes: impl Into<Axes>, keepdims: bool) -> Result<Array> {
@@ -203,6 +208,15 @@ pub fn median(a: &Array, axes: impl Into<Axes>, keepdims: bool) -> Result<Array>
 fn median_unlabeled(a: &Array, axes: Option<&[i64]>, keepdims: bool) -> Result<Array> {
     let ax = match axes {
         None => (0..a.ndim()).collect(),
+        // MLX flattens the (empty) axis list and fails there unless `a`
+        // is 0-d: `[flatten] start_axis must be less than or equal to
+        // end_axis`.
+        Some([]) if a.ndim() > 0 => {
+            return Err(Error::invalid(
+                "median",
+                "start_axis must be less than or equal to end_axis",
+            ))
+        }
         Some(ax) => normalize_axes("median", ax, a.ndim())?,
     };
     let dtype = if a.dtype().is_float() || a.dtype().is_complex() {

@@ -7,7 +7,7 @@ use mlx_core::{Array, Result};
 /// (a float scalar keeps a float array's dtype and makes an integer one
 /// `float32`; an integer scalar keeps the array's dtype).
 pub(crate) fn weak<S: Scalar>(v: S, like: &Array) -> Result<Array> {
-    v.to_array(S::weak_dtype(like.dtype()), like.device())
+    v.to_array_like(like.dtype(), like.device())
 }
 
 /// Run `f`, reporting its errors under `op` (`[cross_entropy] ...`).

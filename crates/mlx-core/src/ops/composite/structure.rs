@@ -110,8 +110,12 @@ fn pad_source(mode: PadMode, p: i64, n: i64) -> i64 {
 /// forms). The constant is cast to `a`'s dtype.
 ///
 /// # Errors
-/// `[pad] invalid number of padding sizes ...`, negative sizes, or `edge`,
-/// `reflect` and `symmetric` padding of an empty axis.
+/// `[pad] invalid number of padding sizes ...`, negative sizes,
+/// `reflect` and `symmetric` padding of an empty axis, `edge` padding of
+/// an empty axis on one side only (on both sides it gives zeros, as in
+/// MLX), or an integer constant the
+/// dtype cannot hold (`[pad] converting 300 to int8 would result in
+/// overflow`, as MLX).
 ///
 /// # Examples
 /// ```
@@ -120,6 +124,12 @@ fn pad_source(mode: PadMode, p: i64, n: i64) -> i64 {
 /// let a = mlx_core::Array::from_slice(&[1i32, 2], &[2])?;
 /// assert_eq!(pad(&a, &[(1, 2)], PadMode::Constant, 9)?.to_vec::<i32>()?, vec![9, 1, 2, 9, 9]);
 /// assert_eq!(pad(&a, &[(1, 1)], PadMode::Edge, 0)?.to_vec::<i32>()?, vec![1, 1, 2, 2]);
+/// // mx.pad(mx.zeros((0, 4)), (1, 3), mode="edge") has shape (4, 8), all zeros
+/// let e = mlx_core::ops::zeros(&[0, 4], mlx_core::Dtype::Float32)?;
+/// assert_eq!(pad(&e, &[(1, 3)], PadMode::Edge, 0)?.shape(), &[4, 8]);
+/// assert!(pad(&e, &[(1, 3)], PadMode::Reflect, 0).is_err());
+/// let i8s = a.as_type(mlx_core::Dtype::Int8)?;
+/// assert!(pad(&i8s, &[(1, 1)], PadMode::Constant, 300).is_err());
 /// Ok::<(), mlx_core::Error>(())
 /// ```
 pub fn pad<S: Scalar>(
@@ -138,7 +148,7 @@ fn pad_unlabeled<S: Scalar>(
     mode: PadMode,
     constant_values: S,
 ) -> Result<Array> {
-    let value = constant_values.to_array(S::weak_dtype(a.dtype()), a.device())?;
+    let value = constant_values.to_array_like(a.dtype(), a.device())?;
     pad_with_array(a, pad_width, mode, &value)
 }
 
@@ -204,18 +214,45 @@ fn pad_with_array_unlabeled(
         *d = usize::try_from(grown)
             .map_err(|_| Error::overflow("pad", format!("padded size {grown} overflows")))?;
     }
-    if crate::shape::checked_numel("pad", &padded, a.itemsize())? == 0 {
+    // MLX: `reflect` and `symmetric` refuse to pad an empty axis (the
+    // first such axis is named); `edge` padding of an empty array fills
+    // with zeros, as MLX's copy of nothing into a zero array does.
+    if matches!(mode, PadMode::Reflect | PadMode::Symmetric) {
         let empty_axis = widths
             .iter()
             .enumerate()
             .find(|&(ax, &w)| w != (0, 0) && a.shape()[ax] == 0);
-        if let (Some((ax, _)), false) = (empty_axis, mode == PadMode::Constant) {
+        if let Some((ax, _)) = empty_axis {
+            let name = if mode == PadMode::Reflect {
+                "reflect"
+            } else {
+                "symmetric"
+            };
             return Err(Error::invalid(
                 "pad",
-                format!("cannot pad empty axis {ax} in mode {mode:?}"),
+                format!("Cannot pad empty axis {ax} using mode '{name}'."),
             ));
         }
-        // Nothing to fill: no index lists for the padded axes.
+    }
+    if mode == PadMode::Edge {
+        // MLX copies the edge row from the padded array; an empty axis
+        // padded on one side only has no such row and MLX fails to
+        // broadcast the empty slice (`[broadcast_shapes] Shapes (0) and (2)
+        // cannot be broadcast.`). Padded on both sides it reads zeros.
+        let one_sided = widths
+            .iter()
+            .enumerate()
+            .find(|&(ax, &(lo, hi))| a.shape()[ax] == 0 && (lo == 0) != (hi == 0));
+        if let Some((ax, _)) = one_sided {
+            return Err(Error::invalid(
+                "pad",
+                format!("cannot edge-pad empty axis {ax} on one side only"),
+            ));
+        }
+    }
+    let total = crate::shape::checked_numel("pad", &padded, a.itemsize())?;
+    if total == 0 || (a.size() == 0 && mode != PadMode::Constant) {
+        // Nothing to fill, or nothing to copy from: no index lists.
         return with_default_device(a.device(), || zeros(&padded, a.dtype()));
     }
     with_default_device(a.device(), || {
@@ -235,12 +272,6 @@ fn pad_with_array_unlabeled(
                 }
                 out = concatenate(&[&parts[0], &out, &parts[1]], ax as i64)?;
             } else {
-                if n == 0 {
-                    return Err(Error::invalid(
-                        "pad",
-                        format!("cannot pad empty axis {ax} in mode {mode:?}"),
-                    ));
-                }
                 let mut src: Vec<i64> = crate::memory::try_with_capacity("pad", padded[ax])?;
                 src.extend((-lo..n + hi).map(|p| pad_source(mode, p, n)));
                 out = take_host("pad", &out, src, ax)?;
