@@ -175,7 +175,11 @@ macro_rules! int_monoids {
 int_monoids!(u8, u16, u32, u64, i8, i16, i32, i64);
 
 monoid!(SumOp, Complex64, Complex64::new(0.0, 0.0), |a, b| a + b);
-monoid!(ProdOp, Complex64, Complex64::new(1.0, 0.0), |a, b| a * b);
+// Complex products overflow to infinities as C's `*` does (`__mulsc3`),
+// not to NaN: MLX's prod of three 1e30+1e30j is -inf+inf j.
+monoid!(ProdOp, Complex64, Complex64::new(1.0, 0.0), |a, b| {
+    crate::complex::mul(a, b)
+});
 
 monoid!(SumOp, bool, false, |a, b| a | b);
 monoid!(ProdOp, bool, true, |a, b| a & b);
@@ -470,6 +474,14 @@ mod tests {
                 "bf16 prod n={n}"
             );
         }
+    }
+
+    #[test]
+    fn complex_product_overflows_to_infinities() {
+        // mx.prod(mx.array([1e30+1e30j] * 3)) == -inf+infj
+        let z = Complex64::new(1e30, 1e30);
+        let p = reduce_slice::<Complex64, ProdOp>(&[z, z, z]);
+        assert_eq!((p.re, p.im), (f32::NEG_INFINITY, f32::INFINITY));
     }
 
     #[test]
