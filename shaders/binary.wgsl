@@ -26,16 +26,6 @@ fn frexp_exp(x: f32) -> i32 {
     return frexp(x).exp;
 }
 
-// x / y with a subnormal y first scaled into the normal range (exactly,
-// by 2^64): GPU division is a reciprocal and a product, good only for
-// |y| in [2^-126, 2^126].
-fn div_f32(x: f32, y: f32) -> f32 {
-    if (is_subnormal(y)) {
-        return (x / (y * 18446744073709551616.0)) * 18446744073709551616.0;
-    }
-    return x / y;
-}
-
 //@ section add
 fn binary_add(x: C_a, y: C_b) -> C_out { return x + y; }
 //@ section subtract
@@ -47,16 +37,10 @@ fn binary_divide_float(x: f32, y: f32) -> f32 { return div_f32(x, y); }
 
 //@ section floor_divide.float
 fn binary_floor_divide_float(x: f32, y: f32) -> f32 {
-    // GPU division may be off by an ulp or two, enough to cross an integer
-    // (2.5 / 0.001 giving 2499.9998); one Newton step on the residual makes
-    // the quotient correctly rounded in practice before the floor.
-    // The quotient is then rounded to the output's precision before the
+    // The quotient is rounded to the output's precision before the
     // floor, as MLX divides float16/bfloat16 in their own precision
     // (4096 / 2.5996 is 1576 in float16, 1575 in float32).
-    let q = div_f32(x, y);
-    let r = fma(-q, y, x);
-    let q2 = q + div_f32(r, y);
-    return floor(round_out(select(q2, q, is_nan(q2) || abs(q) == inf_f32() || y == 0.0)));
+    return floor(round_out(div_f32(x, y)));
 }
 //@ section floor_divide.sint
 fn binary_floor_divide_sint(x: C_a, y: C_b) -> C_out {

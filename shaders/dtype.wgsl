@@ -15,6 +15,26 @@ fn round_bf16(x: f32) -> f32 {
     return bitcast<f32>(r & 0xffff0000u);
 }
 
+// Round an f32 to the nearest float16 (ties to even), kept in an f32:
+// ±inf from 65520 up, NaN kept. Stores convert this exact value, so the
+// result does not depend on the device's f32-to-f16 rounding mode (Vulkan
+// leaves it to the implementation; NVIDIA's does not round to nearest).
+fn round_f16(x: f32) -> f32 {
+    let b = bitcast<u32>(x);
+    let mag = b & 0x7fffffffu;
+    if (mag > 0x7f800000u) {
+        return x; // NaN
+    }
+    if (mag >= 0x477ff000u) {
+        return bitcast<f32>((b & 0x80000000u) | 0x7f800000u); // >= 65520: inf
+    }
+    if (mag < 0x38800000u) {
+        // Below the smallest normal half (2^-14): a multiple of 2^-24.
+        return round(x * 16777216.0) * 5.9604644775390625e-08;
+    }
+    return bitcast<f32>((b + 0xfffu + ((b >> 13u) & 1u)) & 0xffffe000u);
+}
+
 // The bfloat16 bits (low 16) of an f32 rounded to nearest even. A NaN keeps
 // its sign and top payload bits, with the quiet bit set only when those
 // payload bits are all zero (so a NaN made by `view` keeps its payload).
@@ -66,6 +86,83 @@ fn sign_bit(x: f32) -> bool {
     return (bitcast<u32>(x) >> 31u) == 1u;
 }
 
+// x / y rounded to nearest even, as the CPU divides. GPU division is a
+// reciprocal approximation and a product (Vulkan allows 2.5 ulp: NVIDIA
+// gives -5 / 3 = -1.6666667, one ulp off; lavapipe misrounds quotients
+// near 2^-126), and Vulkan's `fma` need not be fused, so no refinement
+// in floats is exact. The quotient of the 24-bit integer mantissas is
+// taken by long division instead (24 quotient bits, a guard bit and the
+// remainder as sticky bit) and rounded on the integers, to a subnormal
+// too. Zeros, infinities and NaN take the hardware quotient, which is
+// exact for them.
+fn div_f32(x: f32, y: f32) -> f32 {
+    let bx = bitcast<u32>(x);
+    let by = bitcast<u32>(y);
+    let ax = bx & 0x7fffffffu;
+    let ay = by & 0x7fffffffu;
+    if (ax == 0u || ay == 0u || ax >= 0x7f800000u || ay >= 0x7f800000u) {
+        return x / y;
+    }
+    let sx = mantissa_f32(ax);
+    let sy = mantissa_f32(ay);
+    var e = sx.y - sy.y;
+    var num = u32(sx.x);
+    let den = u32(sy.x);
+    if (num < den) {
+        num = num << 1u;
+        e = e - 1;
+    }
+    // num / den in [1, 2): the leading 1, then 23 bits and a guard bit.
+    var rem = num - den;
+    var q = 1u;
+    for (var i = 0u; i < 24u; i = i + 1u) {
+        rem = rem << 1u;
+        let ge = rem >= den;
+        rem = select(rem, rem - den, ge);
+        q = (q << 1u) | u32(ge);
+    }
+    let sgn = (bx ^ by) & 0x80000000u;
+    let sticky = rem != 0u;
+    if (e < -126) {
+        // Subnormal: q * 2^(e - 24) in units of 2^-149 is q >> t.
+        let t = u32(-125 - e);
+        if (t >= 26u) {
+            return bitcast<f32>(sgn);
+        }
+        let half = 1u << (t - 1u);
+        let dropped = q & ((half << 1u) - 1u);
+        var n = q >> t;
+        if (dropped > half || (dropped == half && (sticky || (n & 1u) == 1u))) {
+            n = n + 1u;
+        }
+        return bitcast<f32>(sgn | n);
+    }
+    let guard = (q & 1u) == 1u;
+    q = q >> 1u;
+    if (guard && (sticky || (q & 1u) == 1u)) {
+        q = q + 1u;
+    }
+    if (q == 0x1000000u) {
+        q = 0x800000u;
+        e = e + 1;
+    }
+    if (e > 127) {
+        return bitcast<f32>(sgn | 0x7f800000u);
+    }
+    return bitcast<f32>(sgn | (u32(e + 127) << 23u) | (q & 0x7fffffu));
+}
+
+// The 24-bit integer mantissa (leading bit set) and the unbiased exponent
+// of a finite nonzero |x| given by its bits: |x| = m * 2^(e - 23).
+fn mantissa_f32(a: u32) -> vec2<i32> {
+    let field = a >> 23u;
+    if (field == 0u) {
+        let shift = countLeadingZeros(a) - 8u;
+        return vec2<i32>(i32(a << shift), -126 - i32(shift));
+    }
+    return vec2<i32>(i32((a & 0x7fffffu) | 0x800000u), i32(field) - 127);
+}
+
 // Linear thread index of a 1-D kernel dispatched as a 2-D grid.
 fn thread_index(wid: vec3<u32>, nwg: vec3<u32>, lid: u32, wg: u32) -> u32 {
     return (wid.y * nwg.x + wid.x) * wg + lid;
@@ -111,9 +208,12 @@ fn expm1_f32(x: f32) -> f32 {
 // e^a / 2 for a > 9 (e^-a is then below half an ulp of it), as
 // (e^(a/2) / 2) * e^(a/2): finite up to a = 89.4, where cosh and sinh
 // themselves overflow f32 (e^a alone overflows from a = 88.7).
+// h / 2 is taken by decrementing the exponent bits (h >= e^4.5 is normal):
+// NVIDIA's compiler reorders (0.5 * h) * h into 0.5 * (h * h), which
+// overflows from a = 88.7.
 fn exp_half_large(a: f32) -> f32 {
     let h = exp(0.5 * a);
-    return (0.5 * h) * h;
+    return bitcast<f32>(bitcast<u32>(h) - 0x00800000u) * h;
 }
 
 // x = k * pi/2 + r with |r| <= pi/4: returns (r, k mod 4). Cody-Waite:

@@ -365,8 +365,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
 // Store 8 values at out[at .. at + 8], columns n .. n + 8 of nn (at % 8 == 0).
 fn out8(at: u32, n: u32, nn: u32, lo: vec4<f32>, hi: vec4<f32>) {
     if (n < nn) {
-        out[at / 8u] = vec4<u32>(pack2x16float(lo.xy), pack2x16float(lo.zw),
-                                 pack2x16float(hi.xy), pack2x16float(hi.zw));
+        let l = vec4<f32>(round_f16(lo.x), round_f16(lo.y), round_f16(lo.z), round_f16(lo.w));
+        let h = vec4<f32>(round_f16(hi.x), round_f16(hi.y), round_f16(hi.z), round_f16(hi.w));
+        out[at / 8u] = vec4<u32>(pack2x16float(l.xy), pack2x16float(l.zw),
+                                 pack2x16float(h.xy), pack2x16float(h.zw));
     }
 }
 
@@ -375,10 +377,10 @@ fn out8(at: u32, n: u32, nn: u32, lo: vec4<f32>, hi: vec4<f32>) {
 fn out8(at: u32, n: u32, nn: u32, lo: vec4<f32>, hi: vec4<f32>) {
     for (var t = 0u; t < 4u; t++) {
         if (n + t < nn) {
-            out[at + t] = f16(lo[t]);
+            out[at + t] = f16(round_f16(lo[t]));
         }
         if (n + 4u + t < nn) {
-            out[at + 4u + t] = f16(hi[t]);
+            out[at + 4u + t] = f16(round_f16(hi[t]));
         }
     }
 }

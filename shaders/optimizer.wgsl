@@ -4,8 +4,8 @@
 // Bindings: 1 = prm, 2 = m, 3 = v, 4 = g (the parameter dtype), 5 = step
 // (0-d), 6 = po, 7 = mo, 8 = vo (outputs), and with bias correction 9 = c2
 // (0-d). Params: [n, prm.offset, m.offset, v.offset, g.offset,
-// step.offset, c2.offset, b1, 1 - b1, b2, 1 - b2, eps] (the constants as
-// f32 bits, already rounded to the dtype on the host). Inputs are
+// step.offset, c2.offset, b1, 1 - b1, b2, 1 - b2, eps, 0] (the constants
+// as f32 bits, already rounded to the dtype on the host). Inputs are
 // row-major from their offsets. Every step is rounded to the dtype as the
 // separate ops round it (`round_po`: the identity for float32), in the
 // CPU kernel's order (mlx-cpu's optimizer.rs), so half-precision results
@@ -25,21 +25,21 @@ fn sqrt_f32(x: f32) -> f32 {
     return select(sqrt(x), nan_f32(), x < 0.0);
 }
 
-// x / y with a subnormal y scaled into the normal range first, as the
-// binary op `divide` computes it.
-fn div_adam(x: f32, y: f32) -> f32 {
-    if (is_subnormal(y)) {
-        return (x / (y * 18446744073709551616.0)) * 18446744073709551616.0;
-    }
-    return x / y;
+// A step's result rounded to the dtype as the separate ops round it. For
+// float32 it passes through integer bits ORed with p[12] (zero): the
+// compiler cannot see through that, so it cannot contract `a * b + c`
+// into an fma, which rounds once where the separate ops round twice
+// (NVIDIA does contract, one ulp away from the CPU).
+fn rnd(x: f32) -> f32 {
+    return round_po(bitcast<f32>(bitcast<u32>(x) | p[12]));
 }
 
 //@ section no_c2
-fn scaled_root(s: f32) -> f32 { return round_po(s); }
+fn scaled_root(s: f32) -> f32 { return rnd(s); }
 
 //@ section c2
 @group(0) @binding(9) var<storage, read> c2: array<T_c2>;
-fn scaled_root(s: f32) -> f32 { return round_po(round_po(s) * load_c2(p[6])); }
+fn scaled_root(s: f32) -> f32 { return rnd(rnd(s) * load_c2(p[6])); }
 
 //@ section adam
 @group(0) @binding(1) var<storage, read> prm: array<T_prm>;
@@ -61,11 +61,11 @@ fn adam_one(i: u32, lr: f32) -> vec3<f32> {
     let gi = load_g(p[4] + i);
     let mi = load_m(p[2] + i);
     let vi = load_v(p[3] + i);
-    let m2 = round_po(round_po(b1 * mi) + round_po(nb1 * gi));
-    let v2 = round_po(round_po(b2 * vi) + round_po(nb2 * round_po(gi * gi)));
-    let num = round_po(lr * m2);
-    let den = round_po(scaled_root(sqrt_f32(v2)) + eps);
-    let p2 = load_prm(p[1] + i) - round_po(div_adam(num, den));
+    let m2 = rnd(rnd(b1 * mi) + rnd(nb1 * gi));
+    let v2 = rnd(rnd(b2 * vi) + rnd(nb2 * rnd(gi * gi)));
+    let num = rnd(lr * m2);
+    let den = rnd(scaled_root(sqrt_f32(v2)) + eps);
+    let p2 = load_prm(p[1] + i) - rnd(div_f32(num, den));
     return vec3<f32>(p2, m2, v2);
 }
 

@@ -24,6 +24,13 @@
 //     update.add    atomicAdd (int32/uint32 sums);
 //     update.max / update.min  atomicMax / atomicMin (integer slots);
 //     update.store  atomicStore (plain scatter on 32-bit slots);
+//   main.last  plain scatter (`update.store`/`update.cas16` under
+//              combine.none) of several update positions: duplicates must
+//              leave the last update, as on the CPU, so three passes over
+//              the update elements (const PASS) use `win` (binding 5, one
+//              u32 per out element): 0 clears the targeted slots, 1 takes
+//              the atomicMax of position + 1 there, 2 writes the elements
+//              whose position won;
 //   main.seq   64-bit dtypes (no 64-bit atomics in WGSL): one thread per
 //              window element, looping over the update positions in order,
 //              so duplicates combine exactly as on the CPU.
@@ -162,6 +169,34 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         return;
     }
     update(u32(base + window_offset(s)), update_value(pos, s));
+}
+
+//@ section main.last
+@group(0) @binding(3) var<storage, read_write> out: array<atomic<A_out>>;
+@group(0) @binding(5) var<storage, read_write> win: array<atomic<u32>>;
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+    let t = thread_index(wid, nwg, lid, 256u);
+    if (t >= p[0]) {
+        return;
+    }
+    let wn = p[2];
+    let pos = t / wn;
+    let s = t % wn;
+    let base = window_base(pos);
+    if (base < 0i) {
+        return;
+    }
+    let o = u32(base + window_offset(s));
+    if (PASS == 0u) {
+        atomicStore(&win[o], 0u);
+    } else if (PASS == 1u) {
+        atomicMax(&win[o], pos + 1u);
+    } else if (atomicLoad(&win[o]) == pos + 1u) {
+        update(o, update_value(pos, s));
+    }
 }
 
 //@ section main.seq

@@ -30,12 +30,12 @@ fn scatter_fn(op: ScatterOp) -> fn(&Array, &[Array], &Array, &[i64]) -> mlx::Res
 }
 
 /// A scatter along a random axis with a random index array (rank 0..=2,
-/// every index dtype, negatives and many duplicates) and every reduce op
-/// except plain `scatter`, whose duplicates are undefined on the GPU (it
-/// is covered by `scatter_none_unique_matches_cpu`).
+/// every index dtype, negatives and many duplicates) and every op: plain
+/// `scatter` leaves the last update at a duplicate position, as the CPU.
 #[test]
 fn scatter_reduce_matches_cpu() {
     let ops_ = [
+        ScatterOp::None,
         ScatterOp::Sum,
         ScatterOp::Prod,
         ScatterOp::Max,

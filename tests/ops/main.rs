@@ -33,6 +33,7 @@ mod promotion;
 mod quantized;
 mod random;
 mod reduce;
+mod rounding;
 mod shape;
 mod siblings;
 mod sort;

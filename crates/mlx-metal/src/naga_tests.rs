@@ -393,9 +393,17 @@ fn scatter_kernels_validate() {
             for i in [Dtype::Int32, Dtype::Uint8, Dtype::Int64, Dtype::Uint64] {
                 validate(
                     &format!("scatter {} {d} {i}", op.name()),
-                    &scatter_source(op, d, i),
+                    &scatter_source(op, d, i, None),
                 );
                 built += 1;
+                if op == ScatterOp::None {
+                    for pass in 0..3 {
+                        validate(
+                            &format!("scatter last pass {pass} {d} {i}"),
+                            &scatter_source(op, d, i, Some(pass)),
+                        );
+                    }
+                }
             }
         }
     }

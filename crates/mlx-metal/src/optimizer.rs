@@ -107,6 +107,9 @@ pub(crate) fn adam(
     for c in [b1, 1.0 - b1, b2, 1.0 - b2, eps] {
         params.push(constant(c, dtype).to_bits());
     }
+    // p[12] = 0: ORed into every rounded step (`rnd`), so the compiler
+    // cannot contract a product and a sum into one fma.
+    params.push(0);
     let binds = bindings(dtype, has_c2);
     let secs = sections(has_c2)?;
     let key = format!("{OP}|{}|{has_c2}", dtype.short_name());

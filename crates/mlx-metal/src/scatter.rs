@@ -9,7 +9,9 @@
 //! a compare-exchange loop on its word that keeps the other half
 //! bit-exact. 64-bit dtypes have no WGSL atomics, so one thread per window
 //! element loops over the update positions in order (slower, and exactly
-//! the CPU's order). An out-of-bounds window raises the GPU flag and is
+//! the CPU's order). A plain scatter (`ScatterOp::None`) of several
+//! positions leaves the last update at a duplicate position, as the CPU
+//! does, through `main.last`'s three passes. An out-of-bounds window raises the GPU flag and is
 //! reported when the eval is flushed, as for gathers.
 
 use crate::context::{grid, Gpu};
@@ -41,13 +43,24 @@ pub(crate) fn strategy(op: ScatterOp, dtype: Dtype) -> Option<&'static str> {
     })
 }
 
-/// The WGSL of a scatter of `dtype` values with `idx` indices.
-pub(crate) fn scatter_source(op: ScatterOp, dtype: Dtype, idx: Dtype) -> String {
+/// The WGSL of a scatter of `dtype` values with `idx` indices; with
+/// `last_pass` `Some(k)`, pass `k` of `main.last` (a plain scatter whose
+/// duplicate positions must leave the last update).
+pub(crate) fn scatter_source(
+    op: ScatterOp,
+    dtype: Dtype,
+    idx: Dtype,
+    last_pass: Option<u32>,
+) -> String {
     let combine = section(SCATTER, &format!("combine.{}", op.kernel_name()))
         .expect("scatter.wgsl has every combine");
     let (entry, update) = match strategy(op, dtype) {
         Some(u) => (
-            "main.par",
+            if last_pass.is_some() {
+                "main.last"
+            } else {
+                "main.par"
+            },
             section(SCATTER, u).expect("scatter.wgsl has its updates"),
         ),
         None => ("main.seq", ""),
@@ -57,7 +70,10 @@ pub(crate) fn scatter_source(op: ScatterOp, dtype: Dtype, idx: Dtype) -> String 
         "i32" => "i32",
         _ => "u32",
     };
-    let alias = format!("alias A_out = {atomic};\n");
+    let alias = format!(
+        "alias A_out = {atomic};\nconst PASS = {}u;\n",
+        last_pass.unwrap_or(0)
+    );
     compose(
         &[("upd", dtype), ("idx", idx), ("out", dtype)],
         &[],
@@ -148,18 +164,34 @@ pub(crate) fn scatter(
         .zip(updates.strides.iter().copied())
         .collect();
     push_segment(name, &mut p, &udims)?;
-    let key = format!(
-        "{name}|{}|{}",
-        out.dtype.short_name(),
-        idx_dtype.short_name()
-    );
-    let pipeline = gpu.pipeline(&key, || scatter_source(op, out.dtype, idx_dtype))?;
+    let key = |pass: Option<u32>| {
+        format!(
+            "{name}|{}|{}|{pass:?}",
+            out.dtype.short_name(),
+            idx_dtype.short_name()
+        )
+    };
     let flag = gpu.oob_flag(name);
-    gpu.dispatch(
-        &pipeline,
-        &p,
-        &[buffer(name, updates)?, &packed, &ob, &flag],
-        grid(threads),
-    )?;
+    let upd = buffer(name, updates)?;
+    if op == ScatterOp::None && n_upd > 1 && !seq {
+        // Duplicate positions: the last update wins, in three passes.
+        let win = gpu.alloc(name, (out.numel() as u64).saturating_mul(4))?;
+        for pass in 0..3 {
+            let pipeline = gpu.pipeline(&key(Some(pass)), || {
+                scatter_source(op, out.dtype, idx_dtype, Some(pass))
+            })?;
+            gpu.dispatch(
+                &pipeline,
+                &p,
+                &[upd, &packed, &ob, &flag, &win],
+                grid(threads),
+            )?;
+        }
+        return Ok(storage(ob, out));
+    }
+    let pipeline = gpu.pipeline(&key(None), || {
+        scatter_source(op, out.dtype, idx_dtype, None)
+    })?;
+    gpu.dispatch(&pipeline, &p, &[upd, &packed, &ob, &flag], grid(threads))?;
     Ok(storage(ob, out))
 }

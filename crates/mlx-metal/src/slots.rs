@@ -186,7 +186,7 @@ pub(crate) fn prelude(x: &str, dtype: Dtype, access: Access) -> String {
         Dtype::Uint16 => "v & 0xffffu",
         Dtype::Int8 => "(v << 24u) >> 24u",
         Dtype::Int16 => "(v << 16u) >> 16u",
-        Dtype::Float16 => "f16(v)",
+        Dtype::Float16 => "f16(round_f16(v))",
         _ => "v",
     };
     s.push_str(&format!(
@@ -198,7 +198,7 @@ pub(crate) fn prelude(x: &str, dtype: Dtype, access: Access) -> String {
     if dtype == Dtype::Float16 {
         s.push_str(&format!(
             "fn unpack2_{x}(w: u32) -> vec2<f32> {{ return unpack2x16float(w); }}\n\
-             fn pack2_{x}(v: vec2<f32>) -> u32 {{ return pack2x16float(v); }}\n"
+             fn pack2_{x}(v: vec2<f32>) -> u32 {{ return pack2x16float(vec2<f32>(round_f16(v.x), round_f16(v.y))); }}\n"
         ));
     }
     if access != Access::Other {

@@ -147,7 +147,7 @@ macro_rules! scatter_fns {
 
 scatter_fns! {
     /// MLX's `scatter`: write `updates` into a copy of `a` (with duplicate
-    /// indices the last write wins on the CPU; undefined on the GPU).
+    /// indices the last write wins, on every device).
     ///
     /// # Examples
     /// ```
@@ -607,8 +607,8 @@ fn plan(op: &'static str, a: &Array, args: &[SliceArg], values: &Array) -> Resul
 
 /// Assignment through an index, MLX's `a[args] = values`, as a new array:
 /// `values` is cast to `a`'s dtype and broadcast to the shape of
-/// `a[args]`. With duplicate indices the last value wins on the CPU
-/// (undefined on the GPU, as in MLX). A lone boolean mask is
+/// `a[args]`. With duplicate indices the last value wins, on every
+/// device (MLX's GPU leaves it undefined). A lone boolean mask is
 /// [`masked_scatter`], as in MLX.
 ///
 /// # Errors

@@ -18,7 +18,7 @@ use crate::{Array, Dtype, Error, Result};
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ScatterOp {
-    /// Overwrite (the last duplicate wins on the CPU).
+    /// Overwrite (the last duplicate wins).
     None,
     /// Add.
     Sum,
