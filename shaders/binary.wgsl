@@ -2,9 +2,8 @@
 // Bindings: 1 = a (T_a), 2 = b (T_b), 3 = out (T_out).
 // Params: [numel, ndim, shape[ndim], a.offset, a.strides[ndim],
 //          b.offset, b.strides[ndim]].
-// CONTIG: a and b are row-major from their offsets; each thread then
-// handles 4 elements, 256 apart (grid covers numel / 4 threads), or, when
-// out packs two elements per word, 2 pairs of adjacent elements 512 apart.
+// CONTIG: a and b are row-major from their offsets (the loop over memory
+// is elementwise.wgsl's).
 // Each op is a section `name.class` or `name` defining only its
 // arithmetic, as `fn binary_name_class(x: C_a, y: C_b) -> C_out`
 // (`fn binary_name` for a `name` section: the section title with `.` as
@@ -302,46 +301,11 @@ fn binary_right_shift64(x: C_a, y: C_b) -> C_out {
 @group(0) @binding(2) var<storage, read> b: array<T_b>;
 @group(0) @binding(3) var<storage, read_write> out: array<T_out>;
 
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-    let n = p[0];
+fn at_contig(i: u32) -> C_out {
+    return op(load_a(p[view_at(0u)] + i), load_b(p[view_at(1u)] + i));
+}
+
+fn at_strided(i: u32) -> C_out {
     let nd = p[1];
-    let a_at = 2u + nd;
-    let b_at = a_at + nd + 1u;
-    if (CONTIG && PACKED_out) {
-        // Two adjacent elements per step, written as one whole word.
-        let base = (wid.y * nwg.x + wid.x) * 512u + lid;
-        let oa = p[a_at];
-        let ob = p[b_at];
-        for (var k = 0u; k < 2u; k++) {
-            let i = 2u * (base + k * 256u);
-            if (i + 1u < n) {
-                store2_out(i, op(load_a(oa + i), load_b(ob + i)),
-                           op(load_a(oa + i + 1u), load_b(ob + i + 1u)));
-            } else if (i < n) {
-                store_out(i, op(load_a(oa + i), load_b(ob + i)));
-            }
-        }
-        return;
-    }
-    if (CONTIG) {
-        let base = (wid.y * nwg.x + wid.x) * 1024u + lid;
-        let oa = p[a_at];
-        let ob = p[b_at];
-        for (var k = 0u; k < 4u; k++) {
-            let i = base + k * 256u;
-            if (i < n) {
-                store_out(i, op(load_a(oa + i), load_b(ob + i)));
-            }
-        }
-        return;
-    }
-    let i = thread_index(wid, nwg, lid, 256u);
-    if (i >= n) {
-        return;
-    }
-    let ia = strided_offset(i, nd, 2u, a_at);
-    let ib = strided_offset(i, nd, 2u, b_at);
-    store_out(i, op(load_a(ia), load_b(ib)));
+    return op(load_a(strided_offset(i, nd, 2u, view_at(0u))), load_b(strided_offset(i, nd, 2u, view_at(1u))));
 }

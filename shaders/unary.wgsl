@@ -1,15 +1,14 @@
 // Elementwise unary ops: out[i] = op(a[view(i)]).
 // Bindings: 1 = a (T_a), 2 = out (T_out).
 // Params: [numel, ndim, shape[ndim], a.offset, a.strides[ndim]].
-// CONTIG: a is row-major from its offset; each thread then handles 4
-// elements, 256 apart (grid covers numel / 4 threads), or, when out packs
-// two elements per word, 2 pairs of adjacent elements 512 apart.
+// CONTIG: a is row-major from its offset (the loop over memory is
+// elementwise.wgsl's).
 // Each op is a section `name.class` (class: float, sint, uint, bool) or
 // `name` (any class) defining only its arithmetic, as
 // `fn unary_name_class(x: C_a) -> C_out` (`fn unary_name` for a `name`
 // section): the section title with `.` as `_`, prefixed by the family.
-// The host adds `fn op` calling it; the `main` section (bindings and the
-// loop over memory) calls `op`, so a fused kernel can chain several ops'
+// The host adds `fn op` calling it; the `main` section (bindings and
+// element accessors for elementwise.wgsl's loop) calls `op`, so a fused kernel can chain several ops'
 // functions with the shared helpers above and its own loop.
 // Floats compute in f32. Integer ops wrap; floor/ceil/round are the
 // identity on integers.
@@ -291,39 +290,10 @@ fn unary_bitwise_invert(x: C_a) -> C_out { return ~x; }
 @group(0) @binding(1) var<storage, read> a: array<T_a>;
 @group(0) @binding(2) var<storage, read_write> out: array<T_out>;
 
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-    let n = p[0];
-    let nd = p[1];
-    if (CONTIG && PACKED_out) {
-        // Two adjacent elements per step, written as one whole word.
-        let base = (wid.y * nwg.x + wid.x) * 512u + lid;
-        let off = p[2u + nd];
-        for (var k = 0u; k < 2u; k++) {
-            let i = 2u * (base + k * 256u);
-            if (i + 1u < n) {
-                store2_out(i, op(load_a(off + i)), op(load_a(off + i + 1u)));
-            } else if (i < n) {
-                store_out(i, op(load_a(off + i)));
-            }
-        }
-        return;
-    }
-    if (CONTIG) {
-        let base = (wid.y * nwg.x + wid.x) * 1024u + lid;
-        let off = p[2u + nd];
-        for (var k = 0u; k < 4u; k++) {
-            let i = base + k * 256u;
-            if (i < n) {
-                store_out(i, op(load_a(off + i)));
-            }
-        }
-        return;
-    }
-    let i = thread_index(wid, nwg, lid, 256u);
-    if (i >= n) {
-        return;
-    }
-    store_out(i, op(load_a(strided_offset(i, nd, 2u, 2u + nd))));
+fn at_contig(i: u32) -> C_out {
+    return op(load_a(p[view_at(0u)] + i));
+}
+
+fn at_strided(i: u32) -> C_out {
+    return op(load_a(strided_offset(i, p[1], 2u, view_at(0u))));
 }

@@ -3,7 +3,7 @@
 
 use crate::context::Gpu;
 use crate::elementwise::launch;
-use crate::shader::{op_function, section, BINARY, BINARY_FN};
+use crate::shader::{op_function, section, BINARY, BINARY_FN, ELEMENTWISE};
 use mlx_core::primitive::{BinaryOp, OutSpec};
 use mlx_core::{Dtype, Result, Storage, View};
 use std::sync::OnceLock;
@@ -21,8 +21,9 @@ pub(crate) fn section_name(op: BinaryOp, dtype: Dtype) -> String {
 }
 
 /// The sections of `op`'s kernel on `dtype`: the op's function, the `op`
-/// that calls it, and the loop over memory.
-pub(crate) fn sections(op: BinaryOp, dtype: Dtype) -> Result<[&'static str; 3]> {
+/// that calls it, the bindings and element accessors, and the loop over
+/// memory (`elementwise.wgsl`).
+pub(crate) fn sections(op: BinaryOp, dtype: Dtype) -> Result<[&'static str; 4]> {
     static MAIN: OnceLock<&'static str> = OnceLock::new();
     let call = |func: &str| format!("fn op(x: C_a, y: C_b) -> C_out {{ return {func}(x, y); }}\n");
     let (body, call) = op_function(
@@ -35,7 +36,7 @@ pub(crate) fn sections(op: BinaryOp, dtype: Dtype) -> Result<[&'static str; 3]> 
     )?;
     let main =
         MAIN.get_or_init(|| section(BINARY, "main").expect("binary.wgsl has a main section"));
-    Ok([body, call, main])
+    Ok([body, call, main, ELEMENTWISE])
 }
 
 /// `out = op(a, b)`.

@@ -118,7 +118,7 @@ pub(crate) fn launch(
         bufs.push(buffer(op, v)?);
     }
     bufs.push(&ob);
-    let threads = if contig && family != shader::SELECT {
+    let threads = if contig {
         out.numel().div_ceil(CONTIG_EPT)
     } else {
         out.numel()

@@ -5,7 +5,7 @@
 
 use crate::context::Gpu;
 use crate::elementwise::launch;
-use crate::shader::{op_section, MASK_GRAD};
+use crate::shader::{op_section, ELEMENTWISE, MASK_GRAD};
 use crate::slots;
 use mlx_core::primitive::{BinaryOp, OutSpec};
 use mlx_core::{Error, Result, Storage, View};
@@ -48,7 +48,7 @@ pub(crate) fn mask_grad(
         MASK_GRAD,
         &["g", "a", "b"],
         &[g, a, b],
-        &[keep],
+        &[keep, ELEMENTWISE],
         out,
     )
     .map(Some)

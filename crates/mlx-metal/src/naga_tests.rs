@@ -121,7 +121,7 @@ fn select_and_indexing_kernels_validate() {
             &[("c", Dtype::Bool), ("x", d), ("y", d), ("out", d)],
             &contig_consts(true)[..1],
             shader::SELECT,
-            &[],
+            &[shader::ELEMENTWISE],
         );
         validate(&format!("where {d}"), &src);
         for i in [
@@ -514,7 +514,7 @@ fn mask_grad_kernels_validate() {
                     &[("g", d), ("a", d), ("b", d), ("out", d)],
                     &contig_consts(c)[..1],
                     shader::MASK_GRAD,
-                    &[keep],
+                    &[keep, shader::ELEMENTWISE],
                 );
                 validate(&format!("mask_grad {cmp} {d} contig={c}"), &src);
             }

@@ -2,7 +2,7 @@
 
 use crate::context::Gpu;
 use crate::elementwise::launch;
-use crate::shader::SELECT;
+use crate::shader::{ELEMENTWISE, SELECT};
 use mlx_core::primitive::OutSpec;
 use mlx_core::{Result, Storage, View};
 
@@ -14,7 +14,7 @@ pub(crate) fn select(gpu: &Gpu, cond: &View, x: &View, y: &View, out: OutSpec) -
         SELECT,
         &["c", "x", "y"],
         &[cond, x, y],
-        &[],
+        &[ELEMENTWISE],
         out,
     )
 }

@@ -17,6 +17,8 @@ use std::sync::{Mutex, OnceLock};
 pub(crate) const DTYPE: &str = include_str!("../../../shaders/dtype.wgsl");
 /// Strided copy and cast.
 pub(crate) const COPY: &str = include_str!("../../../shaders/copy.wgsl");
+/// The loop over memory shared by the elementwise families.
+pub(crate) const ELEMENTWISE: &str = include_str!("../../../shaders/elementwise.wgsl");
 /// Elementwise unary ops.
 pub(crate) const UNARY: &str = include_str!("../../../shaders/unary.wgsl");
 /// Elementwise binary ops.
@@ -52,8 +54,9 @@ pub(crate) const MASK_GRAD: &str = include_str!("../../../shaders/mask_grad.wgsl
 
 /// Every family, by file name (for the naga tests).
 #[cfg(test)]
-pub(crate) const FAMILIES: [(&str, &str); 18] = [
+pub(crate) const FAMILIES: [(&str, &str); 19] = [
     ("dtype", DTYPE),
+    ("elementwise", ELEMENTWISE),
     ("copy", COPY),
     ("unary", UNARY),
     ("binary", BINARY),
