@@ -301,8 +301,12 @@ fn binary_right_shift64(x: C_a, y: C_b) -> C_out {
 @group(0) @binding(2) var<storage, read> b: array<T_b>;
 @group(0) @binding(3) var<storage, read_write> out: array<T_out>;
 
-fn at_contig(i: u32) -> C_out {
-    return op(load_a(p[view_at(0u)] + i), load_b(p[view_at(1u)] + i));
+fn offsets() -> vec3<u32> {
+    return vec3<u32>(p[view_at(0u)], p[view_at(1u)], 0u);
+}
+
+fn at_contig(i: u32, o: vec3<u32>) -> C_out {
+    return op(load_a(o.x + i), load_b(o.y + i));
 }
 
 fn at_strided(i: u32) -> C_out {

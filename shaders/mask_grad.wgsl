@@ -19,8 +19,12 @@ fn op(gv: C_g, x: C_a, y: C_b) -> C_out {
     return C_out(gv) * select(C_out(0), C_out(1), keep(x, y));
 }
 
-fn at_contig(i: u32) -> C_out {
-    return op(load_g(p[view_at(0u)] + i), load_a(p[view_at(1u)] + i), load_b(p[view_at(2u)] + i));
+fn offsets() -> vec3<u32> {
+    return vec3<u32>(p[view_at(0u)], p[view_at(1u)], p[view_at(2u)]);
+}
+
+fn at_contig(i: u32, o: vec3<u32>) -> C_out {
+    return op(load_g(o.x + i), load_a(o.y + i), load_b(o.z + i));
 }
 
 fn at_strided(i: u32) -> C_out {

@@ -13,8 +13,12 @@ fn pick(ic: u32, ix: u32, iy: u32) -> C_out {
     return select(C_out(load_y(iy)), C_out(load_x(ix)), load_c(ic) != C_c(0));
 }
 
-fn at_contig(i: u32) -> C_out {
-    return pick(p[view_at(0u)] + i, p[view_at(1u)] + i, p[view_at(2u)] + i);
+fn offsets() -> vec3<u32> {
+    return vec3<u32>(p[view_at(0u)], p[view_at(1u)], p[view_at(2u)]);
+}
+
+fn at_contig(i: u32, o: vec3<u32>) -> C_out {
+    return pick(o.x + i, o.y + i, o.z + i);
 }
 
 fn at_strided(i: u32) -> C_out {

@@ -290,8 +290,12 @@ fn unary_bitwise_invert(x: C_a) -> C_out { return ~x; }
 @group(0) @binding(1) var<storage, read> a: array<T_a>;
 @group(0) @binding(2) var<storage, read_write> out: array<T_out>;
 
-fn at_contig(i: u32) -> C_out {
-    return op(load_a(p[view_at(0u)] + i));
+fn offsets() -> vec3<u32> {
+    return vec3<u32>(p[view_at(0u)], 0u, 0u);
+}
+
+fn at_contig(i: u32, o: vec3<u32>) -> C_out {
+    return op(load_a(o.x + i));
 }
 
 fn at_strided(i: u32) -> C_out {
