@@ -163,6 +163,30 @@ fn mantissa_f32(a: u32) -> vec2<i32> {
     return vec2<i32>(i32((a & 0x7fffffu) | 0x800000u), i32(field) - 127);
 }
 
+// The low 32 bits of x truncated toward zero to an i64 that saturates,
+// NaN giving 0: how the CPU casts a float to an 8- to 32-bit integer
+// (MLX wraps out-of-range values through int64: -1.5 -> uint32 is
+// 4294967295, 3e9 -> int32 is -1294967296). WGSL's i32()/u32() saturate.
+fn f32_low_bits(x: f32) -> u32 {
+    let b = bitcast<u32>(x);
+    let mag = b & 0x7fffffffu;
+    if (mag > 0x7f800000u) {
+        return 0u; // NaN
+    }
+    if (mag < 0x4f000000u) {
+        return bitcast<u32>(i32(x)); // |x| < 2^31
+    }
+    if (mag >= 0x5f000000u) {
+        // |x| >= 2^63: i64::MIN or i64::MAX.
+        return select(0xffffffffu, 0u, sign_bit(x));
+    }
+    // An integer in [2^31, 2^63): hi * 2^32 + lo, both parts exact.
+    let m = bitcast<f32>(mag);
+    let hi = floor(m * 2.3283064365386963e-10);
+    let lo = u32(m - hi * 4294967296.0);
+    return select(lo, 0u - lo, sign_bit(x));
+}
+
 // Linear thread index of a 1-D kernel dispatched as a 2-D grid.
 fn thread_index(wid: vec3<u32>, nwg: vec3<u32>, lid: u32, wg: u32) -> u32 {
     return (wid.y * nwg.x + wid.x) * wg + lid;

@@ -3,8 +3,9 @@
 //! rounds to nearest even (GPU division is an approximation: NVIDIA gives
 //! -5 / 3 one ulp off), float16/bfloat16 stores round to nearest even
 //! (Vulkan leaves the f32-to-f16 conversion's rounding to the device),
-//! and a plain scatter with duplicate positions leaves the last update, as
-//! MLX's CPU and NumPy do (parallel GPU writes race).
+//! a plain scatter with duplicate positions leaves the last update, as
+//! MLX's CPU and NumPy do (parallel GPU writes race), and float-to-int
+//! casts wrap out-of-range values as MLX's CPU (WGSL's casts saturate).
 
 use half::{bf16, f16};
 use mlx::{ops, Array, Dtype};
@@ -136,7 +137,85 @@ fn scatter_duplicates_keep_the_last_update(device: &mlx::Device) {
     assert_eq!(p.to_vec::<f16>().unwrap(), want16);
 }
 
+fn float_to_int_casts_wrap_through_int64(device: &mlx::Device) {
+    // C++ static_cast as MLX compiles it on x86-64: truncate to int64
+    // (saturating), keep the low bits; NaN gives 0 here (MLX: undefined).
+    // mx.array([-1.5]).astype(mx.uint32) -> 4294967295;
+    // mx.array([3e9]).astype(mx.int32) -> -1294967296;
+    // mx.array([300.7]).astype(mx.uint8) -> 44; (-1.0) -> uint64 2**64 - 1.
+    let x = vec![
+        -1.5f32,
+        3e9,
+        -3e9,
+        300.7,
+        -2.9,
+        5e9,
+        1e20,
+        -1e20,
+        f32::NAN,
+        -0.0,
+    ];
+    let a = Array::from_host_data_on(x.into(), &[10], *device).unwrap();
+    let u32s = a.as_type(Dtype::Uint32).unwrap().to_vec::<u32>().unwrap();
+    let i32s = a.as_type(Dtype::Int32).unwrap().to_vec::<i32>().unwrap();
+    let u8s = a.as_type(Dtype::Uint8).unwrap().to_vec::<u8>().unwrap();
+    let i64s = a.as_type(Dtype::Int64).unwrap().to_vec::<i64>().unwrap();
+    let u64s = a.as_type(Dtype::Uint64).unwrap().to_vec::<u64>().unwrap();
+    // 5e9 = 2^32 + 705032704; 1e20 saturates to i64::MAX (low bits all
+    // ones), -1e20 to i64::MIN (low bits 0).
+    assert_eq!(
+        u32s,
+        [
+            u32::MAX,
+            3_000_000_000,
+            1_294_967_296,
+            300,
+            u32::MAX - 1,
+            705_032_704,
+            u32::MAX,
+            0,
+            0,
+            0
+        ]
+    );
+    assert_eq!(
+        i32s,
+        [
+            -1,
+            -1_294_967_296,
+            1_294_967_296,
+            300,
+            -2,
+            705_032_704,
+            -1,
+            0,
+            0,
+            0
+        ]
+    );
+    assert_eq!(u8s, [255, 0, 0, 44, 254, 0, 255, 0, 0, 0]);
+    assert_eq!(
+        i64s,
+        [
+            -1,
+            3_000_000_000,
+            -3_000_000_000,
+            300,
+            -2,
+            5_000_000_000,
+            i64::MAX,
+            i64::MIN,
+            0,
+            0
+        ]
+    );
+    assert_eq!(u64s[0], u64::MAX);
+    assert_eq!(u64s[2], (-3_000_000_000i64) as u64);
+    assert_eq!(u64s[8], 0);
+}
+
 mlx_tests::device_tests! {
+    float_to_int_casts_wrap_through_int64,
     divide_rounds_to_nearest,
     half_precision_stores_round_to_nearest_even,
     scatter_duplicates_keep_the_last_update,

@@ -242,8 +242,35 @@ pub(crate) fn cast_expr(v: &str, from: Dtype, to: Dtype) -> String {
             _ => {}
         }
     }
-    if is_float(from) && matches!(to, Dtype::Uint8 | Dtype::Uint16) {
-        return format!("u32(i32({v}))");
+    if is_float(from) {
+        // Truncation through a saturating i64, as the CPU (and MLX on
+        // x86-64): 8- to 32-bit targets keep its low bits (narrow ones
+        // wrap when stored), uint64 wraps negatives, NaN gives 0.
+        let nan = format!("is_nan({v})");
+        match to {
+            Dtype::Int8 | Dtype::Int16 | Dtype::Int32 => {
+                return format!("bitcast<i32>(f32_low_bits({v}))")
+            }
+            Dtype::Uint8 | Dtype::Uint16 | Dtype::Uint32 => return format!("f32_low_bits({v})"),
+            Dtype::Int64 | Dtype::Uint64 => {
+                // WGSL clamps to the largest f32 below 2^63 (2^64), the
+                // CPU to i64::MAX (u64::MAX).
+                let mag = format!("(bitcast<u32>({v}) & 0x7fffffffu)");
+                let i64_sat = format!(
+                    "select(select(i64({v}), select(i64(0x7fffffffffffffff), \
+                     i64(-0x7fffffffffffffff) - i64(1), sign_bit({v})), {mag} >= 0x5f000000u), \
+                     i64(0), {nan})"
+                );
+                if to == Dtype::Int64 {
+                    return i64_sat;
+                }
+                return format!(
+                    "select(select(select(u64({v}), u64(0) - u64(1), {mag} >= 0x5f800000u), \
+                     bitcast<u64>({i64_sat}), sign_bit({v})), u64(0), {nan})"
+                );
+            }
+            _ => {}
+        }
     }
     // Widening changes signedness in two steps so that the source's sign
     // decides the extension (as C++ `static_cast` and the CPU backend):
