@@ -61,6 +61,13 @@ def gen():
         ("int16_2x1x3_unit_then_last", z((2, 1, 3)), [1, 2]),
         ("int16_2x3x1_not_unit", z((2, 3, 1)), [1, 2]),
         ("int16_1x2x3_gap", z((1, 2, 3)), [0, 2]),
+        # The axes as written must be consecutive: [1, 2] and [-2, -1] give a
+        # float result on (1, 1, 3), [2, 1] and [1, -1] the input dtype.
+        ("int16_1x1x3_unit_then_last", z((1, 1, 3)), [1, 2]),
+        ("int16_1x1x3_negative_run", z((1, 1, 3)), [-2, -1]),
+        ("int16_1x1x3_reversed", z((1, 1, 3)), [2, 1]),
+        ("int16_1x1x3_mixed_signs", z((1, 1, 3)), [1, -1]),
+        ("int16_1x1x3_all_reversed", z((1, 1, 3)), [2, -2, 0]),
         ("int16_empty_all", z((0, 3)), None),
         ("int16_empty_last", z((0, 3)), [1]),
         ("float32_empty_bad_axis", arr([], "float32", [0, 3]), [5]),

@@ -344,18 +344,21 @@ pub fn softmax(a: &Array, axes: impl Into<Axes>, precise: bool) -> Result<Array>
     }
     let in_dtype = a.dtype();
     let a = astype(a, a.dtype().to_inexact())?;
-    let ax = axes.into().resolve(OP, a.ndim())?;
+    let axes = axes.into();
+    let ax = axes.resolve(OP, a.ndim())?;
     // MLX's softmax kernel covers a softmax over the last axis and gives a
     // floating result; any other set of axes is a composite whose result
-    // MLX casts back to the input dtype (integers included). Axes of size
-    // 1 just before the last one leave the softmax over the last axis.
-    let mut sorted = ax.clone();
-    sorted.sort_unstable();
-    let over_last = matches!((sorted.last(), a.ndim().checked_sub(1)), (Some(&l), Some(m)) if l == m)
-        && sorted.windows(2).all(|w| w[1] == w[0] + 1)
-        && sorted[..sorted.len() - 1]
-            .iter()
-            .all(|&i| a.shape()[i] == 1);
+    // MLX casts back to the input dtype (integers included). MLX takes the
+    // kernel when the axes as written (axis=None: 0..ndim) are consecutive
+    // (`[1, 2]`, `[-2, -1]`; not `[2, 1]` or `[1, -1]`), end at the last
+    // axis, and the ones before it have size 1 (probed in MLX 0.32.4).
+    let raw: Vec<i64> = match axes.as_slice() {
+        Some(r) => r.to_vec(),
+        None => (0..a.ndim() as i64).collect(),
+    };
+    let over_last = matches!((ax.last(), a.ndim().checked_sub(1)), (Some(&l), Some(m)) if l == m)
+        && raw.windows(2).all(|w| w[1] == w[0] + 1)
+        && ax[..ax.len() - 1].iter().all(|&i| a.shape()[i] == 1);
     let last_axis = |x: &Array| {
         Array::from_op(
             Primitive::Softmax,
