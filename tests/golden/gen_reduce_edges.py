@@ -75,6 +75,16 @@ def gen():
     for tag, a, ax in cases:
         fam.add(f"softmax_{tag}", "softmax", [a], {"axes": ax},
                 lambda a, ax=ax: mx.softmax(a, axis=ax) if ax is not None else mx.softmax(a))
+    # Integer softmax off the kernel subtracts the maximum in the integer
+    # dtype (uint8 0 - 255 wraps to 1) unless precise casts to float32 first.
+    u = arr([0, 255, 0, 0, 5, 0], "uint8", [3, 2])
+    for tag, ax, prec in [("uint8_wrap_two_axes", [0, -1], False),
+                          ("uint8_wrap_axis0", [0], False),
+                          ("uint8_precise_two_axes", [0, -1], True),
+                          ("int8_wrap_axis0", [0], False)]:
+        a = u if tag.startswith("uint8") else arr([-128, 127, 100, -100, 5, 0], "int8", [3, 2])
+        fam.add(f"softmax_{tag}", "softmax", [a], {"axes": ax, "precise": prec},
+                lambda a, ax=ax, p=prec: mx.softmax(a, axis=ax, precise=p))
     fam.write()
 
 

@@ -343,6 +343,7 @@ pub fn softmax(a: &Array, axes: impl Into<Axes>, precise: bool) -> Result<Array>
         return Ok(a.clone());
     }
     let in_dtype = a.dtype();
+    let orig = a;
     let a = astype(a, a.dtype().to_inexact())?;
     let axes = axes.into();
     let ax = axes.resolve(OP, a.ndim())?;
@@ -367,9 +368,21 @@ pub fn softmax(a: &Array, axes: impl Into<Axes>, precise: bool) -> Result<Array>
             x.dtype(),
         )
     };
+    // The composite of ordinary ops: max, subtract, exp, sum, divide.
+    let composite = |x: &Array| -> Result<Array> {
+        let ax_i: Vec<i64> = ax.iter().map(|&i| i as i64).collect();
+        let m = stop_gradient(&max(x, &ax_i, true)?)?;
+        let e = exp(&subtract(x, &m)?)?;
+        super::binary::divide(&e, &sum(&e, &ax_i, true)?)
+    };
     let build = || {
         if over_last {
             return last_axis(&a);
+        }
+        if in_dtype.is_integer() && !precise {
+            // MLX subtracts the maximum in the integer dtype (wrapping:
+            // uint8 0 - 255 is 1) before `exp` promotes to float.
+            return astype(&composite(orig)?, in_dtype);
         }
         let p = match ax.as_slice() {
             [x] => moveaxis(&last_axis(&moveaxis(&a, *x as i64, -1)?)?, -1, *x as i64)?,
@@ -378,16 +391,12 @@ pub fn softmax(a: &Array, axes: impl Into<Axes>, precise: bool) -> Result<Array>
                 reshape(&last_axis(&reshape(&a, &[-1])?)?, &dims)?
             }
             _ => {
-                let ax_i: Vec<i64> = ax.iter().map(|&i| i as i64).collect();
                 let half = matches!(a.dtype(), Dtype::Float16 | Dtype::Bfloat16);
-                let x = if precise && half {
-                    astype(&a, Dtype::Float32)?
+                if precise && half {
+                    composite(&astype(&a, Dtype::Float32)?)?
                 } else {
-                    a.clone()
-                };
-                let m = stop_gradient(&max(&x, &ax_i, true)?)?;
-                let e = exp(&subtract(&x, &m)?)?;
-                super::binary::divide(&e, &sum(&e, &ax_i, true)?)?
+                    composite(&a)?
+                }
             }
         };
         astype(&p, in_dtype)
