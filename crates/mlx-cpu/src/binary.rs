@@ -209,18 +209,16 @@ fn float_binary<S: FloatStore>(op: BinaryOp, a: &View, b: &View) -> Result<HostD
             })
         };
     }
-    if op == FloorDivide {
-        // MLX divides float16/bfloat16 in their own precision: the
-        // quotient is rounded to `S` before the floor (4096 / 2.5996 is
-        // 1576 in float16, 1575 in float32).
-        return run(a, b, |p: S, q: S| S::down(half_floor_divide::<S>(p, q)));
-    }
     let zero = <S::C as num_traits::Zero>::zero();
     /// The arms of every op with a body in `scalar::float`, then the rest.
     macro_rules! arms {
         ($($o:ident => $f:ident),* $(,)?) => {
             match op {
                 $($o => lift!(|x, y| float::$f(x, y)),)*
+                // MLX divides float16/bfloat16 in their own precision: the
+                // quotient is rounded to `S` before the floor (4096 / 2.5996
+                // is 1576 in float16, 1575 in float32).
+                FloorDivide => run(a, b, |p: S, q: S| S::down(half_floor_divide::<S>(p, q))),
                 Equal => pred!(|x, y| x == y),
                 NotEqual => pred!(|x, y| x != y),
                 Less => pred!(|x, y| x < y),
@@ -242,7 +240,7 @@ fn float_binary<S: FloatStore>(op: BinaryOp, a: &View, b: &View) -> Result<HostD
 /// (a no-op for `float32`/`float64`).
 #[inline(always)]
 fn half_floor_divide<S: FloatStore>(p: S, q: S) -> S::C {
-    float::floor(S::down(float::divide(p.up(), q.up())).up())
+    float::floor_divide(p.up(), q.up(), |c| S::down(c).up())
 }
 
 /// Lexicographic order of complex numbers (real part, then imaginary), as

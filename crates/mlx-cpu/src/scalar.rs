@@ -31,12 +31,16 @@ macro_rules! float_unary_bodies {
 pub(crate) use float_unary_bodies;
 
 /// Calls `$m!` with every binary op that maps two floats to a float and
-/// the name of its function in [`float`].
+/// the name of its function in [`float`]. `floor_divide` is not listed:
+/// for float16/bfloat16 its quotient is rounded to the stored type before
+/// the floor (as MLX divides in that precision), which a body on the
+/// compute type cannot do; `binary.rs` gives it its own storage-aware arm
+/// ([`float::floor_divide`] takes the rounding as an argument).
 macro_rules! float_binary_bodies {
     ($m:ident) => {
         $m! {
             Add => add, Subtract => subtract, Multiply => multiply,
-            Divide => divide, FloorDivide => floor_divide,
+            Divide => divide,
             Remainder => remainder, Power => power, Maximum => maximum,
             Minimum => minimum, ArcTan2 => arctan2, LogAddExp => log_add_exp
         }
@@ -397,10 +401,12 @@ pub(crate) mod float {
     pub(crate) fn divide<C: Real>(x: C, y: C) -> C {
         x / y
     }
-    /// `floor(x / y)`.
+    /// `floor(x / y)`, the quotient first passed through `round_to_storage`
+    /// (float16/bfloat16 round it to their precision, as MLX divides in
+    /// it; the identity for float32/float64).
     #[inline(always)]
-    pub(crate) fn floor_divide<C: Real>(x: C, y: C) -> C {
-        (x / y).floor()
+    pub(crate) fn floor_divide<C: Real>(x: C, y: C, round_to_storage: impl Fn(C) -> C) -> C {
+        round_to_storage(x / y).floor()
     }
     /// Remainder with the sign of the divisor (Python's `%`): `fmod`,
     /// moved by `y` when the signs differ.
@@ -513,7 +519,12 @@ mod tests {
         assert_eq!(floats, UnaryOp::ALL.len() - 6);
         let b = |op| float_binary_fn::<f64>(op).unwrap_or_else(|| panic!("{op:?}"));
         assert_eq!(b(BinaryOp::Remainder)(-7.0, 3.0), 2.0);
-        assert_eq!(b(BinaryOp::FloorDivide)(-7.0, 2.0), -4.0);
+        assert_eq!(float::floor_divide(-7.0, 2.0, |q: f64| q), -4.0);
+        // float16: 4096 / 2.5996 = 1575.62 rounds to 1576 before the floor.
+        let h = |q: f32| half::f16::from_f32(q).to_f32();
+        assert_eq!(float::floor_divide(4096.0, 2.599_609_4, h), 1576.0);
+        assert_eq!(float::floor_divide(4096.0, 2.599_609_4, |q: f32| q), 1575.0);
+        assert!(float_binary_fn::<f32>(BinaryOp::FloorDivide).is_none());
         assert_eq!(b(BinaryOp::Power)(2.0, 10.0), 1024.0);
         assert!(b(BinaryOp::Maximum)(f64::NAN, 1.0).is_nan());
         assert!(b(BinaryOp::Minimum)(1.0, f64::NAN).is_nan());
@@ -522,7 +533,7 @@ mod tests {
             .iter()
             .filter(|op| float_binary_fn::<f32>(**op).is_some())
             .count();
-        assert_eq!(floats, 11);
+        assert_eq!(floats, 10);
     }
 
     #[test]
