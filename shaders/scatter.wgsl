@@ -77,6 +77,20 @@ fn window_offset(s: u32) -> i32 {
     return seg_offset(s, 5u + 3u * p[3]);
 }
 
+// The out element that thread t updates (update position t / wn, window
+// element t % wn), or -1 past the last thread or for a window out of
+// bounds.
+fn out_element(t: u32) -> i32 {
+    if (t >= p[0]) {
+        return -1i;
+    }
+    let base = window_base(t / p[2]);
+    if (base < 0i) {
+        return -1i;
+    }
+    return base + window_offset(t % p[2]);
+}
+
 //@ section combine.none
 fn combine(y: C_out, x: C_out) -> C_out {
     return x;
@@ -158,17 +172,10 @@ fn update(o: u32, x: C_out) {
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
     let t = thread_index(wid, nwg, lid, 256u);
-    if (t >= p[0]) {
-        return;
+    let o = out_element(t);
+    if (o >= 0i) {
+        update(u32(o), update_value(t / p[2], t % p[2]));
     }
-    let wn = p[2];
-    let pos = t / wn;
-    let s = t % wn;
-    let base = window_base(pos);
-    if (base < 0i) {
-        return;
-    }
-    update(u32(base + window_offset(s)), update_value(pos, s));
 }
 
 //@ section main.last
@@ -179,23 +186,18 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
     let t = thread_index(wid, nwg, lid, 256u);
-    if (t >= p[0]) {
+    let at = out_element(t);
+    if (at < 0i) {
         return;
     }
-    let wn = p[2];
-    let pos = t / wn;
-    let s = t % wn;
-    let base = window_base(pos);
-    if (base < 0i) {
-        return;
-    }
-    let o = u32(base + window_offset(s));
+    let o = u32(at);
+    let pos = t / p[2];
     if (PASS == 0u) {
         atomicStore(&win[o], 0u);
     } else if (PASS == 1u) {
         atomicMax(&win[o], pos + 1u);
     } else if (atomicLoad(&win[o]) == pos + 1u) {
-        update(o, update_value(pos, s));
+        update(o, update_value(pos, t % p[2]));
     }
 }
 
