@@ -22,16 +22,18 @@ fn bench(c: &mut Criterion) {
     let w = (&random_array(&[64, 3, 3, 64], 2).unwrap() * 0.05).unwrap();
     let g = random_array(&[8, 64, 64, 64], 3).unwrap();
     mlx::eval(&[&x, &w, &g]).unwrap();
-    let mut group = c.benchmark_group("W5 conv2d 8x64x64x64 k3 c64 pad1 cpu");
+    // Named as `cpu_peers.py` names its rows, so `cargo xtask bench-cpu`
+    // puts them in its table.
+    let mut group = c.benchmark_group("W5");
     group.sample_size(20);
-    group.bench_function("forward", |b| {
+    group.bench_function("conv2d 8x64x64x64 k3", |b| {
         b.iter(|| {
             let y = conv(&x, &w).unwrap();
             y.eval().unwrap();
             y
         })
     });
-    group.bench_function("forward+backward", |b| {
+    group.bench_function("conv2d 8x64x64x64 k3 fwd+bwd", |b| {
         b.iter(|| {
             let (ys, grads) = mlx::vjp(
                 |a: &[Array]| Ok(vec![conv(&a[0], &a[1])?]),

@@ -89,6 +89,17 @@ def torch_rows():
         out["W5/conv2d 8x64x64x64 k3"] = timeit(
             lambda: torch.nn.functional.conv2d(x, w, padding=1), repeat=5, warmup=1
         )
+    # Forward and both gradients (as benches/conv.rs: the output cotangent
+    # given, x and w both differentiated).
+    xr = x.clone().requires_grad_()
+    wr = w.clone().requires_grad_()
+    g = torch.randn(8, 64, 64, 64).contiguous(memory_format=torch.channels_last)
+
+    def fwd_bwd():
+        y = torch.nn.functional.conv2d(xr, wr, padding=1)
+        return torch.autograd.grad(y, (xr, wr), g)
+
+    out["W5/conv2d 8x64x64x64 k3 fwd+bwd"] = timeit(fwd_bwd, repeat=5, warmup=1)
     return out
 
 

@@ -259,7 +259,15 @@ def gen_conv():
         ("input_dilation", x2, w2, [1, 1], [1, 1], [1, 1], [1, 1], [2, 3], 1, False),
         ("flip", x2, w2, [1, 1], [1, 1], [0, 0], [2, 1], [1, 1], 1, True),
         ("everything", f32(140, [1, 4, 4, 4]), f32(141, [2, 2, 3, 2]), [2, 1], [2, 0], [1, 2], [1, 2], [2, 1], 2, True),
-        ("1d", x1, w1, [1], [2], [0], [1], [2], 1, False)]:
+        ("1d", x1, w1, [1], [2], [0], [1], [2], 1, False),
+        # Stride 1, one group, K_last * C >= 32: the CPU's shifted-GEMM path
+        # (crates/mlx-cpu/src/conv/shifted.rs), with padding, cropping and flips.
+        ("shifted_2d", f32(142, [2, 4, 9, 11]), f32(143, [12, 3, 3, 11]), [1, 1], [1, 1], [1, 1], [1, 1], [1, 1], 1, False),
+        ("shifted_2d_asym_flip", f32(144, [1, 5, 10, 16]), f32(145, [3, 2, 3, 16]), [1, 1], [0, 2], [-1, 0], [1, 1], [1, 1],
+         1, True),
+        ("shifted_1d", f32(146, [2, 12, 16]), f32(147, [4, 3, 16]), [1], [2], [1], [1], [1], 1, False),
+        ("shifted_3d", f32(148, [1, 3, 4, 9, 11]), f32(149, [2, 2, 2, 3, 11]), [1, 1, 1], [1, 0, 1], [0, 1, 1], [1, 1, 1],
+         [1, 1, 1], 1, False)]:
         fam.add(f"conv_general_{tag}", "conv_general", [x, w],
                 {"stride": s, "padding_lo": lo, "padding_hi": hi, "kernel_dilation": kd, "input_dilation": idl,
                  "groups": g, "flip": fl},

@@ -126,6 +126,57 @@ fn cases() -> Vec<Case> {
             1,
             false,
         ),
+        // Stride 1, one group, `K_last * C >= 32`: the CPU's shifted-GEMM
+        // path (forward, input cotangent with 12 output channels, and the
+        // weight cotangent), with padding, cropping and a flip.
+        (
+            "2d_shifted",
+            v(&[2, 4, 9, 11]),
+            v(&[12, 3, 3, 11]),
+            i(&[1, 1]),
+            i(&[1, 1]),
+            i(&[1, 1]),
+            i(&[1, 1]),
+            i(&[1, 1]),
+            1,
+            false,
+        ),
+        (
+            "2d_shifted_asym_flip",
+            v(&[1, 5, 10, 16]),
+            v(&[3, 2, 3, 16]),
+            i(&[1, 1]),
+            i(&[0, 2]),
+            i(&[-1, 0]),
+            i(&[1, 1]),
+            i(&[1, 1]),
+            1,
+            true,
+        ),
+        (
+            "1d_shifted",
+            v(&[2, 12, 16]),
+            v(&[4, 3, 16]),
+            i(&[1]),
+            i(&[2]),
+            i(&[1]),
+            i(&[1]),
+            i(&[1]),
+            1,
+            false,
+        ),
+        (
+            "3d_shifted",
+            v(&[1, 3, 4, 9, 11]),
+            v(&[2, 2, 2, 3, 11]),
+            i(&[1, 1, 1]),
+            i(&[1, 0, 1]),
+            i(&[0, 1, 1]),
+            i(&[1, 1, 1]),
+            i(&[1, 1, 1]),
+            1,
+            false,
+        ),
     ]
 }
 

@@ -19,7 +19,7 @@
 //! convolution it would read the input transposed (channels as batch),
 //! a cache miss per element.
 
-use crate::elementwise_walk::alloc_out;
+use crate::elementwise_walk::{alloc_out, alloc_zeroed_huge};
 use crate::strided::contiguous;
 use gemm::Parallelism;
 use half::slice::HalfFloatSliceExt;
@@ -29,6 +29,8 @@ use mlx_core::primitive::{ConvParams, OutSpec};
 use mlx_core::{Dtype, Element, Error, HostData, Result, View};
 use num_traits::Float;
 use rayon::prelude::*;
+
+mod shifted;
 
 const OP: &str = "conv";
 
@@ -210,13 +212,17 @@ fn run<T: Element + Float + bytemuck::Zeroable + Default>(
     out: OutSpec,
 ) -> Result<Vec<T>> {
     let g = Geometry::new(p, xs, ws, out.shape)?;
-    let mut y = alloc_out::<T>(OP, out.numel())?;
+    let mut y = alloc_zeroed_huge::<T>(OP, out.numel())?;
     let taps = g.taps();
     let red = taps * g.cg;
     if y.is_empty() || red == 0 || g.og == 0 {
         return Ok(y);
     }
     let b = pack_weight(&g, w)?;
+    if let Some(plan) = shifted::Plan::new(&g, xs[0]) {
+        shifted::forward(&g, &plan, x, xs[0], &b, &mut y)?;
+        return Ok(y);
+    }
     let rows = y.len() / g.cout;
     let mb = block_rows(rows);
     // Taps per packed chunk: the block's windows for them fit `PACK`.
@@ -307,11 +313,38 @@ fn run_weight_grad<T: Element + Float + bytemuck::Zeroable + Default>(
     let g = Geometry::new(p, xs, out.shape, gs)?;
     let mut dw = alloc_out::<T>(OP, out.numel())?;
     let taps = g.taps();
-    let red = taps * g.cg;
     let rows = gr.len() / g.cout.max(1);
     if dw.is_empty() || rows == 0 || g.og == 0 {
         return Ok(dw);
     }
+    let sum = match shifted::Plan::new(&g, xs[0]) {
+        Some(plan) => shifted::weight_grad(&g, &plan, x, xs[0], gr)?,
+        None => windows_weight_grad(&g, x, gr, rows),
+    };
+    for gi in 0..g.groups {
+        for j in 0..g.og {
+            let co = gi * g.og + j;
+            for t in 0..taps {
+                let wt = if g.flip { taps - 1 - t } else { t };
+                for c in 0..g.cg {
+                    dw[(co * taps + wt) * g.cg + c] = sum[((gi * taps + t) * g.cg + c) * g.og + j];
+                }
+            }
+        }
+    }
+    Ok(dw)
+}
+
+/// The per-group weight cotangent sums of [`run_weight_grad`] from the
+/// packed windows: `[groups][taps * Cg, Og]`, taps in the forward's order.
+fn windows_weight_grad<T: Element + Float + bytemuck::Zeroable + Default>(
+    g: &Geometry,
+    x: &[T],
+    gr: &[T],
+    rows: usize,
+) -> Vec<T> {
+    let taps = g.taps();
+    let red = taps * g.cg;
     let mb = block_rows(rows);
     let kc = (PACK / (mb * g.cg).max(1)).clamp(1, taps);
     let cap = mb * kc * g.cg;
@@ -326,7 +359,7 @@ fn run_weight_grad<T: Element + Float + bytemuck::Zeroable + Default>(
                 let t1 = (t0 + kc).min(taps);
                 let width = (t1 - t0) * g.cg;
                 let a = &mut buf[..m * width];
-                pack_windows(&g, x, gi, r0, t0, t1, a);
+                pack_windows(g, x, gi, r0, t0, t1, a);
                 let dst = &mut acc[(gi * red + t0 * g.cg) * g.og..][..width * g.og];
                 let gb = &gr[r0 * g.cout + gi * g.og..];
                 // SAFETY: `dst` is `width x og` row-major (row stride og),
@@ -364,7 +397,7 @@ fn run_weight_grad<T: Element + Float + bytemuck::Zeroable + Default>(
         (acc, buf)
     };
     let zeros = || (vec![T::zero(); size], vec![T::zero(); cap]);
-    let sum = if blocks > 1 {
+    if blocks > 1 {
         (0..blocks)
             .into_par_iter()
             .fold(zeros, block)
@@ -378,19 +411,7 @@ fn run_weight_grad<T: Element + Float + bytemuck::Zeroable + Default>(
             )
     } else {
         (0..blocks).fold(zeros(), block).0
-    };
-    for gi in 0..g.groups {
-        for j in 0..g.og {
-            let co = gi * g.og + j;
-            for t in 0..taps {
-                let wt = if g.flip { taps - 1 - t } else { t };
-                for c in 0..g.cg {
-                    dw[(co * taps + wt) * g.cg + c] = sum[((gi * taps + t) * g.cg + c) * g.og + j];
-                }
-            }
-        }
     }
-    Ok(dw)
 }
 
 /// The weight as one `[taps * Cg, Og]` matrix per group (tap-major rows,
