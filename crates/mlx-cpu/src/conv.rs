@@ -396,6 +396,17 @@ fn windows_weight_grad<T: Element + Float + bytemuck::Zeroable + Default>(
         }
         (acc, buf)
     };
+    sum_blocks(blocks, size, cap, block)
+}
+
+/// `block` folded over blocks `0..blocks` per worker, each worker with its
+/// own accumulator of `size` zeros and scratch of `cap` zeros, and the
+/// workers' accumulators added (on the calling thread for one block).
+fn sum_blocks<T, F>(blocks: usize, size: usize, cap: usize, block: F) -> Vec<T>
+where
+    T: Float + Send + Sync,
+    F: Fn((Vec<T>, Vec<T>), usize) -> (Vec<T>, Vec<T>) + Send + Sync,
+{
     let zeros = || (vec![T::zero(); size], vec![T::zero(); cap]);
     if blocks > 1 {
         (0..blocks)

@@ -284,17 +284,5 @@ pub(super) fn weight_grad<T: Element + Float + bytemuck::Zeroable + Send + Sync>
         }
         (acc, tmp)
     };
-    let zeros = || (vec![T::zero(); size], vec![T::zero(); cap]);
-    let sum = (0..n * per_image)
-        .into_par_iter()
-        .fold(zeros, block)
-        .map(|(acc, _)| acc)
-        .reduce(
-            || vec![T::zero(); size],
-            |mut a, b| {
-                a.iter_mut().zip(&b).for_each(|(u, v)| *u = *u + *v);
-                a
-            },
-        );
-    Ok(sum)
+    Ok(super::sum_blocks(n * per_image, size, cap, block))
 }
