@@ -125,8 +125,9 @@ fn advise_huge_raw(p: usize, bytes: usize) {
     let start = p.next_multiple_of(PAGE);
     let len = (p + bytes - start) / PAGE * PAGE;
     // SAFETY: `[start, start + len)` is page-aligned and inside the live
-    // allocation at `p` (the caller's guarantee); MADV_HUGEPAGE only changes how the kernel backs those
-    // pages, never their contents, so no memory Rust can observe changes.
+    // allocation at `p` (the caller's guarantee); MADV_HUGEPAGE only
+    // changes how the kernel backs those pages, never their contents, so
+    // no memory Rust can observe changes.
     unsafe {
         libc::madvise(start as *mut libc::c_void, len, libc::MADV_HUGEPAGE);
     }
